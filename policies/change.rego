@@ -1,0 +1,338 @@
+# Change management: change records (RFCs) and the change-management process policy.
+# Source: "Change Management Objectives" and "Change Management Process".
+package opsgate.rules.change
+
+import data.opsgate.lib
+import rego.v1
+
+kinds := {"ChangeRecord", "ProcessPolicy"}
+
+_obj := "Change Management Objectives"
+
+_proc := "Change Management Process"
+
+metadata := {
+	"CHG-001": {
+		"title": "Change is evaluated before it is authorized",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 3: \"Ensure that changes are recorded and evaluated.\""]),
+		"rationale": "An unevaluated change has unknown impact: nobody has weighed its effect on services, CIs and security baselines before it is approved.",
+		"remediation": "Fill in spec.evaluation with evaluated_by, date and impact once the change reaches `assessed`.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-4"], "cis_v8": ["4.1"], "itil4": ["Change enablement"]},
+	},
+	"CHG-002": {
+		"title": "Change is authorized before it proceeds",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 4: \"Ensure that authorized changes are prioritized, planned, tested, implemented, documented, and reviewed in a controlled manner.\""]),
+		"rationale": "A change past `authorized` without an approval is an unauthorized change, which the change-management process exists to prevent.",
+		"remediation": "Record the approval in spec.approvals (approver, role, date, decision: approved) or move the change back to `assessed`.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "cis_v8": ["4.1"], "itil4": ["Change enablement"]},
+	},
+	"CHG-003": {
+		"title": "Approval precedes implementation",
+		"severity": "error",
+		"area": "change",
+		"source": "Configuration Management and Change Management: \"there should never be a change that is allowed to take place to a CI in a production system unless change management has approved the change first.\"",
+		"rationale": "An approval dated after the work started is a retroactive rubber stamp, not control.",
+		"remediation": "Implement changes only after their approval date; if the record is wrong, correct the dates with evidence.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement"]},
+	},
+	"CHG-004": {
+		"title": "Change is prioritized",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 4 (\"prioritized\")"]),
+		"rationale": "Priority decides scheduling and the level of scrutiny; without it, urgent and trivial changes compete blindly.",
+		"remediation": "Set spec.priority (low, medium, high, critical) when the change is assessed.",
+		"frameworks": {"nist_800_53": ["CM-3"], "itil4": ["Change enablement"]},
+	},
+	"CHG-005": {
+		"title": "Scheduled change has a plan",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 4 (\"planned\")"]),
+		"rationale": "Without a plan (window and steps) nobody can coordinate the change with releases, availability and the help desk.",
+		"remediation": "Fill in spec.plan with scheduled_start, scheduled_end and steps.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement"]},
+	},
+	"CHG-006": {
+		"title": "Implemented change was tested and passed",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 4 (\"tested\"); ", _proc, ", item 3 (\"testing and deployment procedures\")"]),
+		"rationale": "An untested change, or one whose tests failed, reaches production with unknown behaviour.",
+		"remediation": "Record each test in spec.tests (name, date, result); every test of an implemented change must have passed.",
+		"frameworks": {"iso27001": ["A.8.32", "A.8.29"], "nist_800_53": ["CM-3(2)", "CM-4"], "itil4": ["Change enablement"]},
+	},
+	"CHG-007": {
+		"title": "Implementation is documented",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", items 4 and 5 (\"implemented, documented\")"]),
+		"rationale": "Who implemented what and when is the evidence auditors and incident responders need.",
+		"remediation": "Fill in spec.implementation with implemented_by, started, completed and result.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement"]},
+	},
+	"CHG-008": {
+		"title": "Completed change is reviewed",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 4 (\"reviewed\")"]),
+		"rationale": "The post-implementation review confirms the change met its goal and feeds lessons back into the process.",
+		"remediation": "Fill in spec.review with reviewer, date, outcome and successful before moving to `reviewed` or `closed`.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement", "Continual improvement"]},
+	},
+	"CHG-009": {
+		"title": "Change lists the CIs it affects",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 5: \"Ensure that all changes to CIs are recorded in the configuration management system.\""]),
+		"rationale": "Without affected CIs the CMDB cannot be updated and nobody can tell which systems a change touched.",
+		"remediation": "List the ConfigurationItem ids in spec.affected_cis.",
+		"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-8"], "itil4": ["Service configuration management"]},
+	},
+	"CHG-010": {
+		"title": "Authorized change has a back-out plan",
+		"severity": "error",
+		"area": "change",
+		"source": "Release and Deployment Management Role and Incident and Problem Management (\"rollback or back-out plan\")",
+		"rationale": "When a change goes wrong, a back-out plan written beforehand is what turns an outage into a short incident.",
+		"remediation": "Describe how to undo the change in spec.backout_plan.",
+		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement"]},
+	},
+	"CHG-011": {
+		"title": "Change risk is assessed",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 6: \"Optimize overall business risk.\""]),
+		"rationale": "Business risk can only be optimized if each change states its risk level and why.",
+		"remediation": "Fill in spec.risk with level and assessment.",
+		"frameworks": {"iso27001": ["A.8.32", "A.5.8"], "nist_800_53": ["CM-4", "RA-3"], "itil4": ["Change enablement", "Risk management"]},
+	},
+	"CHG-012": {
+		"title": "High-risk change documents an approved risk acceptance",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_obj, ", item 6: \"sometimes it is appropriate to knowingly accept a risk because of the potential benefit.\""]),
+		"rationale": "Accepting a high risk is legitimate only when it is done knowingly: written down, justified and approved.",
+		"remediation": "Reference an approved RiskAcceptance in spec.risk.accepted_risks, or lower the risk before authorizing.",
+		"frameworks": {"iso27001": ["A.5.8", "A.8.32"], "nist_800_53": ["RA-3", "PM-9"], "itil4": ["Risk management"]},
+	},
+	"CHG-013": {
+		"title": "Requester does not approve their own change",
+		"severity": "warning",
+		"area": "change",
+		"source": concat("", [_proc, ", item 3: \"should include adequate oversight of all changes\""]),
+		"rationale": "Oversight means a second person: self-approval defeats segregation of duties.",
+		"remediation": "Have someone other than spec.requested_by approve the change.",
+		"frameworks": {"iso27001": ["A.5.3", "A.8.32"], "nist_800_53": ["AC-5", "CM-3"], "itil4": ["Change enablement"]},
+	},
+	"CHG-014": {
+		"title": "Change evaluation checks security-baseline compliance",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_proc, ", item 2: \"Quality evaluation of new software and compliance with established security baselines\""]),
+		"rationale": "A change that breaks a security baseline silently weakens every CI it touches.",
+		"remediation": "Assess the change against the applicable SecurityBaseline and record spec.evaluation.baseline_compliance: true (or reject the change).",
+		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Change enablement"]},
+	},
+	"CHG-015": {
+		"title": "Rejected or cancelled change was not implemented",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_proc, ", item 4: \"Preventing the unauthorized installation of software and hardware\""]),
+		"rationale": "Implementation evidence on a rejected change means an unauthorized change reached the environment.",
+		"remediation": "Investigate the unauthorized implementation; open an incident and a new change to regularize or revert it.",
+		"frameworks": {"iso27001": ["A.8.32", "A.8.19"], "nist_800_53": ["CM-3", "CM-11"], "itil4": ["Change enablement"]},
+	},
+	"CHG-016": {
+		"title": "Change-management process policy covers the four required topics",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_proc, ": policies and procedures for development and acquisition of new infrastructure and software; quality evaluation and baseline compliance; changing systems with oversight; preventing unauthorized installation"]),
+		"rationale": "Each topic is a way changes enter the environment; a process that leaves one out leaves a door open.",
+		"remediation": "Add the missing topic under spec.topics with a policy, a procedure and an owner.",
+		"frameworks": {"iso27001": ["A.5.1", "A.8.32"], "nist_800_53": ["CM-1", "CM-9"], "itil4": ["Change enablement"]},
+	},
+	"CHG-017": {
+		"title": "Each process-policy topic has a policy, a procedure and an owner",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_proc, " and Configuration Management: \"The process should include policies and procedures for each of the following\""]),
+		"rationale": "A topic named without a policy, a procedure or someone accountable is not a process.",
+		"remediation": "Fill in policy, procedure and owner for the topic.",
+		"frameworks": {"iso27001": ["A.5.1", "A.5.37"], "nist_800_53": ["CM-1"], "itil4": ["Change enablement", "Service configuration management"]},
+	},
+	"CHG-018": {
+		"title": "Process policy is approved",
+		"severity": "error",
+		"area": "change",
+		"source": concat("", [_proc, "; Configuration Management (\"You should develop a configuration-management process\")"]),
+		"rationale": "An unapproved process policy has no authority: nobody is bound to follow it.",
+		"remediation": "Record the approval in spec.approval with decision approved.",
+		"frameworks": {"iso27001": ["A.5.1"], "nist_800_53": ["CM-1", "PM-1"], "itil4": ["Change enablement"]},
+	},
+}
+
+_stage := {"draft": 0, "submitted": 1, "assessed": 2, "authorized": 3, "scheduled": 4, "implemented": 5, "reviewed": 6, "closed": 7}
+
+_a := input.artifact
+
+_spec := _a.spec
+
+_at_least(name) if {
+	_a.kind == "ChangeRecord"
+	_stage[_spec.status] >= _stage[name]
+}
+
+deny contains lib.finding("CHG-001", "/spec/evaluation", msg) if {
+	_at_least("assessed")
+	some field in ["evaluated_by", "date", "impact"]
+	not lib.present(object.get(_spec, "evaluation", {}), field)
+	msg := sprintf("change is `%s` but its evaluation has no `%s`", [_spec.status, field])
+}
+
+deny contains lib.finding("CHG-002", "/spec/approvals", msg) if {
+	_at_least("authorized")
+	count(lib.approved_approvals(object.get(_spec, "approvals", []))) == 0
+	msg := sprintf("change is `%s` but has no approval with decision `approved`", [_spec.status])
+}
+
+deny contains lib.finding("CHG-003", sprintf("/spec/approvals/%d/date", [i]), msg) if {
+	_at_least("implemented")
+	started := _spec.implementation.started
+	approvals := object.get(_spec, "approvals", [])
+	count(lib.approved_approvals(approvals)) > 0
+	every a in lib.approved_approvals(approvals) {
+		lib.days_between(a.date, started) < 0
+	}
+	some i, approval in approvals
+	lib.is_approved(approval)
+	msg := sprintf("approved on %s, after implementation started on %s", [approval.date, lib.date_of(started)])
+}
+
+deny contains lib.finding("CHG-004", "/spec/priority", msg) if {
+	_at_least("assessed")
+	lib.missing(_spec, "priority")
+	msg := sprintf("change is `%s` but has no priority", [_spec.status])
+}
+
+deny contains lib.finding("CHG-005", "/spec/plan", msg) if {
+	_at_least("scheduled")
+	some field in ["scheduled_start", "scheduled_end", "steps"]
+	not lib.present(object.get(_spec, "plan", {}), field)
+	msg := sprintf("change is `%s` but its plan has no `%s`", [_spec.status, field])
+}
+
+deny contains lib.finding("CHG-006", "/spec/tests", msg) if {
+	_at_least("implemented")
+	lib.missing(_spec, "tests")
+	msg := sprintf("change is `%s` but records no test", [_spec.status])
+}
+
+deny contains lib.finding("CHG-006", sprintf("/spec/tests/%d/result", [i]), msg) if {
+	_at_least("implemented")
+	some i, test in _spec.tests
+	test.result != "passed"
+	msg := sprintf("test `%s` has result `%s`; an implemented change needs passing tests", [test.name, test.result])
+}
+
+deny contains lib.finding("CHG-007", "/spec/implementation", msg) if {
+	_at_least("implemented")
+	some field in ["implemented_by", "started", "completed", "result"]
+	not lib.present(object.get(_spec, "implementation", {}), field)
+	msg := sprintf("change is `%s` but its implementation has no `%s`", [_spec.status, field])
+}
+
+deny contains lib.finding("CHG-008", "/spec/review", msg) if {
+	_at_least("reviewed")
+	some field in ["reviewer", "date", "outcome"]
+	not lib.present(object.get(_spec, "review", {}), field)
+	msg := sprintf("change is `%s` but its review has no `%s`", [_spec.status, field])
+}
+
+deny contains lib.finding("CHG-009", "/spec/affected_cis", msg) if {
+	_at_least("submitted")
+	lib.missing(_spec, "affected_cis")
+	msg := "change lists no affected configuration items"
+}
+
+deny contains lib.finding("CHG-010", "/spec/backout_plan", msg) if {
+	_at_least("authorized")
+	_spec.type != "standard"
+	lib.missing(_spec, "backout_plan")
+	msg := sprintf("%s change is `%s` without a back-out plan", [_spec.type, _spec.status])
+}
+
+deny contains lib.finding("CHG-011", "/spec/risk", msg) if {
+	_at_least("assessed")
+	some field in ["level", "assessment"]
+	not lib.present(object.get(_spec, "risk", {}), field)
+	msg := sprintf("change is `%s` but its risk has no `%s`", [_spec.status, field])
+}
+
+deny contains lib.finding("CHG-012", "/spec/risk/level", msg) if {
+	_at_least("authorized")
+	_spec.risk.level in {"high", "critical"}
+	count(_approved_acceptances) == 0
+	msg := sprintf("%s-risk change has no approved RiskAcceptance in spec.risk.accepted_risks", [_spec.risk.level])
+}
+
+_approved_acceptances contains id if {
+	some id in object.get(_spec.risk, "accepted_risks", [])
+	lib.is_approved(lib.artifact("RiskAcceptance", id).spec.approval)
+}
+
+deny contains lib.finding_with("CHG-013", sprintf("/spec/approvals/%d/approver", [i]), msg, [_spec.requested_by]) if {
+	_at_least("authorized")
+	some i, approval in _spec.approvals
+	lib.is_approved(approval)
+	approval.approver == _spec.requested_by
+	msg := sprintf("approved by its own requester `%s`", [approval.approver])
+}
+
+deny contains lib.finding("CHG-014", "/spec/evaluation/baseline_compliance", msg) if {
+	_at_least("authorized")
+	object.get(object.get(_spec, "evaluation", {}), "baseline_compliance", false) != true
+	msg := "change was authorized without confirming compliance with the security baselines"
+}
+
+deny contains lib.finding("CHG-015", "/spec/implementation", msg) if {
+	_a.kind == "ChangeRecord"
+	_spec.status in {"rejected", "cancelled"}
+	lib.present(_spec, "implementation")
+	msg := sprintf("change is `%s` yet records an implementation", [_spec.status])
+}
+
+_change_topics := ["new_infrastructure_and_software", "quality_and_baseline_compliance", "change_oversight", "unauthorized_installation_prevention"]
+
+_config_topics := ["new_configurations", "quality_and_baseline_compliance", "change_oversight", "unauthorized_change_prevention"]
+
+_topics_of("change_management") := _change_topics
+
+_topics_of("configuration_management") := _config_topics
+
+deny contains lib.finding("CHG-016", "/spec/topics", msg) if {
+	_a.kind == "ProcessPolicy"
+	_spec.process == "change_management"
+	some topic in _change_topics
+	not lib.present(object.get(_spec, "topics", {}), topic)
+	msg := sprintf("change-management policy does not cover `%s`", [topic])
+}
+
+deny contains lib.finding("CHG-017", sprintf("/spec/topics/%s", [topic]), msg) if {
+	_a.kind == "ProcessPolicy"
+	some topic in _topics_of(_spec.process)
+	entry := _spec.topics[topic]
+	some field in ["policy", "procedure", "owner"]
+	not lib.present(entry, field)
+	msg := sprintf("topic `%s` has no `%s`", [topic, field])
+}
+
+deny contains lib.finding("CHG-018", "/spec/approval", msg) if {
+	_a.kind == "ProcessPolicy"
+	not lib.is_approved(object.get(_spec, "approval", {}))
+	msg := sprintf("%s process policy is not approved", [_spec.process])
+}

@@ -1,0 +1,46 @@
+# Helpers shared by every rule package. Portable Rego v1: runs in regorus (opsgate) and in OPA.
+package opsgate.lib
+
+import rego.v1
+
+ns_per_day := ((24 * 60) * 60) * 1000000000
+
+# The date part of a date or an RFC 3339 timestamp.
+date_of(value) := substring(value, 0, 10) if is_string(value)
+
+# Whole days from date `a` to date `b` (negative when b is earlier).
+days_between(a, b) := (time.parse_ns("2006-01-02", date_of(b)) - time.parse_ns("2006-01-02", date_of(a))) / ns_per_day
+
+# `value` is absent, null, an empty string, an empty list or an empty object.
+blank(value) if value == null
+blank(value) if value == ""
+blank(value) if value == []
+blank(value) if value == {}
+
+present(obj, key) if {
+	value := obj[key]
+	not blank(value)
+}
+
+missing(obj, key) if not present(obj, key)
+
+# Approvals with decision `approved`.
+approved_approvals(approvals) := [a | some a in approvals; a.decision == "approved"]
+
+is_approved(approval) if approval.decision == "approved"
+
+# The latest approved date of a list of approvals.
+latest_approval_date(approvals) := max([a.date | some a in approvals; a.decision == "approved"; is_string(a.date)])
+
+# An artifact of the inventory, by kind and id.
+artifact(kind, id) := data.inventory[kind][id]
+
+# The person record for a Person id.
+person(id) := data.inventory.Person[id]
+
+# A finding; `pointer` is a JSON pointer into the artifact under evaluation.
+finding(code, pointer, message) := {"code": code, "pointer": pointer, "message": message}
+
+finding_with(code, pointer, message, related) := {"code": code, "pointer": pointer, "message": message, "related": related}
+
+param(name) := data.params[name]

@@ -1,0 +1,159 @@
+//! The pipeline of one run: load → validate → evaluate, and what decides the exit code.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::evaluate::{Context, PolicyError, PolicySet};
+use crate::finding::{sort_findings, Finding, Severity, Stage};
+use crate::load::{self, LoadLimits, Loaded};
+use crate::model::Workspace;
+use crate::validate::{SchemaError, SchemaSet};
+
+/// Exit codes, documented in the README and in `--help`.
+pub mod exit {
+    /// No finding at or above the fail level.
+    pub const CLEAN: u8 = 0;
+    /// Findings at or above the fail level.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, configuration, I/O or internal error: nothing was checked.
+    pub const USAGE: u8 = 2;
+    /// Some artifacts could not be loaded (malformed YAML, unknown kind, duplicate id …); everything
+    /// else was still checked and reported.
+    pub const INVALID_INPUT: u8 = 3;
+    /// A policy does not compile or failed while evaluating.
+    pub const POLICY_ERROR: u8 = 4;
+}
+
+/// Tunable parameters handed to policies as `data.params`, with their documented defaults.
+pub fn default_params() -> Value {
+    json!({
+        "test_interval_days": 365,
+        "review_interval_days": 365,
+        "analysis_interval_days": 180,
+        "incident_recurrence_threshold": 3,
+        "incident_recurrence_window_days": 30,
+        "waiver_warning_days": 30,
+        "waiver_max_days": 365,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub path: PathBuf,
+    pub policy_dirs: Vec<PathBuf>,
+    pub as_of: String,
+    pub params: Value,
+    pub policy_timeout: Duration,
+    pub limits: LoadLimits,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{0} does not exist")]
+    MissingPath(PathBuf),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub yaml_files: usize,
+    pub artifact_files: usize,
+    pub artifacts: usize,
+    pub elapsed: Duration,
+}
+
+pub struct CheckRun {
+    pub workspace: Workspace,
+    pub findings: Vec<Finding>,
+    pub policy_errors: Vec<PolicyError>,
+    pub policies: PolicySet,
+    pub stats: Stats,
+    pub as_of: String,
+}
+
+impl CheckRun {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn exit_code(&self, fail_on: Severity) -> u8 {
+        if !self.policy_errors.is_empty() {
+            exit::POLICY_ERROR
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.stage == Stage::Load && f.severity == Severity::Error)
+        {
+            exit::INVALID_INPUT
+        } else if self.findings.iter().any(|f| f.severity >= fail_on) {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        }
+    }
+}
+
+/// Runs the whole check on a directory (or file).
+pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
+    let started = Instant::now();
+    if !options.path.exists() {
+        return Err(CheckError::MissingPath(options.path.clone()));
+    }
+    // Compiling schemas and policies does not depend on the files: do it while they load.
+    let (loaded, compiled) = rayon::join(
+        || load::load_path(&options.path, options.limits),
+        || {
+            rayon::join(SchemaSet::compile, || {
+                PolicySet::load(&options.policy_dirs, options.policy_timeout)
+            })
+        },
+    );
+    let (schemas, policies) = compiled;
+    run_stages(loaded, schemas?, policies?, options, started)
+}
+
+/// Validates and evaluates an already-loaded workspace.
+pub fn run_stages(
+    loaded: Loaded,
+    schemas: SchemaSet,
+    policies: PolicySet,
+    options: &CheckOptions,
+    started: Instant,
+) -> Result<CheckRun, CheckError> {
+    let Loaded {
+        workspace,
+        mut findings,
+    } = loaded;
+    findings.extend(schemas.validate(&workspace));
+    let context = Context {
+        as_of: options.as_of.clone(),
+        params: options.params.clone(),
+    };
+    let evaluation = policies.evaluate(&workspace, &context);
+    findings.extend(evaluation.findings);
+    sort_findings(&mut findings);
+    findings.dedup();
+    let stats = Stats {
+        yaml_files: workspace.yaml_files_seen,
+        artifact_files: workspace.files.len(),
+        artifacts: workspace.artifacts.len(),
+        elapsed: started.elapsed(),
+    };
+    let mut policy_errors = evaluation.errors;
+    policy_errors.sort_by(|a, b| a.message.cmp(&b.message));
+    policy_errors.dedup_by(|a, b| a.message == b.message);
+    Ok(CheckRun {
+        workspace,
+        findings,
+        policy_errors,
+        policies,
+        stats,
+        as_of: options.as_of.clone(),
+    })
+}

@@ -1,0 +1,99 @@
+//! Argument definitions (clap). Exit codes are listed in `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at or above the fail level
+  1  findings at or above the fail level (--fail-on, default: error)
+  2  usage, configuration or I/O error: nothing was checked
+  3  some artifacts could not be loaded (malformed YAML, unknown kind, duplicate id);
+     the rest was still checked and reported
+  4  a policy does not compile or failed while evaluating";
+
+#[derive(Debug, Parser)]
+#[command(name = "opsgate", version, about = "Policy-as-code compliance checks for IT and cloud security operations artifacts", after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the artifacts of a repository against schemas and policies.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Print the JSON Schema of a kind.
+    Schema {
+        /// Kind name, e.g. ChangeRecord.
+        kind: String,
+    },
+    /// List the artifact kinds.
+    Kinds,
+    /// List every rule with its metadata.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// Extra policy directory (repeatable): its rules are listed too.
+        #[arg(long = "policy", value_name = "DIR")]
+        policy_dirs: Vec<PathBuf>,
+    },
+    /// Print the full documentation of one rule.
+    Explain {
+        /// Rule code, e.g. CHG-003.
+        code: String,
+        #[arg(long = "policy", value_name = "DIR")]
+        policy_dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Directory (or single file) to check.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Date the check is made as of (YYYY-MM-DD, default: today in UTC); drives every time-based rule.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Extra policy directory with a team's own rules (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
+    /// Lowest severity that fails the run.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Print only the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Never colour the output (NO_COLOR is honoured too).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Time one policy evaluation may take before it is stopped, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub policy_timeout: u64,
+    /// Largest file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}

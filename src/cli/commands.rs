@@ -1,0 +1,149 @@
+//! What each subcommand does.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use super::args::{CheckArgs, Cli, Command, FailOn, ListFormat, OutputFormat};
+use super::print;
+use crate::check::{check, default_params, exit, CheckError, CheckOptions};
+use crate::evaluate::PolicySet;
+use crate::finding::Severity;
+use crate::load::LoadLimits;
+use crate::model::{Kind, KINDS};
+use crate::report::{self, text::TextStyle};
+use crate::rules::{area_title, Rule};
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Schema { kind } => match Kind::find(&kind) {
+            Some(kind) => {
+                print(kind.schema_source);
+                exit::CLEAN
+            }
+            None => usage_error(&format!("unknown kind `{kind}` (`opsgate kinds` lists them)")),
+        },
+        Command::Kinds => {
+            let width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
+            let mut out = String::new();
+            for kind in KINDS {
+                out.push_str(&format!("{:width$}  {}\n", kind.name, kind.summary()));
+            }
+            print(&out);
+            exit::CLEAN
+        }
+        Command::Rules { format, policy_dirs } => match load_policies(&policy_dirs) {
+            Ok(policies) => {
+                let rules: Vec<&Rule> = policies.registry.iter().collect();
+                match format {
+                    ListFormat::Json => print(&format!("{}\n", serde_json::to_string_pretty(&rules).unwrap_or_default())),
+                    ListFormat::Table => print(&rules_table(&rules)),
+                }
+                exit::CLEAN
+            }
+            Err(code) => code,
+        },
+        Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
+            Ok(policies) => match policies.registry.get(&code.to_uppercase()) {
+                Some(rule) => {
+                    print(&crate::docs::explain(rule));
+                    exit::CLEAN
+                }
+                None => usage_error(&format!("no rule has code `{code}` (`opsgate rules` lists them)")),
+            },
+            Err(code) => code,
+        },
+    }
+}
+
+fn load_policies(dirs: &[std::path::PathBuf]) -> Result<PolicySet, u8> {
+    PolicySet::load(dirs, Duration::from_secs(5)).map_err(|error| {
+        eprint!("{}", report::text::render_policy_error(&error, stderr_style()));
+        exit::POLICY_ERROR
+    })
+}
+
+fn rules_table(rules: &[&Rule]) -> String {
+    let mut out = format!("{:<9} {:<8} {:<26} {}\n", "CODE", "SEVERITY", "AREA", "TITLE");
+    for rule in rules {
+        out.push_str(&format!(
+            "{:<9} {:<8} {:<26} {}\n",
+            rule.code,
+            rule.severity.as_str(),
+            truncate(area_title(&rule.area), 26),
+            rule.title
+        ));
+    }
+    out
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn stderr_style() -> TextStyle {
+    TextStyle {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        quiet: false,
+    }
+}
+
+fn usage_error(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    exit::USAGE
+}
+
+/// Today's date in UTC, the default `--as-of`.
+fn today() -> String {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string()
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let as_of = match &args.as_of {
+        Some(date) => match date.parse::<jiff::civil::Date>() {
+            Ok(date) => date.to_string(),
+            Err(error) => return usage_error(&format!("--as-of `{date}` is not a date (YYYY-MM-DD): {error}")),
+        },
+        None => today(),
+    };
+    let options = CheckOptions {
+        path: args.path.clone(),
+        policy_dirs: args.policy_dirs.clone(),
+        as_of,
+        params: default_params(),
+        policy_timeout: Duration::from_millis(args.policy_timeout),
+        limits: LoadLimits {
+            max_file_bytes: args.max_file_size,
+            ..LoadLimits::default()
+        },
+    };
+    let run = match check(&options) {
+        Ok(run) => run,
+        Err(CheckError::Policy(error)) => {
+            eprint!("{}", report::text::render_policy_error(&error, stderr_style()));
+            return exit::POLICY_ERROR;
+        }
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    let fail_on = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    match args.format {
+        OutputFormat::Json => print(&report::json::render(&run)),
+        OutputFormat::Text => {
+            let style = TextStyle {
+                color: !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                quiet: args.quiet,
+            };
+            print(&report::text::render(&run, style));
+        }
+    }
+    run.exit_code(fail_on)
+}

@@ -1,0 +1,70 @@
+//! Rule documentation generated from the registry: `opsgate explain` and `docs/rules.md`.
+
+use std::fmt::Write as _;
+
+use crate::rules::{area_title, Registry, Rule, AREAS};
+
+/// One rule's full documentation, as `opsgate explain` prints it.
+pub fn explain(rule: &Rule) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}\n", rule.code, rule.title);
+    let _ = writeln!(out, "Severity:   {}", rule.severity);
+    let _ = writeln!(out, "Area:       {}", area_title(&rule.area));
+    let _ = writeln!(out, "Source:     {}", rule.source);
+    let _ = writeln!(out, "Policy:     {} ({})", rule.policy_file, rule.package.trim_start_matches("data."));
+    let _ = writeln!(out, "\nWhy it matters:\n  {}", rule.rationale);
+    let _ = writeln!(out, "\nHow to fix:\n  {}", rule.remediation);
+    let frameworks = framework_lines(rule);
+    if !frameworks.is_empty() {
+        let _ = writeln!(out, "\nFrameworks:");
+        for (name, controls) in frameworks {
+            let _ = writeln!(out, "  {name}: {controls}");
+        }
+    }
+    out
+}
+
+fn framework_lines(rule: &Rule) -> Vec<(&'static str, String)> {
+    let f = &rule.frameworks;
+    [
+        ("ISO/IEC 27001:2022 Annex A", &f.iso27001),
+        ("NIST SP 800-53 rev. 5", &f.nist_800_53),
+        ("CIS Controls v8", &f.cis_v8),
+        ("ITIL 4", &f.itil4),
+    ]
+    .into_iter()
+    .filter(|(_, controls)| !controls.is_empty())
+    .map(|(name, controls)| (name, controls.join(", ")))
+    .collect()
+}
+
+/// `docs/rules.md`: every rule, grouped by management area. A test keeps the file in sync.
+pub fn rules_markdown(registry: &Registry) -> String {
+    let mut out = String::from(
+        "# opsgate rules\n\n<!-- Generated from the policies' metadata by `cargo test` (tests/rule_docs.rs); do not edit. -->\n\n",
+    );
+    let _ = writeln!(out, "{} rules.\n", registry.len());
+    for (area, title) in AREAS {
+        let rules: Vec<&Rule> = registry.iter().filter(|r| r.area == *area).collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {title}\n");
+        let _ = writeln!(out, "| code | severity | title |\n|---|---|---|");
+        for rule in &rules {
+            let _ = writeln!(out, "| [{0}](#{1}) | {2} | {3} |", rule.code, rule.code.to_lowercase(), rule.severity, rule.title);
+        }
+        out.push('\n');
+        for rule in rules {
+            let _ = writeln!(out, "### {}\n\n**{}** — {}\n", rule.code, rule.title, rule.severity);
+            let _ = writeln!(out, "- **Source:** {}", rule.source);
+            let _ = writeln!(out, "- **Why it matters:** {}", rule.rationale);
+            let _ = writeln!(out, "- **How to fix:** {}", rule.remediation);
+            for (name, controls) in framework_lines(rule) {
+                let _ = writeln!(out, "- **{name}:** {controls}");
+            }
+            let _ = writeln!(out, "- **Policy:** `{}`\n", rule.policy_file);
+        }
+    }
+    out
+}

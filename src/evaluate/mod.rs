@@ -1,0 +1,352 @@
+//! Stage 3 — evaluate: the Rego policies over every artifact, in-process with regorus.
+//!
+//! All policies are loaded into one engine, prepared once, then cloned per worker thread (a clone
+//! shares the compiled modules and data). Each artifact is one evaluation with a small `input`; the
+//! whole artifact set is `data.inventory`, so cross-artifact rules are lookups by id, not scans.
+
+mod error;
+
+use std::collections::{BTreeMap, HashSet};
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rayon::prelude::*;
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::Engine;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub use error::PolicyError;
+
+use crate::finding::{Finding, Related, Stage};
+use crate::model::{Artifact, Workspace};
+use crate::rules::{rule_from_metadata, Registry, RuleMetadata};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+
+/// Where the rule packages live; every package under it must declare `metadata` and `deny`.
+pub const RULES_PREFIX: &str = "data.opsgate.rules.";
+
+/// What a run evaluates against besides the artifacts.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The audit date, `YYYY-MM-DD`: every time-based rule reads it instead of the clock.
+    pub as_of: String,
+    /// Tunable parameters (`data.params`).
+    pub params: Value,
+}
+
+struct Package {
+    /// e.g. `data.opsgate.rules.change`
+    path: String,
+    /// Kinds the package inspects (`kinds := {...}`), or every kind.
+    kinds: Option<HashSet<String>>,
+}
+
+/// The loaded, prepared policy set.
+pub struct PolicySet {
+    engine: Engine,
+    packages: Vec<Package>,
+    pub registry: Registry,
+    sources: Vec<(String, Arc<str>)>,
+}
+
+/// The result of evaluating every artifact.
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<PolicyError>,
+}
+
+impl PolicySet {
+    /// Loads the built-in policies and those of `extra_dirs` (each `.rego` file, recursively).
+    pub fn load(extra_dirs: &[PathBuf], timeout: Duration) -> Result<PolicySet, PolicyError> {
+        let mut engine = Engine::new();
+        engine.set_execution_timer_config(ExecutionTimerConfig {
+            limit: timeout,
+            check_interval: NonZeroU32::MIN.saturating_add(63),
+        });
+        let mut sources = builtin_sources()?;
+        let builtin_count = sources.len();
+        for dir in extra_dirs {
+            sources.extend(read_policy_dir(dir)?);
+        }
+
+        let mut package_files: BTreeMap<String, (String, bool)> = BTreeMap::new();
+        for (index, (name, text)) in sources.iter().enumerate() {
+            let builtin = index < builtin_count;
+            let package = engine
+                .add_policy(name.clone(), text.to_string())
+                .map_err(|e| PolicyError::from_regorus(&e, &sources))?;
+            if let Some((owner, owner_builtin)) = package_files.get(&package) {
+                if *owner_builtin && !builtin {
+                    return Err(PolicyError::plain(format!(
+                        "{name} declares package `{}`, which belongs to the built-in {owner}",
+                        package.trim_start_matches("data.")
+                    ))
+                    .with_help("rename your package (e.g. `opsgate.rules.<team>_<topic>`): built-in rules cannot be replaced"));
+                }
+            } else {
+                package_files.insert(package, (name.clone(), builtin));
+            }
+        }
+
+        let mut registry = Registry::default();
+        let mut packages = Vec::new();
+        for (path, (file, builtin)) in &package_files {
+            if !path.starts_with(RULES_PREFIX) {
+                continue;
+            }
+            let metadata_value = eval_value(&mut engine, &format!("{path}.metadata"), &sources)?
+                .ok_or_else(|| {
+                    PolicyError::plain(format!("{file}: package `{path}` has no `metadata` object"))
+                        .with_help("declare `metadata := {\"CODE\": {title, severity, area, source, rationale, remediation}}`")
+                })?;
+            let metadata: BTreeMap<String, RuleMetadata> = serde_json::from_value(metadata_value)
+                .map_err(|e| PolicyError::plain(format!("{file}: `metadata` of `{path}` is malformed: {e}")))?;
+            for (code, meta) in metadata {
+                let rule = rule_from_metadata(&code, meta, path, file, *builtin)
+                    .map_err(|e| PolicyError::plain(format!("{file}: {e}")))?;
+                if let Err(existing) = registry.insert(rule) {
+                    return Err(PolicyError::plain(format!(
+                        "{file}: rule code {code} is already declared by {}",
+                        existing.policy_file
+                    )));
+                }
+            }
+            let kinds = eval_value(&mut engine, &format!("{path}.kinds"), &sources)?
+                .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
+            packages.push(Package {
+                path: path.clone(),
+                kinds,
+            });
+        }
+        Ok(PolicySet {
+            engine,
+            packages,
+            registry,
+            sources,
+        })
+    }
+
+    /// Every policy file, in load order: the digest of the policy set is taken over these.
+    pub fn sources(&self) -> &[(String, Arc<str>)] {
+        &self.sources
+    }
+
+    /// Evaluates every package over every artifact, in parallel.
+    pub fn evaluate(&self, workspace: &Workspace, context: &Context) -> Evaluation {
+        let mut engine = self.engine.clone();
+        let data = json!({
+            "inventory": inventory(workspace),
+            "params": context.params,
+        });
+        if let Err(error) = to_regorus(&data).and_then(|d| engine.add_data(d).map_err(|e| e.to_string())) {
+            return Evaluation {
+                findings: Vec::new(),
+                errors: vec![PolicyError::plain(format!("cannot hand the artifacts to the engine: {error}"))],
+            };
+        }
+        let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
+            .artifacts
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |engine, artifact| self.evaluate_one(engine, workspace, artifact, context),
+            )
+            .collect();
+        let mut evaluation = Evaluation {
+            findings: Vec::new(),
+            errors: Vec::new(),
+        };
+        for (findings, errors) in results {
+            evaluation.findings.extend(findings);
+            evaluation.errors.extend(errors);
+        }
+        evaluation
+    }
+
+    fn evaluate_one(
+        &self,
+        engine: &mut Engine,
+        workspace: &Workspace,
+        artifact: &Artifact,
+        context: &Context,
+    ) -> (Vec<Finding>, Vec<PolicyError>) {
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        let input = json!({"artifact": artifact.value, "as_of": context.as_of});
+        match to_regorus(&input) {
+            Ok(input) => engine.set_input(input),
+            Err(error) => {
+                errors.push(PolicyError::plain(format!("{}: {error}", artifact.id)));
+                return (findings, errors);
+            }
+        }
+        for package in &self.packages {
+            if let Some(kinds) = &package.kinds {
+                if !kinds.contains(artifact.kind.name) {
+                    continue;
+                }
+            }
+            let rule = format!("{}.deny", package.path);
+            match engine.eval_rule(rule) {
+                Ok(value) => match serde_json::to_value(&value) {
+                    Ok(Value::Array(raw)) => {
+                        for raw in raw {
+                            match self.finding_from_rego(workspace, artifact, &package.path, raw) {
+                                Ok(finding) => findings.push(finding),
+                                Err(error) => errors.push(error),
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => errors.push(PolicyError::plain(format!("{}: {error}", package.path))),
+                },
+                Err(error) => {
+                    let mut located = PolicyError::from_regorus(&error, &self.sources);
+                    located.message = format!(
+                        "evaluating `{}.deny` on {} failed: {}",
+                        package.path, artifact.id, located.message
+                    );
+                    errors.push(located);
+                }
+            }
+        }
+        (findings, errors)
+    }
+
+    fn finding_from_rego(
+        &self,
+        workspace: &Workspace,
+        artifact: &Artifact,
+        package: &str,
+        raw: Value,
+    ) -> Result<Finding, PolicyError> {
+        let raw: RawFinding = serde_json::from_value(raw).map_err(|e| {
+            PolicyError::plain(format!("`{package}.deny` produced a malformed finding: {e}"))
+                .with_help("a finding is {\"code\": \"ABC-001\", \"message\": \"…\", \"pointer\": \"/spec/…\", \"related\": [\"ID\"]}")
+        })?;
+        let rule = self.registry.get(&raw.code).ok_or_else(|| {
+            PolicyError::plain(format!(
+                "`{package}.deny` produced code {} that no package's `metadata` declares",
+                raw.code
+            ))
+        })?;
+        let file = &workspace.file_of(artifact).display;
+        let (_, range) = artifact.locate(&raw.pointer);
+        let mut finding = Finding::new(raw.code.clone(), rule.severity, Stage::Policy, raw.message)
+            .in_file(file, Some(range))
+            .with_help(rule.remediation.clone());
+        finding.artifact = artifact.has_id.then(|| artifact.id.clone());
+        finding.kind = Some(artifact.kind.name.to_owned());
+        finding.pointer = Some(raw.pointer);
+        let mut related: Vec<Related> = raw
+            .related
+            .into_iter()
+            .map(|id| match workspace.artifact(&id) {
+                Some(other) => Related {
+                    kind: Some(other.kind.name.to_owned()),
+                    file: Some(workspace.file_of(other).display.clone()),
+                    line: Some(other.start.start.line),
+                    id,
+                },
+                None => Related {
+                    id,
+                    kind: None,
+                    file: None,
+                    line: None,
+                },
+            })
+            .collect();
+        related.sort();
+        related.dedup();
+        finding.related = related;
+        Ok(finding)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFinding {
+    code: String,
+    message: String,
+    #[serde(default)]
+    pointer: String,
+    #[serde(default)]
+    related: Vec<String>,
+}
+
+/// The shipped policies, or — for people developing them — the `.rego` files of the directory named
+/// by `OPSGATE_BUILTIN_POLICIES`, so a policy edit is tried without rebuilding.
+fn builtin_sources() -> Result<Vec<(String, Arc<str>)>, PolicyError> {
+    match std::env::var_os("OPSGATE_BUILTIN_POLICIES") {
+        Some(dir) => read_policy_dir(Path::new(&dir)).map(|files| {
+            files
+                .into_iter()
+                .map(|(path, text)| {
+                    let name = Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+                    (format!("policies/{name}"), text)
+                })
+                .collect()
+        }),
+        None => Ok(BUILTIN_POLICIES
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), Arc::from(*text)))
+            .collect()),
+    }
+}
+
+fn read_policy_dir(dir: &Path) -> Result<Vec<(String, Arc<str>)>, PolicyError> {
+    if !dir.is_dir() {
+        return Err(PolicyError::plain(format!("policy directory {} does not exist", dir.display())));
+    }
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).sort_by_file_path(|a, b| a.cmp(b)).build() {
+        let entry = entry.map_err(|e| PolicyError::plain(format!("reading {}: {e}", dir.display())))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "rego") && entry.file_type().is_some_and(|t| t.is_file()) {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| PolicyError::plain(format!("reading {}: {e}", path.display())))?;
+            files.push((path.display().to_string(), Arc::from(text)));
+        }
+    }
+    Ok(files)
+}
+
+/// Evaluates a rule that may be undefined; `None` when it is.
+fn eval_value(engine: &mut Engine, path: &str, sources: &[(String, Arc<str>)]) -> Result<Option<Value>, PolicyError> {
+    let results = engine
+        .eval_query(path.to_owned(), false)
+        .map_err(|e| PolicyError::from_regorus(&e, sources))?;
+    let value = results
+        .result
+        .into_iter()
+        .next()
+        .and_then(|r| r.expressions.into_iter().next())
+        .map(|e| serde_json::to_value(&e.value));
+    match value {
+        Some(Ok(value)) => Ok(Some(value)),
+        Some(Err(e)) => Err(PolicyError::plain(format!("{path}: {e}"))),
+        None => Ok(None),
+    }
+}
+
+fn to_regorus(value: &Value) -> Result<regorus::Value, String> {
+    regorus::Value::deserialize(value).map_err(|e| e.to_string())
+}
+
+/// `data.inventory[kind][id]`: every artifact with an id.
+fn inventory(workspace: &Workspace) -> Value {
+    let mut by_kind: serde_json::Map<String, Value> = serde_json::Map::new();
+    for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
+        let entry = by_kind
+            .entry(artifact.kind.name.to_owned())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if let Value::Object(ids) = entry {
+            ids.insert(artifact.id.clone(), artifact.value.clone());
+        }
+    }
+    Value::Object(by_kind)
+}

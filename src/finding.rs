@@ -1,0 +1,129 @@
+//! The one result type every stage produces: a finding, located in a file.
+
+use serde::Serialize;
+
+use crate::load::position::TextRange;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which stage found the problem; load problems make the run's input incomplete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Load,
+    Schema,
+    Policy,
+}
+
+/// Another artifact a finding involves, so a reader can act without searching.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Related {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub stage: Stage,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// JSON pointer of the offending field inside the artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<TextRange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// A second place in the same file (e.g. the first of two duplicate keys).
+    #[serde(skip)]
+    pub secondary: Option<(TextRange, String)>,
+}
+
+impl Finding {
+    pub fn new(code: impl Into<String>, severity: Severity, stage: Stage, message: impl Into<String>) -> Self {
+        Finding {
+            code: code.into(),
+            severity,
+            stage,
+            message: message.into(),
+            file: None,
+            artifact: None,
+            kind: None,
+            pointer: None,
+            range: None,
+            help: None,
+            related: Vec::new(),
+            secondary: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: &str, range: Option<TextRange>) -> Self {
+        self.file = Some(file.to_owned());
+        self.range = range;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn line(&self) -> usize {
+        self.range.map_or(0, |r| r.start.line)
+    }
+
+    /// The order every output uses: by file, position, then code and message.
+    pub fn sort_key(&self) -> (Option<&str>, usize, usize, &str, &str) {
+        let (line, column) = self.range.map_or((0, 0), |r| (r.start.line, r.start.column));
+        (self.file.as_deref(), line, column, &self.code, &self.message)
+    }
+}
+
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}

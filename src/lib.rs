@@ -1,0 +1,26 @@
+//! opsgate — policy-as-code compliance checks for IT and cloud security operations artifacts.
+//!
+//! A run is a pipeline; each stage reads only what the previous ones produced:
+//!
+//! 1. [`load`] — discover YAML files, parse them (in parallel, each read once) into JSON values
+//!    with a JSON-pointer → line:column index, keep the `opsgate/v1` documents as [`model::Artifact`]s.
+//! 2. [`validate`] — check each artifact against the JSON Schema of its kind (`schemas/`).
+//! 3. [`evaluate`] — run the Rego policies (`policies/`) with regorus over each artifact, with the
+//!    whole artifact set available as `data.inventory`.
+//! 4. [`report`] — render the [`finding::Finding`]s for people (miette) or machines (JSON).
+//!
+//! [`check`] ties the stages together and decides the exit code; [`rules`] is the registry of rule
+//! metadata read from the policies; [`cli`] is the thin command-line layer.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::panic)]
+
+pub mod check;
+pub mod cli;
+pub mod docs;
+pub mod evaluate;
+pub mod finding;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod validate;

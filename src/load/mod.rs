@@ -1,0 +1,255 @@
+//! Stage 1 — load: files → artifacts with source positions.
+//!
+//! Files are read once each and parsed in parallel. Problems are findings, never panics: a broken
+//! file is reported and every other file is still loaded.
+
+pub mod discover;
+mod envelope;
+pub mod position;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::finding::{Finding, Related, Severity, Stage};
+use crate::model::{Artifact, SourceFile, Workspace};
+use discover::Discovered;
+use envelope::Classified;
+use position::{Position, TextRange};
+use yaml::{FatalKind, YamlLimits};
+
+/// Limits on what one run reads.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadLimits {
+    pub max_file_bytes: u64,
+    pub yaml: YamlLimits,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits {
+            max_file_bytes: 10 * 1024 * 1024,
+            yaml: YamlLimits::default(),
+        }
+    }
+}
+
+/// The content of one file, from disk or from git.
+pub struct Source {
+    pub display: String,
+    pub path: PathBuf,
+    pub content: Result<Vec<u8>, String>,
+}
+
+/// What loading produced: the workspace and the problems met on the way.
+pub struct Loaded {
+    pub workspace: Workspace,
+    pub findings: Vec<Finding>,
+}
+
+/// Discovers and loads every YAML file under `root`.
+pub fn load_path(root: &Path, limits: LoadLimits) -> Loaded {
+    let discovered = discover::discover(root);
+    let base = if root.is_file() {
+        root.parent().unwrap_or(Path::new(""))
+    } else {
+        root
+    };
+    let sources: Vec<Source> = discovered
+        .into_par_iter()
+        .map(|item| match item {
+            Discovered::File(path) => Source {
+                display: display_path(base, &path),
+                content: read_limited(&path, limits.max_file_bytes),
+                path,
+            },
+            Discovered::Unreadable { path, reason } => Source {
+                display: display_path(base, &path),
+                content: Err(reason),
+                path,
+            },
+        })
+        .collect();
+    load_sources(sources, limits)
+}
+
+fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > max_bytes {
+        return Err(format!(
+            "file is {size} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)"
+        ));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+fn display_path(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let text = relative.to_string_lossy().replace('\\', "/");
+    if text.is_empty() {
+        path.to_string_lossy().into_owned()
+    } else {
+        text
+    }
+}
+
+/// Loads already-read sources (from disk, or from a git tree or index).
+pub fn load_sources(sources: Vec<Source>, limits: LoadLimits) -> Loaded {
+    let yaml_files_seen = sources.len();
+    let per_file: Vec<FileOutcome> = sources
+        .into_par_iter()
+        .map(|source| load_one(source, limits))
+        .collect();
+
+    let mut workspace = Workspace {
+        yaml_files_seen,
+        ..Workspace::default()
+    };
+    let mut findings = Vec::new();
+    let mut first_seen: HashMap<String, (String, TextRange)> = HashMap::new();
+    for outcome in per_file {
+        findings.extend(outcome.findings);
+        let Some(file) = outcome.file else { continue };
+        let file_index = workspace.files.len();
+        for mut artifact in outcome.artifacts {
+            artifact.file = file_index;
+            if artifact.has_id {
+                let (_, id_range) = artifact.locate("/metadata/id");
+                if let Some((first_file, first_range)) = first_seen.get(&artifact.id) {
+                    let mut finding = Finding::new(
+                        "LOAD-DUPLICATE-ID",
+                        Severity::Error,
+                        Stage::Load,
+                        format!(
+                            "id `{}` is already used in {first_file}:{}",
+                            artifact.id, first_range.start.line
+                        ),
+                    )
+                    .in_file(&file.display, Some(id_range))
+                    .with_help("ids are unique across the repository: give this artifact a new id");
+                    finding.artifact = Some(artifact.id.clone());
+                    finding.kind = Some(artifact.kind.name.to_owned());
+                    finding.related.push(Related {
+                        id: artifact.id.clone(),
+                        kind: None,
+                        file: Some(first_file.clone()),
+                        line: Some(first_range.start.line),
+                    });
+                    findings.push(finding);
+                    continue;
+                }
+                first_seen.insert(artifact.id.clone(), (file.display.clone(), id_range));
+                workspace.by_id.insert(artifact.id.clone(), workspace.artifacts.len());
+            }
+            workspace.artifacts.push(artifact);
+        }
+        workspace.files.push(file);
+    }
+    Loaded {
+        workspace,
+        findings,
+    }
+}
+
+struct FileOutcome {
+    file: Option<SourceFile>,
+    artifacts: Vec<Artifact>,
+    findings: Vec<Finding>,
+}
+
+fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        file: None,
+        artifacts: Vec::new(),
+        findings: Vec::new(),
+    };
+    let display = source.display;
+    let bytes = match source.content {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            outcome.findings.push(
+                Finding::new("LOAD-IO", Severity::Error, Stage::Load, format!("cannot read file: {reason}"))
+                    .in_file(&display, None),
+            );
+            return outcome;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let valid = &error.as_bytes()[..offset];
+            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+            let pos = Position {
+                offset,
+                line,
+                column: 1 + valid.iter().rev().take_while(|&&b| b != b'\n').count(),
+            };
+            outcome.findings.push(
+                Finding::new(
+                    "LOAD-ENCODING",
+                    Severity::Error,
+                    Stage::Load,
+                    format!("file is not valid UTF-8 (first invalid byte at offset {offset})"),
+                )
+                .in_file(&display, Some(TextRange { start: pos, end: pos }))
+                .with_help("save the file as UTF-8; binary files do not belong under a .yaml name"),
+            );
+            return outcome;
+        }
+    };
+    let (body, shift) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text.as_str(), 0),
+    };
+    let parsed = yaml::parse(body, shift, limits.yaml);
+    // Other tools' YAML (Helm templates, CloudFormation with `!Ref`) may not parse or may use
+    // tags; such files are only this tool's business if they claim to hold opsgate artifacts.
+    let claims_artifacts = body.contains("opsgate/");
+    if parsed.documents.iter().all(|d| d.value.is_null()) && parsed.fatal.is_none() {
+        outcome.findings.push(
+            Finding::new("LOAD-EMPTY", Severity::Warning, Stage::Load, "file holds no YAML document")
+                .in_file(&display, None)
+                .with_help("delete the file or add an artifact to it"),
+        );
+    }
+    if let (Some(fatal), true) = (&parsed.fatal, claims_artifacts) {
+        let (code, help) = match fatal.kind {
+            FatalKind::Syntax => ("LOAD-SYNTAX", "fix the YAML syntax; documents after this point were not read"),
+            FatalKind::AliasBudget => ("LOAD-ALIAS-LIMIT", "write the values out instead of nesting aliases"),
+            FatalKind::TooDeep => ("LOAD-TOO-DEEP", "flatten the document"),
+        };
+        outcome.findings.push(
+            Finding::new(code, Severity::Error, Stage::Load, fatal.message.clone())
+                .in_file(&display, Some(fatal.range))
+                .with_help(help),
+        );
+    }
+    for (index, doc) in parsed.documents.into_iter().enumerate() {
+        match envelope::classify(&doc, &display) {
+            Classified::Foreign => {}
+            Classified::Invalid(findings) => outcome.findings.extend(findings),
+            Classified::Artifact { kind, id } => outcome.artifacts.push(Artifact {
+                has_id: id.is_some(),
+                id: id.unwrap_or_else(|| format!("{display}#{}", index + 1)),
+                kind,
+                file: 0,
+                document: index,
+                value: doc.value,
+                positions: doc.positions,
+                start: doc.start,
+            }),
+        }
+    }
+    if !outcome.artifacts.is_empty() || !outcome.findings.is_empty() {
+        outcome.file = Some(SourceFile {
+            display,
+            path: source.path,
+            text: Arc::from(text.as_str()),
+        });
+    }
+    outcome
+}

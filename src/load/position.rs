@@ -1,0 +1,200 @@
+//! Source positions: where a value of a YAML document sits in its file.
+//!
+//! Every diagnostic opsgate prints lands on a line and column, so the loader records, for each JSON
+//! pointer of a document, the span of its key (for mapping entries) and of its value. Schema errors
+//! and policy findings then only name a pointer and are located here.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// A position in a file: byte offset (for miette), 1-based line and 1-based column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+pub struct Position {
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A half-open range of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+pub struct TextRange {
+    pub start: Position,
+    pub end: Position,
+}
+
+impl TextRange {
+    pub fn len(&self) -> usize {
+        self.end.offset.saturating_sub(self.start.offset)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Where one node of a document is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeSpans {
+    /// The mapping key that introduces the node, when the node is a mapping value.
+    pub key: Option<TextRange>,
+    /// The node itself (for collections: where it starts).
+    pub value: TextRange,
+}
+
+impl NodeSpans {
+    /// The span a diagnostic about this node should underline: scalars by their value, collections by
+    /// the key that names them (a whole block mapping is too large to label usefully).
+    pub fn label(&self, is_collection: bool) -> TextRange {
+        match (is_collection, self.key) {
+            (true, Some(key)) => key,
+            _ => self.value,
+        }
+    }
+}
+
+/// JSON pointer → spans, for one document.
+#[derive(Debug, Default, Clone)]
+pub struct PositionIndex {
+    nodes: HashMap<String, NodeSpans>,
+}
+
+impl PositionIndex {
+    pub fn insert(&mut self, pointer: String, spans: NodeSpans) {
+        self.nodes.insert(pointer, spans);
+    }
+
+    pub fn get(&self, pointer: &str) -> Option<&NodeSpans> {
+        self.nodes.get(pointer)
+    }
+
+    /// The spans of `pointer`, or of its nearest ancestor that exists (a missing field is reported
+    /// where its parent is written). Returns the pointer actually found.
+    pub fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, &NodeSpans)> {
+        let mut current = pointer;
+        loop {
+            if let Some(spans) = self.nodes.get(current) {
+                return Some((current, spans));
+            }
+            if current.is_empty() {
+                return None;
+            }
+            current = match current.rfind('/') {
+                Some(cut) => &current[..cut],
+                None => "",
+            };
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_owned()
+    }
+}
+
+/// Converts the parser's character indices into byte offsets.
+///
+/// saphyr's markers count characters; miette and every editor-facing output want bytes. Most
+/// artifact files are ASCII, where the two agree and no table is built.
+pub struct OffsetMap {
+    /// Byte offset of each character, only for non-ASCII text.
+    char_starts: Option<Vec<usize>>,
+    text_len: usize,
+    /// Bytes skipped before the text handed to the parser (a UTF-8 byte-order mark).
+    shift: usize,
+}
+
+impl OffsetMap {
+    pub fn new(text: &str, shift: usize) -> Self {
+        let char_starts = if text.is_ascii() {
+            None
+        } else {
+            Some(text.char_indices().map(|(at, _)| at).collect())
+        };
+        OffsetMap {
+            char_starts,
+            text_len: text.len(),
+            shift,
+        }
+    }
+
+    pub fn byte_offset(&self, char_index: usize) -> usize {
+        let local = match &self.char_starts {
+            None => char_index.min(self.text_len),
+            Some(starts) => starts.get(char_index).copied().unwrap_or(self.text_len),
+        };
+        local + self.shift
+    }
+
+    pub fn position(&self, marker: &saphyr_parser::Marker) -> Position {
+        Position {
+            offset: self.byte_offset(marker.index()),
+            line: marker.line(),
+            column: marker.col() + 1,
+        }
+    }
+
+    pub fn range(&self, span: &saphyr_parser::Span) -> TextRange {
+        TextRange {
+            start: self.position(&span.start),
+            end: self.position(&span.end),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize) -> NodeSpans {
+        let pos = Position {
+            offset: line * 10,
+            line,
+            column: 1,
+        };
+        NodeSpans {
+            key: None,
+            value: TextRange {
+                start: pos,
+                end: pos,
+            },
+        }
+    }
+
+    #[test]
+    fn nearest_falls_back_to_the_closest_existing_parent() {
+        let mut index = PositionIndex::default();
+        index.insert(String::new(), at(1));
+        index.insert("/spec".into(), at(5));
+        let (found, spans) = index.nearest("/spec/approvals/0/date").unwrap();
+        assert_eq!(found, "/spec");
+        assert_eq!(spans.value.start.line, 5);
+        assert_eq!(index.nearest("/metadata").unwrap().0, "");
+    }
+
+    #[test]
+    fn tokens_are_escaped_per_rfc_6901() {
+        assert_eq!(escape_token("a/b~c"), "a~1b~0c");
+        assert_eq!(escape_token("plain"), "plain");
+    }
+
+    #[test]
+    fn offsets_count_bytes_for_non_ascii_text() {
+        let map = OffsetMap::new("é: x", 3);
+        assert_eq!(map.byte_offset(0), 3);
+        assert_eq!(map.byte_offset(1), 5);
+        assert_eq!(map.byte_offset(99), 3 + "é: x".len());
+    }
+}

@@ -1,0 +1,564 @@
+//! YAML text → JSON values with a position index, one pass over saphyr's event stream.
+//!
+//! Building the value ourselves (rather than through a generic YAML tree) is what lets opsgate keep
+//! positions for every pointer, apply YAML 1.2 core-schema scalars (`no` stays a string), refuse
+//! what has no place in an artifact (tags, merge keys, duplicate keys), and bound alias expansion and
+//! nesting so hostile input cannot exhaust memory or stack.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+
+use super::position::{escape_token, NodeSpans, OffsetMap, PositionIndex, TextRange};
+
+/// Bounds that keep a hostile document from costing more than a legitimate one ever would.
+#[derive(Debug, Clone, Copy)]
+pub struct YamlLimits {
+    /// Nodes that alias expansion may produce in one file (billion-laughs defence).
+    pub alias_nodes: usize,
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+}
+
+impl Default for YamlLimits {
+    fn default() -> Self {
+        YamlLimits {
+            alias_nodes: 10_000,
+            max_depth: 64,
+        }
+    }
+}
+
+/// A problem that makes one document unusable; reported only if the document is an artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentProblem {
+    pub kind: ProblemKind,
+    pub message: String,
+    pub range: TextRange,
+    /// A second place involved (e.g. the first occurrence of a duplicated key).
+    pub related: Option<TextRange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    DuplicateKey,
+    Tag,
+    MergeKey,
+    ComplexKey,
+}
+
+/// One parsed YAML document.
+#[derive(Debug)]
+pub struct YamlDocument {
+    pub value: Value,
+    pub positions: PositionIndex,
+    /// Where the document starts (its first node).
+    pub start: TextRange,
+    pub problems: Vec<DocumentProblem>,
+}
+
+/// A failure that stops reading the rest of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FatalYamlError {
+    pub kind: FatalKind,
+    pub message: String,
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FatalKind {
+    Syntax,
+    AliasBudget,
+    TooDeep,
+}
+
+/// The documents of a file read before any fatal error, and that error if one occurred.
+#[derive(Debug)]
+pub struct ParsedYaml {
+    pub documents: Vec<YamlDocument>,
+    pub fatal: Option<FatalYamlError>,
+}
+
+/// Parses every document of `text`. `shift` is the number of bytes stripped before `text` (a BOM).
+pub fn parse(text: &str, shift: usize, limits: YamlLimits) -> ParsedYaml {
+    let offsets = OffsetMap::new(text, shift);
+    let mut builder = Builder::new(&offsets, limits);
+    let mut fatal = None;
+    for event in Parser::new_from_str(text) {
+        let step = match event {
+            Ok((event, span)) => builder.on_event(event, span),
+            Err(error) => {
+                let pos = offsets.position(error.marker());
+                Err(FatalYamlError {
+                    kind: FatalKind::Syntax,
+                    message: error.info().to_owned(),
+                    range: TextRange {
+                        start: pos,
+                        end: pos,
+                    },
+                })
+            }
+        };
+        if let Err(error) = step {
+            fatal = Some(error);
+            break;
+        }
+    }
+    ParsedYaml {
+        documents: builder.documents,
+        fatal,
+    }
+}
+
+enum Frame {
+    Sequence {
+        items: Vec<Value>,
+        pointer: String,
+        anchor: usize,
+    },
+    Mapping {
+        entries: Map<String, Value>,
+        pointer: String,
+        anchor: usize,
+        /// The key read, waiting for its value.
+        pending_key: Option<(String, TextRange)>,
+        key_ranges: HashMap<String, TextRange>,
+    },
+}
+
+struct Anchored {
+    value: Value,
+    nodes: usize,
+}
+
+struct Builder<'o> {
+    offsets: &'o OffsetMap,
+    limits: YamlLimits,
+    documents: Vec<YamlDocument>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    alias_budget: usize,
+    positions: PositionIndex,
+    problems: Vec<DocumentProblem>,
+    doc_start: Option<TextRange>,
+    root: Option<Value>,
+}
+
+impl<'o> Builder<'o> {
+    fn new(offsets: &'o OffsetMap, limits: YamlLimits) -> Self {
+        Builder {
+            offsets,
+            limits,
+            documents: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_budget: limits.alias_nodes,
+            positions: PositionIndex::default(),
+            problems: Vec::new(),
+            doc_start: None,
+            root: None,
+        }
+    }
+
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), FatalYamlError> {
+        let range = self.offsets.range(&span);
+        match event {
+            Event::DocumentStart(_) => {
+                self.positions = PositionIndex::default();
+                self.problems.clear();
+                self.doc_start = None;
+                self.root = None;
+            }
+            Event::DocumentEnd => self.finish_document(range),
+            Event::Scalar(text, style, anchor, tag) => {
+                if let Some(tag) = tag {
+                    self.problem(
+                        ProblemKind::Tag,
+                        format!(
+                            "YAML tags are not supported in artifacts (found `{}{}`)",
+                            tag.handle, tag.suffix
+                        ),
+                        range,
+                    );
+                }
+                let value = resolve_scalar(&text, style);
+                self.push_node(value, range, anchor, &text)?;
+            }
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
+                let is_mapping = matches!(event, Event::MappingStart(..));
+                if let Some(tag) = tag {
+                    self.problem(
+                        ProblemKind::Tag,
+                        format!(
+                            "YAML tags are not supported in artifacts (found `{}{}`)",
+                            tag.handle, tag.suffix
+                        ),
+                        range,
+                    );
+                }
+                if self.stack.len() >= self.limits.max_depth {
+                    return Err(FatalYamlError {
+                        kind: FatalKind::TooDeep,
+                        message: format!(
+                            "nesting deeper than {} levels; artifacts never need this much",
+                            self.limits.max_depth
+                        ),
+                        range,
+                    });
+                }
+                let pointer = self.open_child(range, true)?;
+                self.stack.push(if is_mapping {
+                    Frame::Mapping {
+                        entries: Map::new(),
+                        pointer,
+                        anchor,
+                        pending_key: None,
+                        key_ranges: HashMap::new(),
+                    }
+                } else {
+                    Frame::Sequence {
+                        items: Vec::new(),
+                        pointer,
+                        anchor,
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor) = match self.stack.pop() {
+                    Some(Frame::Sequence { items, anchor, .. }) => (Value::Array(items), anchor),
+                    Some(Frame::Mapping {
+                        entries, anchor, ..
+                    }) => (Value::Object(entries), anchor),
+                    None => return Ok(()),
+                };
+                self.remember_anchor(anchor, &value);
+                self.attach(value);
+            }
+            Event::Alias(anchor) => {
+                let Some(anchored) = self.anchors.get(&anchor) else {
+                    return Ok(());
+                };
+                if anchored.nodes > self.alias_budget {
+                    return Err(FatalYamlError {
+                        kind: FatalKind::AliasBudget,
+                        message: format!(
+                            "aliases expand to more than {} nodes (a \"billion laughs\" document?)",
+                            self.limits.alias_nodes
+                        ),
+                        range,
+                    });
+                }
+                self.alias_budget -= anchored.nodes;
+                let value = anchored.value.clone();
+                self.open_child(range, false)?;
+                self.attach(value);
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn problem(&mut self, kind: ProblemKind, message: String, range: TextRange) {
+        self.problems.push(DocumentProblem {
+            kind,
+            message,
+            range,
+            related: None,
+        });
+    }
+
+    /// A scalar arrives: it is either a mapping key or a value.
+    fn push_node(
+        &mut self,
+        value: Value,
+        range: TextRange,
+        anchor: usize,
+        raw: &str,
+    ) -> Result<(), FatalYamlError> {
+        if let Some(Frame::Mapping {
+            pending_key: pending_key @ None,
+            key_ranges,
+            pointer,
+            ..
+        }) = self.stack.last_mut()
+        {
+            let key = raw.to_owned();
+            if key == "<<" {
+                let message =
+                    "merge keys (`<<`) are not supported: write the fields out".to_owned();
+                self.problems.push(DocumentProblem {
+                    kind: ProblemKind::MergeKey,
+                    message,
+                    range,
+                    related: None,
+                });
+            } else if let Some(first) = key_ranges.get(&key) {
+                let message = format!(
+                    "duplicate key `{key}` in {} (first defined on line {})",
+                    if pointer.is_empty() { "/" } else { pointer },
+                    first.start.line
+                );
+                let related = Some(*first);
+                self.problems.push(DocumentProblem {
+                    kind: ProblemKind::DuplicateKey,
+                    message,
+                    range,
+                    related,
+                });
+            } else {
+                key_ranges.insert(key.clone(), range);
+            }
+            *pending_key = Some((key, range));
+            return Ok(());
+        }
+        self.open_child(range, false)?;
+        self.remember_anchor(anchor, &value);
+        self.attach(value);
+        Ok(())
+    }
+
+    /// Records the position of a node about to be added and returns its pointer.
+    fn open_child(&mut self, range: TextRange, is_collection: bool) -> Result<String, FatalYamlError> {
+        let (pointer, key) = match self.stack.last() {
+            None => {
+                self.doc_start.get_or_insert(range);
+                (String::new(), None)
+            }
+            Some(Frame::Sequence { items, pointer, .. }) => {
+                (format!("{pointer}/{}", items.len()), None)
+            }
+            Some(Frame::Mapping {
+                pointer,
+                pending_key,
+                ..
+            }) => match pending_key {
+                Some((key, key_range)) => {
+                    (format!("{pointer}/{}", escape_token(key)), Some(*key_range))
+                }
+                None if is_collection => {
+                    self.problems.push(DocumentProblem {
+                        kind: ProblemKind::ComplexKey,
+                        message: "mapping keys must be plain strings, not collections".into(),
+                        range,
+                        related: None,
+                    });
+                    (format!("{pointer}/?"), None)
+                }
+                None => (format!("{pointer}/?"), None),
+            },
+        };
+        self.positions.insert(pointer.clone(), NodeSpans { key, value: range });
+        Ok(pointer)
+    }
+
+    fn remember_anchor(&mut self, anchor: usize, value: &Value) {
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: value.clone(),
+                    nodes: count_nodes(value),
+                },
+            );
+        }
+    }
+
+    /// Adds a finished node to its parent (or makes it the document root).
+    fn attach(&mut self, value: Value) {
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                Some((key, _)) => {
+                    // A duplicate keeps its first value; the duplicate itself is a reported problem.
+                    entries.entry(key).or_insert(value);
+                }
+                // A collection used as a key: already reported, its value is dropped.
+                None => *pending_key = Some((String::from("?"), TextRange::default())),
+            },
+        }
+    }
+
+    fn finish_document(&mut self, end: TextRange) {
+        let value = self.root.take().unwrap_or(Value::Null);
+        let start = self.doc_start.take().unwrap_or(end);
+        self.documents.push(YamlDocument {
+            value,
+            positions: std::mem::take(&mut self.positions),
+            start,
+            problems: std::mem::take(&mut self.problems),
+        });
+    }
+}
+
+fn count_nodes(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        Value::Object(map) => 1 + map.values().map(count_nodes).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// YAML 1.2 core schema: only plain scalars are typed, and only by these exact spellings.
+fn resolve_scalar(text: &str, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::String(text.to_owned());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Some(number) = resolve_number(text) {
+        return Value::Number(number);
+    }
+    Value::String(text.to_owned())
+}
+
+fn resolve_number(text: &str) -> Option<Number> {
+    let first = text.as_bytes().first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return i64::from_str_radix(octal, 8).ok().map(Number::from);
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok().map(Number::from);
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(int) = text.parse::<i64>() {
+            return Some(Number::from(int));
+        }
+        if let Ok(int) = text.parse::<u64>() {
+            return Some(Number::from(int));
+        }
+    }
+    if is_core_float(unsigned) {
+        // Infinity and NaN have no JSON form; they stay strings and fail type checks visibly.
+        return text.parse::<f64>().ok().and_then(Number::from_f64);
+    }
+    None
+}
+
+/// `[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?` or `\.[0-9]+…`, as in the YAML 1.2 core schema.
+fn is_core_float(text: &str) -> bool {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let (whole, fraction) = match mantissa.find('.') {
+        Some(at) => (&mantissa[..at], Some(&mantissa[at + 1..])),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match fraction {
+        Some(fraction) => {
+            digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty())
+        }
+        None => !whole.is_empty() && digits(whole),
+    };
+    let exponent_ok = match exponent {
+        None => true,
+        Some(exp) => {
+            let exp = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+            !exp.is_empty() && digits(exp)
+        }
+    };
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(text: &str) -> YamlDocument {
+        let mut parsed = parse(text, 0, YamlLimits::default());
+        assert!(parsed.fatal.is_none(), "{:?}", parsed.fatal);
+        parsed.documents.remove(0)
+    }
+
+    #[test]
+    fn core_schema_keeps_norway_a_string() {
+        let doc = one("a: no\nb: yes\nc: true\nd: 2026-01-15\ne: 1.5\nf: 0x1F\ng: ~\nh: '12'\ni: 1e3\n");
+        assert_eq!(
+            doc.value,
+            json!({"a":"no","b":"yes","c":true,"d":"2026-01-15","e":1.5,"f":31,"g":null,"h":"12","i":1000.0})
+        );
+    }
+
+    #[test]
+    fn positions_are_recorded_for_keys_and_values() {
+        let doc = one("spec:\n  approvals:\n    - approver: p-bob\n      date: 2026-01-02\n");
+        let date = doc.positions.get("/spec/approvals/0/date").unwrap();
+        assert_eq!(date.value.start.line, 4);
+        assert_eq!(date.value.start.column, 13);
+        assert_eq!(date.key.unwrap().start.column, 7);
+        let approvals = doc.positions.get("/spec/approvals").unwrap();
+        assert_eq!(approvals.key.unwrap().start.line, 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_problems_naming_the_first() {
+        let doc = one("a: 1\nb: 2\na: 3\n");
+        assert_eq!(doc.problems.len(), 1);
+        assert_eq!(doc.problems[0].kind, ProblemKind::DuplicateKey);
+        assert_eq!(doc.problems[0].range.start.line, 3);
+        assert!(doc.problems[0].message.contains("line 1"));
+        assert_eq!(doc.value["a"], json!(1));
+    }
+
+    #[test]
+    fn tags_and_merge_keys_are_problems() {
+        let doc = one("a: !!binary aGk=\nb: &x {c: 1}\nd:\n  <<: *x\n");
+        let kinds: Vec<_> = doc.problems.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, vec![ProblemKind::Tag, ProblemKind::MergeKey]);
+    }
+
+    #[test]
+    fn aliases_expand_within_budget_and_bombs_stop() {
+        let doc = one("a: &x [1, 2]\nb: *x\n");
+        assert_eq!(doc.value["b"], json!([1, 2]));
+
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let prev = (b'a' + level - 1) as char;
+            let name = (b'a' + level) as char;
+            bomb.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let parsed = parse(&bomb, 0, YamlLimits::default());
+        assert_eq!(parsed.fatal.unwrap().kind, FatalKind::AliasBudget);
+    }
+
+    #[test]
+    fn deep_nesting_stops_cleanly() {
+        let text = "[".repeat(10_000);
+        let parsed = parse(&text, 0, YamlLimits::default());
+        assert_eq!(parsed.fatal.unwrap().kind, FatalKind::TooDeep);
+    }
+
+    #[test]
+    fn multiple_documents_and_syntax_errors() {
+        let parsed = parse("a: 1\n---\nb: 2\n---\nc: [\n", 0, YamlLimits::default());
+        assert_eq!(parsed.documents.len(), 2);
+        let fatal = parsed.fatal.unwrap();
+        assert_eq!(fatal.kind, FatalKind::Syntax);
+        assert!(fatal.range.start.line >= 5);
+    }
+
+    #[test]
+    fn crlf_lines_are_counted_once() {
+        let doc = one("a: 1\r\nb:\r\n  c: 2\r\n");
+        assert_eq!(doc.positions.get("/b/c").unwrap().value.start.line, 3);
+    }
+}

@@ -1,0 +1,127 @@
+//! `--format json`: a versioned document of findings (schema: `schemas/output/findings.schema.json`).
+
+use serde::Serialize;
+
+use crate::check::CheckRun;
+use crate::finding::{Finding, Related, Severity, Stage};
+
+/// Bumped on any incompatible change of the shape below.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format_version: u32,
+    tool: Tool,
+    as_of: &'a str,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+    policy_errors: Vec<JsonPolicyError<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    yaml_files: usize,
+    artifact_files: usize,
+    artifacts: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    policy_errors: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    severity: Severity,
+    stage: Stage,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifact: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    related: &'a [Related],
+}
+
+#[derive(Serialize)]
+struct JsonPolicyError<'a> {
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        code: &f.code,
+        severity: f.severity,
+        stage: f.stage,
+        message: &f.message,
+        artifact: f.artifact.as_deref(),
+        kind: f.kind.as_deref(),
+        file: f.file.as_deref(),
+        line: f.range.map(|r| r.start.line),
+        column: f.range.map(|r| r.start.column),
+        end_line: f.range.map(|r| r.end.line),
+        end_column: f.range.map(|r| r.end.column),
+        pointer: f.pointer.as_deref(),
+        help: f.help.as_deref(),
+        related: &f.related,
+    }
+}
+
+pub fn render(run: &CheckRun) -> String {
+    let document = Document {
+        format_version: FORMAT_VERSION,
+        tool: Tool {
+            name: "opsgate",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        as_of: &run.as_of,
+        summary: Summary {
+            yaml_files: run.stats.yaml_files,
+            artifact_files: run.stats.artifact_files,
+            artifacts: run.stats.artifacts,
+            errors: run.count(Severity::Error),
+            warnings: run.count(Severity::Warning),
+            infos: run.count(Severity::Info),
+            policy_errors: run.policy_errors.len(),
+        },
+        findings: run.findings.iter().map(finding).collect(),
+        policy_errors: run
+            .policy_errors
+            .iter()
+            .map(|e| JsonPolicyError {
+                message: &e.message,
+                file: e.file.as_deref(),
+                line: e.file.as_ref().map(|_| e.line),
+                column: e.file.as_ref().map(|_| e.column),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

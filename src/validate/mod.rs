@@ -1,0 +1,173 @@
+//! Stage 2 — validate: every artifact against the JSON Schema of its kind.
+//!
+//! Schemas are compiled once per run; validation errors become findings located at the offending
+//! value (or, for a missing field, at the key of the object that lacks it).
+
+use std::collections::HashMap;
+
+use jsonschema::{Draft, Retrieve, Uri, ValidationErrorKind, Validator};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::finding::{Finding, Severity, Stage};
+use crate::load::position::escape_token;
+use crate::model::{Artifact, Workspace, COMMON_SCHEMA, COMMON_SCHEMA_FILE, KINDS};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("schema {file} is not valid JSON: {reason}")]
+    Parse { file: String, reason: String },
+    #[error("schema {file} does not compile: {reason}")]
+    Compile { file: String, reason: String },
+}
+
+/// The compiled schemas of every kind.
+pub struct SchemaSet {
+    validators: HashMap<&'static str, (Validator, Value)>,
+}
+
+/// Serves the shared definitions; nothing is ever fetched from the network.
+struct CommonOnly {
+    common: Value,
+}
+
+impl Retrieve for CommonOnly {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        if uri.path().as_str().ends_with(COMMON_SCHEMA_FILE) {
+            Ok(self.common.clone())
+        } else {
+            Err(format!("opsgate schemas may only refer to {COMMON_SCHEMA_FILE}, not {uri}").into())
+        }
+    }
+}
+
+impl SchemaSet {
+    pub fn compile() -> Result<SchemaSet, SchemaError> {
+        let common: Value = serde_json::from_str(COMMON_SCHEMA).map_err(|e| SchemaError::Parse {
+            file: COMMON_SCHEMA_FILE.into(),
+            reason: e.to_string(),
+        })?;
+        let validators = KINDS
+            .par_iter()
+            .map(|kind| {
+                let schema: Value =
+                    serde_json::from_str(kind.schema_source).map_err(|e| SchemaError::Parse {
+                        file: kind.schema_file.into(),
+                        reason: e.to_string(),
+                    })?;
+                let validator = jsonschema::options()
+                    .with_draft(Draft::Draft202012)
+                    .should_validate_formats(true)
+                    .with_retriever(CommonOnly {
+                        common: common.clone(),
+                    })
+                    .build(&schema)
+                    .map_err(|e| SchemaError::Compile {
+                        file: kind.schema_file.into(),
+                        reason: e.to_string(),
+                    })?;
+                Ok((kind.name, (validator, schema)))
+            })
+            .collect::<Result<HashMap<_, _>, SchemaError>>()?;
+        Ok(SchemaSet { validators })
+    }
+
+    /// Validates every artifact of the workspace, in parallel.
+    pub fn validate(&self, workspace: &Workspace) -> Vec<Finding> {
+        workspace
+            .artifacts
+            .par_iter()
+            .flat_map_iter(|artifact| self.validate_one(workspace, artifact))
+            .collect()
+    }
+
+    pub fn validate_one(&self, workspace: &Workspace, artifact: &Artifact) -> Vec<Finding> {
+        let Some((validator, schema)) = self.validators.get(artifact.kind.name) else {
+            return Vec::new();
+        };
+        let file = &workspace.file_of(artifact).display;
+        let mut findings = Vec::new();
+        for error in validator.iter_errors(&artifact.value) {
+            let parent = error.instance_path().as_str().to_owned();
+            match error.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    let known = sibling_properties(schema, error.schema_path().as_str());
+                    for name in unexpected {
+                        let pointer = format!("{parent}/{}", escape_token(name));
+                        let help = match closest(name, &known) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None if known.is_empty() => "remove this field".to_owned(),
+                            None => format!("allowed fields here: {}", known.join(", ")),
+                        };
+                        findings.push(schema_finding(
+                            artifact,
+                            file,
+                            &pointer,
+                            format!("unknown field `{name}`"),
+                            help,
+                        ));
+                    }
+                }
+                ValidationErrorKind::Required { property } => {
+                    let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                    let help = property_description(schema, error.schema_path().as_str(), &name)
+                        .map_or_else(|| format!("add `{name}`"), |d| format!("add `{name}`: {d}"));
+                    findings.push(schema_finding(
+                        artifact,
+                        file,
+                        &parent,
+                        format!("missing required field `{name}`"),
+                        help,
+                    ));
+                }
+                _ => {
+                    let help = format!(
+                        "see `opsgate schema {}` ({})",
+                        artifact.kind.name,
+                        error.schema_path().as_str()
+                    );
+                    findings.push(schema_finding(artifact, file, &parent, error.to_string(), help));
+                }
+            }
+        }
+        findings
+    }
+}
+
+fn schema_finding(artifact: &Artifact, file: &str, pointer: &str, message: String, help: String) -> Finding {
+    let (_, range) = artifact.locate(pointer);
+    let mut finding = Finding::new("SCHEMA", Severity::Error, Stage::Schema, message)
+        .in_file(file, Some(range))
+        .with_help(help);
+    finding.artifact = artifact.has_id.then(|| artifact.id.clone());
+    finding.kind = Some(artifact.kind.name.to_owned());
+    finding.pointer = Some(pointer.to_owned());
+    finding
+}
+
+/// The property names declared next to the keyword at `schema_path` (for "did you mean").
+fn sibling_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(head, _)| head);
+    schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn property_description(schema: &Value, schema_path: &str, name: &str) -> Option<String> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(head, _)| head);
+    schema
+        .pointer(&format!("{parent}/properties/{}/description", escape_token(name)))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
+}
