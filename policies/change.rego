@@ -189,9 +189,9 @@ _at_least(name) if {
 
 deny contains lib.finding("CHG-001", "/spec/evaluation", msg) if {
 	_at_least("assessed")
-	some field in ["evaluated_by", "date", "impact"]
-	not lib.present(object.get(_spec, "evaluation", {}), field)
-	msg := sprintf("change is `%s` but its evaluation has no `%s`", [_spec.status, field])
+	missing := lib.missing_fields(object.get(_spec, "evaluation", {}), ["evaluated_by", "date", "impact"])
+	count(missing) > 0
+	msg := sprintf("change is `%s` but its evaluation lacks %s", [_spec.status, lib.join_names(missing)])
 }
 
 deny contains lib.finding("CHG-002", "/spec/approvals", msg) if {
@@ -221,9 +221,9 @@ deny contains lib.finding("CHG-004", "/spec/priority", msg) if {
 
 deny contains lib.finding("CHG-005", "/spec/plan", msg) if {
 	_at_least("scheduled")
-	some field in ["scheduled_start", "scheduled_end", "steps"]
-	not lib.present(object.get(_spec, "plan", {}), field)
-	msg := sprintf("change is `%s` but its plan has no `%s`", [_spec.status, field])
+	missing := lib.missing_fields(object.get(_spec, "plan", {}), ["scheduled_start", "scheduled_end", "steps"])
+	count(missing) > 0
+	msg := sprintf("change is `%s` but its plan lacks %s", [_spec.status, lib.join_names(missing)])
 }
 
 deny contains lib.finding("CHG-006", "/spec/tests", msg) if {
@@ -241,16 +241,16 @@ deny contains lib.finding("CHG-006", sprintf("/spec/tests/%d/result", [i]), msg)
 
 deny contains lib.finding("CHG-007", "/spec/implementation", msg) if {
 	_at_least("implemented")
-	some field in ["implemented_by", "started", "completed", "result"]
-	not lib.present(object.get(_spec, "implementation", {}), field)
-	msg := sprintf("change is `%s` but its implementation has no `%s`", [_spec.status, field])
+	missing := lib.missing_fields(object.get(_spec, "implementation", {}), ["implemented_by", "started", "completed", "result"])
+	count(missing) > 0
+	msg := sprintf("change is `%s` but its implementation lacks %s", [_spec.status, lib.join_names(missing)])
 }
 
 deny contains lib.finding("CHG-008", "/spec/review", msg) if {
 	_at_least("reviewed")
-	some field in ["reviewer", "date", "outcome"]
-	not lib.present(object.get(_spec, "review", {}), field)
-	msg := sprintf("change is `%s` but its review has no `%s`", [_spec.status, field])
+	missing := lib.missing_fields(object.get(_spec, "review", {}), ["reviewer", "date", "outcome"])
+	count(missing) > 0
+	msg := sprintf("change is `%s` but its review lacks %s", [_spec.status, lib.join_names(missing)])
 }
 
 deny contains lib.finding("CHG-009", "/spec/affected_cis", msg) if {
@@ -268,9 +268,9 @@ deny contains lib.finding("CHG-010", "/spec/backout_plan", msg) if {
 
 deny contains lib.finding("CHG-011", "/spec/risk", msg) if {
 	_at_least("assessed")
-	some field in ["level", "assessment"]
-	not lib.present(object.get(_spec, "risk", {}), field)
-	msg := sprintf("change is `%s` but its risk has no `%s`", [_spec.status, field])
+	missing := lib.missing_fields(object.get(_spec, "risk", {}), ["level", "assessment"])
+	count(missing) > 0
+	msg := sprintf("change is `%s` but its risk lacks %s", [_spec.status, lib.join_names(missing)])
 }
 
 deny contains lib.finding("CHG-012", "/spec/risk/level", msg) if {
@@ -326,9 +326,9 @@ deny contains lib.finding("CHG-017", sprintf("/spec/topics/%s", [topic]), msg) i
 	_a.kind == "ProcessPolicy"
 	some topic in _topics_of(_spec.process)
 	entry := _spec.topics[topic]
-	some field in ["policy", "procedure", "owner"]
-	not lib.present(entry, field)
-	msg := sprintf("topic `%s` has no `%s`", [topic, field])
+	missing := lib.missing_fields(entry, ["policy", "procedure", "owner"])
+	count(missing) > 0
+	msg := sprintf("topic `%s` lacks %s", [topic, lib.join_names(missing)])
 }
 
 deny contains lib.finding("CHG-018", "/spec/approval", msg) if {

@@ -44,3 +44,9 @@ finding(code, pointer, message) := {"code": code, "pointer": pointer, "message":
 finding_with(code, pointer, message, related) := {"code": code, "pointer": pointer, "message": message, "related": related}
 
 param(name) := data.params[name]
+
+# The fields of `names` that `obj` lacks (absent or blank), in the order given.
+missing_fields(obj, names) := [name | some name in names; not present(obj, name)]
+
+# "a, b and c"
+join_names(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])

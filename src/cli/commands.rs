@@ -100,7 +100,7 @@ fn usage_error(message: &str) -> u8 {
 
 /// Today's date in UTC, the default `--as-of`.
 fn today() -> String {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string()
+    jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string()
 }
 
 fn run_check(args: CheckArgs) -> u8 {

@@ -138,9 +138,11 @@ impl PolicySet {
     /// Evaluates every package over every artifact, in parallel.
     pub fn evaluate(&self, workspace: &Workspace, context: &Context) -> Evaluation {
         let mut engine = self.engine.clone();
+        let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
         let data = json!({
             "inventory": inventory(workspace),
             "params": context.params,
+            "rule_codes": rule_codes,
         });
         if let Err(error) = to_regorus(&data).and_then(|d| engine.add_data(d).map_err(|e| e.to_string())) {
             return Evaluation {

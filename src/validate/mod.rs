@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use jsonschema::{Draft, Retrieve, Uri, ValidationErrorKind, Validator};
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{Draft, Retrieve, Uri, Validator};
 use rayon::prelude::*;
 use serde_json::Value;
 

@@ -1,0 +1,185 @@
+# The reference graph: every id an artifact names must exist and be of the right kind, and CI
+# relationships must not loop back on themselves.
+# Source: "How Management Processes Relate to Each Other" — the processes form "the mutually
+# reinforcing web" (Configuration Management) only if their links resolve.
+package opsgate.rules.references
+
+import data.opsgate.lib
+import rego.v1
+
+_web := "Configuration Management: lateral ties between the management areas \"form the basis for the mutually reinforcing web\"; How Management Processes Relate to Each Other"
+
+metadata := {
+	"REF-001": {
+		"title": "Reference resolves to an existing artifact",
+		"severity": "error",
+		"area": "cross_process",
+		"source": _web,
+		"rationale": "A link to an artifact that does not exist (a typo, a deleted record) silently breaks every rule that follows it: an approval that cannot be checked is no approval.",
+		"remediation": "Correct the id, or add the missing artifact.",
+		"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8", "PM-5"], "itil4": ["Service configuration management"]},
+	},
+	"REF-002": {
+		"title": "Reference points to an artifact of the expected kind",
+		"severity": "error",
+		"area": "cross_process",
+		"source": _web,
+		"rationale": "A field that should name a change record but names a release (or a person that is really a service) makes the relationship meaningless.",
+		"remediation": "Point the field at an artifact of the expected kind.",
+		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
+	},
+	"REF-003": {
+		"title": "Configuration items do not depend on themselves",
+		"severity": "error",
+		"area": "configuration",
+		"source": "Configuration Management: \"maintain information about CIs required to deliver an IT service, including their relationships\"",
+		"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead.",
+		"remediation": "Fix the relationship that closes the loop (often a reversed depends_on).",
+		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
+	},
+	"REF-004": {
+		"title": "Risk acceptance names existing rule codes",
+		"severity": "error",
+		"area": "change",
+		"source": "Change Management Objectives, item 6 (\"knowingly accept a risk\")",
+		"rationale": "An acceptance of a rule that does not exist accepts nothing, and hides a typo that leaves the real finding unwaived.",
+		"remediation": "Use codes listed by `opsgate rules`.",
+		"frameworks": {"iso27001": ["A.5.8"], "nist_800_53": ["RA-3"], "itil4": ["Risk management"]},
+	},
+}
+
+# Fields that hold ids, as [kind ("*" = every kind), path pattern ("*" = any list index or key), expected kinds].
+_refs := [
+	["*", ["metadata", "owner"], {"Person"}],
+	["InformationSecurityPlan", ["spec", "approval", "approver"], {"Person"}],
+	["InformationSecurityPlan", ["spec", "areas", "*", "owner"], {"Person"}],
+	["SecurityBaseline", ["spec", "approval", "approver"], {"Person"}],
+	["Service", ["spec", "cis", "*"], {"ConfigurationItem"}],
+	["ConfigurationItem", ["spec", "service"], {"Service"}],
+	["ConfigurationItem", ["spec", "baseline"], {"SecurityBaseline"}],
+	["ConfigurationItem", ["spec", "relationships", "*", "target"], {"ConfigurationItem"}],
+	["ConfigurationItem", ["spec", "last_change"], {"ChangeRecord"}],
+	["ConfigurationItem", ["spec", "last_release"], {"ReleaseRecord"}],
+	["ProcessPolicy", ["spec", "approval", "approver"], {"Person"}],
+	["ProcessPolicy", ["spec", "topics", "*", "owner"], {"Person"}],
+	["ChangeRecord", ["spec", "requested_by"], {"Person"}],
+	["ChangeRecord", ["spec", "affected_cis", "*"], {"ConfigurationItem"}],
+	["ChangeRecord", ["spec", "affected_services", "*"], {"Service"}],
+	["ChangeRecord", ["spec", "affected_agreements", "*"], {"ServiceLevelAgreement"}],
+	["ChangeRecord", ["spec", "risk", "accepted_risks", "*"], {"RiskAcceptance"}],
+	["ChangeRecord", ["spec", "evaluation", "evaluated_by"], {"Person"}],
+	["ChangeRecord", ["spec", "approvals", "*", "approver"], {"Person"}],
+	["ChangeRecord", ["spec", "implementation", "implemented_by"], {"Person"}],
+	["ChangeRecord", ["spec", "review", "reviewer"], {"Person"}],
+	["ControlImplementation", ["spec", "plan", "approval", "approver"], {"Person"}],
+	["ControlImplementation", ["spec", "sampling", "tests", "*", "failures", "*", "investigation"], {"IncidentRecord"}],
+	["IncidentManagementPlan", ["spec", "approval", "approver"], {"Person"}],
+	["IncidentManagementPlan", ["spec", "media_coordination", "contact"], {"Person"}],
+	["IncidentRecord", ["spec", "plan"], {"IncidentManagementPlan"}],
+	["IncidentRecord", ["spec", "service"], {"Service"}],
+	["IncidentRecord", ["spec", "affected_cis", "*"], {"ConfigurationItem"}],
+	["IncidentRecord", ["spec", "assigned_to"], {"Person"}],
+	["IncidentRecord", ["spec", "problem"], {"ProblemRecord"}],
+	["IncidentRecord", ["spec", "release"], {"ReleaseRecord"}],
+	["ProblemRecord", ["spec", "service"], {"Service"}],
+	["ProblemRecord", ["spec", "incidents", "*"], {"IncidentRecord"}],
+	["ProblemRecord", ["spec", "resolution", "change"], {"ChangeRecord"}],
+	["ReleaseRecord", ["spec", "change"], {"ChangeRecord"}],
+	["ReleaseRecord", ["spec", "deployment_plan", "agreed_by", "*"], {"Person"}],
+	["ReleaseRecord", ["spec", "affected_cis", "*"], {"ConfigurationItem"}],
+	["ReleaseRecord", ["spec", "affected_services", "*"], {"Service"}],
+	["ReleaseRecord", ["spec", "stakeholders", "*", "person"], {"Person"}],
+	["ReleaseRecord", ["spec", "post_release_monitoring", "agreement"], {"ServiceLevelAgreement"}],
+	["ReleaseRecord", ["spec", "incidents", "*"], {"IncidentRecord"}],
+	["ServiceLevelAgreement", ["spec", "services", "*"], {"Service"}],
+	["ServiceLevelAgreement", ["spec", "targets", "*", "service"], {"Service"}],
+	["ServiceLevelAgreement", ["spec", "underpinned_by", "*"], {"ServiceLevelAgreement"}],
+	["ServiceLevelAgreement", ["spec", "legal_review", "reviewer"], {"Person"}],
+	["ServiceLevelAgreement", ["spec", "revisions", "*", "change"], {"ChangeRecord"}],
+	["ServiceLevelAgreement", ["spec", "revisions", "*", "legal_review", "reviewer"], {"Person"}],
+	["AvailabilityPlan", ["spec", "agreements", "*"], {"ServiceLevelAgreement"}],
+	["AvailabilityPlan", ["spec", "services", "*", "service"], {"Service"}],
+	["CapacityPlan", ["spec", "services", "*"], {"Service"}],
+	["CapacityPlan", ["spec", "resources", "*", "ci"], {"ConfigurationItem"}],
+	["BusinessImpactAnalysis", ["spec", "approval", "approver"], {"Person"}],
+	["BusinessImpactAnalysis", ["spec", "services", "*", "service"], {"Service"}],
+	["ContinuityPlan", ["spec", "bia"], {"BusinessImpactAnalysis"}],
+	["ContinuityPlan", ["spec", "services", "*"], {"Service"}],
+	["ContinuityPlan", ["spec", "roles", "*", "person"], {"Person"}],
+	["ContinuityPlan", ["spec", "recovery_objectives", "*", "service"], {"Service"}],
+	["ImprovementRegister", ["spec", "improvements", "*", "owner"], {"Person"}],
+	["RiskAcceptance", ["spec", "risk_owner"], {"Person"}],
+	["RiskAcceptance", ["spec", "approval", "approver"], {"Person"}],
+]
+
+_a := input.artifact
+
+_matches(path, pattern) if {
+	count(path) == count(pattern)
+	every i, step in pattern {
+		_step_matches(path[i], step)
+	}
+}
+
+_step_matches(_, "*") := true
+
+_step_matches(actual, step) if {
+	step != "*"
+	actual == step
+}
+
+# Every (pointer, id, expected kinds) of the artifact under evaluation.
+_references contains [pointer, id, expected] if {
+	some ref in _refs
+	ref[0] in {"*", _a.kind}
+	walk(_a, [path, id])
+	is_string(id)
+	_matches(path, ref[1])
+	pointer := concat("", [sprintf("/%v", [step]) | some step in path])
+	expected := ref[2]
+}
+
+# Risk acceptances may cover any artifact.
+_references contains [sprintf("/spec/artifacts/%d", [i]), id, {"*"}] if {
+	_a.kind == "RiskAcceptance"
+	some i, id in _a.spec.artifacts
+	is_string(id)
+}
+
+_kinds_of(id) := {kind | some kind, ids in data.inventory; ids[id]}
+
+_names(kinds) := concat(" or ", sort([k | some k in kinds]))
+
+deny contains lib.finding_with("REF-001", pointer, msg, [id]) if {
+	some [pointer, id, expected] in _references
+	count(_kinds_of(id)) == 0
+	msg := sprintf("`%s` does not exist (expected a %s)", [id, _names(expected)])
+}
+
+deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
+	some [pointer, id, expected] in _references
+	not "*" in expected
+	found := _kinds_of(id)
+	count(found) > 0
+	count(found & expected) == 0
+	msg := sprintf("`%s` is a %s, expected a %s", [id, _names(found), _names(expected)])
+}
+
+# CI dependency graph: id → ids it relates to.
+_ci_graph[id] := {r.target | some r in object.get(ci.spec, "relationships", []); is_string(r.target)} if {
+	some id, ci in data.inventory.ConfigurationItem
+}
+
+deny contains lib.finding_with("REF-003", sprintf("/spec/relationships/%d/target", [i]), msg, [rel.target]) if {
+	_a.kind == "ConfigurationItem"
+	some i, rel in object.get(_a.spec, "relationships", [])
+	_a.metadata.id in graph.reachable(_ci_graph, {rel.target})
+	msg := sprintf("relationship to `%s` leads back to `%s`: the CI depends on itself", [rel.target, _a.metadata.id])
+}
+
+deny contains lib.finding("REF-004", sprintf("/spec/rules/%d", [i]), msg) if {
+	_a.kind == "RiskAcceptance"
+	some i, code in object.get(_a.spec, "rules", [])
+	not code in data.rule_codes
+	msg := sprintf("no rule has code `%s`", [code])
+}
