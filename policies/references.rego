@@ -183,3 +183,8 @@ deny contains lib.finding("REF-004", sprintf("/spec/rules/%d", [i]), msg) if {
 	not code in data.rule_codes
 	msg := sprintf("no rule has code `%s`", [code])
 }
+
+# Every reference of the artifact under evaluation (what `opsgate graph` draws).
+edges contains {"pointer": pointer, "target": id} if {
+	some [pointer, id, _] in _references
+}

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod docs;
 pub mod evaluate;
 pub mod finding;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod report;

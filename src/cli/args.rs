@@ -40,6 +40,19 @@ pub enum Command {
         #[arg(long = "policy", value_name = "DIR")]
         policy_dirs: Vec<PathBuf>,
     },
+    /// Print the artifact graph (who refers to whom).
+    Graph {
+        /// Directory (or single file) to read.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        /// Only the artifacts within --depth references of this id.
+        #[arg(long, value_name = "ID")]
+        around: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+    },
     /// Print the full documentation of one rule.
     Explain {
         /// Rule code, e.g. CHG-003.
@@ -82,6 +95,13 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
     Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
     Json,
 }
 

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use super::args::{CheckArgs, Cli, Command, FailOn, ListFormat, OutputFormat};
+use super::args::{CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat};
 use super::print;
 use crate::check::{check, default_params, exit, CheckError, CheckOptions};
 use crate::evaluate::PolicySet;
@@ -43,6 +43,12 @@ pub fn run(cli: Cli) -> u8 {
             }
             Err(code) => code,
         },
+        Command::Graph {
+            path,
+            format,
+            around,
+            depth,
+        } => run_graph(&path, format, around.as_deref(), depth),
         Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
             Ok(policies) => match policies.registry.get(&code.to_uppercase()) {
                 Some(rule) => {
@@ -146,4 +152,43 @@ fn run_check(args: CheckArgs) -> u8 {
         }
     }
     run.exit_code(fail_on)
+}
+
+fn run_graph(path: &std::path::Path, format: GraphFormat, around: Option<&str>, depth: usize) -> u8 {
+    if !path.exists() {
+        return usage_error(&format!("{} does not exist", path.display()));
+    }
+    let loaded = crate::load::load_path(path, LoadLimits::default());
+    let load_errors = loaded.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    if load_errors > 0 {
+        eprintln!("warning: {load_errors} load error(s); run `opsgate check` for details. The graph shows what loaded.");
+    }
+    let policies = match load_policies(&[]) {
+        Ok(policies) => policies,
+        Err(code) => return code,
+    };
+    let context = crate::evaluate::Context {
+        as_of: today(),
+        params: default_params(),
+    };
+    let graph = match crate::graph::build(&loaded.workspace, &policies, &context) {
+        Ok(graph) => graph,
+        Err(error) => {
+            eprint!("{}", report::text::render_policy_error(&error, stderr_style()));
+            return exit::POLICY_ERROR;
+        }
+    };
+    let graph = match around {
+        Some(id) => match graph.around(id, depth) {
+            Some(graph) => graph,
+            None => return usage_error(&format!("no artifact has id `{id}`")),
+        },
+        None => graph,
+    };
+    print(&match format {
+        GraphFormat::Dot => graph.to_dot(),
+        GraphFormat::Mermaid => graph.to_mermaid(),
+        GraphFormat::Json => graph.to_json(),
+    });
+    exit::CLEAN
 }

@@ -169,6 +169,34 @@ impl PolicySet {
         evaluation
     }
 
+    /// Evaluates one rule that yields a set per artifact (e.g. the reference edges) and returns the
+    /// members for each artifact, in workspace order.
+    pub fn collect_per_artifact(&self, workspace: &Workspace, context: &Context, rule: &str) -> Result<Vec<Vec<Value>>, PolicyError> {
+        let mut engine = self.engine.clone();
+        let data = json!({"inventory": inventory(workspace), "params": context.params, "rule_codes": []});
+        to_regorus(&data)
+            .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
+            .map_err(PolicyError::plain)?;
+        workspace
+            .artifacts
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |engine, artifact| {
+                    let input = json!({"artifact": artifact.value, "as_of": context.as_of});
+                    engine.set_input(to_regorus(&input).map_err(PolicyError::plain)?);
+                    let value = engine
+                        .eval_rule(rule.to_owned())
+                        .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
+                    match serde_json::to_value(&value) {
+                        Ok(Value::Array(items)) => Ok(items),
+                        _ => Ok(Vec::new()),
+                    }
+                },
+            )
+            .collect()
+    }
+
     fn evaluate_one(
         &self,
         engine: &mut Engine,

@@ -1,0 +1,68 @@
+//! Shared helpers for CLI tests: temporary repositories and runs of the real binary.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub const AS_OF: &str = "2026-11-24";
+
+/// A minimal valid Person document (its own owner, so references resolve).
+pub fn person(id: &str) -> String {
+    format!("apiVersion: opsgate/v1\nkind: Person\nmetadata:\n  id: {id}\n  title: {id}\n  owner: {id}\nspec:\n  name: Pat Doe\n  title: Engineer\n")
+}
+
+pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create dirs");
+    }
+    std::fs::write(path, content).expect("write file");
+}
+
+pub fn opsgate() -> Command {
+    let mut cmd = Command::cargo_bin("opsgate").expect("binary built");
+    cmd.env_remove("OPSGATE_BUILTIN_POLICIES").env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `opsgate check DIR --format json` and returns the exit code and the parsed document.
+pub fn check_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let output = opsgate()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--as-of", AS_OF])
+        .args(extra)
+        .output()
+        .expect("runs");
+    let code = output.status.code().expect("exit code");
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (code, json)
+}
+
+/// (code, file, line) of every finding.
+pub fn findings(json: &Value) -> Vec<(String, String, u64)> {
+    json["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["file"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+pub fn codes(json: &Value) -> Vec<String> {
+    findings(json).into_iter().map(|(code, _, _)| code).collect()
+}

@@ -1,0 +1,71 @@
+//! The shipped example repositories: `fixtures/acme` is compliant, `fixtures/gaps` has planted
+//! problems listed in `fixtures/gaps/expected.txt`, each of which must be reported at its place.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+#[test]
+fn acme_is_clean() {
+    let (code, json) = check_json(&fixture("acme"), &[]);
+    assert_eq!(json["findings"], serde_json::json!([]), "{:#}", json["findings"]);
+    assert_eq!(code, 0);
+    assert!(json["summary"]["artifacts"].as_u64().unwrap() >= 19);
+}
+
+#[test]
+fn acme_has_an_artifact_of_every_kind() {
+    let out = opsgate().arg("graph").arg(fixture("acme")).args(["--format", "json"]).output().unwrap();
+    let graph: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: BTreeSet<&str> = graph["nodes"].as_array().unwrap().iter().filter_map(|n| n["kind"].as_str()).collect();
+    for kind in opsgate::model::KINDS {
+        assert!(kinds.contains(kind.name), "fixtures/acme has no {}", kind.name);
+    }
+    assert!(graph["nodes"].as_array().unwrap().iter().all(|n| !n["kind"].is_null()), "acme has dangling references");
+}
+
+/// `CODE file:line` per line of `expected.txt`; `#` starts a comment.
+fn expected_gaps() -> BTreeSet<(String, String, u64)> {
+    let text = std::fs::read_to_string(fixture("gaps").join("expected.txt")).expect("expected.txt");
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let (code, place) = line.split_once(char::is_whitespace).expect("CODE file:line");
+            let (file, number) = place.trim().rsplit_once(':').expect("file:line");
+            (code.to_owned(), file.to_owned(), number.parse().expect("line number"))
+        })
+        .collect()
+}
+
+#[test]
+fn gaps_reports_exactly_the_planted_problems_at_their_lines() {
+    let (code, json) = check_json(&fixture("gaps"), &[]);
+    assert_eq!(code, 1, "gaps must fail with findings (not load errors)");
+    let got: BTreeSet<(String, String, u64)> = findings(&json).into_iter().collect();
+    let want = expected_gaps();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let unexpected: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "planted but not reported: {missing:#?}\nreported but not planted: {unexpected:#?}"
+    );
+}
+
+#[test]
+fn gaps_plants_a_problem_for_every_rule_family() {
+    let families: BTreeSet<String> = expected_gaps()
+        .into_iter()
+        .map(|(code, _, _)| code.split('-').next().unwrap_or_default().to_owned())
+        .collect();
+    for family in ["SCHEMA", "CHG", "CFG", "ISP", "CSC", "CSI", "INC", "PRB", "REL", "SLM", "AVL", "CAP", "BCM", "REF", "XP"] {
+        assert!(families.contains(family), "fixtures/gaps plants nothing for {family}");
+    }
+}
