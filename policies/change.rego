@@ -90,7 +90,7 @@ metadata := {
 		"area": "change",
 		"source": concat("", [_obj, ", item 5: \"Ensure that all changes to CIs are recorded in the configuration management system.\""]),
 		"rationale": "Without affected CIs the CMDB cannot be updated and nobody can tell which systems a change touched.",
-		"remediation": "List the ConfigurationItem ids in spec.affected_cis.",
+		"remediation": "List the ConfigurationItem ids in spec.affected_cis (a change to agreements only lists them in spec.affected_agreements instead).",
 		"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-8"], "itil4": ["Service configuration management"]},
 	},
 	"CHG-010": {
@@ -253,9 +253,11 @@ deny contains lib.finding("CHG-008", "/spec/review", msg) if {
 	msg := sprintf("change is `%s` but its review lacks %s", [_spec.status, lib.join_names(missing)])
 }
 
+# A change to an agreement alone (an SLA revision) touches no configuration item.
 deny contains lib.finding("CHG-009", "/spec/affected_cis", msg) if {
 	_at_least("submitted")
 	lib.missing(_spec, "affected_cis")
+	lib.missing(_spec, "affected_agreements")
 	msg := "change lists no affected configuration items"
 }
 

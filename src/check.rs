@@ -10,6 +10,7 @@ use crate::finding::{sort_findings, Finding, Severity, Stage};
 use crate::load::{self, LoadLimits, Loaded};
 use crate::model::Workspace;
 use crate::validate::{SchemaError, SchemaSet};
+use crate::waive;
 
 /// Exit codes, documented in the README and in `--help`.
 pub mod exit {
@@ -78,8 +79,16 @@ pub struct CheckRun {
 }
 
 impl CheckRun {
+    /// Findings of `severity` that are not waived.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity && f.waiver.is_none())
+            .count()
+    }
+
+    pub fn waived(&self) -> usize {
+        self.findings.iter().filter(|f| f.waiver.is_some()).count()
     }
 
     pub fn exit_code(&self, fail_on: Severity) -> u8 {
@@ -91,7 +100,11 @@ impl CheckRun {
             .any(|f| f.stage == Stage::Load && f.severity == Severity::Error)
         {
             exit::INVALID_INPUT
-        } else if self.findings.iter().any(|f| f.severity >= fail_on) {
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.severity >= fail_on && f.waiver.is_none())
+        {
             exit::FINDINGS
         } else {
             exit::CLEAN
@@ -139,6 +152,7 @@ pub fn run_stages(
     findings.extend(evaluation.findings);
     sort_findings(&mut findings);
     findings.dedup();
+    waive::apply(&workspace, &mut findings);
     let stats = Stats {
         yaml_files: workspace.yaml_files_seen,
         artifact_files: workspace.files.len(),

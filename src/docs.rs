@@ -11,7 +11,12 @@ pub fn explain(rule: &Rule) -> String {
     let _ = writeln!(out, "Severity:   {}", rule.severity);
     let _ = writeln!(out, "Area:       {}", area_title(&rule.area));
     let _ = writeln!(out, "Source:     {}", rule.source);
-    let _ = writeln!(out, "Policy:     {} ({})", rule.policy_file, rule.package.trim_start_matches("data."));
+    let _ = writeln!(
+        out,
+        "Policy:     {} ({})",
+        rule.policy_file,
+        rule.package.trim_start_matches("data.")
+    );
     let _ = writeln!(out, "\nWhy it matters:\n  {}", rule.rationale);
     let _ = writeln!(out, "\nHow to fix:\n  {}", rule.remediation);
     let frameworks = framework_lines(rule);
@@ -52,11 +57,22 @@ pub fn rules_markdown(registry: &Registry) -> String {
         let _ = writeln!(out, "## {title}\n");
         let _ = writeln!(out, "| code | severity | title |\n|---|---|---|");
         for rule in &rules {
-            let _ = writeln!(out, "| [{0}](#{1}) | {2} | {3} |", rule.code, rule.code.to_lowercase(), rule.severity, rule.title);
+            let _ = writeln!(
+                out,
+                "| [{0}](#{1}) | {2} | {3} |",
+                rule.code,
+                rule.code.to_lowercase(),
+                rule.severity,
+                rule.title
+            );
         }
         out.push('\n');
         for rule in rules {
-            let _ = writeln!(out, "### {}\n\n**{}** — {}\n", rule.code, rule.title, rule.severity);
+            let _ = writeln!(
+                out,
+                "### {}\n\n**{}** — {}\n",
+                rule.code, rule.title, rule.severity
+            );
             let _ = writeln!(out, "- **Source:** {}", rule.source);
             let _ = writeln!(out, "- **Why it matters:** {}", rule.rationale);
             let _ = writeln!(out, "- **How to fix:** {}", rule.remediation);

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::load::position::TextRange;
+use crate::waive::WaiverRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,13 +80,21 @@ pub struct Finding {
     pub help: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// The risk acceptance that waives this finding: still reported, never failing the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
     /// A second place in the same file (e.g. the first of two duplicate keys).
     #[serde(skip)]
     pub secondary: Option<(TextRange, String)>,
 }
 
 impl Finding {
-    pub fn new(code: impl Into<String>, severity: Severity, stage: Stage, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: impl Into<String>,
+        severity: Severity,
+        stage: Stage,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             code: code.into(),
             severity,
@@ -98,6 +107,7 @@ impl Finding {
             range: None,
             help: None,
             related: Vec::new(),
+            waiver: None,
             secondary: None,
         }
     }
@@ -119,8 +129,16 @@ impl Finding {
 
     /// The order every output uses: by file, position, then code and message.
     pub fn sort_key(&self) -> (Option<&str>, usize, usize, &str, &str) {
-        let (line, column) = self.range.map_or((0, 0), |r| (r.start.line, r.start.column));
-        (self.file.as_deref(), line, column, &self.code, &self.message)
+        let (line, column) = self
+            .range
+            .map_or((0, 0), |r| (r.start.line, r.start.column));
+        (
+            self.file.as_deref(),
+            line,
+            column,
+            &self.code,
+            &self.message,
+        )
     }
 }
 

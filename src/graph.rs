@@ -37,7 +37,11 @@ pub struct Graph {
 }
 
 /// Builds the whole graph of the workspace.
-pub fn build(workspace: &Workspace, policies: &PolicySet, context: &Context) -> Result<Graph, PolicyError> {
+pub fn build(
+    workspace: &Workspace,
+    policies: &PolicySet,
+    context: &Context,
+) -> Result<Graph, PolicyError> {
     let per_artifact = policies.collect_per_artifact(workspace, context, EDGES_RULE)?;
     let mut edges = BTreeSet::new();
     for (artifact, items) in workspace.artifacts.iter().zip(per_artifact) {
@@ -45,7 +49,9 @@ pub fn build(workspace: &Workspace, policies: &PolicySet, context: &Context) -> 
             continue;
         }
         for item in items {
-            if let (Some(Value::String(pointer)), Some(Value::String(target))) = (item.get("pointer"), item.get("target")) {
+            if let (Some(Value::String(pointer)), Some(Value::String(target))) =
+                (item.get("pointer"), item.get("target"))
+            {
                 edges.insert(Edge {
                     from: artifact.id.clone(),
                     to: target.clone(),
@@ -62,7 +68,11 @@ pub fn build(workspace: &Workspace, policies: &PolicySet, context: &Context) -> 
             let node = Node {
                 id: a.id.clone(),
                 kind: Some(a.kind.name.to_owned()),
-                title: a.value.pointer("/metadata/title").and_then(Value::as_str).map(str::to_owned),
+                title: a
+                    .value
+                    .pointer("/metadata/title")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 file: Some(workspace.file_of(a).display.clone()),
             };
             (a.id.clone(), node)
@@ -106,7 +116,12 @@ impl Graph {
             }
         }
         Some(Graph {
-            nodes: self.nodes.iter().filter(|n| keep.contains(n.id.as_str())).cloned().collect(),
+            nodes: self
+                .nodes
+                .iter()
+                .filter(|n| keep.contains(n.id.as_str()))
+                .cloned()
+                .collect(),
             edges: self
                 .edges
                 .iter()
@@ -117,22 +132,49 @@ impl Graph {
     }
 
     pub fn to_dot(&self) -> String {
-        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "));
-        let mut out = String::from("digraph opsgate {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+        let quote = |s: &str| {
+            format!(
+                "\"{}\"",
+                s.replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('\n', " ")
+            )
+        };
+        let mut out = String::from(
+            "digraph opsgate {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+        );
         for node in &self.nodes {
             let kind = node.kind.as_deref().unwrap_or("missing");
-            let style = if node.kind.is_none() { ", style=dashed, color=red" } else { "" };
-            out.push_str(&format!("  {} [label={}{style}];\n", quote(&node.id), quote(&format!("{}\\n{kind}", node.id)).replace("\\\\n", "\\n")));
+            let style = if node.kind.is_none() {
+                ", style=dashed, color=red"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  {} [label={}{style}];\n",
+                quote(&node.id),
+                quote(&format!("{}\\n{kind}", node.id)).replace("\\\\n", "\\n")
+            ));
         }
         for edge in &self.edges {
-            out.push_str(&format!("  {} -> {} [label={}];\n", quote(&edge.from), quote(&edge.to), quote(short_field(&edge.field))));
+            out.push_str(&format!(
+                "  {} -> {} [label={}];\n",
+                quote(&edge.from),
+                quote(&edge.to),
+                quote(short_field(&edge.field))
+            ));
         }
         out.push_str("}\n");
         out
     }
 
     pub fn to_mermaid(&self) -> String {
-        let index: BTreeMap<&str, usize> = self.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let index: BTreeMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
         let text = |s: &str| s.replace(['"', '<', '>', '|', '[', ']'], "_");
         let mut out = String::from("flowchart LR\n");
         for (i, node) in self.nodes.iter().enumerate() {
@@ -143,8 +185,13 @@ impl Graph {
             }
         }
         for edge in &self.edges {
-            if let (Some(from), Some(to)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
-                out.push_str(&format!("  n{from} -->|{}| n{to}\n", text(short_field(&edge.field))));
+            if let (Some(from), Some(to)) =
+                (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+            {
+                out.push_str(&format!(
+                    "  n{from} -->|{}| n{to}\n",
+                    text(short_field(&edge.field))
+                ));
             }
         }
         out
@@ -159,5 +206,8 @@ impl Graph {
 
 /// `/spec/approvals/0/approver` → `approvals/0/approver`: a shorter edge label.
 fn short_field(pointer: &str) -> &str {
-    pointer.strip_prefix("/spec/").or_else(|| pointer.strip_prefix('/')).unwrap_or(pointer)
+    pointer
+        .strip_prefix("/spec/")
+        .or_else(|| pointer.strip_prefix('/'))
+        .unwrap_or(pointer)
 }

@@ -25,3 +25,4 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod validate;
+pub mod waive;

@@ -27,7 +27,10 @@ pub const AREAS: &[(&str, &str)] = &[
 ];
 
 pub fn area_title(area: &str) -> &str {
-    AREAS.iter().find(|(key, _)| *key == area).map_or(area, |(_, title)| title)
+    AREAS
+        .iter()
+        .find(|(key, _)| *key == area)
+        .map_or(area, |(_, title)| title)
 }
 
 /// Controls of well-known frameworks a rule supports.
@@ -115,14 +118,24 @@ pub fn rule_from_metadata(
     policy_file: &str,
     builtin: bool,
 ) -> Result<Rule, String> {
-    let severity = Severity::parse(&metadata.severity)
-        .ok_or_else(|| format!("rule {code}: severity `{}` is not error, warning or info", metadata.severity))?;
+    let severity = Severity::parse(&metadata.severity).ok_or_else(|| {
+        format!(
+            "rule {code}: severity `{}` is not error, warning or info",
+            metadata.severity
+        )
+    })?;
     if !AREAS.iter().any(|(key, _)| *key == metadata.area) {
         let known: Vec<_> = AREAS.iter().map(|(key, _)| *key).collect();
-        return Err(format!("rule {code}: area `{}` is not one of {}", metadata.area, known.join(", ")));
+        return Err(format!(
+            "rule {code}: area `{}` is not one of {}",
+            metadata.area,
+            known.join(", ")
+        ));
     }
     if !is_valid_code(code) {
-        return Err(format!("rule code `{code}` must look like ABC-001 (letters, a dash, three digits)"));
+        return Err(format!(
+            "rule code `{code}` must look like ABC-001 (letters, a dash, three digits)"
+        ));
     }
     Ok(Rule {
         code: code.to_owned(),

@@ -39,8 +39,16 @@ fn a_team_policy_adds_rules_everywhere() {
     let (code, _) = check_json(repo.path(), &["--policy", dir, "--fail-on", "warning"]);
     assert_eq!(code, 1);
 
-    opsgate().args(["rules", "--policy", dir]).assert().success().stdout(contains("TEAM-001"));
-    opsgate().args(["explain", "team-001", "--policy", dir]).assert().success().stdout(contains("We page people by e-mail."));
+    opsgate()
+        .args(["rules", "--policy", dir])
+        .assert()
+        .success()
+        .stdout(contains("TEAM-001"));
+    opsgate()
+        .args(["explain", "team-001", "--policy", dir])
+        .assert()
+        .success()
+        .stdout(contains("We page people by e-mail."));
 }
 
 #[test]
@@ -48,7 +56,11 @@ fn a_broken_policy_is_located_in_its_file() {
     let repo = tempfile::tempdir().unwrap();
     let policies = tempfile::tempdir().unwrap();
     write(repo.path(), "p.yaml", person("p-a"));
-    write(policies.path(), "broken.rego", "package opsgate.rules.broken\n\nimport rego.v1\n\ndeny contains x if {\n  x := [1,\n}\n");
+    write(
+        policies.path(),
+        "broken.rego",
+        "package opsgate.rules.broken\n\nimport rego.v1\n\ndeny contains x if {\n  x := [1,\n}\n",
+    );
     opsgate()
         .arg("check")
         .arg(repo.path())
@@ -56,7 +68,7 @@ fn a_broken_policy_is_located_in_its_file() {
         .arg(policies.path())
         .assert()
         .code(4)
-        .stderr(contains("broken.rego:7:"));
+        .stderr(contains("broken.rego:6:5: expecting `}`"));
 }
 
 #[test]
@@ -64,7 +76,11 @@ fn a_policy_cannot_replace_a_built_in_package() {
     let repo = tempfile::tempdir().unwrap();
     let policies = tempfile::tempdir().unwrap();
     write(repo.path(), "p.yaml", person("p-a"));
-    write(policies.path(), "shadow.rego", "package opsgate.rules.change\n\nimport rego.v1\n\ndeny := set()\n");
+    write(
+        policies.path(),
+        "shadow.rego",
+        "package opsgate.rules.change\n\nimport rego.v1\n\ndeny := set()\n",
+    );
     opsgate()
         .arg("check")
         .arg(repo.path())
@@ -102,8 +118,21 @@ fn a_runaway_policy_is_stopped_by_the_time_limit() {
 
 #[test]
 fn rules_and_explain_list_the_built_in_rules() {
-    opsgate().arg("rules").assert().success().stdout(contains("CHG-001")).stdout(contains("XP-001"));
-    opsgate().args(["rules", "--format", "json"]).assert().success().stdout(contains("\"code\": \"REF-001\""));
-    opsgate().args(["explain", "XP-001"]).assert().success().stdout(contains("Why it matters"));
+    opsgate()
+        .arg("rules")
+        .assert()
+        .success()
+        .stdout(contains("CHG-001"))
+        .stdout(contains("XP-001"));
+    opsgate()
+        .args(["rules", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(contains("\"code\": \"REF-001\""));
+    opsgate()
+        .args(["explain", "XP-001"])
+        .assert()
+        .success()
+        .stdout(contains("Why it matters"));
     opsgate().args(["explain", "NOPE-999"]).assert().code(2);
 }

@@ -9,26 +9,54 @@ use std::path::Path;
 use common::*;
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 #[test]
 fn acme_is_clean() {
     let (code, json) = check_json(&fixture("acme"), &[]);
-    assert_eq!(json["findings"], serde_json::json!([]), "{:#}", json["findings"]);
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([]),
+        "{:#}",
+        json["findings"]
+    );
     assert_eq!(code, 0);
     assert!(json["summary"]["artifacts"].as_u64().unwrap() >= 19);
 }
 
 #[test]
 fn acme_has_an_artifact_of_every_kind() {
-    let out = opsgate().arg("graph").arg(fixture("acme")).args(["--format", "json"]).output().unwrap();
+    let out = opsgate()
+        .arg("graph")
+        .arg(fixture("acme"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     let graph: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let kinds: BTreeSet<&str> = graph["nodes"].as_array().unwrap().iter().filter_map(|n| n["kind"].as_str()).collect();
+    let kinds: BTreeSet<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
     for kind in opsgate::model::KINDS {
-        assert!(kinds.contains(kind.name), "fixtures/acme has no {}", kind.name);
+        assert!(
+            kinds.contains(kind.name),
+            "fixtures/acme has no {}",
+            kind.name
+        );
     }
-    assert!(graph["nodes"].as_array().unwrap().iter().all(|n| !n["kind"].is_null()), "acme has dangling references");
+    assert!(
+        graph["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| !n["kind"].is_null()),
+        "acme has dangling references"
+    );
 }
 
 /// `CODE file:line` per line of `expected.txt`; `#` starts a comment.
@@ -38,9 +66,15 @@ fn expected_gaps() -> BTreeSet<(String, String, u64)> {
         .map(|line| line.split('#').next().unwrap_or("").trim())
         .filter(|line| !line.is_empty())
         .map(|line| {
-            let (code, place) = line.split_once(char::is_whitespace).expect("CODE file:line");
+            let (code, place) = line
+                .split_once(char::is_whitespace)
+                .expect("CODE file:line");
             let (file, number) = place.trim().rsplit_once(':').expect("file:line");
-            (code.to_owned(), file.to_owned(), number.parse().expect("line number"))
+            (
+                code.to_owned(),
+                file.to_owned(),
+                number.parse().expect("line number"),
+            )
         })
         .collect()
 }
@@ -65,7 +99,13 @@ fn gaps_plants_a_problem_for_every_rule_family() {
         .into_iter()
         .map(|(code, _, _)| code.split('-').next().unwrap_or_default().to_owned())
         .collect();
-    for family in ["SCHEMA", "CHG", "CFG", "ISP", "CSC", "CSI", "INC", "PRB", "REL", "SLM", "AVL", "CAP", "BCM", "REF", "XP"] {
-        assert!(families.contains(family), "fixtures/gaps plants nothing for {family}");
+    for family in [
+        "SCHEMA", "CHG", "CFG", "ISP", "CSC", "CSI", "INC", "PRB", "REL", "SLM", "AVL", "CAP",
+        "BCM", "REF", "XP",
+    ] {
+        assert!(
+            families.contains(family),
+            "fixtures/gaps plants nothing for {family}"
+        );
     }
 }

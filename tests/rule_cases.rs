@@ -59,11 +59,24 @@ fn case_files() -> Vec<(String, CaseFile)> {
         .map(|path| {
             let text = std::fs::read_to_string(&path).expect("readable case file");
             let parsed = yaml::parse(&text, 0, yaml::YamlLimits::default());
-            assert!(parsed.fatal.is_none(), "{}: {:?}", path.display(), parsed.fatal);
-            let value = parsed.documents.into_iter().next().expect("one document").value;
-            let file: CaseFile = serde_json::from_value(value)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (path.file_name().unwrap().to_string_lossy().into_owned(), file)
+            assert!(
+                parsed.fatal.is_none(),
+                "{}: {:?}",
+                path.display(),
+                parsed.fatal
+            );
+            let value = parsed
+                .documents
+                .into_iter()
+                .next()
+                .expect("one document")
+                .value;
+            let file: CaseFile =
+                serde_json::from_value(value).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                file,
+            )
         })
         .collect()
 }
@@ -99,7 +112,12 @@ fn run_case(policies: &PolicySet, case: &Case) -> Vec<Want> {
         params,
     };
     let evaluation = policies.evaluate(&loaded.workspace, &context);
-    assert!(evaluation.errors.is_empty(), "case `{}`: policy errors {:?}", case.name, evaluation.errors);
+    assert!(
+        evaluation.errors.is_empty(),
+        "case `{}`: policy errors {:?}",
+        case.name,
+        evaluation.errors
+    );
     let mut got: Vec<Want> = evaluation
         .findings
         .into_iter()
@@ -126,12 +144,20 @@ fn every_case_produces_exactly_its_expected_findings() {
             let mut want = case.want.clone();
             want.sort();
             if got != want {
-                failures.push(format!("{file} / {}:\n  want {want:?}\n  got  {got:?}", case.name));
+                failures.push(format!(
+                    "{file} / {}:\n  want {want:?}\n  got  {got:?}",
+                    case.name
+                ));
             }
         }
     }
     assert!(count > 0, "no rule cases found");
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

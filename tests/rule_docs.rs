@@ -25,10 +25,22 @@ fn docs_rules_md_is_up_to_date() {
 #[test]
 fn every_rule_cites_its_source_and_explains_itself() {
     let policies = PolicySet::load(&[], Duration::from_secs(10)).expect("built-in policies load");
-    assert!(policies.registry.len() >= 50, "only {} rules", policies.registry.len());
+    assert!(
+        policies.registry.len() >= 50,
+        "only {} rules",
+        policies.registry.len()
+    );
     for rule in policies.registry.iter() {
-        assert!(rule.source.len() > 10, "{} cites no source section", rule.code);
+        assert!(
+            rule.source.len() > 10,
+            "{} cites no source section",
+            rule.code
+        );
         assert!(rule.rationale.len() > 20, "{} has no rationale", rule.code);
-        assert!(rule.remediation.len() > 10, "{} has no remediation", rule.code);
+        assert!(
+            rule.remediation.len() > 10,
+            "{} has no remediation",
+            rule.code
+        );
     }
 }

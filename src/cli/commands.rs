@@ -21,7 +21,9 @@ pub fn run(cli: Cli) -> u8 {
                 print(kind.schema_source);
                 exit::CLEAN
             }
-            None => usage_error(&format!("unknown kind `{kind}` (`opsgate kinds` lists them)")),
+            None => usage_error(&format!(
+                "unknown kind `{kind}` (`opsgate kinds` lists them)"
+            )),
         },
         Command::Kinds => {
             let width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
@@ -32,11 +34,17 @@ pub fn run(cli: Cli) -> u8 {
             print(&out);
             exit::CLEAN
         }
-        Command::Rules { format, policy_dirs } => match load_policies(&policy_dirs) {
+        Command::Rules {
+            format,
+            policy_dirs,
+        } => match load_policies(&policy_dirs) {
             Ok(policies) => {
                 let rules: Vec<&Rule> = policies.registry.iter().collect();
                 match format {
-                    ListFormat::Json => print(&format!("{}\n", serde_json::to_string_pretty(&rules).unwrap_or_default())),
+                    ListFormat::Json => print(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&rules).unwrap_or_default()
+                    )),
                     ListFormat::Table => print(&rules_table(&rules)),
                 }
                 exit::CLEAN
@@ -55,7 +63,9 @@ pub fn run(cli: Cli) -> u8 {
                     print(&crate::docs::explain(rule));
                     exit::CLEAN
                 }
-                None => usage_error(&format!("no rule has code `{code}` (`opsgate rules` lists them)")),
+                None => usage_error(&format!(
+                    "no rule has code `{code}` (`opsgate rules` lists them)"
+                )),
             },
             Err(code) => code,
         },
@@ -64,13 +74,19 @@ pub fn run(cli: Cli) -> u8 {
 
 fn load_policies(dirs: &[std::path::PathBuf]) -> Result<PolicySet, u8> {
     PolicySet::load(dirs, Duration::from_secs(5)).map_err(|error| {
-        eprint!("{}", report::text::render_policy_error(&error, stderr_style()));
+        eprint!(
+            "{}",
+            report::text::render_policy_error(&error, stderr_style())
+        );
         exit::POLICY_ERROR
     })
 }
 
 fn rules_table(rules: &[&Rule]) -> String {
-    let mut out = format!("{:<9} {:<8} {:<26} {}\n", "CODE", "SEVERITY", "AREA", "TITLE");
+    let mut out = format!(
+        "{:<9} {:<8} {:<26} {}\n",
+        "CODE", "SEVERITY", "AREA", "TITLE"
+    );
     for rule in rules {
         out.push_str(&format!(
             "{:<9} {:<8} {:<26} {}\n",
@@ -106,14 +122,21 @@ fn usage_error(message: &str) -> u8 {
 
 /// Today's date in UTC, the default `--as-of`.
 fn today() -> String {
-    jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string()
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
 }
 
 fn run_check(args: CheckArgs) -> u8 {
     let as_of = match &args.as_of {
         Some(date) => match date.parse::<jiff::civil::Date>() {
             Ok(date) => date.to_string(),
-            Err(error) => return usage_error(&format!("--as-of `{date}` is not a date (YYYY-MM-DD): {error}")),
+            Err(error) => {
+                return usage_error(&format!(
+                    "--as-of `{date}` is not a date (YYYY-MM-DD): {error}"
+                ))
+            }
         },
         None => today(),
     };
@@ -131,7 +154,10 @@ fn run_check(args: CheckArgs) -> u8 {
     let run = match check(&options) {
         Ok(run) => run,
         Err(CheckError::Policy(error)) => {
-            eprint!("{}", report::text::render_policy_error(&error, stderr_style()));
+            eprint!(
+                "{}",
+                report::text::render_policy_error(&error, stderr_style())
+            );
             return exit::POLICY_ERROR;
         }
         Err(error) => return usage_error(&error.to_string()),
@@ -145,7 +171,9 @@ fn run_check(args: CheckArgs) -> u8 {
         OutputFormat::Json => print(&report::json::render(&run)),
         OutputFormat::Text => {
             let style = TextStyle {
-                color: !args.no_color && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                color: !args.no_color
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none(),
                 quiet: args.quiet,
             };
             print(&report::text::render(&run, style));
@@ -154,12 +182,21 @@ fn run_check(args: CheckArgs) -> u8 {
     run.exit_code(fail_on)
 }
 
-fn run_graph(path: &std::path::Path, format: GraphFormat, around: Option<&str>, depth: usize) -> u8 {
+fn run_graph(
+    path: &std::path::Path,
+    format: GraphFormat,
+    around: Option<&str>,
+    depth: usize,
+) -> u8 {
     if !path.exists() {
         return usage_error(&format!("{} does not exist", path.display()));
     }
     let loaded = crate::load::load_path(path, LoadLimits::default());
-    let load_errors = loaded.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let load_errors = loaded
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     if load_errors > 0 {
         eprintln!("warning: {load_errors} load error(s); run `opsgate check` for details. The graph shows what loaded.");
     }
@@ -174,7 +211,10 @@ fn run_graph(path: &std::path::Path, format: GraphFormat, around: Option<&str>, 
     let graph = match crate::graph::build(&loaded.workspace, &policies, &context) {
         Ok(graph) => graph,
         Err(error) => {
-            eprint!("{}", report::text::render_policy_error(&error, stderr_style()));
+            eprint!(
+                "{}",
+                report::text::render_policy_error(&error, stderr_style())
+            );
             return exit::POLICY_ERROR;
         }
     };

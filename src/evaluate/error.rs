@@ -53,13 +53,25 @@ impl PolicyError {
     }
 }
 
+/// The reason regorus gives, without the location and source excerpt it wraps around it (opsgate
+/// shows those itself, from the policy's own text).
 fn first_meaningful_line(text: &str) -> String {
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("policy error").to_owned();
-    // regorus puts the real reason after the source excerpt: `error: …` on a later line.
-    match text.lines().find_map(|l| l.trim().strip_prefix("error:")) {
-        Some(reason) if !first.contains(reason.trim()) => format!("{first}: {}", reason.trim()),
-        _ => first,
+    if let Some(reason) = text.lines().find_map(|l| l.trim().strip_prefix("error:")) {
+        return reason.trim().to_owned();
+    }
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("policy error");
+    match first.strip_prefix("-->") {
+        // `--> file:line:col: reason`
+        Some(rest) => rest
+            .splitn(4, ':')
+            .nth(3)
+            .map_or(first, str::trim)
+            .to_owned(),
+        None => first.to_owned(),
     }
 }
 

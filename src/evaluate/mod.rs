@@ -104,7 +104,9 @@ impl PolicySet {
                         .with_help("declare `metadata := {\"CODE\": {title, severity, area, source, rationale, remediation}}`")
                 })?;
             let metadata: BTreeMap<String, RuleMetadata> = serde_json::from_value(metadata_value)
-                .map_err(|e| PolicyError::plain(format!("{file}: `metadata` of `{path}` is malformed: {e}")))?;
+                .map_err(|e| {
+                PolicyError::plain(format!("{file}: `metadata` of `{path}` is malformed: {e}"))
+            })?;
             for (code, meta) in metadata {
                 let rule = rule_from_metadata(&code, meta, path, file, *builtin)
                     .map_err(|e| PolicyError::plain(format!("{file}: {e}")))?;
@@ -144,10 +146,14 @@ impl PolicySet {
             "params": context.params,
             "rule_codes": rule_codes,
         });
-        if let Err(error) = to_regorus(&data).and_then(|d| engine.add_data(d).map_err(|e| e.to_string())) {
+        if let Err(error) =
+            to_regorus(&data).and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
+        {
             return Evaluation {
                 findings: Vec::new(),
-                errors: vec![PolicyError::plain(format!("cannot hand the artifacts to the engine: {error}"))],
+                errors: vec![PolicyError::plain(format!(
+                    "cannot hand the artifacts to the engine: {error}"
+                ))],
             };
         }
         let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
@@ -171,9 +177,15 @@ impl PolicySet {
 
     /// Evaluates one rule that yields a set per artifact (e.g. the reference edges) and returns the
     /// members for each artifact, in workspace order.
-    pub fn collect_per_artifact(&self, workspace: &Workspace, context: &Context, rule: &str) -> Result<Vec<Vec<Value>>, PolicyError> {
+    pub fn collect_per_artifact(
+        &self,
+        workspace: &Workspace,
+        context: &Context,
+        rule: &str,
+    ) -> Result<Vec<Vec<Value>>, PolicyError> {
         let mut engine = self.engine.clone();
-        let data = json!({"inventory": inventory(workspace), "params": context.params, "rule_codes": []});
+        let data =
+            json!({"inventory": inventory(workspace), "params": context.params, "rule_codes": []});
         to_regorus(&data)
             .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
             .map_err(PolicyError::plain)?;
@@ -232,7 +244,9 @@ impl PolicySet {
                         }
                     }
                     Ok(_) => {}
-                    Err(error) => errors.push(PolicyError::plain(format!("{}: {error}", package.path))),
+                    Err(error) => {
+                        errors.push(PolicyError::plain(format!("{}: {error}", package.path)))
+                    }
                 },
                 Err(error) => {
                     let mut located = PolicyError::from_regorus(&error, &self.sources);
@@ -316,7 +330,9 @@ fn builtin_sources() -> Result<Vec<(String, Arc<str>)>, PolicyError> {
             files
                 .into_iter()
                 .map(|(path, text)| {
-                    let name = Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+                    let name = Path::new(&path)
+                        .file_name()
+                        .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
                     (format!("policies/{name}"), text)
                 })
                 .collect()
@@ -330,13 +346,22 @@ fn builtin_sources() -> Result<Vec<(String, Arc<str>)>, PolicyError> {
 
 fn read_policy_dir(dir: &Path) -> Result<Vec<(String, Arc<str>)>, PolicyError> {
     if !dir.is_dir() {
-        return Err(PolicyError::plain(format!("policy directory {} does not exist", dir.display())));
+        return Err(PolicyError::plain(format!(
+            "policy directory {} does not exist",
+            dir.display()
+        )));
     }
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir).sort_by_file_path(|a, b| a.cmp(b)).build() {
-        let entry = entry.map_err(|e| PolicyError::plain(format!("reading {}: {e}", dir.display())))?;
+    for entry in ignore::WalkBuilder::new(dir)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build()
+    {
+        let entry =
+            entry.map_err(|e| PolicyError::plain(format!("reading {}: {e}", dir.display())))?;
         let path = entry.path();
-        if path.extension().is_some_and(|x| x == "rego") && entry.file_type().is_some_and(|t| t.is_file()) {
+        if path.extension().is_some_and(|x| x == "rego")
+            && entry.file_type().is_some_and(|t| t.is_file())
+        {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| PolicyError::plain(format!("reading {}: {e}", path.display())))?;
             files.push((path.display().to_string(), Arc::from(text)));
@@ -346,7 +371,11 @@ fn read_policy_dir(dir: &Path) -> Result<Vec<(String, Arc<str>)>, PolicyError> {
 }
 
 /// Evaluates a rule that may be undefined; `None` when it is.
-fn eval_value(engine: &mut Engine, path: &str, sources: &[(String, Arc<str>)]) -> Result<Option<Value>, PolicyError> {
+fn eval_value(
+    engine: &mut Engine,
+    path: &str,
+    sources: &[(String, Arc<str>)],
+) -> Result<Option<Value>, PolicyError> {
     let results = engine
         .eval_query(path.to_owned(), false)
         .map_err(|e| PolicyError::from_regorus(&e, sources))?;

@@ -23,8 +23,17 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
     if !api_version.starts_with("opsgate/") {
         return Classified::Foreign;
     }
-    let at = |pointer: &str| doc.positions.get(pointer).map(|s| s.value).or(Some(doc.start));
-    let mut findings: Vec<Finding> = doc.problems.iter().map(|p| problem_finding(p, file)).collect();
+    let at = |pointer: &str| {
+        doc.positions
+            .get(pointer)
+            .map(|s| s.value)
+            .or(Some(doc.start))
+    };
+    let mut findings: Vec<Finding> = doc
+        .problems
+        .iter()
+        .map(|p| problem_finding(p, file))
+        .collect();
     if api_version != API_VERSION {
         findings.push(
             Finding::new(
@@ -43,22 +52,35 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
             Some(kind) => Some(kind),
             None => {
                 let help = match Kind::closest(name) {
-                    Some(close) => format!("did you mean `{}`? (`opsgate kinds` lists them all)", close.name),
+                    Some(close) => format!(
+                        "did you mean `{}`? (`opsgate kinds` lists them all)",
+                        close.name
+                    ),
                     None => format!("known kinds: {}", kind_names()),
                 };
                 findings.push(
-                    Finding::new("LOAD-UNKNOWN-KIND", Severity::Error, Stage::Load, format!("unknown kind `{name}`"))
-                        .in_file(file, at("/kind"))
-                        .with_help(help),
+                    Finding::new(
+                        "LOAD-UNKNOWN-KIND",
+                        Severity::Error,
+                        Stage::Load,
+                        format!("unknown kind `{name}`"),
+                    )
+                    .in_file(file, at("/kind"))
+                    .with_help(help),
                 );
                 None
             }
         },
         _ => {
             findings.push(
-                Finding::new("LOAD-UNKNOWN-KIND", Severity::Error, Stage::Load, "artifact has no `kind`")
-                    .in_file(file, at("/kind"))
-                    .with_help(format!("add `kind:` with one of: {}", kind_names())),
+                Finding::new(
+                    "LOAD-UNKNOWN-KIND",
+                    Severity::Error,
+                    Stage::Load,
+                    "artifact has no `kind`",
+                )
+                .in_file(file, at("/kind"))
+                .with_help(format!("add `kind:` with one of: {}", kind_names())),
             );
             None
         }
@@ -90,6 +112,8 @@ fn problem_finding(problem: &DocumentProblem, file: &str) -> Finding {
     let mut finding = Finding::new(code, Severity::Error, Stage::Load, problem.message.clone())
         .in_file(file, Some(problem.range))
         .with_help(help);
-    finding.secondary = problem.related.map(|range| (range, "first defined here".to_owned()));
+    finding.secondary = problem
+        .related
+        .map(|range| (range, "first defined here".to_owned()));
     finding
 }

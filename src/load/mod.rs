@@ -142,7 +142,9 @@ pub fn load_sources(sources: Vec<Source>, limits: LoadLimits) -> Loaded {
                     continue;
                 }
                 first_seen.insert(artifact.id.clone(), (file.display.clone(), id_range));
-                workspace.by_id.insert(artifact.id.clone(), workspace.artifacts.len());
+                workspace
+                    .by_id
+                    .insert(artifact.id.clone(), workspace.artifacts.len());
             }
             workspace.artifacts.push(artifact);
         }
@@ -171,8 +173,13 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         Ok(bytes) => bytes,
         Err(reason) => {
             outcome.findings.push(
-                Finding::new("LOAD-IO", Severity::Error, Stage::Load, format!("cannot read file: {reason}"))
-                    .in_file(&display, None),
+                Finding::new(
+                    "LOAD-IO",
+                    Severity::Error,
+                    Stage::Load,
+                    format!("cannot read file: {reason}"),
+                )
+                .in_file(&display, None),
             );
             return outcome;
         }
@@ -195,7 +202,13 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
                     Stage::Load,
                     format!("file is not valid UTF-8 (first invalid byte at offset {offset})"),
                 )
-                .in_file(&display, Some(TextRange { start: pos, end: pos }))
+                .in_file(
+                    &display,
+                    Some(TextRange {
+                        start: pos,
+                        end: pos,
+                    }),
+                )
                 .with_help("save the file as UTF-8; binary files do not belong under a .yaml name"),
             );
             return outcome;
@@ -211,15 +224,26 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     let claims_artifacts = body.contains("opsgate/");
     if parsed.documents.iter().all(|d| d.value.is_null()) && parsed.fatal.is_none() {
         outcome.findings.push(
-            Finding::new("LOAD-EMPTY", Severity::Warning, Stage::Load, "file holds no YAML document")
-                .in_file(&display, None)
-                .with_help("delete the file or add an artifact to it"),
+            Finding::new(
+                "LOAD-EMPTY",
+                Severity::Warning,
+                Stage::Load,
+                "file holds no YAML document",
+            )
+            .in_file(&display, None)
+            .with_help("delete the file or add an artifact to it"),
         );
     }
     if let (Some(fatal), true) = (&parsed.fatal, claims_artifacts) {
         let (code, help) = match fatal.kind {
-            FatalKind::Syntax => ("LOAD-SYNTAX", "fix the YAML syntax; documents after this point were not read"),
-            FatalKind::AliasBudget => ("LOAD-ALIAS-LIMIT", "write the values out instead of nesting aliases"),
+            FatalKind::Syntax => (
+                "LOAD-SYNTAX",
+                "fix the YAML syntax; documents after this point were not read",
+            ),
+            FatalKind::AliasBudget => (
+                "LOAD-ALIAS-LIMIT",
+                "write the values out instead of nesting aliases",
+            ),
             FatalKind::TooDeep => ("LOAD-TOO-DEEP", "flatten the document"),
         };
         outcome.findings.push(

@@ -319,7 +319,11 @@ impl<'o> Builder<'o> {
     }
 
     /// Records the position of a node about to be added and returns its pointer.
-    fn open_child(&mut self, range: TextRange, is_collection: bool) -> Result<String, FatalYamlError> {
+    fn open_child(
+        &mut self,
+        range: TextRange,
+        is_collection: bool,
+    ) -> Result<String, FatalYamlError> {
         let (pointer, key) = match self.stack.last() {
             None => {
                 self.doc_start.get_or_insert(range);
@@ -348,7 +352,8 @@ impl<'o> Builder<'o> {
                 None => (format!("{pointer}/?"), None),
             },
         };
-        self.positions.insert(pointer.clone(), NodeSpans { key, value: range });
+        self.positions
+            .insert(pointer.clone(), NodeSpans { key, value: range });
         Ok(pointer)
     }
 
@@ -488,7 +493,8 @@ mod tests {
 
     #[test]
     fn core_schema_keeps_norway_a_string() {
-        let doc = one("a: no\nb: yes\nc: true\nd: 2026-01-15\ne: 1.5\nf: 0x1F\ng: ~\nh: '12'\ni: 1e3\n");
+        let doc =
+            one("a: no\nb: yes\nc: true\nd: 2026-01-15\ne: 1.5\nf: 0x1F\ng: ~\nh: '12'\ni: 1e3\n");
         assert_eq!(
             doc.value,
             json!({"a":"no","b":"yes","c":true,"d":"2026-01-15","e":1.5,"f":31,"g":null,"h":"12","i":1000.0})

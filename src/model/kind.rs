@@ -34,7 +34,12 @@ impl Kind {
     pub fn closest(name: &str) -> Option<&'static Kind> {
         KINDS
             .iter()
-            .map(|kind| (strsim::jaro_winkler(&kind.name.to_lowercase(), &name.to_lowercase()), kind))
+            .map(|kind| {
+                (
+                    strsim::jaro_winkler(&kind.name.to_lowercase(), &name.to_lowercase()),
+                    kind,
+                )
+            })
             .filter(|(score, _)| *score > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, kind)| kind)
@@ -88,13 +93,20 @@ mod tests {
             let schema: serde_json::Value = serde_json::from_str(kind.schema_source)
                 .unwrap_or_else(|e| panic!("{}: {e}", kind.schema_file));
             assert_eq!(schema["title"], kind.name, "{}", kind.schema_file);
-            assert!(!kind.summary().is_empty(), "{} has no description", kind.name);
+            assert!(
+                !kind.summary().is_empty(),
+                "{} has no description",
+                kind.name
+            );
         }
     }
 
     #[test]
     fn misspelled_kinds_get_a_suggestion() {
-        assert_eq!(Kind::closest("ChangeRecrod").map(|k| k.name), Some("ChangeRecord"));
+        assert_eq!(
+            Kind::closest("ChangeRecrod").map(|k| k.name),
+            Some("ChangeRecord")
+        );
         assert!(Kind::closest("Deployment").is_none());
     }
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::check::CheckRun;
 use crate::finding::{Finding, Related, Severity, Stage};
+use crate::waive::WaiverRef;
 
 /// Bumped on any incompatible change of the shape below.
 pub const FORMAT_VERSION: u32 = 1;
@@ -32,6 +33,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Findings waived by a risk acceptance; not counted in errors, warnings or infos.
+    waived: usize,
     policy_errors: usize,
 }
 
@@ -60,6 +63,8 @@ struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
     related: &'a [Related],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<&'a WaiverRef>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +94,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         pointer: f.pointer.as_deref(),
         help: f.help.as_deref(),
         related: &f.related,
+        waiver: f.waiver.as_ref(),
     }
 }
 
@@ -107,6 +113,7 @@ pub fn render(run: &CheckRun) -> String {
             errors: run.count(Severity::Error),
             warnings: run.count(Severity::Warning),
             infos: run.count(Severity::Info),
+            waived: run.waived(),
             policy_errors: run.policy_errors.len(),
         },
         findings: run.findings.iter().map(finding).collect(),
@@ -121,7 +128,8 @@ pub fn render(run: &CheckRun) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

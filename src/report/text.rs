@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
 
 use super::sanitize::strip_controls;
 use crate::check::CheckRun;
@@ -70,7 +72,8 @@ impl Diagnostic for FindingDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }
 
@@ -116,21 +119,47 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
             (Some(pointer), _) if !pointer.is_empty() => format!("{pointer}"),
             _ => finding.code.clone(),
         };
-        labels.push(LabeledSpan::new_primary_with_span(Some(strip_controls(&label)), span_of(range)));
+        labels.push(LabeledSpan::new_primary_with_span(
+            Some(strip_controls(&label)),
+            span_of(range),
+        ));
         if let Some((second, text)) = &finding.secondary {
-            labels.push(LabeledSpan::new_with_span(Some(text.clone()), span_of(second)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(text.clone()),
+                span_of(second),
+            ));
         }
     }
     let location = match (&finding.file, finding.range) {
-        (Some(name), Some(range)) => format!("{name}:{}:{}: ", range.start.line, range.start.column),
+        (Some(name), Some(range)) => {
+            format!("{name}:{}:{}: ", range.start.line, range.start.column)
+        }
         (Some(name), None) => format!("{name}: "),
         _ => String::new(),
     };
+    let (message, severity, help) = match &finding.waiver {
+        None => (
+            finding.message.clone(),
+            finding.severity,
+            finding.help.clone(),
+        ),
+        Some(waiver) => (
+            format!("{} [waived by {}]", finding.message, waiver.id),
+            Severity::Info,
+            Some(format!(
+                "accepted risk {} (approved by {}, expires {}); a {} once it lapses",
+                waiver.id,
+                waiver.approver.as_deref().unwrap_or("?"),
+                waiver.expires.as_deref().unwrap_or("?"),
+                finding.severity,
+            )),
+        ),
+    };
     FindingDiagnostic {
-        message: strip_controls(&format!("{location}{}", finding.message)),
+        message: strip_controls(&format!("{location}{message}")),
         code: finding.code.clone(),
-        severity: finding.severity,
-        help: finding.help.as_deref().map(strip_controls),
+        severity,
+        help: help.as_deref().map(strip_controls),
         source: file.map(|f| NamedSource::new(f.display.clone(), f.text.to_string())),
         labels,
         related: finding
@@ -192,8 +221,15 @@ pub fn summary(run: &CheckRun) -> String {
         plural(run.count(Severity::Warning), "warning"),
         run.count(Severity::Info),
     );
+    if run.waived() > 0 {
+        let _ = write!(line, ", {} waived", run.waived());
+    }
     if !run.policy_errors.is_empty() {
-        let _ = write!(line, "; {}", plural(run.policy_errors.len(), "policy error"));
+        let _ = write!(
+            line,
+            "; {}",
+            plural(run.policy_errors.len(), "policy error")
+        );
     }
     line
 }

@@ -33,7 +33,10 @@ struct CommonOnly {
 }
 
 impl Retrieve for CommonOnly {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         if uri.path().as_str().ends_with(COMMON_SCHEMA_FILE) {
             Ok(self.common.clone())
         } else {
@@ -44,10 +47,11 @@ impl Retrieve for CommonOnly {
 
 impl SchemaSet {
     pub fn compile() -> Result<SchemaSet, SchemaError> {
-        let common: Value = serde_json::from_str(COMMON_SCHEMA).map_err(|e| SchemaError::Parse {
-            file: COMMON_SCHEMA_FILE.into(),
-            reason: e.to_string(),
-        })?;
+        let common: Value =
+            serde_json::from_str(COMMON_SCHEMA).map_err(|e| SchemaError::Parse {
+                file: COMMON_SCHEMA_FILE.into(),
+                reason: e.to_string(),
+            })?;
         let validators = KINDS
             .par_iter()
             .map(|kind| {
@@ -110,7 +114,9 @@ impl SchemaSet {
                     }
                 }
                 ValidationErrorKind::Required { property } => {
-                    let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+                    let name = property
+                        .as_str()
+                        .map_or_else(|| property.to_string(), str::to_owned);
                     let help = property_description(schema, error.schema_path().as_str(), &name)
                         .map_or_else(|| format!("add `{name}`"), |d| format!("add `{name}`: {d}"));
                     findings.push(schema_finding(
@@ -127,7 +133,13 @@ impl SchemaSet {
                         artifact.kind.name,
                         error.schema_path().as_str()
                     );
-                    findings.push(schema_finding(artifact, file, &parent, error.to_string(), help));
+                    findings.push(schema_finding(
+                        artifact,
+                        file,
+                        &parent,
+                        error.to_string(),
+                        help,
+                    ));
                 }
             }
         }
@@ -135,7 +147,13 @@ impl SchemaSet {
     }
 }
 
-fn schema_finding(artifact: &Artifact, file: &str, pointer: &str, message: String, help: String) -> Finding {
+fn schema_finding(
+    artifact: &Artifact,
+    file: &str,
+    pointer: &str,
+    message: String,
+    help: String,
+) -> Finding {
     let (_, range) = artifact.locate(pointer);
     let mut finding = Finding::new("SCHEMA", Severity::Error, Stage::Schema, message)
         .in_file(file, Some(range))
@@ -159,7 +177,10 @@ fn sibling_properties(schema: &Value, schema_path: &str) -> Vec<String> {
 fn property_description(schema: &Value, schema_path: &str, name: &str) -> Option<String> {
     let parent = schema_path.rsplit_once('/').map_or("", |(head, _)| head);
     schema
-        .pointer(&format!("{parent}/properties/{}/description", escape_token(name)))
+        .pointer(&format!(
+            "{parent}/properties/{}/description",
+            escape_token(name)
+        ))
         .and_then(Value::as_str)
         .map(str::to_owned)
 }

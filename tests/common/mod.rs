@@ -23,7 +23,8 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
 
 pub fn opsgate() -> Command {
     let mut cmd = Command::cargo_bin("opsgate").expect("binary built");
-    cmd.env_remove("OPSGATE_BUILTIN_POLICIES").env("NO_COLOR", "1");
+    cmd.env_remove("OPSGATE_BUILTIN_POLICIES")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -64,5 +65,8 @@ pub fn findings(json: &Value) -> Vec<(String, String, u64)> {
 }
 
 pub fn codes(json: &Value) -> Vec<String> {
-    findings(json).into_iter().map(|(code, _, _)| code).collect()
+    findings(json)
+        .into_iter()
+        .map(|(code, _, _)| code)
+        .collect()
 }
