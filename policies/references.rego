@@ -139,11 +139,13 @@ _references contains [pointer, id, expected] if {
 	expected := ref[2]
 }
 
-# Risk acceptances may cover any artifact.
+# Risk acceptances may cover any artifact; glob patterns (`CHG-2026-*`) are selectors, not references.
 _references contains [sprintf("/spec/artifacts/%d", [i]), id, {"*"}] if {
 	_a.kind == "RiskAcceptance"
 	some i, id in _a.spec.artifacts
 	is_string(id)
+	not contains(id, "*")
+	not contains(id, "?")
 }
 
 _kinds_of(id) := {kind | some kind, ids in data.inventory; ids[id]}
