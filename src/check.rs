@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::config::RuleSettings;
 use crate::evaluate::{Context, PolicyError, PolicySet};
 use crate::finding::{sort_findings, Finding, Severity, Stage};
-use crate::load::{self, LoadLimits, Loaded};
+use crate::load::{self, LoadLimits, Loaded, PathFilter};
 use crate::model::Workspace;
 use crate::validate::{SchemaError, SchemaSet};
 use crate::waive;
@@ -48,6 +49,8 @@ pub struct CheckOptions {
     pub params: Value,
     pub policy_timeout: Duration,
     pub limits: LoadLimits,
+    pub filter: PathFilter,
+    pub rules: RuleSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,7 +123,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
     }
     // Compiling schemas and policies does not depend on the files: do it while they load.
     let (loaded, compiled) = rayon::join(
-        || load::load_path(&options.path, options.limits),
+        || load::load_path(&options.path, options.limits, &options.filter),
         || {
             rayon::join(SchemaSet::compile, || {
                 PolicySet::load(&options.policy_dirs, options.policy_timeout)
@@ -150,6 +153,7 @@ pub fn run_stages(
     };
     let evaluation = policies.evaluate(&workspace, &context);
     findings.extend(evaluation.findings);
+    apply_rule_settings(&options.rules, &mut findings);
     sort_findings(&mut findings);
     findings.dedup();
     waive::apply(&workspace, &mut findings);
@@ -170,4 +174,16 @@ pub fn run_stages(
         stats,
         as_of: options.as_of.clone(),
     })
+}
+
+/// A team's configuration: disabled rules produce nothing, overridden ones their new severity.
+fn apply_rule_settings(settings: &RuleSettings, findings: &mut Vec<Finding>) {
+    if !settings.disabled.is_empty() {
+        findings.retain(|f| !settings.disabled.contains(&f.code));
+    }
+    for finding in findings.iter_mut() {
+        if let Some(severity) = settings.severity.get(&finding.code) {
+            finding.severity = *severity;
+        }
+    }
 }

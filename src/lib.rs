@@ -16,6 +16,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod docs;
 pub mod evaluate;
 pub mod finding;

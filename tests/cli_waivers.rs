@@ -55,7 +55,11 @@ fn an_expired_acceptance_waives_nothing_and_is_itself_reported() {
     let mut got = codes(&json);
     got.sort();
     assert_eq!(got, vec!["CHG-009", "RSK-001"]);
-    assert!(json["findings"].as_array().unwrap().iter().all(|f| f["waiver"].is_null()));
+    assert!(json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["waiver"].is_null()));
 }
 
 #[test]

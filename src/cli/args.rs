@@ -67,17 +67,24 @@ pub struct CheckArgs {
     /// Directory (or single file) to check.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format [default: text, or `check.format` of opsgate.toml].
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Configuration file [default: the nearest opsgate.toml at or above PATH].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any opsgate.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// Date the check is made as of (YYYY-MM-DD, default: today in UTC); drives every time-based rule.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Extra policy directory with a team's own rules (repeatable).
     #[arg(long = "policy", value_name = "DIR")]
     pub policy_dirs: Vec<PathBuf>,
-    /// Lowest severity that fails the run.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Lowest severity that fails the run [default: error, or `check.fail_on` of opsgate.toml].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Print only the summary line.
     #[arg(long, short)]
     pub quiet: bool,

@@ -1,14 +1,16 @@
 //! What each subcommand does.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::time::Duration;
 
 use super::args::{CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat};
 use super::print;
 use crate::check::{check, default_params, exit, CheckError, CheckOptions};
+use crate::config::{self, Config};
 use crate::evaluate::PolicySet;
 use crate::finding::Severity;
-use crate::load::LoadLimits;
+use crate::load::{LoadLimits, PathFilter};
 use crate::model::{Kind, KINDS};
 use crate::report::{self, text::TextStyle};
 use crate::rules::{area_title, Rule};
@@ -140,11 +142,34 @@ fn run_check(args: CheckArgs) -> u8 {
         },
         None => today(),
     };
+    let config = match load_config(&args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let mut params = default_params();
+    if let Some(map) = params.as_object_mut() {
+        map.extend(config.params.clone());
+    }
+    let filter = match &config.file {
+        Some(file) => PathFilter::new(
+            file.parent().unwrap_or(Path::new(".")),
+            &config.include,
+            &config.exclude,
+        ),
+        None => PathFilter::default(),
+    };
     let options = CheckOptions {
         path: args.path.clone(),
-        policy_dirs: args.policy_dirs.clone(),
+        policy_dirs: config
+            .policy_dirs
+            .iter()
+            .chain(&args.policy_dirs)
+            .cloned()
+            .collect(),
         as_of,
-        params: default_params(),
+        params,
+        filter,
+        rules: config.rules.clone(),
         policy_timeout: Duration::from_millis(args.policy_timeout),
         limits: LoadLimits {
             max_file_bytes: args.max_file_size,
@@ -162,12 +187,24 @@ fn run_check(args: CheckArgs) -> u8 {
         }
         Err(error) => return usage_error(&error.to_string()),
     };
+    if let Err(error) = config.check_codes(&run.policies.registry) {
+        eprint!(
+            "{}",
+            report::text::render_config_error(&error, stderr_style())
+        );
+        return exit::USAGE;
+    }
     let fail_on = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => config.fail_on.unwrap_or(Severity::Error),
     };
-    match args.format {
+    let format = args.format.unwrap_or(match config.format.as_deref() {
+        Some("json") => OutputFormat::Json,
+        _ => OutputFormat::Text,
+    });
+    match format {
         OutputFormat::Json => print(&report::json::render(&run)),
         OutputFormat::Text => {
             let style = TextStyle {
@@ -191,7 +228,7 @@ fn run_graph(
     if !path.exists() {
         return usage_error(&format!("{} does not exist", path.display()));
     }
-    let loaded = crate::load::load_path(path, LoadLimits::default());
+    let loaded = crate::load::load_path(path, LoadLimits::default(), &Default::default());
     let load_errors = loaded
         .findings
         .iter()
@@ -231,4 +268,33 @@ fn run_graph(
         GraphFormat::Json => graph.to_json(),
     });
     exit::CLEAN
+}
+
+/// The configuration that applies: `--config`, else the nearest `opsgate.toml`, else defaults.
+fn load_config(args: &CheckArgs) -> Result<Config, u8> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let file = match &args.config {
+        Some(file) if !file.is_file() => {
+            return Err(usage_error(&format!(
+                "configuration file {} does not exist",
+                file.display()
+            )))
+        }
+        Some(file) => Some(file.clone()),
+        None => config::find(&args.path),
+    };
+    let Some(file) = file else {
+        return Ok(Config::default());
+    };
+    let defaults = default_params();
+    let empty = serde_json::Map::new();
+    Config::load(&file, defaults.as_object().unwrap_or(&empty)).map_err(|error| {
+        eprint!(
+            "{}",
+            report::text::render_config_error(&error, stderr_style())
+        );
+        exit::USAGE
+    })
 }

@@ -5,6 +5,7 @@
 
 pub mod discover;
 mod envelope;
+mod filter;
 pub mod position;
 pub mod yaml;
 
@@ -18,6 +19,7 @@ use crate::finding::{Finding, Related, Severity, Stage};
 use crate::model::{Artifact, SourceFile, Workspace};
 use discover::Discovered;
 use envelope::Classified;
+pub use filter::PathFilter;
 use position::{Position, TextRange};
 use yaml::{FatalKind, YamlLimits};
 
@@ -50,9 +52,13 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
 }
 
-/// Discovers and loads every YAML file under `root`.
-pub fn load_path(root: &Path, limits: LoadLimits) -> Loaded {
-    let discovered = discover::discover(root);
+/// Discovers and loads every YAML file under `root` that `filter` allows.
+pub fn load_path(root: &Path, limits: LoadLimits, filter: &PathFilter) -> Loaded {
+    let mut discovered = discover::discover(root);
+    discovered.retain(|item| match item {
+        Discovered::File(path) => filter.allows(path),
+        Discovered::Unreadable { .. } => true,
+    });
     let base = if root.is_file() {
         root.parent().unwrap_or(Path::new(""))
     } else {

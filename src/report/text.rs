@@ -8,6 +8,7 @@ use miette::{
 
 use super::sanitize::strip_controls;
 use crate::check::CheckRun;
+use crate::config::ConfigError;
 use crate::evaluate::PolicyError;
 use crate::finding::{Finding, Severity};
 use crate::load::position::TextRange;
@@ -204,6 +205,39 @@ pub fn render_policy_error(error: &PolicyError, style: TextStyle) -> String {
     };
     let _ = handler(style).render_report(&mut out, &diagnostic);
     out
+}
+
+/// Every problem of a configuration file, each on its own line of the file.
+pub fn render_config_error(error: &ConfigError, style: TextStyle) -> String {
+    let handler = handler(style);
+    let name = error.file.display().to_string();
+    let mut out = String::new();
+    for problem in &error.problems {
+        let (line, column) = line_column(&error.text, problem.span.start);
+        let start = problem.span.start.min(error.text.len());
+        let length = problem.span.end.min(error.text.len()).saturating_sub(start);
+        let diagnostic = FindingDiagnostic {
+            message: strip_controls(&format!("{name}:{line}:{column}: {}", problem.message)),
+            code: "CONFIG".into(),
+            severity: Severity::Error,
+            help: problem.help.as_deref().map(strip_controls),
+            source: Some(NamedSource::new(name.clone(), error.text.to_string())),
+            labels: vec![LabeledSpan::new_primary_with_span(
+                None,
+                SourceSpan::new(start.into(), length),
+            )],
+            related: Vec::new(),
+        };
+        let _ = handler.render_report(&mut out, &diagnostic);
+    }
+    out
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// `checked 12 files (57 artifacts) in 8 ms: 3 errors, 1 warning, 0 info`
