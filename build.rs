@@ -38,4 +38,56 @@ fn main() {
     if let Err(error) = std::fs::write(&target, out) {
         panic!("cannot write {}: {error}", target.display());
     }
+    let mut starter = String::new();
+    embed_starter(Path::new(&manifest_dir), &mut starter);
+    let target =
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("starter_artifacts.rs");
+    if let Err(error) = std::fs::write(&target, starter) {
+        panic!("cannot write {}: {error}", target.display());
+    }
+}
+
+/// The artifacts of `fixtures/acme`, which `opsgate init` writes as a starter set (their dates
+/// shifted to the day of `init`), so the starter is exactly the example the tests keep compliant.
+fn embed_starter(manifest_dir: &Path, out: &mut String) {
+    let root = manifest_dir.join("fixtures/acme");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    collect_yaml(&root, &mut files);
+    files.sort();
+    out.push_str("pub static STARTER_ARTIFACTS: &[(&str, &str)] = &[\n");
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        if !text.contains("apiVersion: opsgate/") {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", file.display());
+        let relative = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let _ = writeln!(
+            out,
+            "    ({relative:?}, include_str!({:?})),",
+            file.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+}
+
+fn collect_yaml(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_yaml(&path, files);
+        } else if path.extension().is_some_and(|x| x == "yaml") {
+            files.push(path);
+        }
+    }
 }

@@ -25,5 +25,6 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod validate;
 pub mod waive;

@@ -53,6 +53,23 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         depth: usize,
     },
+    /// Scaffold a repository: opsgate.toml, hook and CI examples, a compliant starter artifact of
+    /// every kind under ops/. Never overwrites a file (lists what it skipped).
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write a new artifact of KIND from a commented template, with the next free id; prints its path.
+    New {
+        /// Kind name, e.g. ChangeRecord (`opsgate kinds` lists them).
+        kind: String,
+        /// Id to give it [default: the next free id in the repository's numbering].
+        #[arg(long)]
+        id: Option<String>,
+        /// Repository to add it to.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print the full documentation of one rule.
     Explain {
         /// Rule code, e.g. CHG-003.

@@ -59,6 +59,8 @@ pub fn run(cli: Cli) -> u8 {
             around,
             depth,
         } => run_graph(&path, format, around.as_deref(), depth),
+        Command::Init { dir } => run_init(&dir),
+        Command::New { kind, id, dir } => run_new(&kind, id.as_deref(), &dir),
         Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
             Ok(policies) => match policies.registry.get(&code.to_uppercase()) {
                 Some(rule) => {
@@ -297,4 +299,48 @@ fn load_config(args: &CheckArgs) -> Result<Config, u8> {
         );
         exit::USAGE
     })
+}
+
+fn run_init(dir: &Path) -> u8 {
+    match crate::scaffold::init(dir, &today()) {
+        Ok(written) => {
+            let mut out = String::new();
+            for path in &written.created {
+                out.push_str(&format!("created {}\n", path.display()));
+            }
+            for path in &written.skipped {
+                out.push_str(&format!("skipped {} (already exists)\n", path.display()));
+            }
+            out.push_str(&format!(
+                "{} files created, {} skipped; next: `opsgate check {}`\n",
+                written.created.len(),
+                written.skipped.len(),
+                dir.display()
+            ));
+            print(&out);
+            exit::CLEAN
+        }
+        Err(error) => usage_error(&error.to_string()),
+    }
+}
+
+fn run_new(kind: &str, id: Option<&str>, dir: &Path) -> u8 {
+    let Some(kind) = Kind::find(kind) else {
+        let hint =
+            Kind::closest(kind).map_or(String::new(), |k| format!("; did you mean `{}`?", k.name));
+        return usage_error(&format!(
+            "unknown kind `{kind}`{hint} (`opsgate kinds` lists them)"
+        ));
+    };
+    if !dir.is_dir() {
+        return usage_error(&format!("{} is not a directory", dir.display()));
+    }
+    let loaded = crate::load::load_path(dir, LoadLimits::default(), &PathFilter::default());
+    match crate::scaffold::new_artifact(dir, &loaded.workspace, kind, id, &today()) {
+        Ok(created) => {
+            print(&format!("{}\n", created.path.display()));
+            exit::CLEAN
+        }
+        Err(error) => usage_error(&error.to_string()),
+    }
 }

@@ -1,0 +1,110 @@
+//! The commands that write files: `opsgate init` (a starter repository) and `opsgate new` (one
+//! artifact from a template). Both write a file only where none exists, each through a temporary
+//! file renamed into place, and say what they wrote and what they left alone.
+
+mod dates;
+mod new;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+pub use dates::shift_dates;
+pub use new::{new_artifact, NewArtifact};
+
+include!(concat!(env!("OUT_DIR"), "/starter_artifacts.rs"));
+
+/// The date the starter artifacts (`fixtures/acme`) are current on.
+pub const STARTER_DATE: &str = "2026-11-24";
+
+/// Where the starter artifacts go inside the scaffolded repository.
+pub const ARTIFACT_DIR: &str = "ops";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What a scaffolding command did.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub created: Vec<PathBuf>,
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Writes `content` to `path` unless something is already there.
+fn write_new(path: &Path, content: &str, written: &mut Written) -> Result<(), ScaffoldError> {
+    if path.exists() {
+        written.skipped.push(path.to_path_buf());
+        return Ok(());
+    }
+    write_atomically(path, content.as_bytes(), false)?;
+    written.created.push(path.to_path_buf());
+    Ok(())
+}
+
+/// Writes through a temporary file in the same directory, renamed into place, so a reader never
+/// sees half a file; with `replace` false an existing file is never overwritten.
+pub fn write_atomically(path: &Path, content: &[u8], replace: bool) -> Result<(), ScaffoldError> {
+    let error = |source| ScaffoldError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    temp.write_all(content).map_err(error)?;
+    temp.as_file().sync_all().map_err(error)?;
+    if replace {
+        temp.persist(path).map_err(|e| error(e.error))?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| error(e.error))?;
+    }
+    Ok(())
+}
+
+/// Scaffolds a repository in `dir`: configuration, hook and CI examples, and a compliant starter
+/// artifact of every kind, its dates moved to `today`.
+pub fn init(dir: &Path, today: &str) -> Result<Written, ScaffoldError> {
+    let days = days_between(STARTER_DATE, today)?;
+    let mut written = Written::default();
+    write_new(
+        &dir.join("opsgate.toml"),
+        include_str!("../../templates/opsgate.toml"),
+        &mut written,
+    )?;
+    write_new(
+        &dir.join(".pre-commit-config.yaml"),
+        include_str!("../../templates/pre-commit-config.yaml"),
+        &mut written,
+    )?;
+    write_new(
+        &dir.join(".github/workflows/opsgate.yml"),
+        include_str!("../../templates/github-workflow.yml"),
+        &mut written,
+    )?;
+    for (relative, text) in STARTER_ARTIFACTS {
+        let path = dir.join(ARTIFACT_DIR).join(relative);
+        write_new(&path, &shift_dates(text, days), &mut written)?;
+    }
+    Ok(written)
+}
+
+fn days_between(from: &str, to: &str) -> Result<i64, ScaffoldError> {
+    let parse = |d: &str| {
+        d.parse::<jiff::civil::Date>()
+            .map_err(|e| ScaffoldError::Invalid(format!("`{d}` is not a date: {e}")))
+    };
+    let span = parse(from)?
+        .until(parse(to)?)
+        .map_err(|e| ScaffoldError::Invalid(e.to_string()))?;
+    Ok(i64::from(span.get_days()))
+}
