@@ -79,6 +79,8 @@ pub struct CheckRun {
     pub policies: PolicySet,
     pub stats: Stats,
     pub as_of: String,
+    /// The checked directory (the file's directory when one file was checked), absolute.
+    pub root: PathBuf,
 }
 
 impl CheckRun {
@@ -173,6 +175,7 @@ pub fn run_stages(
         policies,
         stats,
         as_of: options.as_of.clone(),
+        root: absolute_root(&options.path),
     })
 }
 
@@ -185,5 +188,17 @@ fn apply_rule_settings(settings: &RuleSettings, findings: &mut Vec<Finding>) {
         if let Some(severity) = settings.severity.get(&finding.code) {
             finding.severity = *severity;
         }
+    }
+}
+
+fn absolute_root(path: &std::path::Path) -> PathBuf {
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if absolute.is_file() {
+        absolute
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or(absolute)
+    } else {
+        absolute
     }
 }

@@ -22,7 +22,7 @@ pub const CHECK_KEYS: &[&str] = &["include", "exclude", "policies", "format", "f
 pub const RULES_KEYS: &[&str] = &["disable", "severity"];
 pub const TOP_KEYS: &[&str] = &["check", "rules", "params"];
 /// Values `check.format` accepts.
-pub const FORMATS: &[&str] = &["text", "json"];
+pub const FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "markdown"];
 
 /// Rule switches a configuration applies to findings.
 #[derive(Debug, Clone, Default)]

@@ -28,3 +28,4 @@ pub mod rules;
 pub mod scaffold;
 pub mod validate;
 pub mod waive;
+pub mod write;

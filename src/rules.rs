@@ -76,6 +76,17 @@ pub struct Rule {
     pub package: String,
     pub policy_file: String,
     pub builtin: bool,
+    /// The kinds of artifact the rule inspects; `None` means every kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<String>>,
+}
+
+impl Rule {
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.kinds
+            .as_ref()
+            .is_none_or(|kinds| kinds.iter().any(|k| k == kind))
+    }
 }
 
 /// All rules, ordered by code.
@@ -149,6 +160,7 @@ pub fn rule_from_metadata(
         package: package.to_owned(),
         policy_file: policy_file.to_owned(),
         builtin,
+        kinds: None,
     })
 }
 

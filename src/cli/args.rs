@@ -102,6 +102,9 @@ pub struct CheckArgs {
     /// Lowest severity that fails the run [default: error, or `check.fail_on` of opsgate.toml].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Print only the summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -118,8 +121,18 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// Diagnostics for people (colour on a terminal).
     Text,
+    /// Versioned JSON (schemas/output/findings.schema.json).
     Json,
+    /// SARIF 2.1.0 for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML: a suite per management area, a case per rule × artifact.
+    Junit,
+    /// GitHub Actions annotations (and a job summary in $GITHUB_STEP_SUMMARY).
+    Github,
+    /// A markdown pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! What each subcommand does.
 
 use std::io::IsTerminal;
+
+use clap::ValueEnum;
 use std::path::Path;
 use std::time::Duration;
 
@@ -202,20 +204,39 @@ fn run_check(args: CheckArgs) -> u8 {
         Some(FailOn::Info) => Severity::Info,
         None => config.fail_on.unwrap_or(Severity::Error),
     };
-    let format = args.format.unwrap_or(match config.format.as_deref() {
-        Some("json") => OutputFormat::Json,
-        _ => OutputFormat::Text,
+    let format = args.format.unwrap_or_else(|| {
+        config
+            .format
+            .as_deref()
+            .and_then(|name| OutputFormat::from_str(name, true).ok())
+            .unwrap_or(OutputFormat::Text)
     });
-    match format {
-        OutputFormat::Json => print(&report::json::render(&run)),
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let rendered = match format {
+        OutputFormat::Json => report::json::render(&run),
+        OutputFormat::Sarif => report::sarif::render(&run),
+        OutputFormat::Junit => report::junit::render(&run),
+        OutputFormat::Markdown => report::markdown::render(&run),
+        OutputFormat::Github => {
+            if let Err(error) = report::github::write_step_summary(&run) {
+                eprintln!("warning: cannot write the job summary to $GITHUB_STEP_SUMMARY: {error}");
+            }
+            report::github::render(&run)
+        }
         OutputFormat::Text => {
             let style = TextStyle {
-                color: !args.no_color
-                    && std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none(),
+                color: !args.no_color && to_terminal && std::env::var_os("NO_COLOR").is_none(),
                 quiet: args.quiet,
             };
-            print(&report::text::render(&run, style));
+            report::text::render(&run, style)
+        }
+    };
+    match &args.output {
+        None => print(&rendered),
+        Some(file) => {
+            if let Err(error) = crate::write::write_atomically(file, rendered.as_bytes(), true) {
+                return usage_error(&format!("cannot write {}: {error}", file.display()));
+            }
         }
     }
     run.exit_code(fail_on)

@@ -107,9 +107,17 @@ impl PolicySet {
                 .map_err(|e| {
                 PolicyError::plain(format!("{file}: `metadata` of `{path}` is malformed: {e}"))
             })?;
+            let kinds = eval_value(&mut engine, &format!("{path}.kinds"), &sources)?
+                .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
+            let mut sorted_kinds: Option<Vec<String>> =
+                kinds.as_ref().map(|k| k.iter().cloned().collect());
+            if let Some(list) = &mut sorted_kinds {
+                list.sort();
+            }
             for (code, meta) in metadata {
-                let rule = rule_from_metadata(&code, meta, path, file, *builtin)
+                let mut rule = rule_from_metadata(&code, meta, path, file, *builtin)
                     .map_err(|e| PolicyError::plain(format!("{file}: {e}")))?;
+                rule.kinds = sorted_kinds.clone();
                 if let Err(existing) = registry.insert(rule) {
                     return Err(PolicyError::plain(format!(
                         "{file}: rule code {code} is already declared by {}",
@@ -117,8 +125,6 @@ impl PolicySet {
                     )));
                 }
             }
-            let kinds = eval_value(&mut engine, &format!("{path}.kinds"), &sources)?
-                .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
             packages.push(Package {
                 path: path.clone(),
                 kinds,

@@ -1,5 +1,9 @@
 //! Stage 4 — report: findings rendered for people and for machines, one module per format.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod sanitize;
+pub mod sarif;
 pub mod text;

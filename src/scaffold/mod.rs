@@ -5,7 +5,6 @@
 mod dates;
 mod new;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub use dates::shift_dates;
@@ -43,31 +42,13 @@ fn write_new(path: &Path, content: &str, written: &mut Written) -> Result<(), Sc
         written.skipped.push(path.to_path_buf());
         return Ok(());
     }
-    write_atomically(path, content.as_bytes(), false)?;
+    crate::write::write_atomically(path, content.as_bytes(), false).map_err(|source| {
+        ScaffoldError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
     written.created.push(path.to_path_buf());
-    Ok(())
-}
-
-/// Writes through a temporary file in the same directory, renamed into place, so a reader never
-/// sees half a file; with `replace` false an existing file is never overwritten.
-pub fn write_atomically(path: &Path, content: &[u8], replace: bool) -> Result<(), ScaffoldError> {
-    let error = |source| ScaffoldError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(error)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
-    temp.write_all(content).map_err(error)?;
-    temp.as_file().sync_all().map_err(error)?;
-    if replace {
-        temp.persist(path).map_err(|e| error(e.error))?;
-    } else {
-        temp.persist_noclobber(path).map_err(|e| error(e.error))?;
-    }
     Ok(())
 }
 

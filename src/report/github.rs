@@ -1,0 +1,90 @@
+//! `--format github`: workflow commands GitHub Actions turns into annotations on the pull request,
+//! and a markdown job summary appended to `$GITHUB_STEP_SUMMARY` when it is set.
+//!
+//! Every value is escaped the way the runner unescapes it, so a message cannot end its command
+//! early or inject a new one (`::`, newlines and `%` in user content are neutralised).
+
+use std::fmt::Write as _;
+
+use crate::check::CheckRun;
+use crate::finding::Severity;
+
+/// Escaping for the message part of a workflow command.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a `key=value` property of a workflow command.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(run: &CheckRun) -> String {
+    let mut out = String::new();
+    for f in &run.findings {
+        let command = match (f.severity, &f.waiver) {
+            (_, Some(_)) => "notice",
+            (Severity::Error, None) => "error",
+            (Severity::Warning, None) => "warning",
+            (Severity::Info, None) => "notice",
+        };
+        let mut properties = Vec::new();
+        if let Some(file) = &f.file {
+            properties.push(format!("file={}", escape_property(file)));
+        }
+        if let Some(range) = f.range {
+            properties.push(format!("line={}", range.start.line));
+            properties.push(format!("col={}", range.start.column));
+            properties.push(format!("endLine={}", range.end.line));
+            if range.end.line == range.start.line {
+                properties.push(format!("endColumn={}", range.end.column));
+            }
+        }
+        properties.push(format!("title={}", escape_property(&f.code)));
+        let mut message = f.message.clone();
+        if let Some(waiver) = &f.waiver {
+            let _ = write!(message, " [waived by {}]", waiver.id);
+        }
+        if let Some(help) = &f.help {
+            let _ = write!(message, "\nhelp: {help}");
+        }
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        );
+    }
+    for error in &run.policy_errors {
+        let mut properties = Vec::new();
+        if let Some(file) = &error.file {
+            properties.push(format!("file={}", escape_property(file)));
+            properties.push(format!("line={}", error.line));
+            properties.push(format!("col={}", error.column));
+        }
+        properties.push("title=POLICY-ERROR".to_owned());
+        let _ = writeln!(
+            out,
+            "::error {}::{}",
+            properties.join(","),
+            escape_data(&error.message)
+        );
+    }
+    let _ = writeln!(out, "{}", crate::report::text::summary(run));
+    out
+}
+
+/// Appends the markdown summary to the file GitHub names in `GITHUB_STEP_SUMMARY`, if any.
+pub fn write_step_summary(run: &CheckRun) -> std::io::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(super::markdown::render(run).as_bytes())
+}

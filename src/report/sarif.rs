@@ -1,0 +1,238 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards (GitHub, Azure DevOps, …).
+//!
+//! One `reportingDescriptor` per rule of the run (plus the load and schema checks), results with
+//! physical locations, and partial fingerprints built from rule code, artifact id and JSON pointer
+//! — not line numbers — so a finding keeps its identity when lines above it move.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::check::CheckRun;
+use crate::docs;
+use crate::finding::{Finding, Severity, Stage};
+use crate::rules::{area_title, Rule};
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The key of opsgate's fingerprint in `partialFingerprints`; bump the suffix if its recipe changes.
+pub const FINGERPRINT_KEY: &str = "opsgateFindingId/v1";
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The stable identity of a finding: what is wrong (code) with what (artifact, field).
+pub fn fingerprint(finding: &Finding) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        finding.code,
+        finding.artifact.as_deref().unwrap_or(""),
+        finding.pointer.as_deref().unwrap_or(""),
+        // Load problems have no artifact: the file tells them apart.
+        if finding.artifact.is_none() {
+            finding.file.as_deref().unwrap_or("")
+        } else {
+            ""
+        }
+    )
+}
+
+fn rule_descriptor(rule: &Rule) -> Value {
+    let mut tags = vec![area_title(&rule.area).to_owned(), "compliance".to_owned()];
+    let frameworks = &rule.frameworks;
+    for (prefix, controls) in [
+        ("ISO27001", &frameworks.iso27001),
+        ("NIST-800-53", &frameworks.nist_800_53),
+        ("CIS-v8", &frameworks.cis_v8),
+        ("ITIL4", &frameworks.itil4),
+    ] {
+        tags.extend(controls.iter().map(|c| format!("{prefix}:{c}")));
+    }
+    json!({
+        "id": rule.code,
+        "name": pascal_case(&rule.title),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.rationale},
+        "help": {
+            "text": format!("{}\n\nHow to fix: {}\n\nSource: {}", rule.rationale, rule.remediation, rule.source),
+            "markdown": docs::explain(rule),
+        },
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {"tags": tags, "area": rule.area, "precision": "very-high"},
+    })
+}
+
+/// Load and schema checks are not Rego rules but still need a descriptor for their results.
+fn builtin_descriptor(code: &str, severity: Severity) -> Value {
+    let (title, text) = if code == "SCHEMA" {
+        ("Artifact matches the JSON Schema of its kind", "Every artifact must have the shape its kind's JSON Schema defines: known fields, right types, valid dates and enums (`opsgate schema KIND`).")
+    } else {
+        ("Artifact file loads", "The file must be readable UTF-8 YAML whose documents are opsgate artifacts with a known kind and a unique id.")
+    };
+    json!({
+        "id": code,
+        "name": pascal_case(title),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": text},
+        "help": {"text": text, "markdown": text},
+        "defaultConfiguration": {"level": level(severity)},
+        "properties": {"tags": ["opsgate", if code == "SCHEMA" { "schema" } else { "load" }], "precision": "very-high"},
+    })
+}
+
+fn pascal_case(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+fn result(finding: &Finding, rule_index: usize) -> Value {
+    let mut result = json!({
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": {"text": match &finding.help {
+            Some(help) => format!("{}. {}", finding.message, help),
+            None => finding.message.clone(),
+        }},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
+    });
+    if let Some(file) = &finding.file {
+        let mut physical =
+            json!({"artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"}});
+        if let Some(range) = finding.range {
+            physical["region"] = json!({
+                "startLine": range.start.line.max(1),
+                "startColumn": range.start.column.max(1),
+                "endLine": range.end.line.max(range.start.line).max(1),
+                "endColumn": if range.end.line > range.start.line { range.end.column.max(1) } else { range.end.column.max(range.start.column + 1) },
+            });
+        }
+        let mut location = json!({"physicalLocation": physical});
+        if let Some(artifact) = &finding.artifact {
+            location["logicalLocations"] = json!([{
+                "name": artifact,
+                "fullyQualifiedName": format!("{artifact}{}", finding.pointer.as_deref().unwrap_or("")),
+                "kind": "object",
+            }]);
+        }
+        result["locations"] = json!([location]);
+    }
+    if !finding.related.is_empty() {
+        let related: Vec<Value> = finding
+            .related
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let file = r.file.as_ref()?;
+                Some(json!({
+                    "id": i,
+                    "message": {"text": format!("related: {}", r.id)},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"},
+                        "region": {"startLine": r.line.unwrap_or(1).max(1)},
+                    },
+                }))
+            })
+            .collect();
+        if !related.is_empty() {
+            result["relatedLocations"] = Value::Array(related);
+        }
+    }
+    if let Some(waiver) = &finding.waiver {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("accepted by {} (approved by {}, expires {})", waiver.id, waiver.approver.as_deref().unwrap_or("?"), waiver.expires.as_deref().unwrap_or("?")),
+            "properties": {"riskAcceptance": waiver.id},
+        }]);
+    }
+    result
+}
+
+/// Percent-encodes what a relative URI reference may not contain as is.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn root_uri(run: &CheckRun) -> String {
+    let mut path = uri_path(&run.root.to_string_lossy().replace('\\', "/"));
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    format!("file://{path}")
+}
+
+pub fn render(run: &CheckRun) -> String {
+    // Every rule of the run, in code order, then the load/schema codes that occur.
+    let mut descriptors: Vec<Value> = run.policies.registry.iter().map(rule_descriptor).collect();
+    let mut index: BTreeMap<String, usize> = run
+        .policies
+        .registry
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.clone(), i))
+        .collect();
+    for finding in &run.findings {
+        if !index.contains_key(&finding.code) && finding.stage != Stage::Policy {
+            index.insert(finding.code.clone(), descriptors.len());
+            descriptors.push(builtin_descriptor(&finding.code, finding.severity));
+        }
+    }
+    let results: Vec<Value> = run
+        .findings
+        .iter()
+        .filter_map(|f| index.get(&f.code).map(|i| result(f, *i)))
+        .collect();
+    let notifications: Vec<Value> = run
+        .policy_errors
+        .iter()
+        .map(|e| json!({"level": "error", "message": {"text": e.message}, "descriptor": {"id": "POLICY-ERROR"}}))
+        .collect();
+    let document = json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "opsgate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": descriptors,
+            }},
+            "originalUriBaseIds": {"SRCROOT": {"uri": root_uri(run)}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": run.policy_errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+                "properties": {"asOf": run.as_of},
+            }],
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
