@@ -10,6 +10,13 @@ pub fn explain(rule: &Rule) -> String {
     let _ = writeln!(out, "{} — {}\n", rule.code, rule.title);
     let _ = writeln!(out, "Severity:   {}", rule.severity);
     let _ = writeln!(out, "Area:       {}", area_title(&rule.area));
+    let _ = writeln!(
+        out,
+        "Applies to: {}",
+        rule.kinds
+            .as_ref()
+            .map_or_else(|| "every kind".to_owned(), |kinds| kinds.join(", "))
+    );
     let _ = writeln!(out, "Source:     {}", rule.source);
     let _ = writeln!(
         out,

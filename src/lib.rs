@@ -14,12 +14,14 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::panic)]
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod evaluate;
 pub mod finding;
+pub mod git;
 pub mod graph;
 pub mod load;
 pub mod model;

@@ -60,6 +60,10 @@ pub struct RuleMetadata {
     pub remediation: String,
     #[serde(default)]
     pub frameworks: Frameworks,
+    /// The kinds this rule inspects when its package inspects several (reports use it to list
+    /// evidence and applicable artifacts); defaults to the package's `kinds`.
+    #[serde(default)]
+    pub kinds: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,7 +164,7 @@ pub fn rule_from_metadata(
         package: package.to_owned(),
         policy_file: policy_file.to_owned(),
         builtin,
-        kinds: None,
+        kinds: metadata.kinds,
     })
 }
 

@@ -13,6 +13,15 @@ pub fn write_atomically(path: &Path, content: &[u8], replace: bool) -> std::io::
     std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(content)?;
+    // Temporary files are private (0600); a report or a scaffolded file should be as readable as
+    // one the user's editor would create, or keep the mode of the file it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     temp.as_file().sync_all()?;
     if replace {
         temp.persist(path).map_err(|e| e.error)?;

@@ -25,6 +25,12 @@ pub enum Command {
     /// Check the artifacts of a repository against schemas and policies.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Write the auditor's compliance report: every requirement with its status, evidence traced to
+    /// git commits, findings and waivers, per management area and per framework control.
+    #[command(
+        after_help = "Exit codes: 0 report written, 2 usage error, 3 some artifacts could not be loaded (report still written), 4 policy error."
+    )]
+    Report(ReportArgs),
     /// Print the JSON Schema of a kind.
     Schema {
         /// Kind name, e.g. ChangeRecord.
@@ -79,44 +85,84 @@ pub enum Command {
     },
 }
 
+/// What a run reads and how: shared by `check` and `report`.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub struct RunArgs {
     /// Directory (or single file) to check.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Output format [default: text, or `check.format` of opsgate.toml].
-    #[arg(long, value_enum)]
-    pub format: Option<OutputFormat>,
-    /// Configuration file [default: the nearest opsgate.toml at or above PATH].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Ignore any opsgate.toml.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
     /// Date the check is made as of (YYYY-MM-DD, default: today in UTC); drives every time-based rule.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Extra policy directory with a team's own rules (repeatable).
     #[arg(long = "policy", value_name = "DIR")]
     pub policy_dirs: Vec<PathBuf>,
-    /// Lowest severity that fails the run [default: error, or `check.fail_on` of opsgate.toml].
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
-    /// Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Print only the summary line.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Never colour the output (NO_COLOR is honoured too).
-    #[arg(long)]
-    pub no_color: bool,
+    /// Configuration file [default: the nearest opsgate.toml at or above PATH].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any opsgate.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// Time one policy evaluation may take before it is stopped, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5000)]
     pub policy_timeout: u64,
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format [default: text, or `check.format` of opsgate.toml].
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that fails the run [default: error, or `check.fail_on` of opsgate.toml].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Print only the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Never colour the output (NO_COLOR is honoured too).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Framework views to include (repeatable) [default: all].
+    #[arg(long = "framework", value_enum)]
+    pub frameworks: Vec<Framework>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Framework {
+    /// ISO/IEC 27001:2022 Annex A
+    Iso27001,
+    /// NIST SP 800-53 rev. 5
+    Nist,
+    /// CIS Controls v8
+    Cis,
+    /// ITIL 4 practices
+    Itil,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -6,9 +6,12 @@ use clap::ValueEnum;
 use std::path::Path;
 use std::time::Duration;
 
-use super::args::{CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat};
+use super::args::{
+    CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat, ReportArgs,
+    ReportFormat, RunArgs,
+};
 use super::print;
-use crate::check::{check, default_params, exit, CheckError, CheckOptions};
+use crate::check::{check, default_params, exit, CheckError, CheckOptions, CheckRun};
 use crate::config::{self, Config};
 use crate::evaluate::PolicySet;
 use crate::finding::Severity;
@@ -20,6 +23,7 @@ use crate::rules::{area_title, Rule};
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Report(args) => run_report(args),
         Command::Schema { kind } => match Kind::find(&kind) {
             Some(kind) => {
                 print(kind.schema_source);
@@ -134,22 +138,21 @@ fn today() -> String {
         .to_string()
 }
 
-fn run_check(args: CheckArgs) -> u8 {
+/// Reads the configuration and runs the pipeline; `Err` is the exit code after the problem was
+/// reported on stderr.
+fn prepare_and_check(args: &RunArgs) -> Result<(Config, CheckRun), u8> {
     let as_of = match &args.as_of {
         Some(date) => match date.parse::<jiff::civil::Date>() {
             Ok(date) => date.to_string(),
             Err(error) => {
-                return usage_error(&format!(
+                return Err(usage_error(&format!(
                     "--as-of `{date}` is not a date (YYYY-MM-DD): {error}"
-                ))
+                )))
             }
         },
         None => today(),
     };
-    let config = match load_config(&args) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
+    let config = load_config(args)?;
     let mut params = default_params();
     if let Some(map) = params.as_object_mut() {
         map.extend(config.params.clone());
@@ -187,9 +190,66 @@ fn run_check(args: CheckArgs) -> u8 {
                 "{}",
                 report::text::render_policy_error(&error, stderr_style())
             );
-            return exit::POLICY_ERROR;
+            return Err(exit::POLICY_ERROR);
         }
-        Err(error) => return usage_error(&error.to_string()),
+        Err(error) => return Err(usage_error(&error.to_string())),
+    };
+    if let Err(error) = config.check_codes(&run.policies.registry) {
+        eprint!(
+            "{}",
+            report::text::render_config_error(&error, stderr_style())
+        );
+        return Err(exit::USAGE);
+    }
+    Ok((config, run))
+}
+
+fn emit(output: Option<&Path>, rendered: &str) -> Result<(), u8> {
+    match output {
+        None => {
+            print(rendered);
+            Ok(())
+        }
+        Some(file) => crate::write::write_atomically(file, rendered.as_bytes(), true)
+            .map_err(|error| usage_error(&format!("cannot write {}: {error}", file.display()))),
+    }
+}
+
+fn run_report(args: ReportArgs) -> u8 {
+    let (_, run) = match prepare_and_check(&args.run) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let frameworks: Vec<String> = args
+        .frameworks
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_owned()))
+        .collect();
+    let audit = crate::audit::build(&run, &frameworks);
+    let rendered = match args.format {
+        ReportFormat::Html => report::audit_html::render(&audit),
+        ReportFormat::Markdown => report::audit_markdown::render(&audit),
+        ReportFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&audit).unwrap_or_default()
+        ),
+    };
+    if let Err(code) = emit(args.output.as_deref(), &rendered) {
+        return code;
+    }
+    if !run.policy_errors.is_empty() {
+        exit::POLICY_ERROR
+    } else if run.exit_code(Severity::Error) == exit::INVALID_INPUT {
+        exit::INVALID_INPUT
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let (config, run) = match prepare_and_check(&args.run) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     if let Err(error) = config.check_codes(&run.policies.registry) {
         eprint!(
@@ -231,13 +291,8 @@ fn run_check(args: CheckArgs) -> u8 {
             report::text::render(&run, style)
         }
     };
-    match &args.output {
-        None => print(&rendered),
-        Some(file) => {
-            if let Err(error) = crate::write::write_atomically(file, rendered.as_bytes(), true) {
-                return usage_error(&format!("cannot write {}: {error}", file.display()));
-            }
-        }
+    if let Err(code) = emit(args.output.as_deref(), &rendered) {
+        return code;
     }
     run.exit_code(fail_on)
 }
@@ -294,7 +349,7 @@ fn run_graph(
 }
 
 /// The configuration that applies: `--config`, else the nearest `opsgate.toml`, else defaults.
-fn load_config(args: &CheckArgs) -> Result<Config, u8> {
+fn load_config(args: &RunArgs) -> Result<Config, u8> {
     if args.no_config {
         return Ok(Config::default());
     }

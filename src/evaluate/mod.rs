@@ -117,7 +117,9 @@ impl PolicySet {
             for (code, meta) in metadata {
                 let mut rule = rule_from_metadata(&code, meta, path, file, *builtin)
                     .map_err(|e| PolicyError::plain(format!("{file}: {e}")))?;
-                rule.kinds = sorted_kinds.clone();
+                if rule.kinds.is_none() {
+                    rule.kinds = sorted_kinds.clone();
+                }
                 if let Err(existing) = registry.insert(rule) {
                     return Err(PolicyError::plain(format!(
                         "{file}: rule code {code} is already declared by {}",

@@ -1,5 +1,7 @@
 //! Stage 4 — report: findings rendered for people and for machines, one module per format.
 
+pub mod audit_html;
+pub mod audit_markdown;
 pub mod github;
 pub mod json;
 pub mod junit;

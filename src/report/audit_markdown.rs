@@ -1,0 +1,100 @@
+//! `opsgate report --format markdown`: the compliance report as markdown (for wikis and tickets).
+
+use std::fmt::Write as _;
+
+use super::markdown::escape;
+use crate::audit::AuditReport;
+
+pub fn render(report: &AuditReport) -> String {
+    let s = &report.scope;
+    let mut out = String::from("# Compliance report\n\n");
+    let _ = writeln!(out, "- Repository: `{}`", s.repository.replace('`', "'"));
+    if let Some(c) = &s.commit {
+        let _ = writeln!(
+            out,
+            "- Commit: `{}` ({}, {})",
+            c.sha,
+            c.date,
+            escape(&c.summary)
+        );
+    }
+    if let Some(b) = &s.branch {
+        let _ = writeln!(out, "- Branch: {}", escape(b));
+    }
+    let _ = writeln!(
+        out,
+        "- As of: {}\n- opsgate {}\n- Policy set: `{}` ({} rules)\n- Artifacts: {}\n",
+        s.as_of, s.opsgate_version, s.policy_digest, s.rules, s.artifacts
+    );
+    let t = &report.totals;
+    let _ = writeln!(
+        out,
+        "**{} requirements: {} met, {} failed, {} waived, {} not applicable.**\n",
+        t.total(),
+        t.met,
+        t.failed,
+        t.waived,
+        t.not_applicable
+    );
+    out.push_str("| Management area | Met | Failed | Waived | N/A |\n|---|---|---|---|---|\n");
+    for a in &report.areas {
+        let c = &a.counts;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            escape(&a.title),
+            c.met,
+            c.failed,
+            c.waived,
+            c.not_applicable
+        );
+    }
+    for a in &report.areas {
+        let _ = writeln!(out, "\n## {}\n\n| Rule | Requirement | Status | Evidence | Findings |\n|---|---|---|---|---|", escape(&a.title));
+        for r in report.requirements.iter().filter(|r| r.area == a.area) {
+            let findings: Vec<String> = r
+                .findings
+                .iter()
+                .map(|f| {
+                    let waiver = f
+                        .waiver
+                        .as_ref()
+                        .map_or(String::new(), |w| format!(" (waived by {})", escape(&w.id)));
+                    format!(
+                        "{}:{} {}{}",
+                        escape(f.file.as_deref().unwrap_or("")),
+                        f.line.unwrap_or(0),
+                        escape(&f.message),
+                        waiver
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                r.code,
+                escape(&r.title),
+                r.status.label(),
+                r.evidence_total,
+                findings.join("<br>")
+            );
+        }
+    }
+    for view in &report.frameworks {
+        let _ = writeln!(
+            out,
+            "\n## {}\n\n| Control | Status | Requirements |\n|---|---|---|",
+            escape(&view.title)
+        );
+        for c in &view.controls {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                escape(&c.control),
+                c.status.label(),
+                c.requirements.join(", ")
+            );
+        }
+    }
+    out
+}
