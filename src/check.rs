@@ -81,6 +81,10 @@ pub struct CheckRun {
     pub as_of: String,
     /// The checked directory (the file's directory when one file was checked), absolute.
     pub root: PathBuf,
+    /// `directory`, `staged` or `diff`.
+    pub mode: &'static str,
+    /// HEAD's commit when the checked path is in a git repository.
+    pub commit: Option<String>,
 }
 
 impl CheckRun {
@@ -88,12 +92,19 @@ impl CheckRun {
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity && f.waiver.is_none())
+            .filter(|f| f.severity == severity && f.counts())
             .count()
     }
 
     pub fn waived(&self) -> usize {
         self.findings.iter().filter(|f| f.waiver.is_some()).count()
+    }
+
+    pub fn pre_existing(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.pre_existing && f.waiver.is_none())
+            .count()
     }
 
     pub fn exit_code(&self, fail_on: Severity) -> u8 {
@@ -108,7 +119,7 @@ impl CheckRun {
         } else if self
             .findings
             .iter()
-            .any(|f| f.severity >= fail_on && f.waiver.is_none())
+            .any(|f| f.severity >= fail_on && f.counts())
         {
             exit::FINDINGS
         } else {
@@ -146,41 +157,80 @@ pub fn run_stages(
 ) -> Result<CheckRun, CheckError> {
     let Loaded {
         workspace,
-        mut findings,
+        findings,
     } = loaded;
-    findings.extend(schemas.validate(&workspace));
+    let (findings, policy_errors) =
+        findings_of(&workspace, findings, &schemas, &policies, options, None);
+    Ok(assemble(
+        workspace,
+        findings,
+        policy_errors,
+        policies,
+        options,
+        started,
+    ))
+}
+
+/// Validates and evaluates a loaded workspace: every finding, sorted, with waivers applied.
+pub fn findings_of(
+    workspace: &Workspace,
+    mut findings: Vec<Finding>,
+    schemas: &SchemaSet,
+    policies: &PolicySet,
+    options: &CheckOptions,
+    changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
+) -> (Vec<Finding>, Vec<PolicyError>) {
+    findings.extend(schemas.validate(workspace));
     let context = Context {
         as_of: options.as_of.clone(),
         params: options.params.clone(),
+        changes,
     };
-    let evaluation = policies.evaluate(&workspace, &context);
+    let evaluation = policies.evaluate(workspace, &context);
     findings.extend(evaluation.findings);
     apply_rule_settings(&options.rules, &mut findings);
     sort_findings(&mut findings);
     findings.dedup();
-    waive::apply(&workspace, &mut findings);
+    waive::apply(workspace, &mut findings);
+    let mut policy_errors = evaluation.errors;
+    policy_errors.sort_by(|a, b| a.message.cmp(&b.message));
+    policy_errors.dedup_by(|a, b| a.message == b.message);
+    (findings, policy_errors)
+}
+
+/// The result of a run, once its findings are final.
+pub fn assemble(
+    workspace: Workspace,
+    findings: Vec<Finding>,
+    policy_errors: Vec<PolicyError>,
+    policies: PolicySet,
+    options: &CheckOptions,
+    started: Instant,
+) -> CheckRun {
     let stats = Stats {
         yaml_files: workspace.yaml_files_seen,
         artifact_files: workspace.files.len(),
         artifacts: workspace.artifacts.len(),
         elapsed: started.elapsed(),
     };
-    let mut policy_errors = evaluation.errors;
-    policy_errors.sort_by(|a, b| a.message.cmp(&b.message));
-    policy_errors.dedup_by(|a, b| a.message == b.message);
-    Ok(CheckRun {
+    CheckRun {
         workspace,
         findings,
         policy_errors,
         policies,
         stats,
         as_of: options.as_of.clone(),
+        commit: crate::git::Git::discover(&options.path)
+            .ok()
+            .and_then(|git| git.head())
+            .map(|c| c.sha),
         root: absolute_root(&options.path),
-    })
+        mode: "directory",
+    }
 }
 
 /// A team's configuration: disabled rules produce nothing, overridden ones their new severity.
-fn apply_rule_settings(settings: &RuleSettings, findings: &mut Vec<Finding>) {
+pub fn apply_rule_settings(settings: &RuleSettings, findings: &mut Vec<Finding>) {
     if !settings.disabled.is_empty() {
         findings.retain(|f| !settings.disabled.contains(&f.code));
     }

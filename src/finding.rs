@@ -83,6 +83,10 @@ pub struct Finding {
     /// The risk acceptance that waives this finding: still reported, never failing the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
+    /// In pull-request mode with `--all`: the finding existed before the change (reported, never
+    /// failing the run).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pre_existing: bool,
     /// A second place in the same file (e.g. the first of two duplicate keys).
     #[serde(skip)]
     pub secondary: Option<(TextRange, String)>,
@@ -108,6 +112,7 @@ impl Finding {
             help: None,
             related: Vec::new(),
             waiver: None,
+            pre_existing: false,
             secondary: None,
         }
     }
@@ -121,6 +126,11 @@ impl Finding {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Whether the finding counts towards the summary and the exit code.
+    pub fn counts(&self) -> bool {
+        self.waiver.is_none() && !self.pre_existing
     }
 
     pub fn line(&self) -> usize {

@@ -5,12 +5,19 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use git2::{Repository, Sort};
+use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
+
+use crate::load::{discover::is_yaml, Source};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
     #[error("{0} is not inside a git repository")]
     NotARepository(PathBuf),
+    #[error("revision `{0}` does not exist in this repository")]
+    UnknownRevision(String),
+    /// CI checkouts are shallow by default: the base is simply not there.
+    #[error("revision `{rev}` (or its merge base with HEAD) is not in this shallow clone")]
+    Shallow { rev: String },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
     #[error("{0}")]
@@ -23,6 +30,7 @@ pub struct CommitInfo {
     pub sha: String,
     /// Commit date, YYYY-MM-DD (UTC).
     pub date: String,
+    pub author: String,
     pub summary: String,
 }
 
@@ -46,6 +54,7 @@ fn info(commit: &git2::Commit<'_>) -> CommitInfo {
     CommitInfo {
         sha: commit.id().to_string(),
         date: date_of(commit.time()),
+        author: commit.author().name().ok().unwrap_or_default().to_owned(),
         summary: commit
             .summary()
             .ok()
@@ -138,4 +147,161 @@ impl Git {
         }
         Ok(found)
     }
+}
+
+impl Git {
+    /// How to get the missing history, for the shallow-clone error.
+    pub const SHALLOW_HELP: &'static str = "fetch enough history for the merge base: in GitHub Actions set `fetch-depth: 0` on actions/checkout; in GitLab CI set `GIT_DEPTH: 0`; by hand run `git fetch --unshallow` (or `git fetch --deepen=200 origin <base>`)";
+
+    /// The merge base of `rev` and HEAD: what a pull request is compared with.
+    pub fn merge_base(&self, rev: &str) -> Result<Oid, GitError> {
+        let shallow = self.repo.is_shallow();
+        let base = match self
+            .repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+        {
+            Ok(commit) => commit.id(),
+            Err(_) if shallow => {
+                return Err(GitError::Shallow {
+                    rev: rev.to_owned(),
+                })
+            }
+            Err(_) => return Err(GitError::UnknownRevision(rev.to_owned())),
+        };
+        let head = self.repo.head()?.peel_to_commit()?.id();
+        match self.repo.merge_base(base, head) {
+            Ok(oid) => Ok(oid),
+            Err(_) if shallow => Err(GitError::Shallow {
+                rev: rev.to_owned(),
+            }),
+            Err(error) => Err(GitError::Git(error)),
+        }
+    }
+
+    pub fn head_oid(&self) -> Result<Oid, GitError> {
+        Ok(self.repo.head()?.peel_to_commit()?.id())
+    }
+
+    /// `prefix` (work-tree relative, `/`-separated, empty for the root) as a path prefix filter.
+    fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+        if prefix.is_empty() {
+            Some(path)
+        } else {
+            path.strip_prefix(prefix)?.strip_prefix('/')
+        }
+    }
+
+    fn source(&self, relative: &str, display: &str, content: Result<Vec<u8>, String>) -> Source {
+        Source {
+            display: display.to_owned(),
+            path: self.workdir.join(relative),
+            content,
+        }
+    }
+
+    /// Every YAML file of the index under `prefix`: what the next commit will contain.
+    pub fn index_sources(&self, prefix: &str, max_bytes: u64) -> Result<Vec<Source>, GitError> {
+        let index = self.repo.index()?;
+        let mut sources = Vec::new();
+        for entry in index.iter() {
+            let Ok(path) = std::str::from_utf8(&entry.path) else {
+                continue;
+            };
+            let Some(display) = Self::under(path, prefix) else {
+                continue;
+            };
+            if !is_yaml(Path::new(path)) {
+                continue;
+            }
+            let content = if u64::from(entry.file_size) > max_bytes {
+                Err(format!("file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)", entry.file_size))
+            } else {
+                self.repo
+                    .find_blob(entry.id)
+                    .map(|b| b.content().to_vec())
+                    .map_err(|e| e.to_string())
+            };
+            sources.push(self.source(path, display, content));
+        }
+        sources.sort_by(|a, b| a.display.cmp(&b.display));
+        Ok(sources)
+    }
+
+    /// Every YAML file under `prefix` in the tree of `commit`.
+    pub fn commit_sources(
+        &self,
+        commit: Oid,
+        prefix: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<Source>, GitError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let mut entries = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                if let Ok(name) = entry.name() {
+                    entries.push((format!("{dir}{name}"), entry.id()));
+                }
+            }
+            TreeWalkResult::Ok
+        })?;
+        let mut sources = Vec::new();
+        for (path, id) in entries {
+            let Some(display) = Self::under(&path, prefix) else {
+                continue;
+            };
+            if !is_yaml(Path::new(&path)) {
+                continue;
+            }
+            let content = match self.repo.find_blob(id) {
+                Ok(blob) if blob.size() as u64 > max_bytes => Err(format!("file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)", blob.size())),
+                Ok(blob) => Ok(blob.content().to_vec()),
+                Err(error) => Err(error.to_string()),
+            };
+            sources.push(self.source(&path, display, content));
+        }
+        sources.sort_by(|a, b| a.display.cmp(&b.display));
+        Ok(sources)
+    }
+
+    /// Work-tree-relative paths that differ between `base` and the index (`staged`), HEAD, or the
+    /// work tree.
+    pub fn changed_paths(&self, base: Oid, against: Against) -> Result<Vec<String>, GitError> {
+        let base_tree = self.repo.find_commit(base)?.tree()?;
+        let mut options = git2::DiffOptions::new();
+        options.include_untracked(true).recurse_untracked_dirs(true);
+        let diff = match against {
+            Against::Index => {
+                self.repo
+                    .diff_tree_to_index(Some(&base_tree), None, Some(&mut options))?
+            }
+            Against::Head => {
+                let head = self.repo.head()?.peel_to_commit()?.tree()?;
+                self.repo
+                    .diff_tree_to_tree(Some(&base_tree), Some(&head), Some(&mut options))?
+            }
+            Against::WorkTree => self
+                .repo
+                .diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut options))?,
+        };
+        let mut paths = Vec::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(path) = file.path().and_then(Path::to_str) {
+                    paths.push(path.to_owned());
+                }
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        Ok(paths)
+    }
+}
+
+/// What a base revision is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    Index,
+    Head,
+    WorkTree,
 }

@@ -121,6 +121,20 @@ pub struct CheckArgs {
     /// Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Pre-commit mode: check what is staged in the git index (not the work tree) and report what
+    /// it changes compared with HEAD.
+    #[arg(long, conflicts_with = "base")]
+    pub staged: bool,
+    /// Pull-request mode: report what HEAD changes compared with the merge base of REV and HEAD
+    /// (findings on added or modified artifacts, and on unchanged ones the change breaks).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// With --base: compare the work tree instead of HEAD.
+    #[arg(long, requires = "base")]
+    pub worktree: bool,
+    /// With --base: also report findings that existed before the change, marked pre-existing.
+    #[arg(long, requires = "base")]
+    pub all: bool,
     /// Lowest severity that fails the run [default: error, or `check.fail_on` of opsgate.toml].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,

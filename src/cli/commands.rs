@@ -15,6 +15,8 @@ use crate::check::{check, default_params, exit, CheckError, CheckOptions, CheckR
 use crate::config::{self, Config};
 use crate::evaluate::PolicySet;
 use crate::finding::Severity;
+use crate::gate::{check_git, GateError, GateMode};
+use crate::git::{Git, GitError};
 use crate::load::{LoadLimits, PathFilter};
 use crate::model::{Kind, KINDS};
 use crate::report::{self, text::TextStyle};
@@ -140,7 +142,7 @@ fn today() -> String {
 
 /// Reads the configuration and runs the pipeline; `Err` is the exit code after the problem was
 /// reported on stderr.
-fn prepare_and_check(args: &RunArgs) -> Result<(Config, CheckRun), u8> {
+fn prepare_and_check(args: &RunArgs, gate: Option<&GateMode>) -> Result<(Config, CheckRun), u8> {
     let as_of = match &args.as_of {
         Some(date) => match date.parse::<jiff::civil::Date>() {
             Ok(date) => date.to_string(),
@@ -183,7 +185,22 @@ fn prepare_and_check(args: &RunArgs) -> Result<(Config, CheckRun), u8> {
             ..LoadLimits::default()
         },
     };
-    let run = match check(&options) {
+    let result = match gate {
+        None => check(&options),
+        Some(mode) => match check_git(&options, mode) {
+            Ok(run) => Ok(run),
+            Err(GateError::Check(error)) => Err(error),
+            Err(GateError::Git(error)) => {
+                let help = match &error {
+                    GitError::Shallow { .. } => format!("\nhelp: {}", Git::SHALLOW_HELP),
+                    GitError::NotARepository(_) => "\nhelp: --staged and --base need a git repository; without them opsgate checks a plain directory".to_owned(),
+                    _ => String::new(),
+                };
+                return Err(usage_error(&format!("{error}{help}")));
+            }
+        },
+    };
+    let run = match result {
         Ok(run) => run,
         Err(CheckError::Policy(error)) => {
             eprint!(
@@ -216,7 +233,7 @@ fn emit(output: Option<&Path>, rendered: &str) -> Result<(), u8> {
 }
 
 fn run_report(args: ReportArgs) -> u8 {
-    let (_, run) = match prepare_and_check(&args.run) {
+    let (_, run) = match prepare_and_check(&args.run, None) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -247,7 +264,16 @@ fn run_report(args: ReportArgs) -> u8 {
 }
 
 fn run_check(args: CheckArgs) -> u8 {
-    let (config, run) = match prepare_and_check(&args.run) {
+    let gate = if args.staged {
+        Some(GateMode::Staged)
+    } else {
+        args.base.clone().map(|rev| GateMode::Base {
+            rev,
+            worktree: args.worktree,
+            all: args.all,
+        })
+    };
+    let (config, run) = match prepare_and_check(&args.run, gate.as_ref()) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -320,6 +346,7 @@ fn run_graph(
         Err(code) => return code,
     };
     let context = crate::evaluate::Context {
+        changes: None,
         as_of: today(),
         params: default_params(),
     };

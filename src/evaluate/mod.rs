@@ -36,6 +36,8 @@ pub struct Context {
     pub as_of: String,
     /// Tunable parameters (`data.params`).
     pub params: Value,
+    /// In pull-request and pre-commit modes, what the change did (`input.change`).
+    pub changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
 }
 
 struct Package {
@@ -226,7 +228,10 @@ impl PolicySet {
     ) -> (Vec<Finding>, Vec<PolicyError>) {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        let input = json!({"artifact": artifact.value, "as_of": context.as_of});
+        let mut input = json!({"artifact": artifact.value, "as_of": context.as_of});
+        if let Some(changes) = &context.changes {
+            input["change"] = changes.input_for(&artifact.id);
+        }
         match to_regorus(&input) {
             Ok(input) => engine.set_input(input),
             Err(error) => {

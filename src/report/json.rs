@@ -14,6 +14,9 @@ struct Document<'a> {
     format_version: u32,
     tool: Tool,
     as_of: &'a str,
+    mode: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     policy_errors: Vec<JsonPolicyError<'a>>,
@@ -35,6 +38,8 @@ struct Summary {
     infos: usize,
     /// Findings waived by a risk acceptance; not counted in errors, warnings or infos.
     waived: usize,
+    /// Findings that existed before the change (pull-request mode with --all).
+    pre_existing: usize,
     policy_errors: usize,
 }
 
@@ -65,6 +70,8 @@ struct JsonFinding<'a> {
     related: &'a [Related],
     #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<&'a WaiverRef>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pre_existing: bool,
 }
 
 #[derive(Serialize)]
@@ -95,6 +102,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         help: f.help.as_deref(),
         related: &f.related,
         waiver: f.waiver.as_ref(),
+        pre_existing: f.pre_existing,
     }
 }
 
@@ -106,6 +114,8 @@ pub fn render(run: &CheckRun) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         as_of: &run.as_of,
+        mode: run.mode,
+        commit: run.commit.as_deref(),
         summary: Summary {
             yaml_files: run.stats.yaml_files,
             artifact_files: run.stats.artifact_files,
@@ -114,6 +124,7 @@ pub fn render(run: &CheckRun) -> String {
             warnings: run.count(Severity::Warning),
             infos: run.count(Severity::Info),
             waived: run.waived(),
+            pre_existing: run.pre_existing(),
             policy_errors: run.policy_errors.len(),
         },
         findings: run.findings.iter().map(finding).collect(),

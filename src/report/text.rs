@@ -139,6 +139,11 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
         _ => String::new(),
     };
     let (message, severity, help) = match &finding.waiver {
+        None if finding.pre_existing => (
+            format!("{} [pre-existing]", finding.message),
+            finding.severity,
+            finding.help.clone(),
+        ),
         None => (
             finding.message.clone(),
             finding.severity,

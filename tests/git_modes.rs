@@ -1,0 +1,400 @@
+//! The git-aware gates on real temporary repositories made with the `git` program.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use common::*;
+use predicates::str::contains;
+use serde_json::Value;
+
+fn acme() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Process::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Dev",
+            "-c",
+            "user.email=dev@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A repository holding the compliant example, committed on `main`.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&acme(), dir.path());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "acme"]);
+    dir
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn found(json: &Value) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["artifact"]
+                    .as_str()
+                    .or(f["file"].as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn staged_mode_checks_the_index_not_the_work_tree() {
+    let dir = repo();
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
+    git(dir.path(), &["add", "releases/REL-2026-014.yaml"]);
+    // Fixed again in the work tree, but not staged: the commit would still carry the gap.
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: false",
+        "tested: true",
+    );
+    let (code, json) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(found(&json), pairs(&[("REL-004", "REL-2026-014")]));
+    assert_eq!(code, 1);
+    assert_eq!(json["mode"], "staged");
+    let (code, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "the work tree itself is clean");
+}
+
+#[test]
+fn staged_mode_reports_only_what_the_commit_changes_and_resolves_against_the_whole_index() {
+    let dir = repo();
+    // A pre-existing gap, committed: not this commit's business.
+    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    git(dir.path(), &["commit", "-q", "-am", "drop penalties"]);
+    // A new incident that refers to artifacts that only exist in other files of the index.
+    write(
+        dir.path(),
+        "incidents/INC-2026-103.yaml",
+        std::fs::read_to_string(dir.path().join("incidents/INC-2026-101.yaml"))
+            .unwrap()
+            .replace("INC-2026-101", "INC-2026-103"),
+    );
+    git(dir.path(), &["add", "incidents/INC-2026-103.yaml"]);
+    let (code, json) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(
+        found(&json),
+        Vec::<(String, String)>::new(),
+        "neither SLM-011 (committed before) nor REF-001: {:#}",
+        json["findings"]
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn pull_request_mode_reports_what_the_change_adds_modifies_and_breaks() {
+    let dir = repo();
+    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    git(
+        dir.path(),
+        &["commit", "-q", "-am", "a gap already on main"],
+    );
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    // Modified: an incident with a priority that breaks the matrix.
+    edit(
+        dir.path(),
+        "incidents/INC-2026-102.yaml",
+        "priority: P2",
+        "priority: P4",
+    );
+    // Added: a problem without incidents.
+    write(dir.path(), "problems/PRB-2026-009.yaml", "apiVersion: opsgate/v1\nkind: ProblemRecord\nmetadata: {id: PRB-2026-009, title: Slow reports, owner: p-ben}\nspec: {status: logged, classification: minor, service: svc-reporting}\n");
+    // Deleted: a change record that the release still needs.
+    std::fs::remove_file(dir.path().join("changes/CHG-2026-004.yaml")).unwrap();
+    // Renamed without a content change: nothing to report.
+    git(
+        dir.path(),
+        &[
+            "mv",
+            "capacity/capacity-plan.yaml",
+            "capacity/portal-capacity.yaml",
+        ],
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "feature work"]);
+
+    let (code, json) = check_json(dir.path(), &["--base", "main"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["mode"], "diff");
+    let got = found(&json);
+    assert!(
+        got.contains(&("INC-020".into(), "INC-2026-102".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("PRB-001".into(), "PRB-2026-009".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(code, id)| code == "REF-001" && id == "sla-portal"),
+        "an unchanged artifact broken by the deletion: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|(code, _)| code == "SLM-011"),
+        "pre-existing findings stay out: {got:?}"
+    );
+    assert!(
+        !got.iter().any(|(_, id)| id == "cap-portal"),
+        "a rename is not a change: {got:?}"
+    );
+
+    let (_, json) = check_json(dir.path(), &["--base", "main", "--all"]);
+    let pre: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["pre_existing"] == true)
+        .collect();
+    assert!(pre.iter().any(|f| f["code"] == "SLM-011"), "{pre:?}");
+    assert_eq!(
+        json["summary"]["pre_existing"].as_u64().unwrap() as usize,
+        pre.len()
+    );
+}
+
+#[test]
+fn pull_request_mode_compares_with_the_merge_base_of_diverged_branches() {
+    let dir = repo();
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    edit(
+        dir.path(),
+        "capacity/capacity-plan.yaml",
+        "current_usage: 11",
+        "current_usage: 12",
+    );
+    git(dir.path(), &["commit", "-q", "-am", "feature"]);
+    git(dir.path(), &["checkout", "-q", "main"]);
+    // main moves on with an unrelated gap after the branch point.
+    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    git(dir.path(), &["commit", "-q", "-am", "main moves on"]);
+    git(dir.path(), &["checkout", "-q", "feature"]);
+    let (code, json) = check_json(dir.path(), &["--base", "main"]);
+    assert_eq!(
+        found(&json),
+        Vec::<(String, String)>::new(),
+        "{:#}",
+        json["findings"]
+    );
+    assert_eq!(code, 0);
+    // --worktree compares the uncommitted state too.
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
+    let (_, json) = check_json(dir.path(), &["--base", "main", "--worktree"]);
+    assert_eq!(found(&json), pairs(&[("REL-004", "REL-2026-014")]));
+}
+
+#[test]
+fn change_control_rules_over_the_diff() {
+    let dir = repo();
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    // GIT-001: a production CI edited under its old change.
+    edit(
+        dir.path(),
+        "cmdb/ci-web-01.yaml",
+        "ubuntu-24.04.1",
+        "ubuntu-24.04.2",
+    );
+    // GIT-002: an SLA edited without a new revision.
+    edit(
+        dir.path(),
+        "agreements/sla-portal.yaml",
+        "response_minutes: 30",
+        "response_minutes: 20",
+    );
+    // GIT-003: a closed incident rewritten.
+    edit(
+        dir.path(),
+        "incidents/INC-2026-101.yaml",
+        "Renewed the certificate",
+        "Renewed all certificates",
+    );
+    // GIT-004: a risk acceptance extended.
+    edit(
+        dir.path(),
+        "risk/RA-2026-001.yaml",
+        "expires: 2027-03-31",
+        "expires: 2027-06-30",
+    );
+    // GIT-005: the gate's own configuration.
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[params]\ntest_interval_days = 400\n",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "risky"]);
+    let (code, json) = check_json(dir.path(), &["--base", "main"]);
+    assert_eq!(code, 1);
+    let got = found(&json);
+    for expected in [
+        ("GIT-001", "ci-web-01"),
+        ("GIT-002", "sla-portal"),
+        ("GIT-003", "INC-2026-101"),
+        ("GIT-004", "RA-2026-001"),
+        ("GIT-005", "opsgate.toml"),
+    ] {
+        assert!(
+            got.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} missing from {got:?}"
+        );
+    }
+
+    // The compliant way: a new authorized change for the CI, a new SLA revision.
+    let dir = repo();
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    write(
+        dir.path(),
+        "changes/CHG-2026-040.yaml",
+        std::fs::read_to_string(dir.path().join("changes/CHG-2026-031.yaml"))
+            .unwrap()
+            .replace("CHG-2026-031", "CHG-2026-040"),
+    );
+    edit(
+        dir.path(),
+        "cmdb/ci-web-01.yaml",
+        "ubuntu-24.04.1",
+        "ubuntu-24.04.2",
+    );
+    edit(
+        dir.path(),
+        "cmdb/ci-web-01.yaml",
+        "last_change: CHG-2026-031",
+        "last_change: CHG-2026-040",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "authorized"]);
+    let (_, json) = check_json(dir.path(), &["--base", "main"]);
+    assert!(
+        !found(&json)
+            .iter()
+            .any(|(code, _)| code.starts_with("GIT-")),
+        "{:#}",
+        json["findings"]
+    );
+}
+
+#[test]
+fn a_shallow_clone_without_its_base_says_how_to_fetch_it() {
+    let origin = repo();
+    edit(
+        origin.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: true # checked",
+    );
+    git(origin.path(), &["commit", "-q", "-am", "second"]);
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "."]);
+    opsgate()
+        .arg("check")
+        .arg(clone.path())
+        .args(["--base", "HEAD~1"])
+        .assert()
+        .code(2)
+        .stderr(contains("shallow clone"))
+        .stderr(contains("fetch-depth: 0"));
+}
+
+#[test]
+fn git_modes_outside_a_repository_are_a_clear_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.yaml", person("p-a"));
+    opsgate()
+        .arg("check")
+        .arg(dir.path())
+        .arg("--staged")
+        .assert()
+        .code(2)
+        .stderr(contains("not inside a git repository"));
+    opsgate()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--base", "main"])
+        .assert()
+        .code(2);
+    let (code, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "plain directory mode keeps working");
+}
+
+#[test]
+fn an_unknown_base_revision_is_a_usage_error() {
+    let dir = repo();
+    opsgate()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--base", "no-such-branch"])
+        .assert()
+        .code(2)
+        .stderr(contains("does not exist"));
+}
