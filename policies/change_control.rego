@@ -137,18 +137,19 @@ deny contains lib.finding("GIT-002", sprintf("/spec/revisions/%d", [i]), msg) if
 	input.change.status == "modified"
 	some i, revision in _spec.revisions
 	not revision.version in _versions(_base)
-	problem := _revision_problem(revision)
-	msg := sprintf("new revision %v %s", [revision.version, problem])
+	problems := [p | some check in ["change", "approval", "legal"]; p := _revision_problem(revision, check)]
+	count(problems) > 0
+	msg := sprintf("new revision %v %s", [revision.version, concat(" and ", problems)])
 }
 
-_revision_problem(revision) := "names no change record" if lib.missing(revision, "change")
+_revision_problem(revision, "change") := "names no change record" if lib.missing(revision, "change")
 
-_revision_problem(revision) := sprintf("references change `%s`, which has no approval", [revision.change]) if {
+_revision_problem(revision, "approval") := sprintf("references change `%s`, which has no approval", [revision.change]) if {
 	change := lib.artifact("ChangeRecord", revision.change)
 	count(lib.approved_approvals(object.get(change.spec, "approvals", []))) == 0
 }
 
-_revision_problem(revision) := "has no legal review" if {
+_revision_problem(revision, "legal") := "has no legal review" if {
 	count(lib.missing_fields(object.get(revision, "legal_review", {}), ["reviewer", "date"])) > 0
 }
 
