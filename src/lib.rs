@@ -25,6 +25,7 @@ pub mod finding;
 pub mod gate;
 pub mod git;
 pub mod graph;
+pub mod hook;
 pub mod load;
 pub mod model;
 pub mod report;

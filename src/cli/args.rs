@@ -76,6 +76,11 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+    /// Install or remove a git pre-commit hook that runs `opsgate check --staged`.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// Print the full documentation of one rule.
     Explain {
         /// Rule code, e.g. CHG-003.
@@ -213,4 +218,22 @@ pub enum FailOn {
     Error,
     Warning,
     Info,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Write .git/hooks/pre-commit (or core.hooksPath); refuses to replace a foreign hook.
+    Install {
+        /// Replace an existing hook that opsgate did not write.
+        #[arg(long)]
+        force: bool,
+        /// Repository to install into.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Remove the hook, only if opsgate wrote it.
+    Uninstall {
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
 }

@@ -10,6 +10,7 @@ use super::args::{
     CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat, ReportArgs,
     ReportFormat, RunArgs,
 };
+use super::args::HookAction;
 use super::print;
 use crate::check::{check, default_params, exit, CheckError, CheckOptions, CheckRun};
 use crate::config::{self, Config};
@@ -68,6 +69,19 @@ pub fn run(cli: Cli) -> u8 {
             depth,
         } => run_graph(&path, format, around.as_deref(), depth),
         Command::Init { dir } => run_init(&dir),
+        Command::Hook { action } => {
+            let result = match action {
+                HookAction::Install { force, dir } => crate::hook::install(&dir, force).map(|p| format!("installed {}\n", p.display())),
+                HookAction::Uninstall { dir } => crate::hook::uninstall(&dir).map(|p| format!("removed {}\n", p.display())),
+            };
+            match result {
+                Ok(message) => {
+                    print(&message);
+                    exit::CLEAN
+                }
+                Err(error) => usage_error(&error.to_string()),
+            }
+        }
         Command::New { kind, id, dir } => run_new(&kind, id.as_deref(), &dir),
         Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
             Ok(policies) => match policies.registry.get(&code.to_uppercase()) {
