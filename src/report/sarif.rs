@@ -62,6 +62,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
             "markdown": docs::explain(rule),
         },
         "defaultConfiguration": {"level": level(rule.severity)},
+        "helpUri": format!("{}/blob/main/docs/rules.md#{}", env!("CARGO_PKG_HOMEPAGE"), rule.code.to_lowercase()),
         "properties": {"tags": tags, "area": rule.area, "precision": "very-high"},
     })
 }
@@ -220,6 +221,7 @@ pub fn render(run: &CheckRun) -> String {
                 "name": "opsgate",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_HOMEPAGE"),
                 "rules": descriptors,
             }},
             "originalUriBaseIds": {"SRCROOT": {"uri": root_uri(run)}},

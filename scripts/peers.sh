@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Installs the real programs that opsgate's tests hand its outputs to, and prints the environment
+# the tests need:
+#   - Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool, self-contained Linux build) and
+#     the official sarif-2.1.0.json schema it ships;
+#   - junitparser 5.x and pre-commit 4.x (PyPI) in a venv;
+#   - headless Chromium (Debian's `chromium`, through apt-get: the only system-wide install).
+# Everything else is cached under target/peers/, so `cargo clean` resets it. Idempotent: each tool
+# has a stamp file (target/peers/.stamp-*) naming what was installed; a rerun with every stamp
+# current only checks them (well under a second). Writes target/peers/env.sh and prints the same
+# `export` lines on stdout (progress goes to stderr), so `eval "$(scripts/peers.sh)"` also works.
+# OPSGATE_CHROMIUM set beforehand to an executable is used as is (a browser of your own).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PEERS=${OPSGATE_PEERS_DIR:-"$ROOT/target/peers"}  # override only to try the script elsewhere
+SARIF_SPEC='@microsoft/sarif-multitool@5.7.0'
+PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5')
+PYTHON=${PYTHON:-python3}
+
+log() { printf 'peers: %s\n' "$*" >&2; }
+die() { printf 'peers: error: %s\n' "$*" >&2; exit 1; }
+
+mkdir -p "$PEERS"
+PEERS=$(cd "$PEERS" && pwd)
+# One install at a time (two test runs started together would otherwise both install).
+exec 9>"$PEERS/.lock"
+flock 9
+
+# A stamp holds the spec it was made for on line 1 and the installed path on line 2; it counts
+# only if the spec still matches and the path still exists.
+stamp_ok() { # NAME SPEC
+  local f="$PEERS/.stamp-$1"
+  [[ -f "$f" ]] && [[ "$(sed -n 1p "$f")" == "$2" ]] && [[ -e "$(sed -n 2p "$f")" ]]
+}
+stamp_path() { sed -n 2p "$PEERS/.stamp-$1"; }
+stamp_write() { # NAME SPEC PATH [EXTRA...]
+  local f="$PEERS/.stamp-$1"
+  printf '%s\n' "${@:2}" >"$f.tmp" && mv -f "$f.tmp" "$f"
+}
+
+# --- 1. SARIF Multitool ---------------------------------------------------------------------------
+if ! stamp_ok sarif "$SARIF_SPEC"; then
+  command -v npm >/dev/null || die "npm is not installed (Node.js and npm are needed for $SARIF_SPEC)"
+  log "installing $SARIF_SPEC from npm into $PEERS/npm (~100 MB)..."
+  mkdir -p "$PEERS/npm"
+  npm install --prefix "$PEERS/npm" --no-audit --no-fund --no-update-notifier --loglevel=error \
+    --save-exact "$SARIF_SPEC" >&2
+  tool="$PEERS/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+  [[ -x "$tool" ]] || die "$tool is missing after npm install (the optional dependency @microsoft/sarif-multitool-linux did not install?)"
+  # The schema ships next to the binary; prefer that copy, else any copy in the package.
+  schema="$(dirname "$tool")/sarif-2.1.0.json"
+  if [[ ! -f "$schema" ]]; then
+    schema=$(find "$PEERS/npm/node_modules/@microsoft" -name 'sarif-2.1.0.json' -type f | sort | head -n 1)
+  fi
+  [[ -n "$schema" && -f "$schema" ]] || die "sarif-2.1.0.json not found in $PEERS/npm/node_modules/@microsoft"
+  stamp_write sarif "$SARIF_SPEC" "$tool" "$schema"
+fi
+MULTITOOL=$(stamp_path sarif)
+SARIF_SCHEMA=$(sed -n 3p "$PEERS/.stamp-sarif")
+[[ -f "$SARIF_SCHEMA" ]] || { rm -f "$PEERS/.stamp-sarif"; die "schema $SARIF_SCHEMA vanished; rerun $0"; }
+
+# --- 2. Python venv: junitparser, pre-commit ------------------------------------------------------
+VENV_SPEC="${PY_SPECS[*]}"
+if ! stamp_ok venv "$VENV_SPEC"; then
+  log "creating $PEERS/venv with ${PY_SPECS[*]} from PyPI..."
+  "$PYTHON" -m venv --clear "$PEERS/venv"
+  "$PEERS/venv/bin/python" -m pip install -q --disable-pip-version-check "${PY_SPECS[@]}" >&2
+  "$PEERS/venv/bin/python" -c 'import junitparser' || die "junitparser does not import in the venv"
+  [[ -x "$PEERS/venv/bin/pre-commit" ]] || die "pre-commit is missing from the venv"
+  stamp_write venv "$VENV_SPEC" "$PEERS/venv/bin/pre-commit"
+fi
+PEERS_PYTHON="$PEERS/venv/bin/python"
+PRE_COMMIT="$PEERS/venv/bin/pre-commit"
+
+# --- 3. Headless Chromium (Debian package) --------------------------------------------------------
+CHROMIUM=""
+if [[ -n "${OPSGATE_CHROMIUM:-}" && -x "${OPSGATE_CHROMIUM}" ]]; then
+  CHROMIUM=$OPSGATE_CHROMIUM
+elif stamp_ok chromium debian-chromium; then
+  CHROMIUM=$(stamp_path chromium)
+else
+  CHROMIUM=$(command -v chromium || true)
+  if [[ -z "$CHROMIUM" ]]; then
+    SUDO=()
+    [[ $(id -u) == 0 ]] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null && SUDO=(sudo -n); }
+    if ! command -v apt-get >/dev/null; then
+      log "chromium is not installed and there is no apt-get here: install Chromium yourself and set OPSGATE_CHROMIUM=/path/to/chromium; the HTML report test will fail until then"
+    elif [[ $(id -u) != 0 && ${#SUDO[@]} == 0 ]]; then
+      log "chromium is not installed and installing it needs root: run \`sudo apt-get update && sudo apt-get install -y chromium\` (or set OPSGATE_CHROMIUM=/path/to/chromium); the HTML report test will fail until then"
+    else
+      log "installing Debian's chromium with apt-get (system-wide)..."
+      "${SUDO[@]}" apt-get update -qq >&2
+      "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+      CHROMIUM=$(command -v chromium || true)
+      [[ -n "$CHROMIUM" ]] || die "apt-get installed chromium but no chromium is on PATH"
+    fi
+  fi
+  [[ -z "$CHROMIUM" ]] || stamp_write chromium debian-chromium "$CHROMIUM"
+fi
+
+# --- env.sh ---------------------------------------------------------------------------------------
+{
+  printf '# Written by scripts/peers.sh; source it before `cargo test`.\n'
+  printf 'export OPSGATE_SARIF_MULTITOOL=%q\n' "$MULTITOOL"
+  printf 'export OPSGATE_SARIF_SCHEMA=%q\n' "$SARIF_SCHEMA"
+  printf 'export OPSGATE_PEERS_PYTHON=%q\n' "$PEERS_PYTHON"
+  printf 'export OPSGATE_PRE_COMMIT=%q\n' "$PRE_COMMIT"
+  if [[ -n "$CHROMIUM" ]]; then
+    printf 'export OPSGATE_CHROMIUM=%q\n' "$CHROMIUM"
+  else
+    printf 'unset OPSGATE_CHROMIUM  # not installed: see the message scripts/peers.sh printed\n'
+  fi
+} >"$PEERS/env.sh.tmp"
+mv -f "$PEERS/env.sh.tmp" "$PEERS/env.sh"
+grep -v '^#' "$PEERS/env.sh"
+log "ready: source $PEERS/env.sh"
