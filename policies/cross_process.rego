@@ -249,8 +249,7 @@ _release_incidents contains id if {
 
 _release_incidents contains id if {
 	_a.kind == "ReleaseRecord"
-	some id, incident in _inv("IncidentRecord")
-	incident.spec.release == _id
+	some id in lib.lookup("incidents_by_release", _id)
 }
 
 deny contains lib.finding("XP-004", "/spec/incidents", msg) if {
@@ -296,10 +295,8 @@ _release_services contains svc if {
 
 _slas_of_release contains sla_id if {
 	_a.kind == "ReleaseRecord"
-	some sla_id, sla in _inv("ServiceLevelAgreement")
-	sla.spec.type == "SLA"
-	some svc in sla.spec.services
-	svc in _release_services
+	some svc in _release_services
+	some sla_id in lib.lookup("slas_by_service", svc)
 }
 
 deny contains lib.finding_with("XP-006", "/spec/post_release_monitoring", msg, sort([s | some s in _slas_of_release])) if {
@@ -333,17 +330,10 @@ _change_problems(change) := ({"has no approval" | count(lib.approved_approvals(o
 
 # --- Configuration ↔ availability -------------------------------------------------------------
 
-_available_services contains entry.service if {
-	some plan in _inv("AvailabilityPlan")
-	some entry in object.get(plan.spec, "services", [])
-	entry.target_percent
-}
-
 deny contains lib.finding_with("XP-009", "/spec/service", msg, [svc_id]) if {
 	_a.kind == "ConfigurationItem"
-	some svc_id, svc in _inv("Service")
-	svc_id in _available_services
-	_id in object.get(svc.spec, "cis", [])
+	some svc_id in lib.lookup("services_listing_ci", _id)
+	svc_id in lib.indexed("available_services")
 	object.get(_spec, "service", null) != svc_id
 	msg := sprintf("service `%s` (which has an availability target) lists this CI, but the CI is not linked to it", [svc_id])
 }
@@ -351,7 +341,7 @@ deny contains lib.finding_with("XP-009", "/spec/service", msg, [svc_id]) if {
 deny contains lib.finding_with("XP-009", sprintf("/spec/services/%d/service", [i]), msg, [entry.service]) if {
 	_a.kind == "AvailabilityPlan"
 	some i, entry in object.get(_spec, "services", [])
-	count([ci | some ci in _inv("ConfigurationItem"); ci.spec.service == entry.service]) == 0
+	count(lib.lookup("cis_by_service", entry.service)) == 0
 	msg := sprintf("no configuration item is linked to service `%s`", [entry.service])
 }
 
@@ -419,12 +409,7 @@ _weaker(mine, theirs) := ({sprintf("availability %v%% < %v%%", [theirs.availabil
 
 # --- SLA ↔ availability plan ------------------------------------------------------------------
 
-_designed(service) := [entry.designed_percent |
-	some plan in _inv("AvailabilityPlan")
-	some entry in object.get(plan.spec, "services", [])
-	entry.service == service
-	is_number(entry.designed_percent)
-]
+_designed(service) := [v | some v in lib.lookup("designed_by_service", service)]
 
 deny contains lib.finding("XP-013", sprintf("/spec/targets/%d/availability_percent", [i]), msg) if {
 	_a.kind == "ServiceLevelAgreement"
@@ -445,20 +430,15 @@ deny contains lib.finding("XP-013", sprintf("/spec/targets/%d/availability_perce
 
 # --- Incident ↔ problem -----------------------------------------------------------------------
 
-_linked_incidents contains id if {
-	some problem in _inv("ProblemRecord")
-	some id in object.get(problem.spec, "incidents", [])
-}
-
 _has_problem(id, incident) if incident.spec.problem
 
-_has_problem(id, _) if id in _linked_incidents
+_has_problem(id, _) if id in lib.indexed("incidents_in_problems")
 
 _similar := [id |
-	some id, other in _inv("IncidentRecord")
-	other.spec.service == _spec.service
-	other.spec.category == _spec.category
-	abs(lib.days_between(other.spec.detected_at, _spec.detected_at)) <= lib.param("incident_recurrence_window_days")
+	is_string(_spec.service)
+	is_string(_spec.category)
+	some [id, detected_at] in lib.lookup("incidents_by_kind", data.opsgate.index.incident_key(_a))
+	abs(lib.days_between(detected_at, _spec.detected_at)) <= lib.param("incident_recurrence_window_days")
 ]
 
 deny contains lib.finding_with("XP-014", "/spec/problem", msg, others) if {
@@ -472,10 +452,7 @@ deny contains lib.finding_with("XP-014", "/spec/problem", msg, others) if {
 
 # --- BIA ↔ continuity -------------------------------------------------------------------------
 
-_covering_plans(service) := [id |
-	some id, plan in _inv("ContinuityPlan")
-	service in object.get(plan.spec, "services", [])
-]
+_covering_plans(service) := [id | some id in lib.lookup("plans_by_service", service)]
 
 deny contains lib.finding_with("XP-015", sprintf("/spec/services/%d/service", [i]), msg, [entry.service]) if {
 	_a.kind == "BusinessImpactAnalysis"

@@ -50,3 +50,15 @@ missing_fields(obj, names) := [name | some name in names; not present(obj, name)
 
 # "a, b and c"
 join_names(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])
+
+# The whole-inventory indexes of package opsgate.index: precomputed once per run by opsgate (and
+# by any driver that wants linear time), computed on demand otherwise.
+index := data.precomputed_index if {
+	data.precomputed_index
+} else := data.opsgate.index
+
+# index[name][key], or [] when the index or the key has no entry.
+lookup(name, key) := object.get(object.get(index, name, {}), key, [])
+
+# The members of a set-valued index (empty when nothing qualifies).
+indexed(name) := object.get(index, name, set())

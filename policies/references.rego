@@ -116,29 +116,40 @@ _refs := [
 
 _a := input.artifact
 
-_matches(path, pattern) if {
-	count(path) == count(pattern)
-	every i, step in pattern {
-		_step_matches(path[i], step)
-	}
+# The table by kind and pattern ("spec/affected_cis/*"), so each string of an artifact is matched
+# with one lookup instead of against every pattern. Part of the precomputed index: built once.
+patterns[kind] := {concat("/", ref[1]): ref[2] | some ref in _refs; ref[0] == kind} if {
+	some kind in {ref[0] | some ref in _refs}
 }
 
-_step_matches(_, "*") := true
+_expected(kind, key) := lib.lookup("reference_patterns", kind)[key]
 
-_step_matches(actual, step) if {
-	step != "*"
-	actual == step
+# A path as a pattern: list indexes, and the keys of the plan's areas and the policy's topics,
+# become "*".
+_pattern_of(path) := concat("/", [_step(path, i) | some i, _ in path])
+
+_step(path, i) := "*" if is_number(path[i])
+
+_step(path, i) := "*" if {
+	i == 2
+	path[1] in {"areas", "topics"}
 }
+
+_step(path, i) := path[i] if {
+	not is_number(path[i])
+	not _keyed(path, i)
+}
+
+_keyed(path, 2) if path[1] in {"areas", "topics"}
 
 # Every (pointer, id, expected kinds) of the artifact under evaluation.
 _references contains [pointer, id, expected] if {
-	some ref in _refs
-	ref[0] in {"*", _a.kind}
 	walk(_a, [path, id])
 	is_string(id)
-	_matches(path, ref[1])
+	key := _pattern_of(path)
+	some kind in {"*", _a.kind}
+	expected := _expected(kind, key)
 	pointer := concat("", [sprintf("/%v", [step]) | some step in path])
-	expected := ref[2]
 }
 
 # Risk acceptances may cover any artifact; glob patterns (`CHG-2026-*`) are selectors, not references.
@@ -169,15 +180,10 @@ deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
 	msg := sprintf("`%s` is a %s, expected a %s", [id, _names(found), _names(expected)])
 }
 
-# CI dependency graph: id → ids it relates to.
-_ci_graph[id] := {r.target | some r in object.get(ci.spec, "relationships", []); is_string(r.target)} if {
-	some id, ci in data.inventory.ConfigurationItem
-}
-
 deny contains lib.finding_with("REF-003", sprintf("/spec/relationships/%d/target", [i]), msg, [rel.target]) if {
 	_a.kind == "ConfigurationItem"
 	some i, rel in object.get(_a.spec, "relationships", [])
-	_a.metadata.id in graph.reachable(_ci_graph, {rel.target})
+	sprintf("%s|%s", [_a.metadata.id, rel.target]) in lib.indexed("ci_cycle_edges")
 	msg := sprintf("relationship to `%s` leads back to `%s`: the CI depends on itself", [rel.target, _a.metadata.id])
 }
 

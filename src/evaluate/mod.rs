@@ -28,6 +28,8 @@ include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
 /// Where the rule packages live; every package under it must declare `metadata` and `deny`.
 pub const RULES_PREFIX: &str = "data.opsgate.rules.";
+/// The package of whole-inventory indexes, evaluated once per run.
+pub const INDEX_PACKAGE: &str = "data.opsgate.index.all";
 
 /// What a run evaluates against besides the artifacts.
 #[derive(Debug, Clone)]
@@ -166,6 +168,12 @@ impl PolicySet {
                 ))],
             };
         }
+        if let Err(error) = self.precompute_index(&mut engine) {
+            return Evaluation {
+                findings: Vec::new(),
+                errors: vec![error],
+            };
+        }
         let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
             .artifacts
             .par_iter()
@@ -183,6 +191,24 @@ impl PolicySet {
             evaluation.errors.extend(errors);
         }
         evaluation
+    }
+
+    /// Evaluates the whole-inventory indexes (`package opsgate.index`) once and hands them to every
+    /// per-artifact evaluation as `data.precomputed_index`: the cross-artifact rules then look
+    /// things up by id, and a run stays linear in the number of artifacts.
+    fn precompute_index(&self, engine: &mut Engine) -> Result<(), PolicyError> {
+        if !self.sources.iter().any(|(_, text)| text.contains("package opsgate.index")) {
+            return Ok(());
+        }
+        let index = engine
+            .eval_rule(INDEX_PACKAGE.to_owned())
+            .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
+        let mut wrapper = regorus::Value::new_object();
+        wrapper
+            .as_object_mut()
+            .map_err(|e| PolicyError::plain(e.to_string()))?
+            .insert(regorus::Value::from("precomputed_index"), index);
+        engine.add_data(wrapper).map_err(|e| PolicyError::plain(e.to_string()))
     }
 
     /// Evaluates one rule that yields a set per artifact (e.g. the reference edges) and returns the
