@@ -88,6 +88,13 @@ ci_cycle_edges contains sprintf("%s|%s", [id, target]) if {
 	id in graph.reachable(ci_graph, {target})
 }
 
+# Artifact id → kinds of the artifacts with that id (ids are unique, so one kind, unless the
+# repository has a duplicate id, which the loader reports).
+kinds_by_id[id] contains kind if {
+	some kind, ids in data.inventory
+	some id, _ in ids
+}
+
 # Every index above, as one document: what opsgate precomputes (`data.precomputed_index`).
 # Keep it in step with the rules of this package. The comprehensions make an index with no entry
 # an empty collection rather than undefined.
@@ -104,4 +111,5 @@ all := {
 	"ci_graph": {k: v | some k, v in ci_graph},
 	"ci_cycle_edges": {x | some x in ci_cycle_edges},
 	"reference_patterns": data.opsgate.rules.references.patterns,
+	"kinds_by_id": {k: v | some k, v in kinds_by_id},
 }

@@ -142,8 +142,14 @@ _step(path, i) := path[i] if {
 
 _keyed(path, 2) if path[1] in {"areas", "topics"}
 
-# Every (pointer, id, expected kinds) of the artifact under evaluation.
+# Every (pointer, id, expected kinds) of the artifact under evaluation. opsgate finds them natively
+# from the same table and passes them as input.references; other engines walk the document here.
+_references contains [pointer, id, {k | some k in kinds}] if {
+	some [pointer, id, kinds] in input.references
+}
+
 _references contains [pointer, id, expected] if {
+	not input.references
 	walk(_a, [path, id])
 	is_string(id)
 	key := _pattern_of(path)
@@ -161,7 +167,7 @@ _references contains [sprintf("/spec/artifacts/%d", [i]), id, {"*"}] if {
 	not contains(id, "?")
 }
 
-_kinds_of(id) := {kind | some kind, ids in data.inventory; ids[id]}
+_kinds_of(id) := {kind | some kind in lib.lookup("kinds_by_id", id)}
 
 _names(kinds) := concat(" or ", sort([k | some k in kinds]))
 

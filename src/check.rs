@@ -144,6 +144,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
         },
     );
     let (schemas, policies) = compiled;
+    stage_time("load (with compiling in parallel)", started);
     run_stages(loaded, schemas?, policies?, options, started)
 }
 
@@ -180,13 +181,17 @@ pub fn findings_of(
     options: &CheckOptions,
     changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
 ) -> (Vec<Finding>, Vec<PolicyError>) {
+    let timer = Instant::now();
     findings.extend(schemas.validate(workspace));
+    stage_time("schema", timer);
+    let timer = Instant::now();
     let context = Context {
         as_of: options.as_of.clone(),
         params: options.params.clone(),
         changes,
     };
     let evaluation = policies.evaluate(workspace, &context);
+    stage_time("policies", timer);
     findings.extend(evaluation.findings);
     apply_rule_settings(&options.rules, &mut findings);
     sort_findings(&mut findings);
@@ -250,5 +255,12 @@ fn absolute_root(path: &std::path::Path) -> PathBuf {
             .unwrap_or(absolute)
     } else {
         absolute
+    }
+}
+
+/// `OPSGATE_TIMINGS=1` prints how long each stage took, for profiling and the benchmark.
+pub fn stage_time(stage: &str, since: Instant) {
+    if std::env::var_os("OPSGATE_TIMINGS").is_some() {
+        eprintln!("opsgate: {stage}: {} ms", since.elapsed().as_millis());
     }
 }

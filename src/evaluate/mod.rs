@@ -5,6 +5,9 @@
 //! whole artifact set is `data.inventory`, so cross-artifact rules are lookups by id, not scans.
 
 mod error;
+mod references;
+
+use references::ReferenceTable;
 
 use std::collections::{BTreeMap, HashSet};
 use std::num::NonZeroU32;
@@ -151,16 +154,22 @@ impl PolicySet {
 
     /// Evaluates every package over every artifact, in parallel.
     pub fn evaluate(&self, workspace: &Workspace, context: &Context) -> Evaluation {
+        let started = std::time::Instant::now();
         let mut engine = self.engine.clone();
         let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
-        let data = json!({
-            "inventory": inventory(workspace),
-            "params": context.params,
-            "rule_codes": rule_codes,
-        });
-        if let Err(error) =
-            to_regorus(&data).and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
-        {
+        // Each artifact is converted to the engine's value type once, in parallel; the inventory
+        // and every input share it (regorus values are reference-counted).
+        let values: Vec<Option<regorus::Value>> =
+            workspace.artifacts.par_iter().map(|a| to_regorus(&a.value).ok()).collect();
+        let data = to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
+            .and_then(|mut data| {
+                let inventory = inventory(workspace, &values)?;
+                data.as_object_mut()
+                    .map_err(|e| e.to_string())?
+                    .insert(regorus::Value::from("inventory"), inventory);
+                Ok(data)
+            });
+        if let Err(error) = data.and_then(|d| engine.add_data(d).map_err(|e| e.to_string())) {
             return Evaluation {
                 findings: Vec::new(),
                 errors: vec![PolicyError::plain(format!(
@@ -168,18 +177,27 @@ impl PolicySet {
                 ))],
             };
         }
-        if let Err(error) = self.precompute_index(&mut engine) {
-            return Evaluation {
-                findings: Vec::new(),
-                errors: vec![error],
-            };
-        }
+        crate::check::stage_time("  inventory handed to the engine", started);
+        let started = std::time::Instant::now();
+        let references = match self.precompute_index(&mut engine) {
+            Ok(references) => references,
+            Err(error) => {
+                return Evaluation {
+                    findings: Vec::new(),
+                    errors: vec![error],
+                }
+            }
+        };
+        crate::check::stage_time("  index precomputed", started);
         let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
             .artifacts
             .par_iter()
+            .zip(values.par_iter())
             .map_init(
                 || engine.clone(),
-                |engine, artifact| self.evaluate_one(engine, workspace, artifact, context),
+                |engine, (artifact, value)| {
+                    self.evaluate_one(engine, workspace, artifact, value.as_ref(), context, references.as_ref())
+                },
             )
             .collect();
         let mut evaluation = Evaluation {
@@ -196,19 +214,25 @@ impl PolicySet {
     /// Evaluates the whole-inventory indexes (`package opsgate.index`) once and hands them to every
     /// per-artifact evaluation as `data.precomputed_index`: the cross-artifact rules then look
     /// things up by id, and a run stays linear in the number of artifacts.
-    fn precompute_index(&self, engine: &mut Engine) -> Result<(), PolicyError> {
+    fn precompute_index(&self, engine: &mut Engine) -> Result<Option<ReferenceTable>, PolicyError> {
         if !self.sources.iter().any(|(_, text)| text.contains("package opsgate.index")) {
-            return Ok(());
+            return Ok(None);
         }
         let index = engine
             .eval_rule(INDEX_PACKAGE.to_owned())
             .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
+        let references = index[&regorus::Value::from("reference_patterns")]
+            .as_object()
+            .ok()
+            .and_then(|_| serde_json::to_value(&index[&regorus::Value::from("reference_patterns")]).ok())
+            .map(|patterns| ReferenceTable::from_patterns(&patterns));
         let mut wrapper = regorus::Value::new_object();
         wrapper
             .as_object_mut()
             .map_err(|e| PolicyError::plain(e.to_string()))?
             .insert(regorus::Value::from("precomputed_index"), index);
-        engine.add_data(wrapper).map_err(|e| PolicyError::plain(e.to_string()))
+        engine.add_data(wrapper).map_err(|e| PolicyError::plain(e.to_string()))?;
+        Ok(references)
     }
 
     /// Evaluates one rule that yields a set per artifact (e.g. the reference edges) and returns the
@@ -220,9 +244,16 @@ impl PolicySet {
         rule: &str,
     ) -> Result<Vec<Vec<Value>>, PolicyError> {
         let mut engine = self.engine.clone();
-        let data =
-            json!({"inventory": inventory(workspace), "params": context.params, "rule_codes": []});
-        to_regorus(&data)
+        let values: Vec<Option<regorus::Value>> =
+            workspace.artifacts.par_iter().map(|a| to_regorus(&a.value).ok()).collect();
+        to_regorus(&json!({"params": context.params, "rule_codes": []}))
+            .and_then(|mut data| {
+                let inventory = inventory(workspace, &values)?;
+                data.as_object_mut()
+                    .map_err(|e| e.to_string())?
+                    .insert(regorus::Value::from("inventory"), inventory);
+                Ok(data)
+            })
             .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
             .map_err(PolicyError::plain)?;
         workspace
@@ -250,15 +281,30 @@ impl PolicySet {
         engine: &mut Engine,
         workspace: &Workspace,
         artifact: &Artifact,
+        value: Option<&regorus::Value>,
         context: &Context,
+        references: Option<&ReferenceTable>,
     ) -> (Vec<Finding>, Vec<PolicyError>) {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        let mut input = json!({"artifact": artifact.value, "as_of": context.as_of});
-        if let Some(changes) = &context.changes {
-            input["change"] = changes.input_for(&artifact.id);
-        }
-        match to_regorus(&input) {
+        let built = (|| -> Result<regorus::Value, String> {
+            let document = match value {
+                Some(value) => value.clone(),
+                None => to_regorus(&artifact.value)?,
+            };
+            let mut input = regorus::Value::new_object();
+            let fields = input.as_object_mut().map_err(|e| e.to_string())?;
+            fields.insert(regorus::Value::from("artifact"), document);
+            fields.insert(regorus::Value::from("as_of"), regorus::Value::from(context.as_of.as_str()));
+            if let Some(table) = references {
+                fields.insert(regorus::Value::from("references"), to_regorus(&table.references(artifact.kind.name, &artifact.value))?);
+            }
+            if let Some(changes) = &context.changes {
+                fields.insert(regorus::Value::from("change"), to_regorus(&changes.input_for(&artifact.id))?);
+            }
+            Ok(input)
+        })();
+        match built {
             Ok(input) => engine.set_input(input),
             Err(error) => {
                 errors.push(PolicyError::plain(format!("{}: {error}", artifact.id)));
@@ -436,15 +482,19 @@ fn to_regorus(value: &Value) -> Result<regorus::Value, String> {
 }
 
 /// `data.inventory[kind][id]`: every artifact with an id.
-fn inventory(workspace: &Workspace) -> Value {
-    let mut by_kind: serde_json::Map<String, Value> = serde_json::Map::new();
-    for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
-        let entry = by_kind
-            .entry(artifact.kind.name.to_owned())
-            .or_insert_with(|| Value::Object(serde_json::Map::new()));
-        if let Value::Object(ids) = entry {
-            ids.insert(artifact.id.clone(), artifact.value.clone());
-        }
+fn inventory(workspace: &Workspace, values: &[Option<regorus::Value>]) -> Result<regorus::Value, String> {
+    let mut by_kind: std::collections::BTreeMap<&str, regorus::Value> = std::collections::BTreeMap::new();
+    for (artifact, value) in workspace.artifacts.iter().zip(values) {
+        let (true, Some(value)) = (artifact.has_id, value) else { continue };
+        let ids = by_kind.entry(artifact.kind.name).or_insert_with(regorus::Value::new_object);
+        ids.as_object_mut()
+            .map_err(|e| e.to_string())?
+            .insert(regorus::Value::from(artifact.id.as_str()), value.clone());
     }
-    Value::Object(by_kind)
+    let mut inventory = regorus::Value::new_object();
+    let kinds = inventory.as_object_mut().map_err(|e| e.to_string())?;
+    for (kind, ids) in by_kind {
+        kinds.insert(regorus::Value::from(kind), ids);
+    }
+    Ok(inventory)
 }
