@@ -160,8 +160,9 @@ pub fn run_stages(
         workspace,
         findings,
     } = loaded;
-    let (findings, policy_errors) =
-        findings_of(&workspace, findings, &schemas, &policies, options, None);
+    let (findings, policy_errors) = findings_of(
+        &workspace, findings, &schemas, &policies, options, None, None,
+    );
     Ok(assemble(
         workspace,
         findings,
@@ -180,6 +181,7 @@ pub fn findings_of(
     policies: &PolicySet,
     options: &CheckOptions,
     changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
+    only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
 ) -> (Vec<Finding>, Vec<PolicyError>) {
     let timer = Instant::now();
     findings.extend(schemas.validate(workspace));
@@ -189,6 +191,7 @@ pub fn findings_of(
         as_of: options.as_of.clone(),
         params: options.params.clone(),
         changes,
+        only,
     };
     let evaluation = policies.evaluate(workspace, &context);
     stage_time("policies", timer);

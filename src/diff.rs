@@ -1,7 +1,7 @@
 //! Which artifacts a change adds, modifies or deletes, compared by content (a renamed file whose
 //! documents are unchanged is not a modification). Policies see it as `input.change`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -79,5 +79,75 @@ impl ChangeSet {
             "status": self.status_of(id).as_str(),
             "base": self.base.get(id).cloned().unwrap_or(Value::Null),
         })
+    }
+}
+
+impl ChangeSet {
+    /// The artifacts whose findings the change can affect: what it added, modified or deleted,
+    /// and everything within `depth` references of those, in either direction (a service and the
+    /// CIs it lists, the availability plan of that service, …), across base and head.
+    pub fn neighbourhood(
+        &self,
+        base: &Workspace,
+        head: &Workspace,
+        depth: usize,
+    ) -> HashSet<String> {
+        let known: HashSet<&str> = head
+            .by_id
+            .keys()
+            .map(String::as_str)
+            .chain(self.base.keys().map(String::as_str))
+            .collect();
+        let mut edges: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for artifact in base
+            .artifacts
+            .iter()
+            .chain(&head.artifacts)
+            .filter(|a| a.has_id)
+        {
+            let mut mentioned = Vec::new();
+            strings(&artifact.value, &mut mentioned);
+            for id in mentioned
+                .into_iter()
+                .filter(|id| known.contains(id) && *id != artifact.id)
+            {
+                let id = known.get(id).copied().unwrap_or(id);
+                let this = known
+                    .get(artifact.id.as_str())
+                    .copied()
+                    .unwrap_or(artifact.id.as_str());
+                edges.entry(this).or_default().insert(id);
+                edges.entry(id).or_default().insert(this);
+            }
+        }
+        let mut reached: HashSet<&str> = self
+            .status
+            .iter()
+            .filter(|(_, status)| **status != ChangeStatus::Unchanged)
+            .map(|(id, _)| id.as_str())
+            .chain(self.deleted.iter().map(String::as_str))
+            .collect();
+        let mut frontier: Vec<&str> = reached.iter().copied().collect();
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for id in frontier {
+                for neighbour in edges.get(id).into_iter().flatten() {
+                    if reached.insert(neighbour) {
+                        next.push(*neighbour);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        reached.into_iter().map(str::to_owned).collect()
+    }
+}
+
+fn strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(text) => out.push(text),
+        Value::Array(items) => items.iter().for_each(|item| strings(item, out)),
+        Value::Object(map) => map.values().for_each(|item| strings(item, out)),
+        _ => {}
     }
 }

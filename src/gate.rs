@@ -16,6 +16,10 @@ use crate::load::{self, Loaded, Source};
 use crate::report::sarif::fingerprint;
 use crate::validate::SchemaSet;
 
+/// How far (in references, either direction) a change can move findings: two hops cover a CI, the
+/// service that lists it and the availability plan of that service.
+const NEIGHBOURHOOD_DEPTH: usize = 2;
+
 /// Rules opsgate emits itself (from the git diff, not from one artifact's policy input).
 pub const ENGINE_RULES: &[&str] = &["GIT-005"];
 
@@ -114,6 +118,16 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
     );
 
     let changes = Arc::new(ChangeSet::classify(&base_loaded.workspace, &head.workspace));
+    // Only the neighbourhood of the change can gain or lose findings: evaluate just that, in both
+    // states (the whole repository still forms the inventory the rules look things up in).
+    // With --all every finding is wanted, so everything is evaluated.
+    let only = (!all).then(|| {
+        Arc::new(changes.neighbourhood(
+            &base_loaded.workspace,
+            &head.workspace,
+            NEIGHBOURHOOD_DEPTH,
+        ))
+    });
     let Loaded {
         workspace,
         findings: load_findings,
@@ -127,6 +141,7 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
                 &policies,
                 options,
                 Some(changes.clone()),
+                only.clone(),
             )
         },
         || {
@@ -134,7 +149,16 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
                 workspace,
                 findings,
             } = base_loaded;
-            findings_of(&workspace, findings, &schemas, &policies, options, None).0
+            findings_of(
+                &workspace,
+                findings,
+                &schemas,
+                &policies,
+                options,
+                None,
+                only.clone(),
+            )
+            .0
         },
     );
     let before: HashSet<String> = base_findings.iter().map(fingerprint).collect();

@@ -20,7 +20,10 @@ pub enum HookError {
     #[error("no pre-commit hook installed at {0}")]
     Missing(PathBuf),
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Where git looks for the pre-commit hook (honours `core.hooksPath`).
@@ -60,7 +63,10 @@ pub fn install(start: &Path, force: bool) -> Result<PathBuf, HookError> {
         return Err(HookError::Foreign(path));
     }
     let binary = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("opsgate"));
-    let io = |source| HookError::Io { path: path.clone(), source };
+    let io = |source| HookError::Io {
+        path: path.clone(),
+        source,
+    };
     crate::write::write_atomically(&path, script(&binary).as_bytes(), true).map_err(io)?;
     #[cfg(unix)]
     {
@@ -75,7 +81,10 @@ pub fn uninstall(start: &Path) -> Result<PathBuf, HookError> {
     let path = hook_path(&git);
     match std::fs::read_to_string(&path) {
         Ok(text) if text.contains(MARKER) => {
-            std::fs::remove_file(&path).map_err(|source| HookError::Io { path: path.clone(), source })?;
+            std::fs::remove_file(&path).map_err(|source| HookError::Io {
+                path: path.clone(),
+                source,
+            })?;
             Ok(path)
         }
         Ok(_) => Err(HookError::NotOurs(path)),

@@ -12,7 +12,16 @@ use predicates::str::contains;
 fn git_in(dir: &Path, args: &[&str]) -> Output {
     Process::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=Dev",
+            "-c",
+            "user.email=dev@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .env("PATH", path_with_opsgate())
         .output()
@@ -21,19 +30,29 @@ fn git_in(dir: &Path, args: &[&str]) -> Output {
 
 fn git(dir: &Path, args: &[&str]) {
     let out = git_in(dir, args);
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn path_with_opsgate() -> std::ffi::OsString {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_opsgate"));
     let mut paths = vec![bin.parent().unwrap().to_path_buf()];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).unwrap()
 }
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "ops/people.yaml", format!("{}---\n{}", person("p-a"), person("p-b")));
+    write(
+        dir.path(),
+        "ops/people.yaml",
+        format!("{}---\n{}", person("p-a"), person("p-b")),
+    );
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-q", "-m", "people"]);
@@ -46,13 +65,22 @@ const FIXED: &str = "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {id: 
 #[test]
 fn the_installed_hook_blocks_a_commit_with_a_gap_and_lets_the_fix_through() {
     let dir = repo();
-    opsgate().args(["hook", "install", "--dir"]).arg(dir.path()).assert().success().stdout(contains("installed"));
+    opsgate()
+        .args(["hook", "install", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(contains("installed"));
     write(dir.path(), "ops/change.yaml", GAP);
     git(dir.path(), &["add", "ops/change.yaml"]);
     let blocked = git_in(dir.path(), &["commit", "-q", "-m", "gap"]);
     assert!(!blocked.status.success(), "the commit went through");
     // git sends a hook's output to stderr.
-    let said = format!("{}{}", String::from_utf8_lossy(&blocked.stdout), String::from_utf8_lossy(&blocked.stderr));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&blocked.stdout),
+        String::from_utf8_lossy(&blocked.stderr)
+    );
     assert!(said.contains("CHG-009"), "{said}");
     write(dir.path(), "ops/change.yaml", FIXED);
     git(dir.path(), &["add", "ops/change.yaml"]);
@@ -64,16 +92,48 @@ fn install_refuses_a_foreign_hook_unless_forced_and_uninstall_removes_only_its_o
     let dir = repo();
     let hook = dir.path().join(".git/hooks/pre-commit");
     std::fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
-    opsgate().args(["hook", "install", "--dir"]).arg(dir.path()).assert().code(2).stderr(contains("--force"));
-    assert_eq!(std::fs::read_to_string(&hook).unwrap(), "#!/bin/sh\necho mine\n");
-    opsgate().args(["hook", "uninstall", "--dir"]).arg(dir.path()).assert().code(2).stderr(contains("not written by opsgate"));
+    opsgate()
+        .args(["hook", "install", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    opsgate()
+        .args(["hook", "uninstall", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("not written by opsgate"));
     assert!(hook.exists());
-    opsgate().args(["hook", "install", "--force", "--dir"]).arg(dir.path()).assert().success();
-    assert!(std::fs::read_to_string(&hook).unwrap().contains("check --staged"));
-    opsgate().args(["hook", "install", "--dir"]).arg(dir.path()).assert().success();
-    opsgate().args(["hook", "uninstall", "--dir"]).arg(dir.path()).assert().success();
+    opsgate()
+        .args(["hook", "install", "--force", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&hook)
+        .unwrap()
+        .contains("check --staged"));
+    opsgate()
+        .args(["hook", "install", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    opsgate()
+        .args(["hook", "uninstall", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
     assert!(!hook.exists());
-    opsgate().args(["hook", "uninstall", "--dir"]).arg(dir.path()).assert().code(2).stderr(contains("no pre-commit hook"));
+    opsgate()
+        .args(["hook", "uninstall", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("no pre-commit hook"));
 }
 
 #[test]
@@ -100,10 +160,18 @@ fn the_pre_commit_framework_runs_the_published_hook() {
     git(dir.path(), &["add", "ops/change.yaml"]);
     let blocked = run(dir.path());
     let text = String::from_utf8_lossy(&blocked.stdout);
-    assert!(!blocked.status.success(), "pre-commit passed a gap:\n{text}");
+    assert!(
+        !blocked.status.success(),
+        "pre-commit passed a gap:\n{text}"
+    );
     assert!(text.contains("CHG-009"), "{text}");
     write(dir.path(), "ops/change.yaml", FIXED);
     git(dir.path(), &["add", "ops/change.yaml"]);
     let passed = run(dir.path());
-    assert!(passed.status.success(), "{}\n{}", String::from_utf8_lossy(&passed.stdout), String::from_utf8_lossy(&passed.stderr));
+    assert!(
+        passed.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&passed.stdout),
+        String::from_utf8_lossy(&passed.stderr)
+    );
 }

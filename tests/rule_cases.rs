@@ -123,6 +123,7 @@ fn run_case(policies: &PolicySet, case: &Case) -> Vec<Want> {
     }
     let context = Context {
         changes,
+        only: None,
         as_of: case.as_of.clone(),
         params,
     };

@@ -6,11 +6,11 @@ use clap::ValueEnum;
 use std::path::Path;
 use std::time::Duration;
 
+use super::args::HookAction;
 use super::args::{
     CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat, ReportArgs,
     ReportFormat, RunArgs,
 };
-use super::args::HookAction;
 use super::print;
 use crate::check::{check, default_params, exit, CheckError, CheckOptions, CheckRun};
 use crate::config::{self, Config};
@@ -71,8 +71,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init { dir } => run_init(&dir),
         Command::Hook { action } => {
             let result = match action {
-                HookAction::Install { force, dir } => crate::hook::install(&dir, force).map(|p| format!("installed {}\n", p.display())),
-                HookAction::Uninstall { dir } => crate::hook::uninstall(&dir).map(|p| format!("removed {}\n", p.display())),
+                HookAction::Install { force, dir } => crate::hook::install(&dir, force)
+                    .map(|p| format!("installed {}\n", p.display())),
+                HookAction::Uninstall { dir } => {
+                    crate::hook::uninstall(&dir).map(|p| format!("removed {}\n", p.display()))
+                }
             };
             match result {
                 Ok(message) => {
@@ -361,6 +364,7 @@ fn run_graph(
     };
     let context = crate::evaluate::Context {
         changes: None,
+        only: None,
         as_of: today(),
         params: default_params(),
     };

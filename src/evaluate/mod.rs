@@ -43,6 +43,9 @@ pub struct Context {
     pub params: Value,
     /// In pull-request and pre-commit modes, what the change did (`input.change`).
     pub changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
+    /// Evaluate only these artifacts (the rest still form `data.inventory`): the git gates pass
+    /// the neighbourhood of what changed.
+    pub only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
 }
 
 struct Package {
@@ -159,8 +162,11 @@ impl PolicySet {
         let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
         // Each artifact is converted to the engine's value type once, in parallel; the inventory
         // and every input share it (regorus values are reference-counted).
-        let values: Vec<Option<regorus::Value>> =
-            workspace.artifacts.par_iter().map(|a| to_regorus(&a.value).ok()).collect();
+        let values: Vec<Option<regorus::Value>> = workspace
+            .artifacts
+            .par_iter()
+            .map(|a| to_regorus(&a.value).ok())
+            .collect();
         let data = to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
             .and_then(|mut data| {
                 let inventory = inventory(workspace, &values)?;
@@ -196,7 +202,21 @@ impl PolicySet {
             .map_init(
                 || engine.clone(),
                 |engine, (artifact, value)| {
-                    self.evaluate_one(engine, workspace, artifact, value.as_ref(), context, references.as_ref())
+                    if context
+                        .only
+                        .as_ref()
+                        .is_some_and(|only| !only.contains(&artifact.id))
+                    {
+                        return (Vec::new(), Vec::new());
+                    }
+                    self.evaluate_one(
+                        engine,
+                        workspace,
+                        artifact,
+                        value.as_ref(),
+                        context,
+                        references.as_ref(),
+                    )
                 },
             )
             .collect();
@@ -215,7 +235,11 @@ impl PolicySet {
     /// per-artifact evaluation as `data.precomputed_index`: the cross-artifact rules then look
     /// things up by id, and a run stays linear in the number of artifacts.
     fn precompute_index(&self, engine: &mut Engine) -> Result<Option<ReferenceTable>, PolicyError> {
-        if !self.sources.iter().any(|(_, text)| text.contains("package opsgate.index")) {
+        if !self
+            .sources
+            .iter()
+            .any(|(_, text)| text.contains("package opsgate.index"))
+        {
             return Ok(None);
         }
         let index = engine
@@ -224,14 +248,18 @@ impl PolicySet {
         let references = index[&regorus::Value::from("reference_patterns")]
             .as_object()
             .ok()
-            .and_then(|_| serde_json::to_value(&index[&regorus::Value::from("reference_patterns")]).ok())
+            .and_then(|_| {
+                serde_json::to_value(&index[&regorus::Value::from("reference_patterns")]).ok()
+            })
             .map(|patterns| ReferenceTable::from_patterns(&patterns));
         let mut wrapper = regorus::Value::new_object();
         wrapper
             .as_object_mut()
             .map_err(|e| PolicyError::plain(e.to_string()))?
             .insert(regorus::Value::from("precomputed_index"), index);
-        engine.add_data(wrapper).map_err(|e| PolicyError::plain(e.to_string()))?;
+        engine
+            .add_data(wrapper)
+            .map_err(|e| PolicyError::plain(e.to_string()))?;
         Ok(references)
     }
 
@@ -244,8 +272,11 @@ impl PolicySet {
         rule: &str,
     ) -> Result<Vec<Vec<Value>>, PolicyError> {
         let mut engine = self.engine.clone();
-        let values: Vec<Option<regorus::Value>> =
-            workspace.artifacts.par_iter().map(|a| to_regorus(&a.value).ok()).collect();
+        let values: Vec<Option<regorus::Value>> = workspace
+            .artifacts
+            .par_iter()
+            .map(|a| to_regorus(&a.value).ok())
+            .collect();
         to_regorus(&json!({"params": context.params, "rule_codes": []}))
             .and_then(|mut data| {
                 let inventory = inventory(workspace, &values)?;
@@ -295,12 +326,21 @@ impl PolicySet {
             let mut input = regorus::Value::new_object();
             let fields = input.as_object_mut().map_err(|e| e.to_string())?;
             fields.insert(regorus::Value::from("artifact"), document);
-            fields.insert(regorus::Value::from("as_of"), regorus::Value::from(context.as_of.as_str()));
+            fields.insert(
+                regorus::Value::from("as_of"),
+                regorus::Value::from(context.as_of.as_str()),
+            );
             if let Some(table) = references {
-                fields.insert(regorus::Value::from("references"), to_regorus(&table.references(artifact.kind.name, &artifact.value))?);
+                fields.insert(
+                    regorus::Value::from("references"),
+                    to_regorus(&table.references(artifact.kind.name, &artifact.value))?,
+                );
             }
             if let Some(changes) = &context.changes {
-                fields.insert(regorus::Value::from("change"), to_regorus(&changes.input_for(&artifact.id))?);
+                fields.insert(
+                    regorus::Value::from("change"),
+                    to_regorus(&changes.input_for(&artifact.id))?,
+                );
             }
             Ok(input)
         })();
@@ -482,11 +522,19 @@ fn to_regorus(value: &Value) -> Result<regorus::Value, String> {
 }
 
 /// `data.inventory[kind][id]`: every artifact with an id.
-fn inventory(workspace: &Workspace, values: &[Option<regorus::Value>]) -> Result<regorus::Value, String> {
-    let mut by_kind: std::collections::BTreeMap<&str, regorus::Value> = std::collections::BTreeMap::new();
+fn inventory(
+    workspace: &Workspace,
+    values: &[Option<regorus::Value>],
+) -> Result<regorus::Value, String> {
+    let mut by_kind: std::collections::BTreeMap<&str, regorus::Value> =
+        std::collections::BTreeMap::new();
     for (artifact, value) in workspace.artifacts.iter().zip(values) {
-        let (true, Some(value)) = (artifact.has_id, value) else { continue };
-        let ids = by_kind.entry(artifact.kind.name).or_insert_with(regorus::Value::new_object);
+        let (true, Some(value)) = (artifact.has_id, value) else {
+            continue;
+        };
+        let ids = by_kind
+            .entry(artifact.kind.name)
+            .or_insert_with(regorus::Value::new_object);
         ids.as_object_mut()
             .map_err(|e| e.to_string())?
             .insert(regorus::Value::from(artifact.id.as_str()), value.clone());

@@ -29,7 +29,13 @@ impl ReferenceTable {
                 .into_iter()
                 .flatten()
                 .map(|(pattern, kinds)| {
-                    let kinds = kinds.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
+                    let kinds = kinds
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect();
                     (pattern.clone(), kinds)
                 })
                 .collect();
@@ -40,30 +46,51 @@ impl ReferenceTable {
 
     /// `[[pointer, id, [expected kinds]], …]` of one artifact document.
     pub fn references(&self, kind: &str, document: &Value) -> Value {
-        let tables: Vec<&HashMap<String, Vec<String>>> =
-            ["*", kind].iter().filter_map(|k| self.by_kind.get(*k)).collect();
+        let tables: Vec<&HashMap<String, Vec<String>>> = ["*", kind]
+            .iter()
+            .filter_map(|k| self.by_kind.get(*k))
+            .collect();
         let mut found = Vec::new();
         let mut path: Vec<String> = Vec::new();
         let mut numeric: Vec<bool> = Vec::new();
-        walk(document, &mut path, &mut numeric, &mut |path, numeric, id| {
-            let pattern: Vec<&str> = path
-                .iter()
-                .enumerate()
-                .map(|(i, step)| if numeric[i] || keyed(path, i) { "*" } else { step.as_str() })
-                .collect();
-            let pattern = pattern.join("/");
-            for table in &tables {
-                if let Some(kinds) = table.get(&pattern) {
-                    let pointer: String = path.iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect();
-                    found.push(serde_json::json!([pointer, id, kinds]));
+        walk(
+            document,
+            &mut path,
+            &mut numeric,
+            &mut |path, numeric, id| {
+                let pattern: Vec<&str> = path
+                    .iter()
+                    .enumerate()
+                    .map(|(i, step)| {
+                        if numeric[i] || keyed(path, i) {
+                            "*"
+                        } else {
+                            step.as_str()
+                        }
+                    })
+                    .collect();
+                let pattern = pattern.join("/");
+                for table in &tables {
+                    if let Some(kinds) = table.get(&pattern) {
+                        let pointer: String = path
+                            .iter()
+                            .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+                            .collect();
+                        found.push(serde_json::json!([pointer, id, kinds]));
+                    }
                 }
-            }
-        });
+            },
+        );
         Value::Array(found)
     }
 }
 
-fn walk(value: &Value, path: &mut Vec<String>, numeric: &mut Vec<bool>, visit: &mut dyn FnMut(&[String], &[bool], &str)) {
+fn walk(
+    value: &Value,
+    path: &mut Vec<String>,
+    numeric: &mut Vec<bool>,
+    visit: &mut dyn FnMut(&[String], &[bool], &str),
+) {
     match value {
         Value::String(text) => visit(path, numeric, text),
         Value::Array(items) => {
