@@ -154,7 +154,9 @@ _references contains [pointer, id, expected] if {
 	is_string(id)
 	key := _pattern_of(path)
 	some kind in {"*", _a.kind}
-	expected := _expected(kind, key)
+	# A set, whether the index was precomputed (JSON arrays) or computed here (sets).
+	kinds := _expected(kind, key)
+	expected := {k | some k in kinds}
 	pointer := concat("", [sprintf("/%v", [step]) | some step in path])
 }
 
