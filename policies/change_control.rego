@@ -8,6 +8,9 @@ import rego.v1
 
 kinds := {"ConfigurationItem", "ServiceLevelAgreement", "ChangeRecord", "IncidentRecord", "ProblemRecord", "RiskAcceptance"}
 
+# Only meaningful on a diff: opsgate skips the package when it checks a plain directory.
+modes := {"diff"}
+
 _cfg_chg := "Configuration Management and Change Management: \"there should never be a change that is allowed to take place to a CI in a production system unless change management has approved the change first.\""
 
 metadata := {

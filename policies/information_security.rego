@@ -6,7 +6,7 @@ package opsgate.rules.information_security
 import data.opsgate.lib
 import rego.v1
 
-# No `kinds`: ISP-015 (document review date) applies to every kind; the plan rules guard on the kind.
+kinds := {"InformationSecurityPlan"}
 
 _isp := "Information Security"
 
@@ -136,15 +136,6 @@ metadata := {
 		"remediation": "Review the plan and set spec.last_reviewed (at least every spec.review_interval_days, default the review_interval_days parameter).",
 		"frameworks": {"iso27001": ["A.5.1", "A.5.35"], "nist_800_53": ["PM-1"], "itil4": ["Information security management"]},
 	},
-	"ISP-015": {
-		"title": "Document is reviewed by its review date",
-		"severity": "warning",
-		"area": "information_security",
-		"source": concat("", [_isp, ": \"a documented and operational information security management plan\" (document control of the plan and of every managed document)"]),
-		"rationale": "A document past its review-by date may no longer describe reality; overdue reviews are the first sign that documentation and operation have drifted apart.",
-		"remediation": "Review the document and move metadata.review_by to the next review date (or retire the document with metadata.status: retired).",
-		"frameworks": {"iso27001": ["A.5.1", "A.5.37"], "itil4": ["Information security management", "Knowledge management"]},
-	},
 }
 
 _a := input.artifact
@@ -228,10 +219,3 @@ deny contains lib.finding("ISP-014", "/spec/last_reviewed", msg) if {
 	msg := sprintf("information security plan was last reviewed on %s, %s before %s (interval %s)", [_spec.last_reviewed, _days(age), input.as_of, _days(_interval)])
 }
 
-deny contains lib.finding("ISP-015", "/metadata/review_by", msg) if {
-	review_by := _a.metadata.review_by
-	object.get(_a.metadata, "status", "") != "retired"
-	overdue := lib.days_between(review_by, input.as_of)
-	overdue > 0
-	msg := sprintf("%s `%s` was due for review by %s, %s before %s", [_a.kind, _a.metadata.id, lib.date_of(review_by), _days(overdue), input.as_of])
-}

@@ -114,6 +114,9 @@ pub struct RunArgs {
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
+    /// Most YAML documents read from one file.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_documents: usize,
 }
 
 #[derive(Debug, clap::Args)]

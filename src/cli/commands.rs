@@ -199,7 +199,10 @@ fn prepare_and_check(args: &RunArgs, gate: Option<&GateMode>) -> Result<(Config,
         policy_timeout: Duration::from_millis(args.policy_timeout),
         limits: LoadLimits {
             max_file_bytes: args.max_file_size,
-            ..LoadLimits::default()
+            yaml: crate::load::yaml::YamlLimits {
+                max_documents: args.max_documents,
+                ..Default::default()
+            },
         },
     };
     let result = match gate {

@@ -53,6 +53,9 @@ struct Package {
     path: String,
     /// Kinds the package inspects (`kinds := {...}`), or every kind.
     kinds: Option<HashSet<String>>,
+    /// `modes := {"diff"}`: the package only has something to say about a change (`input.change`),
+    /// so it is skipped when a plain directory is checked.
+    diff_only: bool,
 }
 
 /// The loaded, prepared policy set.
@@ -137,9 +140,12 @@ impl PolicySet {
                     )));
                 }
             }
+            let modes = eval_value(&mut engine, &format!("{path}.modes"), &sources)?
+                .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
             packages.push(Package {
                 path: path.clone(),
                 kinds,
+                diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
             });
         }
         Ok(PolicySet {
@@ -352,6 +358,9 @@ impl PolicySet {
             }
         }
         for package in &self.packages {
+            if package.diff_only && context.changes.is_none() {
+                continue;
+            }
             if let Some(kinds) = &package.kinds {
                 if !kinds.contains(artifact.kind.name) {
                     continue;

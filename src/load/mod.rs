@@ -251,6 +251,10 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
                 "write the values out instead of nesting aliases",
             ),
             FatalKind::TooDeep => ("LOAD-TOO-DEEP", "flatten the document"),
+            FatalKind::TooManyDocuments => (
+                "LOAD-TOO-MANY-DOCUMENTS",
+                "split the file, or raise the limit with --max-documents",
+            ),
         };
         outcome.findings.push(
             Finding::new(code, Severity::Error, Stage::Load, fatal.message.clone())

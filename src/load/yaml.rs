@@ -19,6 +19,8 @@ pub struct YamlLimits {
     pub alias_nodes: usize,
     /// Deepest nesting of collections.
     pub max_depth: usize,
+    /// Most documents in one file.
+    pub max_documents: usize,
 }
 
 impl Default for YamlLimits {
@@ -26,6 +28,7 @@ impl Default for YamlLimits {
         YamlLimits {
             alias_nodes: 10_000,
             max_depth: 64,
+            max_documents: 10_000,
         }
     }
 }
@@ -71,6 +74,7 @@ pub enum FatalKind {
     Syntax,
     AliasBudget,
     TooDeep,
+    TooManyDocuments,
 }
 
 /// The documents of a file read before any fatal error, and that error if one occurred.
@@ -166,6 +170,16 @@ impl<'o> Builder<'o> {
         let is_mapping = matches!(event, Event::MappingStart(..));
         match event {
             Event::DocumentStart(_) => {
+                if self.documents.len() >= self.limits.max_documents {
+                    return Err(FatalYamlError {
+                        kind: FatalKind::TooManyDocuments,
+                        message: format!(
+                            "more than {} documents in one file; the rest were not read",
+                            self.limits.max_documents
+                        ),
+                        range,
+                    });
+                }
                 self.positions = PositionIndex::default();
                 self.problems.clear();
                 self.doc_start = None;
