@@ -6,12 +6,15 @@
 
 use std::fmt::Write as _;
 
+use super::sanitize::strip_controls;
 use crate::check::CheckRun;
 use crate::finding::Severity;
 
-/// Escaping for the message part of a workflow command.
+/// Escaping for the message part of a workflow command. Control characters go first: CI logs
+/// render ANSI sequences too.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    strip_controls(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

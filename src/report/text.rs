@@ -6,7 +6,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
-use super::sanitize::strip_controls;
+use super::sanitize::{mask_controls, strip_controls};
 use crate::check::CheckRun;
 use crate::config::ConfigError;
 use crate::evaluate::PolicyError;
@@ -166,7 +166,7 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
         code: finding.code.clone(),
         severity,
         help: help.as_deref().map(strip_controls),
-        source: file.map(|f| NamedSource::new(f.display.clone(), f.text.to_string())),
+        source: file.map(|f| NamedSource::new(f.display.clone(), mask_controls(&f.text))),
         labels,
         related: finding
             .related
@@ -187,7 +187,7 @@ pub fn render_policy_error(error: &PolicyError, style: TextStyle) -> String {
     let mut out = String::new();
     let (source, labels) = match (&error.file, &error.text) {
         (Some(file), Some(text)) => (
-            Some(NamedSource::new(file.clone(), text.to_string())),
+            Some(NamedSource::new(file.clone(), mask_controls(text))),
             vec![LabeledSpan::new_primary_with_span(
                 Some("here".into()),
                 SourceSpan::new(error.offset.into(), 1),
@@ -226,7 +226,7 @@ pub fn render_config_error(error: &ConfigError, style: TextStyle) -> String {
             code: "CONFIG".into(),
             severity: Severity::Error,
             help: problem.help.as_deref().map(strip_controls),
-            source: Some(NamedSource::new(name.clone(), error.text.to_string())),
+            source: Some(NamedSource::new(name.clone(), mask_controls(&error.text))),
             labels: vec![LabeledSpan::new_primary_with_span(
                 None,
                 SourceSpan::new(start.into(), length),

@@ -1,0 +1,300 @@
+//! Hostile input, faults and limits: every case gets a located finding and a documented exit code,
+//! never a panic, and nothing outside the checked repository is read.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use opsgate::load::{load_sources, LoadLimits, Source};
+
+fn repo() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+fn person_with(id: &str, title: &str, owner: &str) -> String {
+    format!("apiVersion: opsgate/v1\nkind: Person\nmetadata:\n  id: {id}\n  title: {title}\n  owner: {owner}\nspec:\n  name: Pat Doe\n  title: Engineer\n")
+}
+
+#[test]
+fn a_file_of_too_many_documents_is_read_up_to_the_limit() {
+    let dir = repo();
+    let many: Vec<String> = (0..20).map(|i| person(&format!("p-{i}"))).collect();
+    write(dir.path(), "many.yaml", many.join("---\n"));
+    let (code, json) = check_json(dir.path(), &["--max-documents", "5"]);
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(codes(&json), vec!["LOAD-TOO-MANY-DOCUMENTS"]);
+    assert_eq!(json["summary"]["artifacts"], 5);
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!((code, json["summary"]["artifacts"].as_u64()), (0, Some(20)));
+}
+
+#[test]
+fn a_huge_file_is_refused_without_being_read_and_the_rest_is_checked() {
+    let dir = repo();
+    write(dir.path(), "ok.yaml", person("p-a"));
+    // Sparse: 100 MB on paper, nothing on disk; reading it would take the whole budget.
+    let huge = std::fs::File::create(dir.path().join("huge.yaml")).expect("create");
+    huge.set_len(100 * 1024 * 1024).expect("set_len");
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        findings(&json),
+        vec![("LOAD-IO".into(), "huge.yaml".into(), 0)]
+    );
+    let message = json["findings"][0]["message"].as_str().expect("message");
+    assert!(message.contains("--max-file-size"), "{message}");
+    assert_eq!(json["summary"]["artifacts"], 1);
+}
+
+#[test]
+fn nesting_ten_thousand_levels_deep_is_stopped_cleanly() {
+    let dir = repo();
+    let flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let block = "\n    ".to_owned() + &"- ".repeat(10_000) + "x";
+    let mapping: String =
+        (0..10_000).map(|_| "{a: ").collect::<String>() + "1" + &"}".repeat(10_000);
+    for (name, deep) in [("flow", flow), ("block", block), ("mapping", mapping)] {
+        write(
+            dir.path(),
+            &format!("{name}.yaml"),
+            format!("apiVersion: opsgate/v1\nkind: Person\nmetadata:\n  id: p-{name}\n  title: x\n  owner: p-{name}\nspec:\n  name: {deep}\n"),
+        );
+    }
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(
+        codes(&json),
+        vec!["LOAD-TOO-DEEP", "LOAD-TOO-DEEP", "LOAD-TOO-DEEP"]
+    );
+}
+
+/// Every prefix of real artifacts (a file cut short by a crash or a bad copy) loads without a
+/// panic, and every finding it gives is located inside what was read.
+#[test]
+fn truncated_files_never_panic_and_stay_located() {
+    let acme = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme");
+    let mut files: Vec<_> = walk_yaml(&acme);
+    files.sort();
+    for path in files.iter().take(6) {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        for cut in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let prefix = &text[..cut];
+            let loaded = load_sources(
+                vec![Source {
+                    display: "t.yaml".into(),
+                    path: "t.yaml".into(),
+                    content: Ok(prefix.as_bytes().to_vec()),
+                }],
+                LoadLimits::default(),
+            );
+            let lines = prefix.lines().count().max(1) + 1;
+            for finding in &loaded.findings {
+                if let Some(range) = &finding.range {
+                    assert!(
+                        range.start.offset <= prefix.len() && range.end.offset <= prefix.len(),
+                        "{} cut at {cut}: {finding:?}",
+                        path.display()
+                    );
+                    assert!(range.start.line >= 1 && range.start.line <= lines);
+                    assert!(range.start.column >= 1);
+                }
+            }
+        }
+    }
+}
+
+fn walk_yaml(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(walk_yaml(&path));
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_never_followed_out_of_the_repository_and_loops_end() {
+    use std::os::unix::fs::symlink;
+    let outside = repo();
+    write(outside.path(), "secret.yaml", person("p-secret"));
+    let dir = repo();
+    write(dir.path(), "ok.yaml", person("p-a"));
+    symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("link.yaml"),
+    )
+    .expect("symlink");
+    symlink(outside.path(), dir.path().join("outside")).expect("symlink");
+    std::fs::create_dir(dir.path().join("loop")).expect("mkdir");
+    symlink("..", dir.path().join("loop/up")).expect("symlink");
+    symlink("/etc/passwd", dir.path().join("passwd.yaml")).expect("symlink");
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["summary"]["artifacts"], 1);
+    assert_eq!(json["summary"]["yaml_files"], 1);
+}
+
+#[test]
+fn odd_ids_and_very_long_strings_are_findings_not_crashes() {
+    let dir = repo();
+    let long = "x".repeat(1 << 20);
+    write(
+        dir.path(),
+        "a.yaml",
+        person_with("\"../../etc/passwd\"", "x", "p-b"),
+    );
+    write(dir.path(), "b.yaml", person_with("p-b", &long, "p-b"));
+    write(
+        dir.path(),
+        "c.yaml",
+        person_with("\"p c\u{202e}\\0\"", "x", "\"\u{1f600}\""),
+    );
+    write(
+        dir.path(),
+        "d.yaml",
+        person_with(&"p".repeat(10_000), "x", "p-b"),
+    );
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1, "{json:#}");
+    let found = findings(&json);
+    for file in ["a.yaml", "c.yaml", "d.yaml"] {
+        assert!(
+            found
+                .iter()
+                .any(|(c, f, l)| c == "SCHEMA" && f == file && *l == 4),
+            "{file}: {found:?}"
+        );
+    }
+    assert!(!found.iter().any(|(_, f, _)| f == "b.yaml"), "{found:?}");
+}
+
+/// Raw escape sequences in an artifact reach no terminal and no CI log: not in the text output's
+/// messages, not in its source snippets, not in any other format.
+#[test]
+fn terminal_control_sequences_never_reach_the_output() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "ctl.yaml",
+        "apiVersion: opsgate/v1\nkind: Person\nmetadata:\n  id: p-a\n  title: \"t\u{1b}]0;pwned\u{7}\"\n  owner: \"p-\u{1b}[31mred\u{1b}[2J\"\nspec:\n  name: Pat\n  title: Eng\n",
+    );
+    write(
+        dir.path(),
+        "broken.yaml",
+        "apiVersion: opsgate/v1\nkind: Person\nmetadata:\n  id: p-b\n  title: x\u{1b}[2J\n  owner: p-b\nspec:\n  name: [Pat\n",
+    );
+    for format in ["text", "github", "markdown", "junit", "sarif", "json"] {
+        let output = opsgate()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--format", format, "--as-of", AS_OF])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(3), "{format}");
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !bytes.iter().any(|b| matches!(b, 0x1b | 0x07 | b'\r')),
+                "{format} {stream} carries a control character:\n{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        if format == "text" {
+            let text = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                text.contains("REF-001") && text.contains("LOAD-SYNTAX"),
+                "{text}"
+            );
+        }
+    }
+}
+
+const FRAGILE_POLICY: &str = r#"package opsgate.rules.team_fragile
+
+import rego.v1
+
+metadata := {"FRAG-001": {
+	"title": "People have names", "severity": "warning", "area": "information_security",
+	"source": "Team convention", "rationale": "r", "remediation": "m",
+}}
+
+# Divides by zero for an id of three characters, and only for that one.
+deny contains {"code": "FRAG-001", "pointer": "/spec/name", "message": "flagged"} if {
+	input.artifact.kind == "Person"
+	n := count(input.artifact.metadata.id) / (count(input.artifact.metadata.id) - 3)
+	n > 0
+}
+"#;
+
+#[test]
+fn a_policy_failing_on_one_artifact_hides_nothing_about_the_others() {
+    let dir = repo();
+    let policies = repo();
+    write(policies.path(), "fragile.rego", FRAGILE_POLICY);
+    for id in ["p-a", "p-bb", "p-cc"] {
+        write(dir.path(), &format!("{id}.yaml"), person(id));
+    }
+    let policy_dir = policies.path().to_string_lossy().into_owned();
+    let (code, json) = check_json(dir.path(), &["--policy", &policy_dir]);
+    assert_eq!(code, 4, "{json:#}");
+    assert_eq!(
+        findings(&json),
+        vec![
+            ("FRAG-001".into(), "p-bb.yaml".into(), 8),
+            ("FRAG-001".into(), "p-cc.yaml".into(), 8)
+        ]
+    );
+    let errors = json["policy_errors"].as_array().expect("policy errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let message = errors[0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("team_fragile")
+            && message.contains("p-a")
+            && message.contains("divide by zero"),
+        "{message}"
+    );
+}
+
+/// Root reads everything, so the test can only show the behaviour when run unprivileged.
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_reported_and_the_rest_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo();
+    write(dir.path(), "ok.yaml", person("p-a"));
+    write(dir.path(), "locked.yaml", person("p-b"));
+    write(dir.path(), "closed/in.yaml", person("p-c"));
+    let lock = |path: &Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    lock(&dir.path().join("locked.yaml"), 0o000);
+    lock(&dir.path().join("closed"), 0o000);
+    let privileged = std::fs::read(dir.path().join("locked.yaml")).is_ok();
+    let result = (!privileged).then(|| check_json(dir.path(), &[]));
+    lock(&dir.path().join("closed"), 0o755);
+    lock(&dir.path().join("locked.yaml"), 0o644);
+    let Some((code, json)) = result else {
+        eprintln!("running with privileges that read anything: nothing to show");
+        return;
+    };
+    assert_eq!(code, 3, "{json:#}");
+    let found = findings(&json);
+    assert!(
+        found
+            .iter()
+            .any(|(c, f, _)| c == "LOAD-IO" && f == "locked.yaml"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(c, f, _)| c == "LOAD-IO" && f.starts_with("closed")),
+        "{found:?}"
+    );
+    assert_eq!(json["summary"]["artifacts"], 1);
+}
