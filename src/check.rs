@@ -134,6 +134,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
     if !options.path.exists() {
         return Err(CheckError::MissingPath(options.path.clone()));
     }
+    crate::progress::stage("reading files", 0);
     // Compiling schemas and policies does not depend on the files: do it while they load.
     let (loaded, compiled) = rayon::join(
         || load::load_path(&options.path, options.limits, &options.filter),
@@ -187,6 +188,11 @@ pub fn findings_of(
     findings.extend(schemas.validate(workspace));
     stage_time("schema", timer);
     let timer = Instant::now();
+    crate::progress::stage(
+        "checking artifacts",
+        only.as_ref()
+            .map_or(workspace.artifacts.len(), |only| only.len()),
+    );
     let context = Context {
         as_of: options.as_of.clone(),
         params: options.params.clone(),

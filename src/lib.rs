@@ -28,6 +28,7 @@ pub mod graph;
 pub mod hook;
 pub mod load;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scaffold;

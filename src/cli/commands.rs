@@ -159,7 +159,12 @@ fn today() -> String {
 
 /// Reads the configuration and runs the pipeline; `Err` is the exit code after the problem was
 /// reported on stderr.
-fn prepare_and_check(args: &RunArgs, gate: Option<&GateMode>) -> Result<(Config, CheckRun), u8> {
+/// `show_progress` decides, once the configuration is known, whether a person watches this run.
+fn prepare_and_check(
+    args: &RunArgs,
+    gate: Option<&GateMode>,
+    show_progress: impl Fn(&Config) -> bool,
+) -> Result<(Config, CheckRun), u8> {
     let as_of = match &args.as_of {
         Some(date) => match date.parse::<jiff::civil::Date>() {
             Ok(date) => date.to_string(),
@@ -172,6 +177,9 @@ fn prepare_and_check(args: &RunArgs, gate: Option<&GateMode>) -> Result<(Config,
         None => today(),
     };
     let config = load_config(args)?;
+    if show_progress(&config) && crate::progress::wanted() {
+        crate::progress::start();
+    }
     let mut params = default_params();
     if let Some(map) = params.as_object_mut() {
         map.extend(config.params.clone());
@@ -220,6 +228,7 @@ fn prepare_and_check(args: &RunArgs, gate: Option<&GateMode>) -> Result<(Config,
             }
         },
     };
+    crate::progress::finish();
     let run = match result {
         Ok(run) => run,
         Err(CheckError::Policy(error)) => {
@@ -253,7 +262,7 @@ fn emit(output: Option<&Path>, rendered: &str) -> Result<(), u8> {
 }
 
 fn run_report(args: ReportArgs) -> u8 {
-    let (_, run) = match prepare_and_check(&args.run, None) {
+    let (_, run) = match prepare_and_check(&args.run, None, |_| args.output.is_some()) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -293,7 +302,12 @@ fn run_check(args: CheckArgs) -> u8 {
             all: args.all,
         })
     };
-    let (config, run) = match prepare_and_check(&args.run, gate.as_ref()) {
+    // Only the text format is read by a person at a terminal; machine formats never get a bar.
+    let text_output = |config: &Config| match args.format {
+        Some(format) => format == OutputFormat::Text,
+        None => config.format.as_deref().is_none_or(|f| f == "text"),
+    };
+    let (config, run) = match prepare_and_check(&args.run, gate.as_ref(), text_output) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };

@@ -215,14 +215,16 @@ impl PolicySet {
                     {
                         return (Vec::new(), Vec::new());
                     }
-                    self.evaluate_one(
+                    let result = self.evaluate_one(
                         engine,
                         workspace,
                         artifact,
                         value.as_ref(),
                         context,
                         references.as_ref(),
-                    )
+                    );
+                    crate::progress::tick();
+                    result
                 },
             )
             .collect();
