@@ -142,18 +142,20 @@ _step(path, i) := path[i] if {
 
 _keyed(path, 2) if path[1] in {"areas", "topics"}
 
-# Every (pointer, id, expected kinds) of the artifact under evaluation. opsgate finds them natively
-# from the same table and passes them as input.references; other engines walk the document here.
-_references contains [pointer, id, {k | some k in kinds}] if {
-	some [pointer, id, kinds] in input.references
+# Every (pointer, id, expected kinds, kinds found under that id) of the artifact under evaluation.
+# opsgate finds and resolves them natively from the same table and passes them as
+# input.references; other engines walk the document and look the ids up here.
+_references contains [pointer, id, {k | some k in kinds}, {k | some k in found}] if {
+	some [pointer, id, kinds, found] in input.references
 }
 
-_references contains [pointer, id, expected] if {
+_references contains [pointer, id, expected, _kinds_of(id)] if {
 	not input.references
 	walk(_a, [path, id])
 	is_string(id)
 	key := _pattern_of(path)
 	some kind in {"*", _a.kind}
+
 	# A set, whether the index was precomputed (JSON arrays) or computed here (sets).
 	kinds := _expected(kind, key)
 	expected := {k | some k in kinds}
@@ -161,7 +163,7 @@ _references contains [pointer, id, expected] if {
 }
 
 # Risk acceptances may cover any artifact; glob patterns (`CHG-2026-*`) are selectors, not references.
-_references contains [sprintf("/spec/artifacts/%d", [i]), id, {"*"}] if {
+_references contains [sprintf("/spec/artifacts/%d", [i]), id, {"*"}, _kinds_of(id)] if {
 	_a.kind == "RiskAcceptance"
 	some i, id in _a.spec.artifacts
 	is_string(id)
@@ -174,15 +176,14 @@ _kinds_of(id) := {kind | some kind in lib.lookup("kinds_by_id", id)}
 _names(kinds) := concat(" or ", sort([k | some k in kinds]))
 
 deny contains lib.finding_with("REF-001", pointer, msg, [id]) if {
-	some [pointer, id, expected] in _references
-	count(_kinds_of(id)) == 0
+	some [pointer, id, expected, found] in _references
+	count(found) == 0
 	msg := sprintf("`%s` does not exist (expected a %s)", [id, _names(expected)])
 }
 
 deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
-	some [pointer, id, expected] in _references
+	some [pointer, id, expected, found] in _references
 	not "*" in expected
-	found := _kinds_of(id)
 	count(found) > 0
 	count(found & expected) == 0
 	msg := sprintf("`%s` is a %s, expected a %s", [id, _names(found), _names(expected)])
@@ -204,5 +205,5 @@ deny contains lib.finding("REF-004", sprintf("/spec/rules/%d", [i]), msg) if {
 
 # Every reference of the artifact under evaluation (what `opsgate graph` draws).
 edges contains {"pointer": pointer, "target": id} if {
-	some [pointer, id, _] in _references
+	some [pointer, id, _, _] in _references
 }

@@ -9,7 +9,7 @@ mod references;
 
 use references::ReferenceTable;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,6 +64,8 @@ pub struct PolicySet {
     packages: Vec<Package>,
     pub registry: Registry,
     sources: Vec<(String, Arc<str>)>,
+    /// With `OPSGATE_TIMINGS` set: time spent in each package, in nanoseconds, summed over threads.
+    package_nanos: Option<Vec<std::sync::atomic::AtomicU64>>,
 }
 
 /// The result of evaluating every artifact.
@@ -148,11 +150,14 @@ impl PolicySet {
                 diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
             });
         }
+        let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
+            .map(|_| packages.iter().map(|_| Default::default()).collect());
         Ok(PolicySet {
             engine,
             packages,
             registry,
             sources,
+            package_nanos,
         })
     }
 
@@ -201,6 +206,13 @@ impl PolicySet {
             }
         };
         crate::check::stage_time("  index precomputed", started);
+        let mut kinds_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
+            let kinds = kinds_of.entry(artifact.id.as_str()).or_default();
+            if !kinds.contains(&artifact.kind.name) {
+                kinds.push(artifact.kind.name);
+            }
+        }
         let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
             .artifacts
             .par_iter()
@@ -221,7 +233,7 @@ impl PolicySet {
                         artifact,
                         value.as_ref(),
                         context,
-                        references.as_ref(),
+                        references.as_ref().map(|table| (table, &kinds_of)),
                     );
                     crate::progress::tick();
                     result
@@ -236,7 +248,29 @@ impl PolicySet {
             evaluation.findings.extend(findings);
             evaluation.errors.extend(errors);
         }
+        self.print_package_timings();
         evaluation
+    }
+
+    /// The packages that took longest, for policy authors chasing a slow run (`OPSGATE_TIMINGS=1`).
+    fn print_package_timings(&self) {
+        let Some(nanos) = &self.package_nanos else {
+            return;
+        };
+        let mut spent: Vec<(u64, &str)> = nanos
+            .iter()
+            .zip(&self.packages)
+            .map(|(n, p)| {
+                (
+                    n.load(std::sync::atomic::Ordering::Relaxed),
+                    p.path.as_str(),
+                )
+            })
+            .collect();
+        spent.sort_unstable_by(|a, b| b.cmp(a));
+        for (nanos, path) in spent.iter().take(10) {
+            eprintln!("opsgate:     {path}: {} ms (CPU)", nanos / 1_000_000);
+        }
     }
 
     /// Evaluates the whole-inventory indexes (`package opsgate.index`) once and hands them to every
@@ -322,7 +356,7 @@ impl PolicySet {
         artifact: &Artifact,
         value: Option<&regorus::Value>,
         context: &Context,
-        references: Option<&ReferenceTable>,
+        references: Option<(&ReferenceTable, &HashMap<&str, Vec<&str>>)>,
     ) -> (Vec<Finding>, Vec<PolicyError>) {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
@@ -338,10 +372,10 @@ impl PolicySet {
                 regorus::Value::from("as_of"),
                 regorus::Value::from(context.as_of.as_str()),
             );
-            if let Some(table) = references {
+            if let Some((table, kinds_of)) = references {
                 fields.insert(
                     regorus::Value::from("references"),
-                    to_regorus(&table.references(artifact.kind.name, &artifact.value))?,
+                    to_regorus(&table.references(artifact.kind.name, &artifact.value, kinds_of))?,
                 );
             }
             if let Some(changes) = &context.changes {
@@ -359,7 +393,7 @@ impl PolicySet {
                 return (findings, errors);
             }
         }
-        for package in &self.packages {
+        for (index, package) in self.packages.iter().enumerate() {
             if package.diff_only && context.changes.is_none() {
                 continue;
             }
@@ -369,7 +403,18 @@ impl PolicySet {
                 }
             }
             let rule = format!("{}.deny", package.path);
-            match engine.eval_rule(rule) {
+            let timer = self
+                .package_nanos
+                .as_ref()
+                .map(|_| std::time::Instant::now());
+            let evaluated = engine.eval_rule(rule);
+            if let (Some(nanos), Some(timer)) = (&self.package_nanos, timer) {
+                nanos[index].fetch_add(
+                    timer.elapsed().as_nanos() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+            match evaluated {
                 Ok(value) => match serde_json::to_value(&value) {
                     Ok(Value::Array(raw)) => {
                         for raw in raw {

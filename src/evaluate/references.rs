@@ -44,8 +44,14 @@ impl ReferenceTable {
         ReferenceTable { by_kind }
     }
 
-    /// `[[pointer, id, [expected kinds]], …]` of one artifact document.
-    pub fn references(&self, kind: &str, document: &Value) -> Value {
+    /// `[[pointer, id, [expected kinds], [kinds of the artifacts with that id]], …]` of one artifact
+    /// document: resolving here spares every policy evaluation an index lookup per reference.
+    pub fn references(
+        &self,
+        kind: &str,
+        document: &Value,
+        kinds_of: &HashMap<&str, Vec<&str>>,
+    ) -> Value {
         let tables: Vec<&HashMap<String, Vec<String>>> = ["*", kind]
             .iter()
             .filter_map(|k| self.by_kind.get(*k))
@@ -76,7 +82,8 @@ impl ReferenceTable {
                             .iter()
                             .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
                             .collect();
-                        found.push(serde_json::json!([pointer, id, kinds]));
+                        let resolved = kinds_of.get(id).map(Vec::as_slice).unwrap_or_default();
+                        found.push(serde_json::json!([pointer, id, kinds, resolved]));
                     }
                 }
             },
