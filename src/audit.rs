@@ -17,7 +17,6 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Evidence listed per requirement; the total is always given.
 pub const EVIDENCE_LIMIT: usize = 100;
 /// Commits walked to find the last change of each file.
-const HISTORY_LIMIT: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,21 +205,10 @@ fn controls_of<'a>(rule: &'a Rule, framework: &str) -> &'a [String] {
 /// Builds the report. `frameworks` selects the framework views (empty: all).
 pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
     let git = Git::discover(&run.root).ok();
-    let commits: HashMap<String, CommitInfo> = git
-        .as_ref()
-        .and_then(|git| {
-            let paths: Vec<String> = run
-                .workspace
-                .files
-                .iter()
-                .filter_map(|f| git.relative(&f.path))
-                .collect();
-            git.last_commits(&paths, HISTORY_LIMIT).ok()
-        })
-        .unwrap_or_default();
+    let commits: HashMap<String, CommitInfo> =
+        run.last_commits(run.workspace.files.iter().map(|f| f.display.as_str()));
     let commit_of = |file: &crate::model::SourceFile| -> Option<CommitInfo> {
-        let git = git.as_ref()?;
-        commits.get(&git.relative(&file.path)?).cloned()
+        commits.get(&file.display).cloned()
     };
 
     let mut by_code: HashMap<&str, Vec<&Finding>> = HashMap::new();

@@ -3,7 +3,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use common::*;
 use predicates::str::contains;
@@ -11,43 +10,6 @@ use serde_json::Value;
 
 fn acme() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Process::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Dev",
-            "-c",
-            "user.email=dev@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// A repository holding the compliant example, committed on `main`.
@@ -397,4 +359,59 @@ fn an_unknown_base_revision_is_a_usage_error() {
         .assert()
         .code(2)
         .stderr(contains("does not exist"));
+}
+
+#[test]
+fn findings_carry_the_last_commit_of_their_file_as_evidence() {
+    let repo = repo();
+    write(
+        repo.path(),
+        "people/committed.yaml",
+        person("p-committed").replace("owner: p-committed", "owner: p-nobody"),
+    );
+    git(repo.path(), &["add", "."]);
+    git(repo.path(), &["commit", "-q", "-m", "Add p-committed"]);
+    let head = git(repo.path(), &["rev-parse", "HEAD"]);
+    write(
+        repo.path(),
+        "people/uncommitted.yaml",
+        person("p-uncommitted").replace("owner: p-uncommitted", "owner: p-nobody"),
+    );
+
+    let (code, json) = check_json(repo.path(), &[]);
+    assert_eq!(code, 1, "{json:#}");
+    let of = |file: &str| -> Value {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == file)
+            .unwrap_or_else(|| panic!("no finding on {file}: {json:#}"))["last_commit"]
+            .clone()
+    };
+    let evidence = of("people/committed.yaml");
+    assert_eq!(evidence["sha"], head.as_str());
+    assert_eq!(evidence["author"], "Dev");
+    assert_eq!(evidence["summary"], "Add p-committed");
+    assert_eq!(of("people/uncommitted.yaml"), Value::Null);
+
+    let sarif: Value = serde_json::from_slice(
+        &opsgate()
+            .arg("check")
+            .arg(repo.path())
+            .args(["--format", "sarif", "--as-of", AS_OF])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let committed = results
+        .iter()
+        .find(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "people/committed.yaml"
+        })
+        .expect("a result on the committed file");
+    assert_eq!(committed["properties"]["lastCommit"]["sha"], head.as_str());
 }

@@ -140,19 +140,6 @@ fn sarif_fingerprints_survive_moved_lines() {
     assert_ne!(before, after, "the lines did move");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn junit_output_reads_in_junitparser() {
     let xml = render(&gaps(), "junit");

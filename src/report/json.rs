@@ -2,8 +2,11 @@
 
 use serde::Serialize;
 
+use std::collections::HashMap;
+
 use crate::check::CheckRun;
 use crate::finding::{Finding, Related, Severity, Stage};
+use crate::git::CommitInfo;
 use crate::waive::WaiverRef;
 
 /// Bumped on any incompatible change of the shape below.
@@ -72,6 +75,9 @@ struct JsonFinding<'a> {
     waiver: Option<&'a WaiverRef>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pre_existing: bool,
+    /// The last commit that changed the file: evidence that traces the finding to a change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_commit: Option<&'a CommitInfo>,
 }
 
 #[derive(Serialize)]
@@ -85,7 +91,7 @@ struct JsonPolicyError<'a> {
     column: Option<usize>,
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+fn finding<'a>(f: &'a Finding, commits: &'a HashMap<String, CommitInfo>) -> JsonFinding<'a> {
     JsonFinding {
         code: &f.code,
         severity: f.severity,
@@ -103,10 +109,12 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         related: &f.related,
         waiver: f.waiver.as_ref(),
         pre_existing: f.pre_existing,
+        last_commit: f.file.as_ref().and_then(|file| commits.get(file)),
     }
 }
 
 pub fn render(run: &CheckRun) -> String {
+    let commits = run.last_commits(run.findings.iter().filter_map(|f| f.file.as_deref()));
     let document = Document {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -127,7 +135,7 @@ pub fn render(run: &CheckRun) -> String {
             pre_existing: run.pre_existing(),
             policy_errors: run.policy_errors.len(),
         },
-        findings: run.findings.iter().map(finding).collect(),
+        findings: run.findings.iter().map(|f| finding(f, &commits)).collect(),
         policy_errors: run
             .policy_errors
             .iter()

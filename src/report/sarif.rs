@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::check::CheckRun;
 use crate::docs;
 use crate::finding::{Finding, Severity, Stage};
+use crate::git::CommitInfo;
 use crate::rules::{area_title, Rule};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -98,7 +99,7 @@ fn pascal_case(title: &str) -> String {
         .collect()
 }
 
-fn result(finding: &Finding, rule_index: usize) -> Value {
+fn result(finding: &Finding, rule_index: usize, commit: Option<&CommitInfo>) -> Value {
     let mut result = json!({
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -150,6 +151,9 @@ fn result(finding: &Finding, rule_index: usize) -> Value {
         if !related.is_empty() {
             result["relatedLocations"] = Value::Array(related);
         }
+    }
+    if let Some(commit) = commit {
+        result["properties"] = json!({"lastCommit": commit});
     }
     if let Some(waiver) = &finding.waiver {
         result["suppressions"] = json!([{
@@ -203,10 +207,14 @@ pub fn render(run: &CheckRun) -> String {
             descriptors.push(builtin_descriptor(&finding.code, finding.severity));
         }
     }
+    let commits = run.last_commits(run.findings.iter().filter_map(|f| f.file.as_deref()));
     let results: Vec<Value> = run
         .findings
         .iter()
-        .filter_map(|f| index.get(&f.code).map(|i| result(f, *i)))
+        .filter_map(|f| {
+            let commit = f.file.as_ref().and_then(|file| commits.get(file));
+            index.get(&f.code).map(|i| result(f, *i, commit))
+        })
         .collect();
     let notifications: Vec<Value> = run
         .policy_errors
