@@ -219,7 +219,7 @@ pub fn findings_of(
     only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
 ) -> (Vec<Finding>, Vec<PolicyError>) {
     let timer = Instant::now();
-    findings.extend(schemas.validate(workspace));
+    findings.extend(schemas.validate(workspace, only.as_deref()));
     stage_time("schema", timer);
     let timer = Instant::now();
     crate::progress::stage(

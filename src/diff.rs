@@ -99,12 +99,13 @@ impl ChangeSet {
             .chain(self.base.keys().map(String::as_str))
             .collect();
         let mut edges: HashMap<&str, HashSet<&str>> = HashMap::new();
-        for artifact in base
-            .artifacts
-            .iter()
-            .chain(&head.artifacts)
-            .filter(|a| a.has_id)
-        {
+        // An unchanged artifact has the same edges in both states: walk it once.
+        let changed_in_base = base.artifacts.iter().filter(|a| {
+            self.status
+                .get(&a.id)
+                .is_none_or(|status| *status != ChangeStatus::Unchanged)
+        });
+        for artifact in changed_in_base.chain(&head.artifacts).filter(|a| a.has_id) {
             let mut mentioned = Vec::new();
             strings(&artifact.value, &mut mentioned);
             for id in mentioned

@@ -87,36 +87,49 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         Against::Head => Some(git.commit_sources(git.head_oid()?, &prefix, max)?),
         Against::WorkTree => None,
     };
-    let base_sources = match base {
-        Some(oid) => git.commit_sources(oid, &prefix, max)?,
-        None => Vec::new(),
-    };
+    crate::check::stage_time("head sources read", started);
     let changed_paths = match base {
         Some(oid) => git.changed_paths(oid, against)?,
         None => Vec::new(),
     };
+    // The base differs from the head only in the changed files: read just those from the base
+    // tree and copy everything else from the head instead of parsing the repository twice.
+    let base_sources = match base {
+        Some(oid) => git.commit_sources_at(oid, &prefix, &changed_paths, max)?,
+        None => Vec::new(),
+    };
+    let changed_displays: HashSet<String> = changed_paths
+        .iter()
+        .filter_map(|path| Git::under(path, &prefix))
+        .map(str::to_owned)
+        .collect();
 
     let load_head = || match head_sources {
         Some(sources) => load::load_sources(filtered(sources, options), options.limits),
         None => load::load_path(&options.path, options.limits, &options.filter),
     };
-    let ((head, base_loaded), (schemas, policies)) = rayon::join(
-        || {
-            rayon::join(load_head, || {
-                load::load_sources(filtered(base_sources, options), options.limits)
-            })
-        },
-        || {
-            rayon::join(SchemaSet::compile, || {
-                PolicySet::load(&options.policy_dirs, options.policy_timeout)
-            })
-        },
-    );
+    let (head, (schemas, policies)) = rayon::join(load_head, || {
+        rayon::join(SchemaSet::compile, || {
+            PolicySet::load(&options.policy_dirs, options.policy_timeout)
+        })
+    });
+    crate::check::stage_time("load head (with compiling in parallel)", started);
+    let base_loaded = match base {
+        Some(_) => load::substitute(
+            &head,
+            &changed_displays,
+            filtered(base_sources, options),
+            options.limits,
+        ),
+        // No commit yet: everything is new.
+        None => load::load_sources(Vec::new(), options.limits),
+    };
     let (schemas, policies) = (
         schemas.map_err(CheckError::from)?,
         policies.map_err(CheckError::from)?,
     );
 
+    crate::check::stage_time("base substituted", started);
     let changes = Arc::new(ChangeSet::classify(&base_loaded.workspace, &head.workspace));
     // Only the neighbourhood of the change can gain or lose findings: evaluate just that, in both
     // states (the whole repository still forms the inventory the rules look things up in).
@@ -128,6 +141,7 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
             NEIGHBOURHOOD_DEPTH,
         ))
     });
+    crate::check::stage_time("neighbourhood", started);
     let Loaded {
         workspace,
         findings: load_findings,

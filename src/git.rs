@@ -184,7 +184,8 @@ impl Git {
     }
 
     /// `prefix` (work-tree relative, `/`-separated, empty for the root) as a path prefix filter.
-    fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    /// `path` (repository-relative) relative to `prefix`, when it lies under it.
+    pub fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
         if prefix.is_empty() {
             Some(path)
         } else {
@@ -228,6 +229,47 @@ impl Git {
         Ok(sources)
     }
 
+    /// The YAML files among `paths` (repository-relative) under `prefix` in the tree of `commit`;
+    /// paths the tree does not have are skipped.
+    pub fn commit_sources_at(
+        &self,
+        commit: Oid,
+        prefix: &str,
+        paths: &[String],
+        max_bytes: u64,
+    ) -> Result<Vec<Source>, GitError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let mut sources = Vec::new();
+        for path in paths {
+            let Some(display) = Self::under(path, prefix) else {
+                continue;
+            };
+            if !is_yaml(Path::new(path)) {
+                continue;
+            }
+            let Ok(entry) = tree.get_path(Path::new(path)) else {
+                continue;
+            };
+            if entry.kind() != Some(ObjectType::Blob) {
+                continue;
+            }
+            let content = self.blob_content(entry.id(), max_bytes);
+            sources.push(self.source(path, display, content));
+        }
+        Ok(sources)
+    }
+
+    fn blob_content(&self, id: Oid, max_bytes: u64) -> Result<Vec<u8>, String> {
+        match self.repo.find_blob(id) {
+            Ok(blob) if blob.size() as u64 > max_bytes => Err(format!(
+                "file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)",
+                blob.size()
+            )),
+            Ok(blob) => Ok(blob.content().to_vec()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
     /// Every YAML file under `prefix` in the tree of `commit`.
     pub fn commit_sources(
         &self,
@@ -253,11 +295,7 @@ impl Git {
             if !is_yaml(Path::new(&path)) {
                 continue;
             }
-            let content = match self.repo.find_blob(id) {
-                Ok(blob) if blob.size() as u64 > max_bytes => Err(format!("file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)", blob.size())),
-                Ok(blob) => Ok(blob.content().to_vec()),
-                Err(error) => Err(error.to_string()),
-            };
+            let content = self.blob_content(id, max_bytes);
             sources.push(self.source(&path, display, content));
         }
         sources.sort_by(|a, b| a.display.cmp(&b.display));

@@ -9,7 +9,7 @@ mod filter;
 pub mod position;
 pub mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -109,7 +109,66 @@ pub fn load_sources(sources: Vec<Source>, limits: LoadLimits) -> Loaded {
         .into_par_iter()
         .map(|source| load_one(source, limits))
         .collect();
+    assemble(per_file, yaml_files_seen)
+}
 
+/// Another state of the same repository, built from `head` without parsing again what did not
+/// change: the files in `changed` (display paths) are loaded from `replacements` (their content in
+/// that other state; a file absent there is gone), every other file is copied from `head`.
+pub fn substitute(
+    head: &Loaded,
+    changed: &HashSet<String>,
+    replacements: Vec<Source>,
+    limits: LoadLimits,
+) -> Loaded {
+    let yaml_files_seen = head.workspace.yaml_files_seen + replacements.len();
+    let mut per_file: Vec<FileOutcome> = replacements
+        .into_par_iter()
+        .map(|source| load_one(source, limits))
+        .collect();
+    let mut copied: Vec<FileOutcome> = head
+        .workspace
+        .files
+        .iter()
+        .map(|file| FileOutcome {
+            file: (!changed.contains(&file.display)).then(|| file.clone()),
+            artifacts: Vec::new(),
+            findings: Vec::new(),
+        })
+        .collect();
+    let kept: Vec<Artifact> = head
+        .workspace
+        .artifacts
+        .par_iter()
+        .filter(|a| copied.get(a.file).is_some_and(|o| o.file.is_some()))
+        .cloned()
+        .collect();
+    for artifact in kept {
+        copied[artifact.file].artifacts.push(artifact);
+    }
+    // Problems of unchanged files stay; duplicate ids are found again over the new set.
+    let kept_findings: Vec<Finding> = head
+        .findings
+        .iter()
+        .filter(|f| f.code != "LOAD-DUPLICATE-ID")
+        .filter(|f| f.file.as_ref().is_none_or(|file| !changed.contains(file)))
+        .cloned()
+        .collect();
+    per_file.extend(copied.into_iter().filter(|o| o.file.is_some()));
+    per_file.sort_by(|a, b| {
+        let display = |o: &FileOutcome| o.file.as_ref().map(|f| f.display.clone());
+        display(a).cmp(&display(b))
+    });
+    per_file.push(FileOutcome {
+        file: None,
+        artifacts: Vec::new(),
+        findings: kept_findings,
+    });
+    assemble(per_file, yaml_files_seen)
+}
+
+/// The workspace of loaded files, in the order given: artifacts indexed by id, duplicates reported.
+fn assemble(per_file: Vec<FileOutcome>, yaml_files_seen: usize) -> Loaded {
     let mut workspace = Workspace {
         yaml_files_seen,
         ..Workspace::default()

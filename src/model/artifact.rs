@@ -21,7 +21,7 @@ pub struct SourceFile {
 }
 
 /// One opsgate document.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Artifact {
     /// `metadata.id`, or a placeholder naming the file and document when it is missing (the schema
     /// reports the missing id).

@@ -78,10 +78,16 @@ impl SchemaSet {
     }
 
     /// Validates every artifact of the workspace, in parallel.
-    pub fn validate(&self, workspace: &Workspace) -> Vec<Finding> {
+    /// Validates every artifact, or only those in `only` (the git gates' neighbourhood).
+    pub fn validate(
+        &self,
+        workspace: &Workspace,
+        only: Option<&std::collections::HashSet<String>>,
+    ) -> Vec<Finding> {
         workspace
             .artifacts
             .par_iter()
+            .filter(|artifact| only.is_none_or(|only| only.contains(&artifact.id)))
             .flat_map_iter(|artifact| self.validate_one(workspace, artifact))
             .collect()
     }
