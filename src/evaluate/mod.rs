@@ -206,6 +206,7 @@ impl PolicySet {
             }
         };
         crate::check::stage_time("  index precomputed", started);
+        prepare(&mut engine);
         let mut kinds_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
             let kinds = kinds_of.entry(artifact.id.as_str()).or_default();
@@ -329,6 +330,7 @@ impl PolicySet {
             })
             .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
             .map_err(PolicyError::plain)?;
+        prepare(&mut engine);
         workspace
             .artifacts
             .par_iter()
@@ -601,4 +603,12 @@ fn inventory(
         kinds.insert(regorus::Value::from(kind), ids);
     }
     Ok(inventory)
+}
+
+/// Adding data leaves a regorus engine unprepared, and every clone of an unprepared engine analyses
+/// all modules again on its first evaluation: prepare once, before the per-thread clones are made
+/// (measured: 4–9% less CPU at 10k artifacts).
+fn prepare(engine: &mut Engine) {
+    // The result is irrelevant; a failure here shows up again, located, in the real evaluation.
+    let _ = engine.eval_query("true".to_owned(), false);
 }
