@@ -473,6 +473,14 @@ deny contains lib.finding("INC-012", sprintf("/spec/classification/%s/%d", [list
 
 _levels(list) := {_key(level.level) | some level in object.get(_classification, list, []); lib.present(level, "level")}
 
+# Computed once per plan (rules are cached, functions are not): the checks below loop over them.
+_impact_levels := _levels("impact_levels")
+
+_urgency_levels := _levels("urgency_levels")
+
+# [impact, urgency, priority] of each matrix entry, as keys.
+_matrix_keys := [[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", "")), _key(object.get(entry, "priority", ""))] | some entry in _matrix]
+
 deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg) if {
 	_is_plan
 	lib.missing(_classification, "priority_matrix")
@@ -485,8 +493,8 @@ deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg
 	_is_plan
 	count(_matrix) > 0
 	gaps := sort([sprintf("impact `%s` × urgency `%s`", [i, u]) |
-		some i in _levels("impact_levels")
-		some u in _levels("urgency_levels")
+		some i in _impact_levels
+		some u in _urgency_levels
 		not [i, u] in _matrix_cells
 	])
 	count(gaps) > 0
@@ -502,12 +510,18 @@ deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matr
 
 deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matrix/%d/priority", [j]), msg) if {
 	_is_plan
-	some j, later in _matrix
-	some i, earlier in _matrix
+	some j, later_keys in _matrix_keys
+	some i, earlier_keys in _matrix_keys
 	i < j
-	_key(earlier.impact) == _key(later.impact)
-	_key(earlier.urgency) == _key(later.urgency)
-	_key(earlier.priority) != _key(later.priority)
+	earlier_keys[0] == later_keys[0]
+	earlier_keys[1] == later_keys[1]
+	earlier_keys[2] != later_keys[2]
+	later := _matrix[j]
+	earlier := _matrix[i]
+	every field in ["impact", "urgency", "priority"] {
+		earlier[field] != null
+		later[field] != null
+	}
 	msg := sprintf("impact `%v` × urgency `%v` is given priority `%v` here and `%v` in entry %d", [later.impact, later.urgency, later.priority, earlier.priority, i])
 }
 
@@ -516,7 +530,7 @@ deny contains lib.finding("INC-014", sprintf("/spec/classification/priority_matr
 	some pair in [["impact", "impact_levels"], ["urgency", "urgency_levels"]]
 	field := pair[0]
 	list := pair[1]
-	defined := _levels(list)
+	defined := {"impact_levels": _impact_levels, "urgency_levels": _urgency_levels}[list]
 	count(defined) > 0
 	some i, entry in _matrix
 	value := object.get(entry, field, "")
