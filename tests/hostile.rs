@@ -298,3 +298,39 @@ fn unreadable_files_and_folders_are_reported_and_the_rest_is_checked() {
     );
     assert_eq!(json["summary"]["artifacts"], 1);
 }
+
+/// Every input the fuzzers found a bug with (tests/fuzz_regressions/, exact bytes) is checked end
+/// to end: no crash, and every finding lies inside the file, on a line the file has.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("regressions folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty());
+    for input in inputs {
+        let bytes = std::fs::read(&input).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        let breaks =
+            text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
+        let repo = repo();
+        write(repo.path(), "input.yaml", &bytes);
+        let (code, json) = check_json(repo.path(), &[]);
+        assert!(
+            matches!(code, 0 | 1 | 3),
+            "{}: exit {code}",
+            input.display()
+        );
+        for finding in json["findings"].as_array().expect("findings") {
+            let line = finding["line"].as_u64().unwrap_or(1) as usize;
+            assert!(
+                (1..=breaks + 1).contains(&line),
+                "{}: line {line} of a file with {} lines: {finding}",
+                input.display(),
+                breaks + 1
+            );
+        }
+    }
+}

@@ -114,6 +114,9 @@ pub struct OffsetMap {
     text_len: usize,
     /// Bytes skipped before the text handed to the parser (a UTF-8 byte-order mark).
     shift: usize,
+    /// Line and column of the end of the text. saphyr's marker at the end of a file without a
+    /// final line break names a line past the last one (found by fuzzing).
+    end: (usize, usize),
 }
 
 impl OffsetMap {
@@ -127,6 +130,7 @@ impl OffsetMap {
             char_starts,
             text_len: text.len(),
             shift,
+            end: end_of(text),
         }
     }
 
@@ -139,10 +143,16 @@ impl OffsetMap {
     }
 
     pub fn position(&self, marker: &saphyr_parser::Marker) -> Position {
+        let offset = self.byte_offset(marker.index());
+        let (line, column) = if offset >= self.text_len + self.shift {
+            self.end
+        } else {
+            (marker.line(), marker.col() + 1)
+        };
         Position {
-            offset: self.byte_offset(marker.index()),
-            line: marker.line(),
-            column: marker.col() + 1,
+            offset,
+            line,
+            column,
         }
     }
 
@@ -154,9 +164,36 @@ impl OffsetMap {
     }
 }
 
+/// Line and column (1-based, column in characters) just after the last character, counting YAML's
+/// line breaks (`\n`, `\r\n`, a lone `\r`).
+fn end_of(text: &str) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                line += 1;
+                column = 1;
+            }
+            _ => column += 1,
+        }
+    }
+    (line, column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_end_of_a_file_is_on_its_last_line() {
+        assert_eq!(end_of(": opsgate/\nn"), (2, 2));
+        assert_eq!(end_of("a\r\nb\r\n"), (3, 1));
+        assert_eq!(end_of("a\rb"), (2, 2));
+        assert_eq!(end_of(""), (1, 1));
+    }
 
     fn at(line: usize) -> NodeSpans {
         let pos = Position {
