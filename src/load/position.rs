@@ -54,26 +54,110 @@ impl NodeSpans {
 }
 
 /// JSON pointer → spans, for one document.
+///
+/// Kept compact because there is one entry per node of every artifact (a 10,000-artifact
+/// repository has ~600,000): pointers are stored as 64-bit hashes (a collision among one
+/// document's nodes is vanishingly unlikely and would only misplace a diagnostic) and positions as
+/// 32-bit numbers (files are far below 4 GiB: the loader refuses anything over its size limit).
 #[derive(Debug, Default, Clone)]
 pub struct PositionIndex {
-    nodes: HashMap<String, NodeSpans>,
+    nodes: HashMap<u64, CompactSpans>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CompactPosition {
+    offset: u32,
+    line: u32,
+    column: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CompactRange {
+    start: CompactPosition,
+    end: CompactPosition,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CompactSpans {
+    key: Option<CompactRange>,
+    value: CompactRange,
+}
+
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl From<Position> for CompactPosition {
+    fn from(p: Position) -> Self {
+        CompactPosition {
+            offset: narrow(p.offset),
+            line: narrow(p.line),
+            column: narrow(p.column),
+        }
+    }
+}
+
+impl From<CompactPosition> for Position {
+    fn from(p: CompactPosition) -> Self {
+        Position {
+            offset: p.offset as usize,
+            line: p.line as usize,
+            column: p.column as usize,
+        }
+    }
+}
+
+impl From<TextRange> for CompactRange {
+    fn from(r: TextRange) -> Self {
+        CompactRange {
+            start: r.start.into(),
+            end: r.end.into(),
+        }
+    }
+}
+
+impl From<CompactRange> for TextRange {
+    fn from(r: CompactRange) -> Self {
+        TextRange {
+            start: r.start.into(),
+            end: r.end.into(),
+        }
+    }
+}
+
+fn pointer_hash(pointer: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    pointer.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl PositionIndex {
-    pub fn insert(&mut self, pointer: String, spans: NodeSpans) {
-        self.nodes.insert(pointer, spans);
+    pub fn insert(&mut self, pointer: &str, spans: NodeSpans) {
+        self.nodes.insert(
+            pointer_hash(pointer),
+            CompactSpans {
+                key: spans.key.map(Into::into),
+                value: spans.value.into(),
+            },
+        );
     }
 
-    pub fn get(&self, pointer: &str) -> Option<&NodeSpans> {
-        self.nodes.get(pointer)
+    pub fn get(&self, pointer: &str) -> Option<NodeSpans> {
+        self.nodes
+            .get(&pointer_hash(pointer))
+            .map(|spans| NodeSpans {
+                key: spans.key.map(Into::into),
+                value: spans.value.into(),
+            })
     }
 
     /// The spans of `pointer`, or of its nearest ancestor that exists (a missing field is reported
     /// where its parent is written). Returns the pointer actually found.
-    pub fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, &NodeSpans)> {
+    pub fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, NodeSpans)> {
         let mut current = pointer;
         loop {
-            if let Some(spans) = self.nodes.get(current) {
+            if let Some(spans) = self.get(current) {
                 return Some((current, spans));
             }
             if current.is_empty() {
@@ -213,8 +297,8 @@ mod tests {
     #[test]
     fn nearest_falls_back_to_the_closest_existing_parent() {
         let mut index = PositionIndex::default();
-        index.insert(String::new(), at(1));
-        index.insert("/spec".into(), at(5));
+        index.insert("", at(1));
+        index.insert("/spec", at(5));
         let (found, spans) = index.nearest("/spec/approvals/0/date").unwrap();
         assert_eq!(found, "/spec");
         assert_eq!(spans.value.start.line, 5);

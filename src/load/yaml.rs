@@ -373,7 +373,7 @@ impl<'o> Builder<'o> {
             },
         };
         self.positions
-            .insert(pointer.clone(), NodeSpans { key, value: range });
+            .insert(&pointer, NodeSpans { key, value: range });
         Ok(pointer)
     }
 
