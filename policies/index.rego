@@ -8,6 +8,8 @@ package opsgate.index
 
 import rego.v1
 
+import data.opsgate.lib
+
 _inv(kind) := object.get(data.inventory, kind, {})
 
 # Release id → incidents that name it in spec.release.
@@ -21,21 +23,21 @@ incidents_by_release[release] contains id if {
 slas_by_service[service] contains id if {
 	some id, sla in _inv("ServiceLevelAgreement")
 	sla.spec.type == "SLA"
-	some service in object.get(sla.spec, "services", [])
+	some service in lib.items(sla.spec, "services")
 	is_string(service)
 }
 
 # Services an availability plan gives a target.
 available_services contains entry.service if {
 	some plan in _inv("AvailabilityPlan")
-	some entry in object.get(plan.spec, "services", [])
+	some entry in lib.items(plan.spec, "services")
 	entry.target_percent
 }
 
 # CI id → services whose spec.cis list it.
 services_listing_ci[ci] contains id if {
 	some id, svc in _inv("Service")
-	some ci in object.get(svc.spec, "cis", [])
+	some ci in lib.items(svc.spec, "cis")
 	is_string(ci)
 }
 
@@ -49,7 +51,7 @@ cis_by_service[service] contains id if {
 # Service id → designed availability percentages of the availability plans.
 designed_by_service[service] contains entry.designed_percent if {
 	some plan in _inv("AvailabilityPlan")
-	some entry in object.get(plan.spec, "services", [])
+	some entry in lib.items(plan.spec, "services")
 	service := entry.service
 	is_string(service)
 	is_number(entry.designed_percent)
@@ -58,7 +60,7 @@ designed_by_service[service] contains entry.designed_percent if {
 # Incidents that a problem record lists.
 incidents_in_problems contains id if {
 	some problem in _inv("ProblemRecord")
-	some id in object.get(problem.spec, "incidents", [])
+	some id in lib.items(problem.spec, "incidents")
 }
 
 # "service|category" → [id, detected_at] of incidents, for recurrence.
@@ -72,12 +74,12 @@ incident_key(incident) := sprintf("%v|%v", [object.get(incident.spec, "service",
 # Service id → continuity plans that cover it.
 plans_by_service[service] contains id if {
 	some id, plan in _inv("ContinuityPlan")
-	some service in object.get(plan.spec, "services", [])
+	some service in lib.items(plan.spec, "services")
 	is_string(service)
 }
 
 # CI dependency graph: id → ids it relates to.
-ci_graph[id] := {r.target | some r in object.get(ci.spec, "relationships", []); is_string(r.target)} if {
+ci_graph[id] := {r.target | some r in lib.items(ci.spec, "relationships"); is_string(r.target)} if {
 	some id, ci in _inv("ConfigurationItem")
 }
 

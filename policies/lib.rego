@@ -24,6 +24,14 @@ present(obj, key) if {
 
 missing(obj, key) if not present(obj, key)
 
+# The list `obj[key]`, or [] when `obj` is not an object or the value is absent or not a list.
+# Whole-inventory joins read artifacts the schema stage may not have looked at (the git gates
+# validate only what a change touches), so they never iterate a value of the wrong type.
+items(obj, key) := value if {
+	value := object.get(obj, key, [])
+	is_array(value)
+} else := []
+
 # Approvals with decision `approved`.
 approved_approvals(approvals) := [a | some a in approvals; a.decision == "approved"]
 

@@ -165,7 +165,7 @@ _references contains [pointer, id, expected, _kinds_of(id)] if {
 # Risk acceptances may cover any artifact; glob patterns (`CHG-2026-*`) are selectors, not references.
 _references contains [sprintf("/spec/artifacts/%d", [i]), id, {"*"}, _kinds_of(id)] if {
 	_a.kind == "RiskAcceptance"
-	some i, id in _a.spec.artifacts
+	some i, id in lib.items(_a.spec, "artifacts")
 	is_string(id)
 	not contains(id, "*")
 	not contains(id, "?")
@@ -191,14 +191,14 @@ deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
 
 deny contains lib.finding_with("REF-003", sprintf("/spec/relationships/%d/target", [i]), msg, [rel.target]) if {
 	_a.kind == "ConfigurationItem"
-	some i, rel in object.get(_a.spec, "relationships", [])
+	some i, rel in lib.items(_a.spec, "relationships")
 	sprintf("%s|%s", [_a.metadata.id, rel.target]) in lib.indexed("ci_cycle_edges")
 	msg := sprintf("relationship to `%s` leads back to `%s`: the CI depends on itself", [rel.target, _a.metadata.id])
 }
 
 deny contains lib.finding("REF-004", sprintf("/spec/rules/%d", [i]), msg) if {
 	_a.kind == "RiskAcceptance"
-	some i, code in object.get(_a.spec, "rules", [])
+	some i, code in lib.items(_a.spec, "rules")
 	not code in data.rule_codes
 	msg := sprintf("no rule has code `%s`", [code])
 }

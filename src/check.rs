@@ -219,7 +219,8 @@ pub fn findings_of(
     only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
 ) -> (Vec<Finding>, Vec<PolicyError>) {
     let timer = Instant::now();
-    findings.extend(schemas.validate(workspace, only.as_deref()));
+    let validation = schemas.validate(workspace, only.as_deref());
+    findings.extend(validation.findings);
     stage_time("schema", timer);
     let timer = Instant::now();
     crate::progress::stage(
@@ -232,6 +233,7 @@ pub fn findings_of(
         params: options.params.clone(),
         changes,
         only,
+        ill_typed: std::sync::Arc::new(validation.ill_typed),
     };
     let evaluation = policies.evaluate(workspace, &context);
     stage_time("policies", timer);

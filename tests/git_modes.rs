@@ -415,3 +415,36 @@ fn findings_carry_the_last_commit_of_their_file_as_evidence() {
         .expect("a result on the committed file");
     assert_eq!(committed["properties"]["lastCommit"]["sha"], head.as_str());
 }
+
+/// The git gates validate only what a change touches, yet the whole-inventory joins read every
+/// artifact: values of the wrong type elsewhere in the repository, committed long ago, must not
+/// turn a pre-commit run into a policy error.
+#[test]
+fn staged_mode_survives_ill_typed_artifacts_it_does_not_validate() {
+    let dir = repo();
+    write(
+        dir.path(),
+        "legacy/odd.yaml",
+        "apiVersion: opsgate/v1\nkind: ConfigurationItem\nmetadata: {id: ci-odd}\nspec:\n  relationships: oops\n\
+         ---\napiVersion: opsgate/v1\nkind: Service\nmetadata: {id: svc-odd}\nspec: oops\n\
+         ---\napiVersion: opsgate/v1\nkind: ServiceLevelAgreement\nmetadata: {id: sla-odd}\nspec: {services: oops}\n\
+         ---\napiVersion: opsgate/v1\nkind: ProblemRecord\nmetadata: {id: prb-odd}\nspec: {incidents: 7}\n\
+         ---\napiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: ra-odd}\nspec: {artifacts: oops, rules: 3}\n",
+    );
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "legacy"]);
+    write(
+        dir.path(),
+        "incidents/INC-2026-103.yaml",
+        std::fs::read_to_string(dir.path().join("incidents/INC-2026-101.yaml"))
+            .unwrap()
+            .replace("INC-2026-101", "INC-2026-103"),
+    );
+    git(dir.path(), &["add", "incidents/INC-2026-103.yaml"]);
+    let (code, json) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
+    assert_eq!(code, 0, "{:#}", json["findings"]);
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
+    assert_eq!(code, 1);
+}

@@ -223,11 +223,17 @@ metadata := {"FRAG-001": {
 	"source": "Team convention", "rationale": "r", "remediation": "m",
 }}
 
-# Divides by zero for an id of three characters, and only for that one.
+# Two bodies give two answers for an id of three characters, and only for that one: a conflict,
+# which fails the evaluation (unlike a failing built-in, which is undefined as in OPA).
+weight(id) := 1 if count(id) > 3
+
+weight(id) := 1 if count(id) == 3
+
+weight(id) := 2 if count(id) == 3
+
 deny contains {"code": "FRAG-001", "pointer": "/spec/name", "message": "flagged"} if {
 	input.artifact.kind == "Person"
-	n := count(input.artifact.metadata.id) / (count(input.artifact.metadata.id) - 3)
-	n > 0
+	weight(input.artifact.metadata.id) > 0
 }
 "#;
 
@@ -255,7 +261,7 @@ fn a_policy_failing_on_one_artifact_hides_nothing_about_the_others() {
     assert!(
         message.contains("team_fragile")
             && message.contains("p-a")
-            && message.contains("divide by zero"),
+            && message.contains("functions must not produce multiple outputs"),
         "{message}"
     );
 }
@@ -333,4 +339,94 @@ fn fuzz_regressions_stay_fixed() {
             );
         }
     }
+}
+
+/// Line and column (1-based, column in characters) of a byte offset, counting YAML's line breaks.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 1;
+    let mut chars = text[..offset].chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                line += 1;
+                column = 1;
+            }
+            _ => column += 1,
+        }
+    }
+    if text[offset..].starts_with('\n') && text[..offset].ends_with('\r') {
+        // Between the two bytes of a CRLF: still the line the break ends.
+        return (line - 1, column);
+    }
+    (line, column)
+}
+
+/// The byte offset miette slices by and the line:column printed beside it name the same place, for
+/// every fuzz regression and for text after a `%` directive with non-ASCII characters (saphyr
+/// counts such a directive in bytes, which once made every later offset drift).
+#[test]
+fn offsets_and_line_columns_agree_on_fuzz_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .expect("regressions folder")
+        .map(|e| std::fs::read(e.expect("entry").path()).expect("read"))
+        .collect();
+    inputs.push(
+        "%YAML 1.2 # é\n---\napiVersion: opsgate/v1\nkind: Person\nmetadata: {id: PER-1, title: é}\nspec: [x]\n"
+            .as_bytes()
+            .to_vec(),
+    );
+    for bytes in inputs {
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let loaded = load_sources(
+            vec![Source {
+                display: "t.yaml".into(),
+                path: "t.yaml".into(),
+                content: Ok(bytes.clone()),
+            }],
+            LoadLimits::default(),
+        );
+        let mut ranges: Vec<_> = loaded.findings.iter().flat_map(|f| f.range).collect();
+        for artifact in &loaded.workspace.artifacts {
+            ranges.push(artifact.start);
+            let mut pointers = Vec::new();
+            pointers_of(&artifact.value, String::new(), &mut pointers);
+            ranges.extend(pointers.iter().map(|p| artifact.locate(p).1));
+        }
+        for range in ranges {
+            for pos in [range.start, range.end] {
+                assert!(pos.offset <= text.len(), "{text:?}: {pos:?}");
+                assert_eq!(
+                    (pos.line, pos.column),
+                    line_column(text, pos.offset),
+                    "{text:?}: {pos:?}"
+                );
+            }
+        }
+    }
+}
+
+fn pointers_of(value: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                pointers_of(
+                    child,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                pointers_of(child, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(at);
 }

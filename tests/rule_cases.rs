@@ -124,6 +124,7 @@ fn run_case(policies: &PolicySet, case: &Case) -> Vec<Want> {
     let context = Context {
         changes,
         only: None,
+        ill_typed: Default::default(),
         as_of: case.as_of.clone(),
         params,
     };

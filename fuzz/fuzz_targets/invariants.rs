@@ -28,27 +28,12 @@ pub fn load(bytes: &[u8]) -> Loaded {
 pub struct Input<'a> {
     bytes: &'a [u8],
     text: Option<&'a str>,
-    /// Known bug, tests/fuzz_regressions/directive-non-ascii-offset-drift.yaml: saphyr-parser
-    /// 0.3.4 advances its character index by bytes over a directive's name and parameters, so
-    /// after a `%` line with non-ASCII text every offset is too large by the extra bytes (lines and
-    /// columns stay right). Offsets are then only checked to lie inside the input, so fuzzing can
-    /// look for other bugs; drop this once the loader no longer takes offsets from saphyr's index.
-    offsets_drift: bool,
 }
 
 impl<'a> Input<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         let text = std::str::from_utf8(bytes).ok();
-        let offsets_drift = text.is_some_and(|text| {
-            text.split(['\n', '\r']).any(|line| {
-                line.trim_start_matches('\u{feff}').starts_with('%') && !line.is_ascii()
-            })
-        });
-        Input {
-            bytes,
-            text,
-            offsets_drift,
-        }
+        Input { bytes, text }
     }
 
     /// A position lies in the input, on a character boundary, and its line and column name the
@@ -71,9 +56,6 @@ impl<'a> Input<'a> {
             "{what}: offset {} is inside a UTF-8 character: {pos:?}",
             pos.offset
         );
-        if self.offsets_drift {
-            return;
-        }
         let (line, columns) = line_column(text, pos.offset);
         assert_eq!(
             pos.line, line,

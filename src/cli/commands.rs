@@ -382,6 +382,7 @@ fn run_graph(
     let context = crate::evaluate::Context {
         changes: None,
         only: None,
+        ill_typed: Default::default(),
         as_of: today(),
         params: default_params(),
     };

@@ -46,6 +46,21 @@ pub struct Context {
     /// Evaluate only these artifacts (the rest still form `data.inventory`): the git gates pass
     /// the neighbourhood of what changed.
     pub only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    /// Values the schema rejected for their type, left out of what the policies see.
+    pub ill_typed: Arc<crate::validate::IllTyped>,
+}
+
+impl Context {
+    /// The artifact at `index` as the policies see it.
+    fn policy_value(&self, index: usize, artifact: &Artifact) -> Result<regorus::Value, String> {
+        match self.ill_typed.get(&index) {
+            None => to_regorus(&artifact.value),
+            Some(pointers) => to_regorus(&crate::validate::without_ill_typed(
+                &artifact.value,
+                pointers,
+            )),
+        }
+    }
 }
 
 struct Package {
@@ -78,6 +93,12 @@ impl PolicySet {
     /// Loads the built-in policies and those of `extra_dirs` (each `.rego` file, recursively).
     pub fn load(extra_dirs: &[PathBuf], timeout: Duration) -> Result<PolicySet, PolicyError> {
         let mut engine = Engine::new();
+        // OPA's default: a built-in that fails on its arguments (a date it cannot parse, a field
+        // of a string) makes the expression undefined instead of failing the whole evaluation. The
+        // policies stay portable with the same findings as OPA and conftest, and a document of
+        // the wrong shape, already reported by its schema, cannot turn the gate into a policy
+        // error. Conflicts, undefined functions and the time limit still fail.
+        engine.set_strict_builtin_errors(false);
         engine.set_execution_timer_config(ExecutionTimerConfig {
             limit: timeout,
             check_interval: NonZeroU32::MIN.saturating_add(63),
@@ -176,7 +197,8 @@ impl PolicySet {
         let values: Vec<Option<regorus::Value>> = workspace
             .artifacts
             .par_iter()
-            .map(|a| to_regorus(&a.value).ok())
+            .enumerate()
+            .map(|(index, a)| context.policy_value(index, a).ok())
             .collect();
         let data = to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
             .and_then(|mut data| {

@@ -92,12 +92,10 @@ impl ReferenceTable {
     }
 }
 
-fn walk(
-    value: &Value,
-    path: &mut Vec<String>,
-    numeric: &mut Vec<bool>,
-    visit: &mut dyn FnMut(&[String], &[bool], &str),
-) {
+/// Called with the path to a string, which of its steps are list indices, and the string.
+type Visitor<'v> = dyn FnMut(&[String], &[bool], &str) + 'v;
+
+fn walk(value: &Value, path: &mut Vec<String>, numeric: &mut Vec<bool>, visit: &mut Visitor<'_>) {
     match value {
         Value::String(text) => visit(path, numeric, text),
         Value::Array(items) => {

@@ -188,13 +188,17 @@ pub fn escape_token(token: &str) -> String {
     }
 }
 
-/// Converts the parser's character indices into byte offsets.
+/// Converts the parser's markers into byte offsets.
 ///
-/// saphyr's markers count characters; miette and every editor-facing output want bytes. Most
-/// artifact files are ASCII, where the two agree and no table is built.
+/// saphyr's markers count characters; miette and every editor-facing output want bytes. The offset
+/// is derived from the marker's line and column rather than its character index: saphyr-parser
+/// 0.3.4 advances that index by bytes over a `%` directive line, so after a directive with
+/// non-ASCII text every index is too large (found by fuzzing), while lines and columns stay right.
 pub struct OffsetMap {
     /// Byte offset of each character, only for non-ASCII text.
     char_starts: Option<Vec<usize>>,
+    /// Where each line starts: a byte offset for ASCII text, a character index otherwise.
+    line_starts: Vec<usize>,
     text_len: usize,
     /// Bytes skipped before the text handed to the parser (a UTF-8 byte-order mark).
     shift: usize,
@@ -210,14 +214,17 @@ impl OffsetMap {
         } else {
             Some(text.char_indices().map(|(at, _)| at).collect())
         };
+        let (line_starts, end) = lines_of(text, char_starts.is_none());
         OffsetMap {
             char_starts,
+            line_starts,
             text_len: text.len(),
             shift,
-            end: end_of(text),
+            end,
         }
     }
 
+    /// The byte offset of a character index into the text handed to the parser.
     pub fn byte_offset(&self, char_index: usize) -> usize {
         let local = match &self.char_starts {
             None => char_index.min(self.text_len),
@@ -227,16 +234,27 @@ impl OffsetMap {
     }
 
     pub fn position(&self, marker: &saphyr_parser::Marker) -> Position {
-        let offset = self.byte_offset(marker.index());
-        let (line, column) = if offset >= self.text_len + self.shift {
-            self.end
-        } else {
-            (marker.line(), marker.col() + 1)
+        let line = marker.line().max(1);
+        let column = marker.col() + 1;
+        let Some(&line_start) = self.line_starts.get(line - 1) else {
+            return self.end_position();
         };
+        let offset = self.byte_offset(line_start + marker.col());
+        if offset >= self.text_len + self.shift {
+            return self.end_position();
+        }
         Position {
             offset,
             line,
             column,
+        }
+    }
+
+    fn end_position(&self) -> Position {
+        Position {
+            offset: self.text_len + self.shift,
+            line: self.end.0,
+            column: self.end.1,
         }
     }
 
@@ -248,23 +266,25 @@ impl OffsetMap {
     }
 }
 
-/// Line and column (1-based, column in characters) just after the last character, counting YAML's
-/// line breaks (`\n`, `\r\n`, a lone `\r`).
-fn end_of(text: &str) -> (usize, usize) {
-    let mut line = 1;
+/// Where each line starts (in bytes when `ascii`, else in characters) and the line and column just
+/// after the last character, counting YAML's line breaks (`\n`, `\r\n`, a lone `\r`).
+fn lines_of(text: &str, ascii: bool) -> (Vec<usize>, (usize, usize)) {
+    let mut starts = vec![0];
     let mut column = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.char_indices().enumerate().peekable();
+    while let Some((char_index, (byte, c))) = chars.next() {
+        let next = if ascii { byte + 1 } else { char_index + 1 };
         match c {
-            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' if chars.peek().is_some_and(|(_, (_, c))| *c == '\n') => {}
             '\n' | '\r' => {
-                line += 1;
+                starts.push(next);
                 column = 1;
             }
             _ => column += 1,
         }
     }
-    (line, column)
+    let end = (starts.len(), column);
+    (starts, end)
 }
 
 #[cfg(test)]
@@ -273,9 +293,11 @@ mod tests {
 
     #[test]
     fn the_end_of_a_file_is_on_its_last_line() {
+        let end_of = |text: &str| lines_of(text, text.is_ascii()).1;
         assert_eq!(end_of(": opsgate/\nn"), (2, 2));
         assert_eq!(end_of("a\r\nb\r\n"), (3, 1));
         assert_eq!(end_of("a\rb"), (2, 2));
+        assert_eq!(end_of("é\n"), (2, 1));
         assert_eq!(end_of(""), (1, 1));
     }
 

@@ -112,9 +112,9 @@ pub fn render(report: &AuditReport) -> String {
     out.push_str("</dl>\n");
 
     let t = &report.totals;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<h2 id=\"summary\">Summary</h2><p>{} requirements: <strong>{} met</strong>, <strong>{} failed</strong>, {} waived, {} not applicable.</p>{}\n",
+        "<h2 id=\"summary\">Summary</h2><p>{} requirements: <strong>{} met</strong>, <strong>{} failed</strong>, {} waived, {} not applicable.</p>{}",
         t.total(), t.met, t.failed, t.waived, t.not_applicable, bar(t)
     );
     out.push_str("<table><thead><tr><th>Management area</th><th>Met</th><th>Failed</th><th>Waived</th><th>N/A</th><th></th></tr></thead><tbody>\n");

@@ -117,7 +117,7 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
     let mut labels = Vec::new();
     if let (Some(range), Some(_)) = (&finding.range, file) {
         let label = match (&finding.pointer, &finding.artifact) {
-            (Some(pointer), _) if !pointer.is_empty() => format!("{pointer}"),
+            (Some(pointer), _) if !pointer.is_empty() => pointer.clone(),
             _ => finding.code.clone(),
         };
         labels.push(LabeledSpan::new_primary_with_span(

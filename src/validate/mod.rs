@@ -45,6 +45,46 @@ impl Retrieve for CommonOnly {
     }
 }
 
+/// What schema validation found.
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub findings: Vec<Finding>,
+    /// Artifact index → pointers of values whose JSON type the schema rejects. The policies never
+    /// see these values (see [`IllTyped`]).
+    pub ill_typed: IllTyped,
+}
+
+/// Values of the wrong JSON type, per artifact index.
+///
+/// Policies are written against the schema: a rule that iterates a list fails on a string in
+/// regorus (`some x in "text"`), where OPA would quietly yield nothing. The schema has already
+/// reported such a value, so the policies get the artifact without it: a mapping member is left
+/// out, a list item becomes `null` (list indices, and so every other pointer, stay right).
+pub type IllTyped = std::collections::HashMap<usize, Vec<String>>;
+
+/// `value` without its ill-typed members.
+pub fn without_ill_typed(value: &Value, pointers: &[String]) -> Value {
+    let mut pruned = value.clone();
+    for pointer in pointers {
+        let Some((parent, token)) = pointer.rsplit_once('/') else {
+            continue;
+        };
+        let token = token.replace("~1", "/").replace("~0", "~");
+        match pruned.pointer_mut(parent) {
+            Some(Value::Object(members)) => {
+                members.remove(&token);
+            }
+            Some(Value::Array(items)) => {
+                if let Some(item) = token.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    *item = Value::Null;
+                }
+            }
+            _ => {}
+        }
+    }
+    pruned
+}
+
 impl SchemaSet {
     pub fn compile() -> Result<SchemaSet, SchemaError> {
         let common: Value =
@@ -77,29 +117,50 @@ impl SchemaSet {
         Ok(SchemaSet { validators })
     }
 
-    /// Validates every artifact of the workspace, in parallel.
-    /// Validates every artifact, or only those in `only` (the git gates' neighbourhood).
+    /// Validates every artifact, or only those in `only` (the git gates' neighbourhood), in
+    /// parallel.
     pub fn validate(
         &self,
         workspace: &Workspace,
         only: Option<&std::collections::HashSet<String>>,
-    ) -> Vec<Finding> {
-        workspace
+    ) -> Validation {
+        let per_artifact: Vec<(usize, Vec<Finding>, Vec<String>)> = workspace
             .artifacts
             .par_iter()
-            .filter(|artifact| only.is_none_or(|only| only.contains(&artifact.id)))
-            .flat_map_iter(|artifact| self.validate_one(workspace, artifact))
-            .collect()
+            .enumerate()
+            .filter(|(_, artifact)| only.is_none_or(|only| only.contains(&artifact.id)))
+            .map(|(index, artifact)| {
+                let (findings, ill_typed) = self.validate_one(workspace, artifact);
+                (index, findings, ill_typed)
+            })
+            .collect();
+        let mut validation = Validation::default();
+        for (index, findings, ill_typed) in per_artifact {
+            validation.findings.extend(findings);
+            if !ill_typed.is_empty() {
+                validation.ill_typed.insert(index, ill_typed);
+            }
+        }
+        validation
     }
 
-    pub fn validate_one(&self, workspace: &Workspace, artifact: &Artifact) -> Vec<Finding> {
+    /// The findings of one artifact, and the pointers of its values of the wrong JSON type.
+    pub fn validate_one(
+        &self,
+        workspace: &Workspace,
+        artifact: &Artifact,
+    ) -> (Vec<Finding>, Vec<String>) {
         let Some((validator, schema)) = self.validators.get(artifact.kind.name) else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let file = &workspace.file_of(artifact).display;
         let mut findings = Vec::new();
+        let mut ill_typed = Vec::new();
         for error in validator.iter_errors(&artifact.value) {
             let parent = error.instance_path().as_str().to_owned();
+            if matches!(error.kind(), ValidationErrorKind::Type { .. }) {
+                ill_typed.push(parent.clone());
+            }
             match error.kind() {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
                     let known = sibling_properties(schema, error.schema_path().as_str());
@@ -149,7 +210,7 @@ impl SchemaSet {
                 }
             }
         }
-        findings
+        (findings, ill_typed)
     }
 }
 
