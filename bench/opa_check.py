@@ -2,7 +2,7 @@
 """Evaluates opsgate's own policies with the real Open Policy Agent (Go, v1.20, embedded through
 the PyPI wheel opa-golib-python-bindings) over a directory of opsgate artifacts, the way opsgate
 does: data.inventory / params / rule_codes, the index package evaluated once, then one evaluation
-per artifact and rule package (for the package's kinds). OPA gets no `input.references`, so the
+per artifact and rule package (for the package's kinds). OPA gets no `input.unresolved_references`, so the
 policies take their portable path and walk each document themselves.
 
 usage: opa_check.py POLICY_DIR DOCS_DIR --as-of DATE [--findings OUT.json] [--timings]

@@ -572,13 +572,22 @@ _plan_classification := object.get(object.get(_plan, "spec", {}), "classificatio
 
 _plan_levels(list) := {_key(level.level) | some level in object.get(_plan_classification, list, []); lib.present(level, "level")}
 
+# The plan's levels and matrix as keys, computed once per record (rules are cached, functions
+# are not).
+_plan_defined_levels := {"impact_levels": _plan_levels("impact_levels"), "urgency_levels": _plan_levels("urgency_levels")}
+
+_plan_matrix_keys := [[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", "")), _key(entry.priority)] |
+	some entry in object.get(_plan_classification, "priority_matrix", [])
+	lib.present(entry, "priority")
+]
+
 deny contains lib.finding_with("INC-019", sprintf("/spec/%s", [field]), msg, [_spec.plan]) if {
 	_is_record
 	some pair in [["impact", "impact_levels"], ["urgency", "urgency_levels"]]
 	field := pair[0]
 	list := pair[1]
 	lib.present(_spec, field)
-	defined := _plan_levels(list)
+	defined := _plan_defined_levels[list]
 	count(defined) > 0
 	not _key(_spec[field]) in defined
 	msg := sprintf("%s `%v` is not a level of plan `%s` (%s)", [field, _spec[field], _spec.plan, lib.join_names(sort([l | some l in defined]))])
@@ -587,12 +596,9 @@ deny contains lib.finding_with("INC-019", sprintf("/spec/%s", [field]), msg, [_s
 deny contains lib.finding_with("INC-020", "/spec/priority", msg, [_spec.plan]) if {
 	_is_record
 	lib.present(_spec, "priority")
-	expected := {_key(entry.priority) |
-		some entry in object.get(_plan_classification, "priority_matrix", [])
-		_key(object.get(entry, "impact", "")) == _key(object.get(_spec, "impact", null))
-		_key(object.get(entry, "urgency", "")) == _key(object.get(_spec, "urgency", null))
-		lib.present(entry, "priority")
-	}
+	impact := _key(object.get(_spec, "impact", null))
+	urgency := _key(object.get(_spec, "urgency", null))
+	expected := {keys[2] | some keys in _plan_matrix_keys; keys[0] == impact; keys[1] == urgency}
 	count(expected) > 0
 	not _key(_spec.priority) in expected
 	msg := sprintf("priority `%v` differs from `%s`, which plan `%s` assigns to impact `%v` × urgency `%v`", [_spec.priority, concat("` or `", sort([p | some p in expected])), _spec.plan, _spec.impact, _spec.urgency])

@@ -17,12 +17,21 @@ blank(value) if value == ""
 blank(value) if value == []
 blank(value) if value == {}
 
+# Spelled out rather than `not blank(value)`: it runs for most fields of every artifact, and each
+# function call costs an evaluation of its own.
 present(obj, key) if {
 	value := obj[key]
-	not blank(value)
+	value != null
+	value != ""
+	value != []
+	value != {}
 }
 
-missing(obj, key) if not present(obj, key)
+missing(obj, key) if not is_object(obj)
+
+missing(obj, key) if object.get(obj, key, null) in _blank_values
+
+_blank_values := {null, "", [], {}}
 
 # The list `obj[key]`, or [] when `obj` is not an object or the value is absent or not a list.
 # Whole-inventory joins read artifacts the schema stage may not have looked at (the git gates
@@ -54,7 +63,10 @@ finding_with(code, pointer, message, related) := {"code": code, "pointer": point
 param(name) := data.params[name]
 
 # The fields of `names` that `obj` lacks (absent or blank), in the order given.
-missing_fields(obj, names) := [name | some name in names; not present(obj, name)]
+missing_fields(obj, names) := [name | some name in names; not name in filled] if {
+	is_object(obj)
+	filled := {key | some key, value in obj; not value in _blank_values}
+} else := names
 
 # "a, b and c"
 join_names(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])

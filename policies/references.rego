@@ -142,15 +142,16 @@ _step(path, i) := path[i] if {
 
 _keyed(path, 2) if path[1] in {"areas", "topics"}
 
-# Every (pointer, id, expected kinds, kinds found under that id) of the artifact under evaluation.
-# opsgate finds and resolves them natively from the same table and passes them as
-# input.references; other engines walk the document and look the ids up here.
+# (pointer, id, expected kinds, kinds found under that id) of the references of the artifact under
+# evaluation. opsgate finds and resolves them natively from the same table and passes only those
+# that do not resolve (all the rules below look at) as input.unresolved_references; other engines,
+# and `opsgate graph`, walk the document and get every reference here.
 _references contains [pointer, id, {k | some k in kinds}, {k | some k in found}] if {
-	some [pointer, id, kinds, found] in input.references
+	some [pointer, id, kinds, found] in input.unresolved_references
 }
 
 _references contains [pointer, id, expected, _kinds_of(id)] if {
-	not input.references
+	not input.unresolved_references
 	walk(_a, [path, id])
 	is_string(id)
 	key := _pattern_of(path)
@@ -203,7 +204,8 @@ deny contains lib.finding("REF-004", sprintf("/spec/rules/%d", [i]), msg) if {
 	msg := sprintf("no rule has code `%s`", [code])
 }
 
-# Every reference of the artifact under evaluation (what `opsgate graph` draws).
+# Every reference of the artifact under evaluation (what `opsgate graph` draws; it evaluates this
+# without input.unresolved_references).
 edges contains {"pointer": pointer, "target": id} if {
 	some [pointer, id, _, _] in _references
 }

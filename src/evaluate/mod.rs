@@ -275,7 +275,7 @@ impl PolicySet {
         evaluation
     }
 
-    /// The packages that took longest, for policy authors chasing a slow run (`OPSGATE_TIMINGS=1`).
+    /// CPU time per package, longest first, for policy authors chasing a slow run (`OPSGATE_TIMINGS=1`).
     fn print_package_timings(&self) {
         let Some(nanos) = &self.package_nanos else {
             return;
@@ -291,7 +291,7 @@ impl PolicySet {
             })
             .collect();
         spent.sort_unstable_by(|a, b| b.cmp(a));
-        for (nanos, path) in spent.iter().take(10) {
+        for (nanos, path) in &spent {
             eprintln!("opsgate:     {path}: {} ms (CPU)", nanos / 1_000_000);
         }
     }
@@ -398,8 +398,8 @@ impl PolicySet {
             );
             if let Some((table, kinds_of)) = references {
                 fields.insert(
-                    regorus::Value::from("references"),
-                    to_regorus(&table.references(artifact.kind.name, &artifact.value, kinds_of))?,
+                    regorus::Value::from("unresolved_references"),
+                    to_regorus(&table.unresolved(artifact.kind.name, &artifact.value, kinds_of))?,
                 );
             }
             if let Some(changes) = &context.changes {

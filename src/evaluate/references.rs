@@ -1,8 +1,10 @@
 //! The references of an artifact, found natively: the table of which fields hold ids of which
 //! kinds stays in Rego (`data.opsgate.rules.references.patterns`, part of the precomputed index);
-//! opsgate walks each artifact once in Rust and hands the matches to the policies as
-//! `input.references`, instead of every policy evaluation walking the document in Rego.
-//! Without `input.references` (plain OPA, conftest) the policy walks the document itself.
+//! opsgate walks each artifact once in Rust, resolves every match against the ids of the
+//! repository, and hands the policies only the references that do not resolve to a kind they
+//! expect, as `input.unresolved_references` (most artifacts: none), instead of every policy
+//! evaluation walking the document and looking each id up in Rego. Without that input (plain
+//! OPA, conftest) the policy walks the document itself, with the same findings.
 
 use std::collections::HashMap;
 
@@ -44,9 +46,10 @@ impl ReferenceTable {
         ReferenceTable { by_kind }
     }
 
-    /// `[[pointer, id, [expected kinds], [kinds of the artifacts with that id]], …]` of one artifact
-    /// document: resolving here spares every policy evaluation an index lookup per reference.
-    pub fn references(
+    /// `[[pointer, id, [expected kinds], [kinds of the artifacts with that id]], …]`: the references
+    /// of one artifact document that are dangling (no artifact has the id) or mistyped (none of
+    /// the artifacts with the id is of an expected kind, and any kind is not accepted).
+    pub fn unresolved(
         &self,
         kind: &str,
         document: &Value,
@@ -83,7 +86,11 @@ impl ReferenceTable {
                             .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
                             .collect();
                         let resolved = kinds_of.get(id).map(Vec::as_slice).unwrap_or_default();
-                        found.push(serde_json::json!([pointer, id, kinds, resolved]));
+                        let accepted = kinds.iter().any(|k| k == "*")
+                            || resolved.iter().any(|r| kinds.iter().any(|k| k == r));
+                        if resolved.is_empty() || !accepted {
+                            found.push(serde_json::json!([pointer, id, kinds, resolved]));
+                        }
                     }
                 }
             },
