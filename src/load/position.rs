@@ -197,8 +197,9 @@ pub fn escape_token(token: &str) -> String {
 pub struct OffsetMap {
     /// Byte offset of each character, only for non-ASCII text.
     char_starts: Option<Vec<usize>>,
-    /// Where each line starts: a byte offset for ASCII text, a character index otherwise.
-    line_starts: Vec<usize>,
+    /// Where each line starts and where its line break (or the text) ends it: byte offsets for
+    /// ASCII text, character indices otherwise.
+    lines: Vec<(usize, usize)>,
     text_len: usize,
     /// Bytes skipped before the text handed to the parser (a UTF-8 byte-order mark).
     shift: usize,
@@ -214,10 +215,10 @@ impl OffsetMap {
         } else {
             Some(text.char_indices().map(|(at, _)| at).collect())
         };
-        let (line_starts, end) = lines_of(text, char_starts.is_none());
+        let (lines, end) = lines_of(text, char_starts.is_none());
         OffsetMap {
             char_starts,
-            line_starts,
+            lines,
             text_len: text.len(),
             shift,
             end,
@@ -235,11 +236,14 @@ impl OffsetMap {
 
     pub fn position(&self, marker: &saphyr_parser::Marker) -> Position {
         let line = marker.line().max(1);
-        let column = marker.col() + 1;
-        let Some(&line_start) = self.line_starts.get(line - 1) else {
+        let Some(&(line_start, line_end)) = self.lines.get(line - 1) else {
             return self.end_position();
         };
-        let offset = self.byte_offset(line_start + marker.col());
+        // On a directive line itself saphyr's column counts bytes too, and may run past the
+        // line: such a position is kept on its line, at its end (found by fuzzing).
+        let col = marker.col().min(line_end - line_start);
+        let column = col + 1;
+        let offset = self.byte_offset(line_start + col);
         if offset >= self.text_len + self.shift {
             return self.end_position();
         }
@@ -266,25 +270,31 @@ impl OffsetMap {
     }
 }
 
-/// Where each line starts (in bytes when `ascii`, else in characters) and the line and column just
-/// after the last character, counting YAML's line breaks (`\n`, `\r\n`, a lone `\r`).
-fn lines_of(text: &str, ascii: bool) -> (Vec<usize>, (usize, usize)) {
-    let mut starts = vec![0];
+/// Where each line starts and ends (in bytes when `ascii`, else in characters), and the line and
+/// column just after the last character, counting YAML's line breaks (`\n`, `\r\n`, a lone `\r`).
+fn lines_of(text: &str, ascii: bool) -> (Vec<(usize, usize)>, (usize, usize)) {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut crlf_at = None;
     let mut column = 1;
+    let mut units = 0;
     let mut chars = text.char_indices().enumerate().peekable();
     while let Some((char_index, (byte, c))) = chars.next() {
-        let next = if ascii { byte + 1 } else { char_index + 1 };
+        let at = if ascii { byte } else { char_index };
+        units = at + 1;
         match c {
-            '\r' if chars.peek().is_some_and(|(_, (_, c))| *c == '\n') => {}
+            '\r' if chars.peek().is_some_and(|(_, (_, c))| *c == '\n') => crlf_at = Some(at),
             '\n' | '\r' => {
-                starts.push(next);
+                lines.push((start, crlf_at.take().unwrap_or(at)));
+                start = at + 1;
                 column = 1;
             }
             _ => column += 1,
         }
     }
-    let end = (starts.len(), column);
-    (starts, end)
+    lines.push((start, units.max(start)));
+    let end = (lines.len(), column);
+    (lines, end)
 }
 
 #[cfg(test)]
@@ -299,6 +309,8 @@ mod tests {
         assert_eq!(end_of("a\rb"), (2, 2));
         assert_eq!(end_of("é\n"), (2, 1));
         assert_eq!(end_of(""), (1, 1));
+        assert_eq!(lines_of("ab\r\ncd\n", true).0, vec![(0, 2), (4, 6), (7, 7)]);
+        assert_eq!(lines_of("é\rx", false).0, vec![(0, 1), (2, 3)]);
     }
 
     fn at(line: usize) -> NodeSpans {
