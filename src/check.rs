@@ -196,7 +196,12 @@ pub fn run_stages(
         findings,
     } = loaded;
     let (findings, policy_errors) = findings_of(
-        &workspace, findings, &schemas, &policies, options, None, None,
+        &workspace,
+        findings,
+        &schemas,
+        &policies,
+        options,
+        Scope::default(),
     );
     Ok(assemble(
         workspace,
@@ -208,6 +213,17 @@ pub fn run_stages(
     ))
 }
 
+/// What the git gates narrow a run to, or share between its two states.
+#[derive(Default, Clone)]
+pub struct Scope {
+    /// What the change did (`input.change`).
+    pub changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
+    /// Evaluate only these artifacts (the neighbourhood of the change).
+    pub only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    /// Artifacts already converted for the engine (shared by the base and head states).
+    pub converted: Option<std::sync::Arc<crate::evaluate::Converted>>,
+}
+
 /// Validates and evaluates a loaded workspace: every finding, sorted, with waivers applied.
 pub fn findings_of(
     workspace: &Workspace,
@@ -215,9 +231,13 @@ pub fn findings_of(
     schemas: &SchemaSet,
     policies: &PolicySet,
     options: &CheckOptions,
-    changes: Option<std::sync::Arc<crate::diff::ChangeSet>>,
-    only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    scope: Scope,
 ) -> (Vec<Finding>, Vec<PolicyError>) {
+    let Scope {
+        changes,
+        only,
+        converted,
+    } = scope;
     let timer = Instant::now();
     let validation = schemas.validate(workspace, only.as_deref());
     findings.extend(validation.findings);
@@ -234,6 +254,7 @@ pub fn findings_of(
         changes,
         only,
         ill_typed: std::sync::Arc::new(validation.ill_typed),
+        converted,
     };
     let evaluation = policies.evaluate(workspace, &context);
     stage_time("policies", timer);

@@ -2,10 +2,12 @@
 //! documents are unchanged is not a modification). Policies see it as `input.change`.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::model::Workspace;
+use crate::model::{Artifact, Workspace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeStatus {
@@ -28,13 +30,13 @@ impl ChangeStatus {
 #[derive(Debug, Default)]
 pub struct ChangeSet {
     pub status: HashMap<String, ChangeStatus>,
-    pub base: HashMap<String, Value>,
+    pub base: HashMap<String, Arc<Value>>,
     pub deleted: Vec<String>,
 }
 
 impl ChangeSet {
     pub fn classify(base: &Workspace, head: &Workspace) -> ChangeSet {
-        let base_docs: HashMap<String, Value> = base
+        let base_docs: HashMap<String, Arc<Value>> = base
             .artifacts
             .iter()
             .filter(|a| a.has_id)
@@ -44,7 +46,12 @@ impl ChangeSet {
         for artifact in head.artifacts.iter().filter(|a| a.has_id) {
             let change = match base_docs.get(&artifact.id) {
                 None => ChangeStatus::Added,
-                Some(before) if *before == artifact.value => ChangeStatus::Unchanged,
+                // The base shares the head's unchanged artifacts: most are equal by identity.
+                Some(before)
+                    if Arc::ptr_eq(before, &artifact.value) || before == &artifact.value =>
+                {
+                    ChangeStatus::Unchanged
+                }
                 Some(_) => ChangeStatus::Modified,
             };
             status.insert(artifact.id.clone(), change);
@@ -77,7 +84,7 @@ impl ChangeSet {
     pub fn input_for(&self, id: &str) -> Value {
         serde_json::json!({
             "status": self.status_of(id).as_str(),
-            "base": self.base.get(id).cloned().unwrap_or(Value::Null),
+            "base": self.base.get(id).map_or(Value::Null, |value| Value::clone(value)),
         })
     }
 }
@@ -98,29 +105,16 @@ impl ChangeSet {
             .map(String::as_str)
             .chain(self.base.keys().map(String::as_str))
             .collect();
-        let mut edges: HashMap<&str, HashSet<&str>> = HashMap::new();
-        // An unchanged artifact has the same edges in both states: walk it once.
+        // An unchanged artifact reads the same in both states: scan it once.
         let changed_in_base = base.artifacts.iter().filter(|a| {
             self.status
                 .get(&a.id)
                 .is_none_or(|status| *status != ChangeStatus::Unchanged)
         });
-        for artifact in changed_in_base.chain(&head.artifacts).filter(|a| a.has_id) {
-            let mut mentioned = Vec::new();
-            strings(&artifact.value, &mut mentioned);
-            for id in mentioned
-                .into_iter()
-                .filter(|id| known.contains(id) && *id != artifact.id)
-            {
-                let id = known.get(id).copied().unwrap_or(id);
-                let this = known
-                    .get(artifact.id.as_str())
-                    .copied()
-                    .unwrap_or(artifact.id.as_str());
-                edges.entry(this).or_default().insert(id);
-                edges.entry(id).or_default().insert(this);
-            }
-        }
+        let sources: Vec<&Artifact> = changed_in_base
+            .chain(&head.artifacts)
+            .filter(|a| a.has_id)
+            .collect();
         let mut reached: HashSet<&str> = self
             .status
             .iter()
@@ -128,27 +122,55 @@ impl ChangeSet {
             .map(|(id, _)| id.as_str())
             .chain(self.deleted.iter().map(String::as_str))
             .collect();
-        let mut frontier: Vec<&str> = reached.iter().copied().collect();
+        // One scan per level instead of building the whole reference graph: the frontier is small,
+        // so each artifact costs a set lookup per string it holds.
+        let mut frontier = reached.clone();
         for _ in 0..depth {
-            let mut next = Vec::new();
-            for id in frontier {
-                for neighbour in edges.get(id).into_iter().flatten() {
-                    if reached.insert(neighbour) {
-                        next.push(*neighbour);
-                    }
-                }
+            if frontier.is_empty() {
+                break;
             }
-            frontier = next;
+            let next: Vec<&str> = sources
+                .par_iter()
+                .flat_map_iter(|artifact| neighbours_in(artifact, &frontier, &known))
+                .collect();
+            frontier = next.into_iter().filter(|id| reached.insert(id)).collect();
         }
         reached.into_iter().map(str::to_owned).collect()
     }
 }
 
-fn strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+/// What `artifact` links to the frontier: the known ids it mentions when it is in the frontier
+/// itself, or its own id when it mentions an artifact of the frontier.
+fn neighbours_in<'a>(
+    artifact: &'a Artifact,
+    frontier: &HashSet<&str>,
+    known: &HashSet<&'a str>,
+) -> Vec<&'a str> {
+    let own = artifact.id.as_str();
+    let mut found = Vec::new();
+    if frontier.contains(own) {
+        visit_strings(&artifact.value, &mut |text| {
+            if text != own {
+                if let Some(id) = known.get(text) {
+                    found.push(*id);
+                }
+            }
+            true
+        });
+    } else if !visit_strings(&artifact.value, &mut |text| {
+        text == own || !frontier.contains(text)
+    }) {
+        found.push(own);
+    }
+    found
+}
+
+/// Calls `visit` on every string of `value` until it returns false; false if it did.
+fn visit_strings<'a>(value: &'a Value, visit: &mut impl FnMut(&'a str) -> bool) -> bool {
     match value {
-        Value::String(text) => out.push(text),
-        Value::Array(items) => items.iter().for_each(|item| strings(item, out)),
-        Value::Object(map) => map.values().for_each(|item| strings(item, out)),
-        _ => {}
+        Value::String(text) => visit(text),
+        Value::Array(items) => items.iter().all(|item| visit_strings(item, visit)),
+        Value::Object(map) => map.values().all(|item| visit_strings(item, visit)),
+        _ => true,
     }
 }

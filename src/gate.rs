@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::check::{assemble, findings_of, CheckError, CheckOptions, CheckRun};
+use crate::check::{assemble, findings_of, CheckError, CheckOptions, CheckRun, Scope};
 use crate::diff::ChangeSet;
 use crate::evaluate::PolicySet;
 use crate::finding::{sort_findings, Finding, Severity, Stage};
@@ -146,6 +146,10 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         workspace,
         findings: load_findings,
     } = head;
+    let converted = Some(Arc::new(crate::evaluate::Converted::of(
+        &workspace.artifacts,
+    )));
+    crate::check::stage_time("artifacts converted for the engine", started);
     let ((head_findings, policy_errors), base_findings) = rayon::join(
         || {
             findings_of(
@@ -154,8 +158,11 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
                 &schemas,
                 &policies,
                 options,
-                Some(changes.clone()),
-                only.clone(),
+                Scope {
+                    changes: Some(changes.clone()),
+                    only: only.clone(),
+                    converted: converted.clone(),
+                },
             )
         },
         || {
@@ -169,12 +176,19 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
                 &schemas,
                 &policies,
                 options,
-                None,
-                only.clone(),
+                Scope {
+                    changes: None,
+                    only: only.clone(),
+                    converted: converted.clone(),
+                },
             )
             .0
         },
     );
+    // Freeing every converted artifact takes tens of milliseconds that the result does not wait for.
+    if let Some(converted) = converted {
+        std::thread::spawn(move || drop(converted));
+    }
     let before: HashSet<String> = base_findings.iter().map(fingerprint).collect();
     let changed_files: HashSet<&str> = changed_paths.iter().map(String::as_str).collect();
     let in_change = |f: &Finding| -> bool {

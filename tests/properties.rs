@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use opsgate::check::{default_params, findings_of, CheckOptions};
+use opsgate::check::{default_params, findings_of, CheckOptions, Scope};
 use opsgate::evaluate::PolicySet;
 use opsgate::finding::Finding;
 use opsgate::load::{load_sources, LoadLimits, Source};
@@ -352,8 +352,10 @@ fn check(files: Vec<(String, String)>, only: &str) -> Vec<Finding> {
         &compiled.schemas,
         &compiled.policies,
         &options,
-        None,
-        Some(only),
+        Scope {
+            only: Some(only),
+            ..Scope::default()
+        },
     );
     assert!(
         errors.is_empty(),

@@ -125,6 +125,7 @@ fn run_case(policies: &PolicySet, case: &Case) -> Vec<Want> {
         changes,
         only: None,
         ill_typed: Default::default(),
+        converted: None,
         as_of: case.as_of.clone(),
         params,
     };

@@ -7,7 +7,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use opsgate::check::{default_params, findings_of, CheckOptions};
+use opsgate::check::{default_params, findings_of, CheckOptions, Scope};
 use opsgate::evaluate::PolicySet;
 use opsgate::validate::SchemaSet;
 
@@ -63,8 +63,7 @@ fuzz_target!(
             &compiled.schemas,
             &compiled.policies,
             &compiled.options,
-            None,
-            None,
+            Scope::default(),
         );
         input.check_findings(&findings);
         input.check_workspace(&loaded.workspace);

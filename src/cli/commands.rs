@@ -354,7 +354,11 @@ fn run_check(args: CheckArgs) -> u8 {
     if let Err(code) = emit(args.output.as_deref(), &rendered) {
         return code;
     }
-    run.exit_code(fail_on)
+    let code = run.exit_code(fail_on);
+    // The process ends now and the OS takes the memory back at once; freeing the ~1 million
+    // allocations of a 10,000-artifact run one by one first would cost ~0.1 s.
+    std::mem::forget(run);
+    code
 }
 
 fn run_graph(
@@ -383,6 +387,7 @@ fn run_graph(
         changes: None,
         only: None,
         ill_typed: Default::default(),
+        converted: None,
         as_of: today(),
         params: default_params(),
     };

@@ -48,18 +48,51 @@ pub struct Context {
     pub only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
     /// Values the schema rejected for their type, left out of what the policies see.
     pub ill_typed: Arc<crate::validate::IllTyped>,
+    /// Artifacts already converted to the engine's value type.
+    pub converted: Option<Arc<Converted>>,
 }
 
 impl Context {
     /// The artifact at `index` as the policies see it.
     fn policy_value(&self, index: usize, artifact: &Artifact) -> Result<regorus::Value, String> {
         match self.ill_typed.get(&index) {
-            None => to_regorus(&artifact.value),
+            None => match self.converted.as_ref().and_then(|c| c.get(artifact)) {
+                Some(value) => Ok(value.clone()),
+                None => to_regorus(&artifact.value),
+            },
             Some(pointers) => to_regorus(&crate::validate::without_ill_typed(
                 &artifact.value,
                 pointers,
             )),
         }
+    }
+}
+
+/// Artifacts converted to the engine's value type once, for both states of a git gate: the base
+/// shares the head's unchanged artifacts (the same `Arc`), so it finds them here by identity.
+pub struct Converted {
+    by_address: HashMap<usize, regorus::Value>,
+}
+
+impl Converted {
+    pub fn of(artifacts: &[Artifact]) -> Converted {
+        Converted {
+            by_address: artifacts
+                .par_iter()
+                .filter_map(|a| Some((Arc::as_ptr(&a.value) as usize, to_regorus(&a.value).ok()?)))
+                .collect(),
+        }
+    }
+
+    fn get(&self, artifact: &Artifact) -> Option<&regorus::Value> {
+        self.by_address
+            .get(&(Arc::as_ptr(&artifact.value) as usize))
+    }
+}
+
+impl std::fmt::Debug for Converted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Converted({} artifacts)", self.by_address.len())
     }
 }
 

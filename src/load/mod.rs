@@ -331,8 +331,8 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
                 kind,
                 file: 0,
                 document: index,
-                value: doc.value,
-                positions: doc.positions,
+                value: Arc::new(doc.value),
+                positions: Arc::new(doc.positions),
                 start: doc.start,
             }),
         }

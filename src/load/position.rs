@@ -133,14 +133,15 @@ fn pointer_hash(pointer: &str) -> u64 {
 }
 
 impl PositionIndex {
+    /// Records where `pointer` is written. The first record stays: a duplicate key keeps its
+    /// first value, so it keeps its first position too.
     pub fn insert(&mut self, pointer: &str, spans: NodeSpans) {
-        self.nodes.insert(
-            pointer_hash(pointer),
-            CompactSpans {
+        self.nodes
+            .entry(pointer_hash(pointer))
+            .or_insert_with(|| CompactSpans {
                 key: spans.key.map(Into::into),
                 value: spans.value.into(),
-            },
-        );
+            });
     }
 
     pub fn get(&self, pointer: &str) -> Option<NodeSpans> {

@@ -32,8 +32,10 @@ pub struct Artifact {
     pub file: usize,
     /// 0-based position of the document in its file.
     pub document: usize,
-    pub value: Value,
-    pub positions: PositionIndex,
+    /// Shared, so that the git gates' base state copies the unchanged artifacts of the head for
+    /// the price of a reference count, and can tell them unchanged by identity.
+    pub value: Arc<Value>,
+    pub positions: Arc<PositionIndex>,
     pub start: TextRange,
 }
 
