@@ -65,7 +65,7 @@ fn draw_until_finished() {
     let uncounted = ProgressStyle::with_template("{spinner} {msg:<20} {elapsed}")
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
     let mut shown_total = None;
-    while !FINISHED.load(Ordering::Acquire) {
+    let mut update = |bar: &ProgressBar| {
         let stage = STAGE.lock().map(|s| *s).unwrap_or("working");
         let total = TOTAL.load(Ordering::Relaxed);
         if shown_total != Some(total) {
@@ -79,9 +79,15 @@ fn draw_until_finished() {
         bar.set_message(stage);
         bar.set_length(total as u64);
         bar.set_position(DONE.load(Ordering::Relaxed) as u64);
+    };
+    while !FINISHED.load(Ordering::Acquire) {
+        update(&bar);
         bar.tick();
         std::thread::sleep(Duration::from_millis(80));
     }
+    // The last stage is shown once however quickly it went, then the bar makes way for the result.
+    update(&bar);
+    bar.force_draw();
     bar.finish_and_clear();
 }
 
