@@ -96,8 +96,9 @@ def main():
 
         def stage_one_change():
             sh("git reset -q --hard", cwd=path)
-            with open(release, "a") as f:
-                f.write("# touched by the benchmark\n")
+            # A change to the content (not only a comment), so the neighbourhood is evaluated.
+            with open(release, "w") as f:
+                f.write(original.replace("title: Portal 2.14.0,", "title: Portal 2.14.0 (patched),", 1))
             sh("git add unit-00000/releases/REL-2026-014.yaml", cwd=path)
 
         commands = [

@@ -448,3 +448,20 @@ fn staged_mode_survives_ill_typed_artifacts_it_does_not_validate() {
     assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
     assert_eq!(code, 1);
 }
+
+/// A commit that changes no artifact's content (a comment, reformatting) has nothing to check, even
+/// in a repository with gaps elsewhere; the gate skips the policy stage for it.
+#[test]
+fn a_comment_only_change_has_nothing_to_report() {
+    let dir = repo();
+    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    git(dir.path(), &["commit", "-q", "-am", "a gap, committed"]);
+    let path = dir.path().join("agreements/sla-portal.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("# reviewed 2026-12-01\n{text}")).unwrap();
+    git(dir.path(), &["add", "."]);
+    let (code, json) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(found(&json), Vec::<(String, String)>::new(), "{json:#}");
+    assert_eq!(json["policy_errors"], serde_json::json!([]));
+    assert_eq!(code, 0);
+}

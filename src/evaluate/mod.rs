@@ -222,6 +222,14 @@ impl PolicySet {
 
     /// Evaluates every package over every artifact, in parallel.
     pub fn evaluate(&self, workspace: &Workspace, context: &Context) -> Evaluation {
+        if context.only.as_ref().is_some_and(|only| only.is_empty()) {
+            // A change that alters no artifact's content (a comment, a reformatted file) has
+            // nothing to evaluate: skip building the engine's inventory and indexes.
+            return Evaluation {
+                findings: Vec::new(),
+                errors: Vec::new(),
+            };
+        }
         let started = std::time::Instant::now();
         let mut engine = self.engine.clone();
         let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
