@@ -146,9 +146,11 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         workspace,
         findings: load_findings,
     } = head;
-    let converted = Some(Arc::new(crate::evaluate::Converted::of(
-        &workspace.artifacts,
-    )));
+    // Nothing to evaluate when no artifact's content changed (see `PolicySet::evaluate`).
+    let converted = only
+        .as_ref()
+        .is_none_or(|only| !only.is_empty())
+        .then(|| Arc::new(crate::evaluate::Converted::of(&workspace.artifacts)));
     crate::check::stage_time("artifacts converted for the engine", started);
     let ((head_findings, policy_errors), base_findings) = rayon::join(
         || {
@@ -187,7 +189,8 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
     );
     // Freeing every converted artifact takes tens of milliseconds that the result does not wait for.
     if let Some(converted) = converted {
-        std::thread::spawn(move || drop(converted));
+        // Without a thread, it is freed here.
+        let _ = std::thread::Builder::new().spawn(move || drop(converted));
     }
     let before: HashSet<String> = base_findings.iter().map(fingerprint).collect();
     let changed_files: HashSet<&str> = changed_paths.iter().map(String::as_str).collect();

@@ -17,7 +17,13 @@ fn disable_transparent_huge_pages() {
     // SAFETY: PR_SET_THP_DISABLE sets one flag of this process and takes no pointers. A kernel
     // without it answers EINVAL, which changes nothing.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(
+            libc::PR_SET_THP_DISABLE,
+            1 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        );
     }
 }
 

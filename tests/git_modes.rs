@@ -444,6 +444,7 @@ fn staged_mode_survives_ill_typed_artifacts_it_does_not_validate() {
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
     assert_eq!(code, 0, "{:#}", json["findings"]);
+
     let (code, json) = check_json(dir.path(), &[]);
     assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
     assert_eq!(code, 1);
@@ -464,4 +465,46 @@ fn a_comment_only_change_has_nothing_to_report() {
     assert_eq!(found(&json), Vec::<(String, String)>::new(), "{json:#}");
     assert_eq!(json["policy_errors"], serde_json::json!([]));
     assert_eq!(code, 0);
+}
+
+/// An artifact evaluated at the edge of the neighbourhood reads one beyond it: that one is not
+/// in scope, but its ill-typed values must still be kept from the policies.
+#[test]
+fn staged_mode_keeps_ill_typed_values_beyond_the_neighbourhood_from_the_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = |kind: &str, id: &str, spec: &str| {
+        format!("apiVersion: opsgate/v1\nkind: {kind}\nmetadata: {{id: {id}, title: t, owner: p-a}}\nspec: {spec}\n")
+    };
+    // p-b (changed) ← c-1 ← i-1 → imp-1: the plan is three steps from the change.
+    write(dir.path(), "p.yaml", doc("Person", "p-b", "{name: B}"));
+    write(
+        dir.path(),
+        "c.yaml",
+        doc("ChangeRecord", "c-1", "{note: p-b}"),
+    );
+    write(
+        dir.path(),
+        "i.yaml",
+        doc(
+            "IncidentRecord",
+            "i-1",
+            "{plan: imp-1, change: c-1, impact: high}",
+        ),
+    );
+    write(
+        dir.path(),
+        "imp.yaml",
+        doc(
+            "IncidentManagementPlan",
+            "imp-1",
+            "{classification: {impact_levels: high}}",
+        ),
+    );
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "start"]);
+    write(dir.path(), "p.yaml", doc("Person", "p-b", "{name: Bea}"));
+    git(dir.path(), &["add", "."]);
+    let (_, json) = check_json(dir.path(), &["--staged"]);
+    assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
 }

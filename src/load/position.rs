@@ -135,13 +135,18 @@ fn pointer_hash(pointer: &str) -> u64 {
 impl PositionIndex {
     /// Records where `pointer` is written. The first record stays: a duplicate key keeps its
     /// first value, so it keeps its first position too.
-    pub fn insert(&mut self, pointer: &str, spans: NodeSpans) {
-        self.nodes
-            .entry(pointer_hash(pointer))
-            .or_insert_with(|| CompactSpans {
-                key: spans.key.map(Into::into),
-                value: spans.value.into(),
-            });
+    /// Whether it was recorded (false when the pointer already was).
+    pub fn insert(&mut self, pointer: &str, spans: NodeSpans) -> bool {
+        match self.nodes.entry(pointer_hash(pointer)) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(CompactSpans {
+                    key: spans.key.map(Into::into),
+                    value: spans.value.into(),
+                });
+                true
+            }
+        }
     }
 
     pub fn get(&self, pointer: &str) -> Option<NodeSpans> {
@@ -198,9 +203,9 @@ pub fn escape_token(token: &str) -> String {
 pub struct OffsetMap {
     /// Byte offset of each character, only for non-ASCII text.
     char_starts: Option<Vec<usize>>,
-    /// Where each line starts and where its line break (or the text) ends it: byte offsets for
-    /// ASCII text, character indices otherwise.
-    lines: Vec<(usize, usize)>,
+    /// Where each line starts and where its line break (or the text) ends it (byte offsets for
+    /// ASCII text, character indices otherwise), and whether it starts with a byte-order mark.
+    lines: Vec<Line>,
     text_len: usize,
     /// Bytes skipped before the text handed to the parser (a UTF-8 byte-order mark).
     shift: usize,
@@ -237,12 +242,18 @@ impl OffsetMap {
 
     pub fn position(&self, marker: &saphyr_parser::Marker) -> Position {
         let line = marker.line().max(1);
-        let Some(&(line_start, line_end)) = self.lines.get(line - 1) else {
+        let Some(&Line {
+            start: line_start,
+            end: line_end,
+            bom,
+        }) = self.lines.get(line - 1)
+        else {
             return self.end_position();
         };
+        // saphyr skips a byte-order mark at the start of a line without counting it.
         // On a directive line itself saphyr's column counts bytes too, and may run past the
         // line: such a position is kept on its line, at its end (found by fuzzing).
-        let col = marker.col().min(line_end - line_start);
+        let col = (marker.col() + usize::from(bom)).min(line_end - line_start);
         let column = col + 1;
         let offset = self.byte_offset(line_start + col);
         if offset >= self.text_len + self.shift {
@@ -271,11 +282,22 @@ impl OffsetMap {
     }
 }
 
+/// One line of a text, in bytes (ASCII text) or characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Line {
+    start: usize,
+    /// Where its line break starts, or the text ends.
+    end: usize,
+    /// It starts with a byte-order mark, which saphyr skips without counting a column.
+    bom: bool,
+}
+
 /// Where each line starts and ends (in bytes when `ascii`, else in characters), and the line and
 /// column just after the last character, counting YAML's line breaks (`\n`, `\r\n`, a lone `\r`).
-fn lines_of(text: &str, ascii: bool) -> (Vec<(usize, usize)>, (usize, usize)) {
+fn lines_of(text: &str, ascii: bool) -> (Vec<Line>, (usize, usize)) {
     let mut lines = Vec::new();
     let mut start = 0;
+    let mut bom = false;
     let mut crlf_at = None;
     let mut column = 1;
     let mut units = 0;
@@ -286,14 +308,27 @@ fn lines_of(text: &str, ascii: bool) -> (Vec<(usize, usize)>, (usize, usize)) {
         match c {
             '\r' if chars.peek().is_some_and(|(_, (_, c))| *c == '\n') => crlf_at = Some(at),
             '\n' | '\r' => {
-                lines.push((start, crlf_at.take().unwrap_or(at)));
+                lines.push(Line {
+                    start,
+                    end: crlf_at.take().unwrap_or(at),
+                    bom,
+                });
                 start = at + 1;
+                bom = false;
                 column = 1;
+            }
+            '\u{feff}' if at == start => {
+                bom = true;
+                column += 1;
             }
             _ => column += 1,
         }
     }
-    lines.push((start, units.max(start)));
+    lines.push(Line {
+        start,
+        end: units.max(start),
+        bom,
+    });
     let end = (lines.len(), column);
     (lines, end)
 }
@@ -310,8 +345,21 @@ mod tests {
         assert_eq!(end_of("a\rb"), (2, 2));
         assert_eq!(end_of("é\n"), (2, 1));
         assert_eq!(end_of(""), (1, 1));
-        assert_eq!(lines_of("ab\r\ncd\n", true).0, vec![(0, 2), (4, 6), (7, 7)]);
-        assert_eq!(lines_of("é\rx", false).0, vec![(0, 1), (2, 3)]);
+        let spans = |text: &str, ascii| {
+            lines_of(text, ascii)
+                .0
+                .iter()
+                .map(|l| (l.start, l.end, l.bom))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            spans("ab\r\ncd\n", true),
+            vec![(0, 2, false), (4, 6, false), (7, 7, false)]
+        );
+        assert_eq!(
+            spans("é\r\u{feff}x", false),
+            vec![(0, 1, false), (2, 4, true)]
+        );
     }
 
     fn at(line: usize) -> NodeSpans {

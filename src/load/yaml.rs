@@ -127,6 +127,7 @@ enum Frame {
         /// The frame's pointer is `Builder::path[..pointer_len]`.
         pointer_len: usize,
         anchor: usize,
+        shadowed: bool,
     },
     Mapping {
         entries: Map<String, Value>,
@@ -135,7 +136,19 @@ enum Frame {
         anchor: usize,
         /// The key read, waiting for its value.
         pending_key: Option<(String, TextRange)>,
+        /// Inside the value of a duplicate key (dropped; the position index holds the first
+        /// value's nodes), so this mapping's keys are remembered here for its own duplicates.
+        shadowed: bool,
+        own_keys: Vec<(String, TextRange)>,
     },
+}
+
+impl Frame {
+    fn shadowed(&self) -> bool {
+        match self {
+            Frame::Sequence { shadowed, .. } | Frame::Mapping { shadowed, .. } => *shadowed,
+        }
+    }
 }
 
 struct Anchored {
@@ -231,7 +244,8 @@ impl<'o> Builder<'o> {
                         range,
                     });
                 }
-                self.open_child(range, true)?;
+                let fresh = self.open_child(range, true)?;
+                let shadowed = !fresh || self.stack.last().is_some_and(Frame::shadowed);
                 let pointer_len = self.path.len();
                 self.stack.push(if is_mapping {
                     Frame::Mapping {
@@ -239,12 +253,15 @@ impl<'o> Builder<'o> {
                         pointer_len,
                         anchor,
                         pending_key: None,
+                        shadowed,
+                        own_keys: Vec::new(),
                     }
                 } else {
                     Frame::Sequence {
                         items: Vec::new(),
                         pointer_len,
                         anchor,
+                        shadowed,
                     }
                 });
             }
@@ -275,6 +292,22 @@ impl<'o> Builder<'o> {
                 }
                 self.alias_budget -= anchored.nodes;
                 let value = anchored.value.clone();
+                if self.awaits_key() {
+                    let key = match value {
+                        Value::String(key) => key,
+                        Value::Array(_) | Value::Object(_) => {
+                            self.problem(
+                                ProblemKind::ComplexKey,
+                                "mapping keys must be plain strings, not collections".into(),
+                                range,
+                            );
+                            "?".to_owned()
+                        }
+                        scalar => scalar.to_string(),
+                    };
+                    self.push_key(key, range);
+                    return Ok(());
+                }
                 self.open_child(range, false)?;
                 self.attach(value);
             }
@@ -292,6 +325,17 @@ impl<'o> Builder<'o> {
         });
     }
 
+    /// Whether the next node is a mapping key.
+    fn awaits_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame::Mapping {
+                pending_key: None,
+                ..
+            })
+        )
+    }
+
     /// A scalar arrives: it is either a mapping key or a value.
     fn push_scalar(
         &mut self,
@@ -300,45 +344,13 @@ impl<'o> Builder<'o> {
         range: TextRange,
         anchor: usize,
     ) -> Result<(), FatalYamlError> {
-        if let Some(Frame::Mapping {
-            pending_key: pending_key @ None,
-            entries,
-            pointer_len,
-            ..
-        }) = self.stack.last_mut()
-        {
+        if self.awaits_key() {
             let key = raw.to_owned();
-            if key == "<<" {
-                let message =
-                    "merge keys (`<<`) are not supported: write the fields out".to_owned();
-                self.problems.push(DocumentProblem {
-                    kind: ProblemKind::MergeKey,
-                    message,
-                    range,
-                    related: None,
-                });
-            } else if entries.contains_key(&key) {
-                // Every earlier key of this mapping is in `entries` by now, and its span in the
-                // position index.
-                let parent = &self.path[..*pointer_len];
-                let first = self
-                    .positions
-                    .get(&format!("{parent}/{}", escape_token(&key)))
-                    .and_then(|spans| spans.key)
-                    .unwrap_or(range);
-                let message = format!(
-                    "duplicate key `{key}` in {} (first defined on line {})",
-                    if parent.is_empty() { "/" } else { parent },
-                    first.start.line
-                );
-                self.problems.push(DocumentProblem {
-                    kind: ProblemKind::DuplicateKey,
-                    message,
-                    range,
-                    related: Some(first),
-                });
+            if anchor != 0 {
+                // An alias may name a key (`&k name: …` then `*k : …`).
+                self.remember_anchor(anchor, &Value::String(key.clone()));
             }
-            *pending_key = Some((key, range));
+            self.push_key(key, range);
             return Ok(());
         }
         let value = resolve_scalar(raw, style);
@@ -348,8 +360,62 @@ impl<'o> Builder<'o> {
         Ok(())
     }
 
-    /// Records the position of a node about to be added; `path` is then its pointer.
-    fn open_child(&mut self, range: TextRange, is_collection: bool) -> Result<(), FatalYamlError> {
+    /// A mapping key arrives: checked for merge keys and duplicates, then waits for its value.
+    fn push_key(&mut self, key: String, range: TextRange) {
+        let Some(Frame::Mapping {
+            pending_key,
+            entries,
+            pointer_len,
+            shadowed,
+            own_keys,
+            ..
+        }) = self.stack.last_mut()
+        else {
+            return;
+        };
+        if key == "<<" {
+            self.problems.push(DocumentProblem {
+                kind: ProblemKind::MergeKey,
+                message: "merge keys (`<<`) are not supported: write the fields out".to_owned(),
+                range,
+                related: None,
+            });
+        } else if entries.contains_key(&key) {
+            let parent = &self.path[..*pointer_len];
+            // Every earlier key of this mapping is in `entries` by now; its span is in the position
+            // index, or, inside a duplicate's dropped value, in the frame's own list.
+            let first = if *shadowed {
+                own_keys.iter().find(|(k, _)| *k == key).map(|(_, r)| *r)
+            } else {
+                self.positions
+                    .get(&format!("{parent}/{}", escape_token(&key)))
+                    .and_then(|spans| spans.key)
+            }
+            .unwrap_or(range);
+            let message = format!(
+                "duplicate key `{key}` in {} (first defined on line {})",
+                if parent.is_empty() { "/" } else { parent },
+                first.start.line
+            );
+            self.problems.push(DocumentProblem {
+                kind: ProblemKind::DuplicateKey,
+                message,
+                range,
+                related: Some(first),
+            });
+        } else if *shadowed {
+            own_keys.push((key.clone(), range));
+        }
+        *pending_key = Some((key, range));
+    }
+
+    /// Records the position of a node about to be added; `path` is then its pointer. False when
+    /// an earlier node holds that pointer (the node is inside a duplicate key's dropped value).
+    fn open_child(
+        &mut self,
+        range: TextRange,
+        is_collection: bool,
+    ) -> Result<bool, FatalYamlError> {
         use std::fmt::Write as _;
         let key = match self.stack.last() {
             None => {
@@ -396,9 +462,9 @@ impl<'o> Builder<'o> {
                 }
             }
         };
-        self.positions
-            .insert(&self.path, NodeSpans { key, value: range });
-        Ok(())
+        Ok(self
+            .positions
+            .insert(&self.path, NodeSpans { key, value: range }))
     }
 
     fn remember_anchor(&mut self, anchor: usize, value: &Value) {
@@ -564,6 +630,33 @@ mod tests {
         assert_eq!(doc.problems[0].range.start.line, 3);
         assert!(doc.problems[0].message.contains("line 1"));
         assert_eq!(doc.value["a"], json!(1));
+    }
+
+    #[test]
+    fn duplicates_inside_a_duplicate_name_their_own_first() {
+        let doc = one("a: {x: 1}\na: {x: 2,\n  x: 3}\n");
+        let messages: Vec<_> = doc.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[1].contains("`x`") && messages[1].contains("line 2"),
+            "{messages:?}"
+        );
+        assert_eq!(doc.problems[1].related.unwrap().start.line, 2);
+        // The first value stays, and so do its positions.
+        assert_eq!(doc.value["a"], json!({"x": 1}));
+        assert_eq!(doc.positions.get("/a/x").unwrap().value.start.line, 1);
+    }
+
+    #[test]
+    fn an_alias_may_name_a_key() {
+        let doc = one("&k a: 1\nb: *k\n*k : 2\nc: 3\n");
+        assert_eq!(doc.value["b"], json!("a"));
+        assert_eq!(doc.value["c"], json!(3));
+        // `*k` as a key is `a` again: a duplicate.
+        assert_eq!(doc.problems.len(), 1, "{:?}", doc.problems);
+        assert_eq!(doc.problems[0].kind, ProblemKind::DuplicateKey);
+        let doc = one("x: &c [1]\n*c : 2\n");
+        assert_eq!(doc.problems[0].kind, ProblemKind::ComplexKey);
     }
 
     #[test]

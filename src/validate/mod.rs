@@ -117,20 +117,24 @@ impl SchemaSet {
         Ok(SchemaSet { validators })
     }
 
-    /// Validates every artifact, or only those in `only` (the git gates' neighbourhood), in
-    /// parallel.
+    /// Validates every artifact in parallel; with `only` (the git gates' neighbourhood), reports
+    /// findings for those artifacts only.
     pub fn validate(
         &self,
         workspace: &Workspace,
         only: Option<&std::collections::HashSet<String>>,
     ) -> Validation {
+        // Every artifact is validated, in scope or not: the policies of the artifacts in scope read
+        // the others through `data.inventory`, so ill-typed values must be kept from them too.
         let per_artifact: Vec<(usize, Vec<Finding>, Vec<String>)> = workspace
             .artifacts
             .par_iter()
             .enumerate()
-            .filter(|(_, artifact)| only.is_none_or(|only| only.contains(&artifact.id)))
             .map(|(index, artifact)| {
-                let (findings, ill_typed) = self.validate_one(workspace, artifact);
+                let (mut findings, ill_typed) = self.validate_one(workspace, artifact);
+                if only.is_some_and(|only| !only.contains(&artifact.id)) {
+                    findings.clear();
+                }
                 (index, findings, ill_typed)
             })
             .collect();
