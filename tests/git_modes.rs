@@ -29,6 +29,23 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Stages a new incident that refers to artifacts that only exist in other files of the index.
+fn stage_new_incident(dir: &Path) {
+    write(
+        dir,
+        "incidents/INC-2026-103.yaml",
+        std::fs::read_to_string(dir.join("incidents/INC-2026-101.yaml"))
+            .unwrap()
+            .replace("INC-2026-101", "INC-2026-103"),
+    );
+    git(dir, &["add", "incidents/INC-2026-103.yaml"]);
+}
+
+/// A gap (SLM-011) in the work tree: the SLA loses its penalties.
+fn drop_sla_penalties(dir: &Path) {
+    edit(dir, "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+}
+
 fn found(json: &Value) -> Vec<(String, String)> {
     let mut found: Vec<(String, String)> = json["findings"]
         .as_array()
@@ -87,17 +104,9 @@ fn staged_mode_checks_the_index_not_the_work_tree() {
 fn staged_mode_reports_only_what_the_commit_changes_and_resolves_against_the_whole_index() {
     let dir = repo();
     // A pre-existing gap, committed: not this commit's business.
-    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    drop_sla_penalties(dir.path());
     git(dir.path(), &["commit", "-q", "-am", "drop penalties"]);
-    // A new incident that refers to artifacts that only exist in other files of the index.
-    write(
-        dir.path(),
-        "incidents/INC-2026-103.yaml",
-        std::fs::read_to_string(dir.path().join("incidents/INC-2026-101.yaml"))
-            .unwrap()
-            .replace("INC-2026-101", "INC-2026-103"),
-    );
-    git(dir.path(), &["add", "incidents/INC-2026-103.yaml"]);
+    stage_new_incident(dir.path());
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!(
         found(&json),
@@ -111,7 +120,7 @@ fn staged_mode_reports_only_what_the_commit_changes_and_resolves_against_the_who
 #[test]
 fn pull_request_mode_reports_what_the_change_adds_modifies_and_breaks() {
     let dir = repo();
-    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    drop_sla_penalties(dir.path());
     git(
         dir.path(),
         &["commit", "-q", "-am", "a gap already on main"],
@@ -193,7 +202,7 @@ fn pull_request_mode_compares_with_the_merge_base_of_diverged_branches() {
     git(dir.path(), &["commit", "-q", "-am", "feature"]);
     git(dir.path(), &["checkout", "-q", "main"]);
     // main moves on with an unrelated gap after the branch point.
-    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    drop_sla_penalties(dir.path());
     git(dir.path(), &["commit", "-q", "-am", "main moves on"]);
     git(dir.path(), &["checkout", "-q", "feature"]);
     let (code, json) = check_json(dir.path(), &["--base", "main"]);
@@ -433,14 +442,7 @@ fn staged_mode_survives_ill_typed_artifacts_it_does_not_validate() {
     );
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-q", "-m", "legacy"]);
-    write(
-        dir.path(),
-        "incidents/INC-2026-103.yaml",
-        std::fs::read_to_string(dir.path().join("incidents/INC-2026-101.yaml"))
-            .unwrap()
-            .replace("INC-2026-101", "INC-2026-103"),
-    );
-    git(dir.path(), &["add", "incidents/INC-2026-103.yaml"]);
+    stage_new_incident(dir.path());
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!(json["policy_errors"], serde_json::json!([]), "{json:#}");
     assert_eq!(code, 0, "{:#}", json["findings"]);
@@ -455,7 +457,7 @@ fn staged_mode_survives_ill_typed_artifacts_it_does_not_validate() {
 #[test]
 fn a_comment_only_change_has_nothing_to_report() {
     let dir = repo();
-    edit(dir.path(), "agreements/sla-portal.yaml", "  penalties: Service credit of 5 % of the monthly fee per 0.1 % below target, capped at 25 %.\n", "");
+    drop_sla_penalties(dir.path());
     git(dir.path(), &["commit", "-q", "-am", "a gap, committed"]);
     let path = dir.path().join("agreements/sla-portal.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
