@@ -64,6 +64,26 @@ metadata := {
 		"remediation": "Nothing to fix if the change is intended: have it reviewed by whoever owns the compliance gate.",
 		"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3", "CM-5"], "itil4": ["Change enablement"]},
 	},
+	"GIT-006": {
+		"title": "Closed records are not deleted",
+		"severity": "error",
+		"area": "change",
+		"kinds": ["ChangeRecord", "IncidentRecord", "ProblemRecord"],
+		"source": "Change Management Objectives, items 3-4 (changes recorded, documented and reviewed); Objectives of Incident Management, item 1 (documentation of incidents).",
+		"rationale": "Deleting a closed record, or re-creating it under another id, erases evidence as surely as editing it (GIT-003). Records management practice (ISO/IEC 27001 A.5.33) retires records by marking them and disposes of them only after their retention period, as a decision someone approves.",
+		"remediation": "Restore the record. To retire it, add a label in metadata.labels (closed records may change only there); to dispose of it after its retention period, have the risk owner approve a RiskAcceptance for GIT-006 on its id.",
+		"frameworks": {"iso27001": ["A.5.33", "A.8.15"], "nist_800_53": ["AU-9", "AU-11"], "itil4": ["Change enablement", "Incident management", "Problem management"]},
+	},
+	"GIT-007": {
+		"title": "A risk acceptance does not waive findings of the change that adds or widens it",
+		"severity": "error",
+		"area": "change",
+		"kinds": ["RiskAcceptance"],
+		"source": "Change Management Objectives, item 6: \"sometimes it is appropriate to knowingly accept a risk\" — knowingly means before, not inside, the change that takes it.",
+		"rationale": "A pull request that introduces a gap and the acceptance that waives it asks reviewers to approve both at once, and lets its author decide what the gate sees. The acceptance must be reviewed and approved on its own first; then the change passes.",
+		"remediation": "Land the risk acceptance in its own change, approved by the risk owner, before the change it waives (or fix the findings).",
+		"frameworks": {"iso27001": ["A.5.8", "A.8.32"], "nist_800_53": ["RA-3", "CM-3"], "itil4": ["Risk management", "Change enablement"]},
+	},
 }
 
 _a := input.artifact

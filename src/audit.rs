@@ -23,6 +23,8 @@ pub const EVIDENCE_LIMIT: usize = 100;
 pub enum Status {
     Failed,
     Waived,
+    /// The configuration disables the rule: nothing was verified, so it is never "met".
+    Disabled,
     Met,
     NotApplicable,
 }
@@ -32,6 +34,7 @@ impl Status {
         match self {
             Status::Failed => "failed",
             Status::Waived => "waived",
+            Status::Disabled => "disabled",
             Status::Met => "met",
             Status::NotApplicable => "not applicable",
         }
@@ -104,6 +107,7 @@ pub struct Counts {
     pub met: usize,
     pub failed: usize,
     pub waived: usize,
+    pub disabled: usize,
     pub not_applicable: usize,
 }
 
@@ -113,12 +117,13 @@ impl Counts {
             Status::Met => self.met += 1,
             Status::Failed => self.failed += 1,
             Status::Waived => self.waived += 1,
+            Status::Disabled => self.disabled += 1,
             Status::NotApplicable => self.not_applicable += 1,
         }
     }
 
     pub fn total(&self) -> usize {
-        self.met + self.failed + self.waived + self.not_applicable
+        self.met + self.failed + self.waived + self.disabled + self.not_applicable
     }
 }
 
@@ -178,11 +183,13 @@ fn entry(f: &Finding) -> FindingEntry {
     }
 }
 
-fn status_of(applicable: usize, findings: &[&Finding]) -> Status {
+fn status_of(disabled: bool, applicable: usize, findings: &[&Finding]) -> Status {
     let failing = findings
         .iter()
-        .any(|f| f.waiver.is_none() && f.severity >= Severity::Warning);
-    if failing {
+        .any(|f| f.counts() && f.severity >= Severity::Warning);
+    if disabled {
+        Status::Disabled
+    } else if failing {
         Status::Failed
     } else if findings.iter().any(|f| f.waiver.is_some()) {
         Status::Waived
@@ -248,7 +255,11 @@ pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
             title: rule.title.clone(),
             area: rule.area.clone(),
             severity: rule.severity,
-            status: status_of(applicable.len(), &findings),
+            status: status_of(
+                run.disabled_rules.contains(&rule.code),
+                applicable.len(),
+                &findings,
+            ),
             source: rule.source.clone(),
             frameworks: rule.frameworks.clone(),
             evidence_total: applicable.len(),

@@ -5,13 +5,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::config::RuleSettings;
 use crate::evaluate::{Context, PolicyError, PolicySet};
-use crate::finding::{sort_findings, Finding, Severity, Stage};
+use crate::finding::{sort_findings, Finding, Severity, Stage, Status};
 use crate::load::{self, LoadLimits, Loaded, PathFilter};
 use crate::model::Workspace;
+use crate::timing::stage_time;
 use crate::validate::{SchemaError, SchemaSet};
-use crate::waive;
 
 /// Exit codes, documented in the README and in `--help`.
 pub mod exit {
@@ -44,13 +43,34 @@ pub fn default_params() -> Value {
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub path: PathBuf,
-    pub policy_dirs: Vec<PathBuf>,
+    /// Every team policy file (name, text), already read from the side of the change the gate
+    /// trusts; the built-in policies are added by [`PolicySet::load`].
+    pub policy_files: Vec<crate::evaluate::PolicyFile>,
+    /// Repository paths whose change changes the gate itself (GIT-005).
+    pub gate_paths: crate::trust::GatePaths,
     pub as_of: String,
     pub params: Value,
     pub policy_timeout: Duration,
     pub limits: LoadLimits,
     pub filter: PathFilter,
-    pub rules: RuleSettings,
+    pub rules: crate::config::RuleSettings,
+}
+
+impl CheckOptions {
+    /// Options with every default: no configuration, no team policies, the documented limits.
+    pub fn new(path: impl Into<PathBuf>, as_of: impl Into<String>) -> CheckOptions {
+        CheckOptions {
+            path: path.into(),
+            policy_files: Vec::new(),
+            gate_paths: Default::default(),
+            as_of: as_of.into(),
+            params: default_params(),
+            policy_timeout: Duration::from_secs(5),
+            limits: LoadLimits::default(),
+            filter: PathFilter::default(),
+            rules: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +89,8 @@ pub struct Stats {
     pub yaml_files: usize,
     pub artifact_files: usize,
     pub artifacts: usize,
+    /// Artifacts under the checked path (the git gates load the whole repository).
+    pub artifacts_in_scope: usize,
     pub elapsed: Duration,
 }
 
@@ -85,6 +107,8 @@ pub struct CheckRun {
     pub mode: &'static str,
     /// HEAD's commit when the checked path is in a git repository.
     pub commit: Option<String>,
+    /// Rules the trusted configuration disables (audit reports show them as such).
+    pub disabled_rules: std::collections::BTreeSet<String>,
 }
 
 /// How far back the evidence walk goes before it gives up on a file.
@@ -130,15 +154,25 @@ impl CheckRun {
             .count()
     }
 
+    fn with_status(&self, status: Status) -> usize {
+        self.findings.iter().filter(|f| f.status == status).count()
+    }
+
     pub fn waived(&self) -> usize {
-        self.findings.iter().filter(|f| f.waiver.is_some()).count()
+        self.with_status(Status::Waived)
     }
 
     pub fn pre_existing(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.pre_existing && f.waiver.is_none())
-            .count()
+        self.with_status(Status::PreExisting)
+    }
+
+    pub fn disabled(&self) -> usize {
+        self.with_status(Status::Disabled)
+    }
+
+    /// The findings a check report shows: all but those of disabled rules.
+    pub fn reported(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.status != Status::Disabled)
     }
 
     pub fn exit_code(&self, fail_on: Severity) -> u8 {
@@ -147,7 +181,7 @@ impl CheckRun {
         } else if self
             .findings
             .iter()
-            .any(|f| f.stage == Stage::Load && f.severity == Severity::Error)
+            .any(|f| f.stage == Stage::Load && f.severity == Severity::Error && f.counts())
         {
             exit::INVALID_INPUT
         } else if self
@@ -174,7 +208,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
         || load::load_path(&options.path, options.limits, &options.filter),
         || {
             rayon::join(SchemaSet::compile, || {
-                PolicySet::load(&options.policy_dirs, options.policy_timeout)
+                PolicySet::load(&options.policy_files, options.policy_timeout)
             })
         },
     );
@@ -259,10 +293,9 @@ pub fn findings_of(
     let evaluation = policies.evaluate(workspace, &context);
     stage_time("policies", timer);
     findings.extend(evaluation.findings);
-    apply_rule_settings(&options.rules, &mut findings);
     sort_findings(&mut findings);
     findings.dedup();
-    waive::apply(workspace, &mut findings);
+    crate::sink::settle(workspace, &policies.registry, &options.rules, &mut findings);
     let mut policy_errors = evaluation.errors;
     policy_errors.sort_by(|a, b| a.message.cmp(&b.message));
     policy_errors.dedup_by(|a, b| a.message == b.message);
@@ -282,6 +315,7 @@ pub fn assemble(
         yaml_files: workspace.yaml_files_seen,
         artifact_files: workspace.files.len(),
         artifacts: workspace.artifacts.len(),
+        artifacts_in_scope: workspace.artifacts.len(),
         elapsed: started.elapsed(),
     };
     CheckRun {
@@ -297,18 +331,7 @@ pub fn assemble(
             .map(|c| c.sha),
         root: absolute_root(&options.path),
         mode: "directory",
-    }
-}
-
-/// A team's configuration: disabled rules produce nothing, overridden ones their new severity.
-pub fn apply_rule_settings(settings: &RuleSettings, findings: &mut Vec<Finding>) {
-    if !settings.disabled.is_empty() {
-        findings.retain(|f| !settings.disabled.contains(&f.code));
-    }
-    for finding in findings.iter_mut() {
-        if let Some(severity) = settings.severity.get(&finding.code) {
-            finding.severity = *severity;
-        }
+        disabled_rules: options.rules.disabled.clone(),
     }
 }
 
@@ -321,12 +344,5 @@ fn absolute_root(path: &std::path::Path) -> PathBuf {
             .unwrap_or(absolute)
     } else {
         absolute
-    }
-}
-
-/// `OPSGATE_TIMINGS=1` prints how long each stage took, for profiling and the benchmark.
-pub fn stage_time(stage: &str, since: Instant) {
-    if std::env::var_os("OPSGATE_TIMINGS").is_some() {
-        eprintln!("opsgate: {stage}: {} ms", since.elapsed().as_millis());
     }
 }

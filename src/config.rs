@@ -18,7 +18,14 @@ pub const FILE_NAME: &str = "opsgate.toml";
 
 /// Every key the parser accepts, by table; `schemas/opsgate-config.schema.json` must list the same
 /// (a test keeps them in sync).
-pub const CHECK_KEYS: &[&str] = &["include", "exclude", "policies", "format", "fail_on"];
+pub const CHECK_KEYS: &[&str] = &[
+    "include",
+    "exclude",
+    "policies",
+    "format",
+    "fail_on",
+    "allow_empty",
+];
 pub const RULES_KEYS: &[&str] = &["disable", "severity"];
 pub const TOP_KEYS: &[&str] = &["check", "rules", "params"];
 /// Values `check.format` accepts.
@@ -38,8 +45,11 @@ pub struct Config {
     pub text: Arc<str>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
-    /// Extra policy directories, resolved against the configuration file's directory.
-    pub policy_dirs: Vec<PathBuf>,
+    /// Extra policy directories as written (relative to the configuration file's directory),
+    /// with their place; where they are read from is the caller's business ([`crate::trust`]).
+    pub policy_dirs: Vec<(String, Range<usize>)>,
+    /// An empty artifact set is expected (a repository that has none yet).
+    pub allow_empty: bool,
     pub format: Option<String>,
     pub fail_on: Option<Severity>,
     pub rules: RuleSettings,
@@ -65,6 +75,21 @@ pub struct ConfigError {
     pub problems: Vec<ConfigProblem>,
 }
 
+impl ConfigError {
+    /// A problem with the file as a whole.
+    pub fn whole(file: &Path, message: String) -> ConfigError {
+        ConfigError {
+            file: file.to_path_buf(),
+            text: "".into(),
+            problems: vec![ConfigProblem {
+                message,
+                span: 0..0,
+                help: None,
+            }],
+        }
+    }
+}
+
 fn plural(n: usize) -> String {
     if n == 1 {
         "1 problem".into()
@@ -73,7 +98,7 @@ fn plural(n: usize) -> String {
     }
 }
 
-/// The `opsgate.toml` that applies to `start`: in it or the nearest directory above it.
+/// The nearest `opsgate.toml` at or above `start`.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let absolute = start.canonicalize().ok()?;
     let first = if absolute.is_file() {
@@ -90,25 +115,34 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 impl Config {
     /// Reads and parses `file`. Rule codes are checked later, by [`Config::check_codes`].
     pub fn load(file: &Path, params: &Map<String, Value>) -> Result<Config, ConfigError> {
-        let text: Arc<str> = match std::fs::read_to_string(file) {
+        match std::fs::read(file) {
+            Ok(bytes) => Config::parse_bytes(&bytes, file, params),
+            Err(error) => Err(ConfigError::whole(
+                file,
+                format!("cannot read the configuration: {error}"),
+            )),
+        }
+    }
+
+    /// Parses a configuration read from anywhere (disk, the index, a commit); `file` names it.
+    pub fn parse_bytes(
+        bytes: &[u8],
+        file: &Path,
+        params: &Map<String, Value>,
+    ) -> Result<Config, ConfigError> {
+        let text: Arc<str> = match std::str::from_utf8(bytes) {
             Ok(text) => text.into(),
             Err(error) => {
-                return Err(ConfigError {
-                    file: file.to_path_buf(),
-                    text: "".into(),
-                    problems: vec![ConfigProblem {
-                        message: format!("cannot read the configuration: {error}"),
-                        span: 0..0,
-                        help: None,
-                    }],
-                })
+                return Err(ConfigError::whole(
+                    file,
+                    format!("the configuration is not valid UTF-8: {error}"),
+                ))
             }
         };
-        let base = file.parent().unwrap_or(Path::new("."));
         let mut parser = Parser {
             problems: Vec::new(),
         };
-        let mut config = parser.parse(&text, base, params);
+        let mut config = parser.parse(&text, params);
         config.file = Some(file.to_path_buf());
         config.text = text.clone();
         if parser.problems.is_empty() {
@@ -174,7 +208,7 @@ impl Parser {
         });
     }
 
-    fn parse(&mut self, text: &str, base: &Path, default_params: &Map<String, Value>) -> Config {
+    fn parse(&mut self, text: &str, default_params: &Map<String, Value>) -> Config {
         let mut config = Config::default();
         let (root, errors) = DeTable::parse_recoverable(text);
         for error in errors {
@@ -189,7 +223,7 @@ impl Parser {
             match key.get_ref().as_ref() {
                 "check" => {
                     if let Some(table) = self.table(value, "check") {
-                        self.check_table(table, base, &mut config);
+                        self.check_table(table, &mut config);
                     }
                 }
                 "rules" => {
@@ -316,28 +350,23 @@ impl Parser {
         severity
     }
 
-    fn check_table(&mut self, table: &DeTable<'_>, base: &Path, config: &mut Config) {
+    fn check_table(&mut self, table: &DeTable<'_>, config: &mut Config) {
         for (key, value) in table {
             match key.get_ref().as_ref() {
                 "include" => config.include = self.globs(value, "`include`"),
                 "exclude" => config.exclude = self.globs(value, "`exclude`"),
-                "policies" => {
-                    for (dir, span) in self.strings(value, "`policies`") {
-                        let path = base.join(&dir);
-                        if path.is_dir() {
-                            config.policy_dirs.push(path);
-                        } else {
-                            self.problem(
-                                span,
-                                format!("policy directory `{dir}` does not exist"),
-                                Some(format!(
-                                    "paths are relative to the configuration file's directory, {}",
-                                    base.display()
-                                )),
-                            );
-                        }
-                    }
-                }
+                "policies" => config.policy_dirs = self.strings(value, "`policies`"),
+                "allow_empty" => match value.get_ref().as_bool() {
+                    Some(allow) => config.allow_empty = allow,
+                    None => self.problem(
+                        value.span(),
+                        format!(
+                            "`allow_empty` must be true or false, not {}",
+                            value.get_ref().type_str()
+                        ),
+                        None,
+                    ),
+                },
                 "format" => {
                     if let Some(format) = self.string(value, "`format`") {
                         if FORMATS.contains(&format.as_str()) {
@@ -426,7 +455,7 @@ mod tests {
             problems: Vec::new(),
         };
         let defaults = default_params();
-        let config = parser.parse(text, Path::new("."), defaults.as_object().expect("object"));
+        let config = parser.parse(text, defaults.as_object().expect("object"));
         (config, parser.problems)
     }
 

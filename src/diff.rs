@@ -32,6 +32,8 @@ pub struct ChangeSet {
     pub status: HashMap<String, ChangeStatus>,
     pub base: HashMap<String, Arc<Value>>,
     pub deleted: Vec<String>,
+    /// The file each deleted artifact was in.
+    pub deleted_from: HashMap<String, String>,
 }
 
 impl ChangeSet {
@@ -62,10 +64,18 @@ impl ChangeSet {
             .cloned()
             .collect();
         deleted.sort();
+        let deleted_from = deleted
+            .iter()
+            .filter_map(|id| {
+                let artifact = base.artifact(id)?;
+                Some((id.clone(), base.file_of(artifact).display.clone()))
+            })
+            .collect();
         ChangeSet {
             status,
             base: base_docs,
             deleted,
+            deleted_from,
         }
     }
 

@@ -5,6 +5,32 @@ use serde::Serialize;
 use crate::load::position::TextRange;
 use crate::waive::WaiverRef;
 
+/// What a finding means for the run, decided once by the findings sink ([`crate::sink`]) and read
+/// by every renderer: only `Failing` findings count towards the summary and the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Failing,
+    /// A valid risk acceptance covers it (`Finding::waiver` names it).
+    Waived,
+    /// In pull-request mode with `--all`: it existed before the change.
+    PreExisting,
+    /// The trusted configuration disables its rule: kept so audit reports can say so.
+    Disabled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Failing => "failing",
+            Status::Waived => "waived",
+            Status::PreExisting => "pre-existing",
+            Status::Disabled => "disabled",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -83,10 +109,8 @@ pub struct Finding {
     /// The risk acceptance that waives this finding: still reported, never failing the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverRef>,
-    /// In pull-request mode with `--all`: the finding existed before the change (reported, never
-    /// failing the run).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub pre_existing: bool,
+    /// Failing, waived, pre-existing or disabled: set by the findings sink only.
+    pub status: Status,
     /// A second place in the same file (e.g. the first of two duplicate keys).
     #[serde(skip)]
     pub secondary: Option<(TextRange, String)>,
@@ -112,7 +136,7 @@ impl Finding {
             help: None,
             related: Vec::new(),
             waiver: None,
-            pre_existing: false,
+            status: Status::Failing,
             secondary: None,
         }
     }
@@ -130,7 +154,36 @@ impl Finding {
 
     /// Whether the finding counts towards the summary and the exit code.
     pub fn counts(&self) -> bool {
-        self.waiver.is_none() && !self.pre_existing
+        self.status == Status::Failing
+    }
+
+    /// Why a finding does not count, in words for reports (`None` when it fails the run).
+    pub fn status_note(&self) -> Option<String> {
+        match self.status {
+            Status::Failing => None,
+            Status::Waived => Some(format!(
+                "waived by {}",
+                self.waiver.as_ref().map_or("?", |w| w.id.as_str())
+            )),
+            Status::PreExisting => Some("pre-existing".into()),
+            Status::Disabled => Some("rule disabled by the configuration".into()),
+        }
+    }
+
+    /// What makes two findings "the same problem" across two states of a repository (before and
+    /// after a change): rule, artifact and field — not the message, whose numbers move with the
+    /// date — and for findings without an artifact, the file.
+    pub fn identity(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.code,
+            self.artifact.as_deref().unwrap_or(""),
+            self.pointer.as_deref().unwrap_or(""),
+            if self.artifact.is_none() {
+                self.file.as_deref().unwrap_or("")
+            } else {
+                ""
+            },
+        )
     }
 
     pub fn line(&self) -> usize {

@@ -2,18 +2,23 @@
 //! `check --base REV` (pull request: what the change breaks). Both compare a "head" state with a
 //! base commit and report findings on what the change added or modified, plus findings on
 //! unchanged artifacts that did not exist before — those the change broke.
+//!
+//! The whole repository is loaded in both states, whatever path was named: references resolve
+//! against the whole tree, and the path only narrows what is reported.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
+use git2::Oid;
+
 use crate::check::{assemble, findings_of, CheckError, CheckOptions, CheckRun, Scope};
 use crate::diff::ChangeSet;
-use crate::evaluate::PolicySet;
-use crate::finding::{sort_findings, Finding, Severity, Stage};
-use crate::git::{Against, Git, GitError};
+use crate::evaluate::{PolicyError, PolicySet};
+use crate::finding::{sort_findings, Finding, Stage};
+use crate::git::{escape_path, Against, Git, GitError};
 use crate::load::{self, Loaded, Source};
-use crate::report::sarif::fingerprint;
+use crate::timing::stage_time;
 use crate::validate::SchemaSet;
 
 /// How far (in references, either direction) a change can move findings: two hops cover a CI, the
@@ -21,15 +26,18 @@ use crate::validate::SchemaSet;
 const NEIGHBOURHOOD_DEPTH: usize = 2;
 
 /// Rules opsgate emits itself (from the git diff, not from one artifact's policy input).
-pub const ENGINE_RULES: &[&str] = &["GIT-005"];
+pub const ENGINE_RULES: &[&str] = &["GIT-005", "GIT-006", "GIT-007"];
 
 #[derive(Debug, Clone)]
 pub enum GateMode {
     /// The index against HEAD.
     Staged,
-    /// HEAD (or the work tree) against the merge base of `rev` and HEAD.
+    /// The whole index, every finding counting (`pre-commit run --all-files`).
+    Index,
+    /// `head` (HEAD by default, or the work tree) against the merge base of `rev` and it.
     Base {
         rev: String,
+        head: Option<String>,
         worktree: bool,
         all: bool,
     },
@@ -43,6 +51,65 @@ pub enum GateError {
     Check(#[from] CheckError),
 }
 
+/// What one gate run compares.
+pub struct Plan {
+    pub git: Git,
+    /// The checked path, repository-relative (empty for the root): what is reported.
+    pub prefix: String,
+    /// The base commit (none before the first commit: everything is new).
+    pub base: Option<Oid>,
+    pub against: Against,
+    pub all: bool,
+}
+
+impl Plan {
+    pub fn new(path: &std::path::Path, mode: &GateMode) -> Result<Plan, GitError> {
+        let git = Git::discover(path)?;
+        let prefix = git.relative(path).ok_or_else(|| {
+            GitError::Other(format!(
+                "{} is outside the repository's work tree (or its path is not UTF-8)",
+                path.display()
+            ))
+        })?;
+        let (base, against, all) = match mode {
+            GateMode::Staged => (git.head_oid().ok(), Against::Index, false),
+            GateMode::Index => (None, Against::Index, true),
+            GateMode::Base {
+                rev,
+                head,
+                worktree,
+                all,
+            } => {
+                let head = match head {
+                    Some(head) => git.commit_of(head)?,
+                    None => git.head_oid()?,
+                };
+                let against = if *worktree {
+                    Against::WorkTree
+                } else {
+                    Against::Commit(head)
+                };
+                (Some(git.merge_base(rev, head)?), against, *all)
+            }
+        };
+        Ok(Plan {
+            git,
+            prefix,
+            base,
+            against,
+            all,
+        })
+    }
+
+    /// The side of the change the gate takes its configuration and policies from.
+    pub fn trusted_side(&self) -> crate::git::Side {
+        match (self.against, self.base) {
+            (Against::Index, _) | (_, None) => crate::git::Side::Index,
+            (_, Some(base)) => crate::git::Side::Commit(base),
+        }
+    }
+}
+
 fn filtered(sources: Vec<Source>, options: &CheckOptions) -> Vec<Source> {
     sources
         .into_iter()
@@ -50,98 +117,199 @@ fn filtered(sources: Vec<Source>, options: &CheckOptions) -> Vec<Source> {
         .collect()
 }
 
-/// Files that change what the gate itself checks against.
-fn is_gate_file(path: &str, policy_prefixes: &[String]) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name == crate::config::FILE_NAME
-        || path.starts_with("policies/")
-        || policy_prefixes
-            .iter()
-            .any(|prefix| path.starts_with(prefix.as_str()))
+/// Both states of the repository, loaded; the schemas and policies compiled meanwhile.
+struct States {
+    head: Loaded,
+    base: Loaded,
+    changed_paths: Vec<String>,
+    schemas: SchemaSet,
+    policies: PolicySet,
 }
 
-pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, GateError> {
-    let started = Instant::now();
-    let git = Git::discover(&options.path)?;
-    let prefix = git.relative(&options.path).ok_or_else(|| {
-        GitError::Other(format!(
-            "{} is outside the repository's work tree",
-            options.path.display()
-        ))
-    })?;
-    let max = options.limits.max_file_bytes;
-    let (base, against, all) = match mode {
-        GateMode::Staged => (git.head_oid().ok(), Against::Index, false),
-        GateMode::Base { rev, worktree, all } => (
-            Some(git.merge_base(rev)?),
-            if *worktree {
-                Against::WorkTree
-            } else {
-                Against::Head
-            },
-            *all,
-        ),
-    };
-    let head_sources = match against {
-        Against::Index => Some(git.index_sources(&prefix, max)?),
-        Against::Head => Some(git.commit_sources(git.head_oid()?, &prefix, max)?),
+fn display(path: &[u8]) -> String {
+    match std::str::from_utf8(path) {
+        Ok(text) => text.to_owned(),
+        Err(_) => escape_path(path),
+    }
+}
+
+fn load_states(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<States, GateError> {
+    let (git, max) = (&plan.git, options.limits.max_file_bytes);
+    let head_sources = match plan.against {
+        Against::Index => Some(git.index_sources(max)?),
+        Against::Commit(head) => Some(git.commit_sources(head, max)?),
         Against::WorkTree => None,
     };
-    crate::check::stage_time("head sources read", started);
-    let changed_paths = match base {
-        Some(oid) => git.changed_paths(oid, against)?,
+    stage_time("head sources read", started);
+    let raw_changed = match plan.base {
+        Some(oid) => git.changed_paths(oid, plan.against)?,
         None => Vec::new(),
     };
     // The base differs from the head only in the changed files: read just those from the base
     // tree and copy everything else from the head instead of parsing the repository twice.
-    let base_sources = match base {
-        Some(oid) => git.commit_sources_at(oid, &prefix, &changed_paths, max)?,
+    let base_sources = match plan.base {
+        Some(oid) => git.commit_sources_at(oid, &raw_changed, max)?,
         None => Vec::new(),
     };
-    let changed_displays: HashSet<String> = changed_paths
-        .iter()
-        .filter_map(|path| Git::under(path, &prefix))
-        .map(str::to_owned)
-        .collect();
-
+    let changed_paths: Vec<String> = raw_changed.iter().map(|p| display(p)).collect();
+    let changed: HashSet<String> = changed_paths.iter().cloned().collect();
+    let workdir = git.workdir.clone();
     let load_head = || match head_sources {
-        Some(sources) => load::load_sources(filtered(sources, options), options.limits),
-        None => load::load_path(&options.path, options.limits, &options.filter),
+        Some(sources) => {
+            load::load_sources_blaming(filtered(sources, options), options.limits, &changed)
+        }
+        None => load::load_path_blaming(&workdir, options.limits, &options.filter, &changed),
     };
     let (head, (schemas, policies)) = rayon::join(load_head, || {
         rayon::join(SchemaSet::compile, || {
-            PolicySet::load(&options.policy_dirs, options.policy_timeout)
+            PolicySet::load(&options.policy_files, options.policy_timeout)
         })
     });
-    crate::check::stage_time("load head (with compiling in parallel)", started);
-    let base_loaded = match base {
-        Some(_) => load::substitute(
-            &head,
-            &changed_displays,
-            filtered(base_sources, options),
-            options.limits,
-        ),
+    stage_time("load head (with compiling in parallel)", started);
+    let base = match plan.base {
+        Some(_) => load::substitute(&head, &changed, filtered(base_sources, options), options.limits),
         // No commit yet: everything is new.
         None => load::load_sources(Vec::new(), options.limits),
     };
-    let (schemas, policies) = (
+    stage_time("base substituted", started);
+    Ok(States {
+        head,
+        base,
+        changed_paths,
+        schemas: schemas.map_err(CheckError::from)?,
+        policies: policies.map_err(CheckError::from)?,
+    })
+}
+
+pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, GateError> {
+    let started = Instant::now();
+    let plan = Plan::new(&options.path, mode)?;
+    if let GateMode::Index = mode {
+        return check_index(&plan, options, started);
+    }
+    let States {
+        head,
+        base,
+        changed_paths,
+        schemas,
+        policies,
+    } = load_states(&plan, options, started)?;
+    let changes = Arc::new(ChangeSet::classify(&base.workspace, &head.workspace));
+    let only = (!plan.all).then(|| Arc::new(evaluated(&changes, &base, &head)));
+    stage_time("neighbourhood", started);
+    let evaluated = evaluate_states(head, base, &schemas, &policies, options, &changes, only);
+    let Evaluated {
+        workspace,
+        head_findings,
+        base_findings,
+        policy_errors,
+    } = evaluated;
+    let before: HashSet<_> = base_findings.iter().map(Finding::identity).collect();
+    let changed_files: HashSet<&str> = changed_paths.iter().map(String::as_str).collect();
+    let in_change = |f: &Finding| -> bool {
+        match (&f.artifact, f.stage) {
+            (Some(id), _) if changes.touches(id) => true,
+            (None, Stage::Load) => f
+                .file
+                .as_ref()
+                .is_some_and(|file| changed_files.contains(file.as_str())),
+            _ => !before.contains(&f.identity()),
+        }
+    };
+    let invalid = crate::waive::invalid(&head_findings, &policies.registry);
+    let caused: Vec<Finding> = head_findings.iter().filter(|f| in_change(f)).cloned().collect();
+    let mut engine = crate::change_rules::findings(&changes, &workspace, &caused, &policies);
+    crate::sink::waive_late(&workspace, &invalid, &mut engine);
+    engine.extend(gate_file_findings(&changed_paths, options, &policies));
+    let mut findings = crate::sink::select(head_findings, plan.all, in_change);
+    // GIT-005 keeps its own severity when the change edits the configuration that would weaken it.
+    let config_changed = changed_paths
+        .iter()
+        .any(|p| options.gate_paths.files.contains(p));
+    let exempt: &[&str] = if config_changed { &["GIT-005"] } else { &[] };
+    crate::sink::apply_settings(&options.rules, &mut engine, exempt);
+    findings.extend(engine);
+    findings.retain(|f| reported_under(f, &plan.prefix));
+    sort_findings(&mut findings);
+    let mut run = assemble(workspace, findings, policy_errors, policies, options, started);
+    run.mode = match mode {
+        GateMode::Staged => "staged",
+        _ => "diff",
+    };
+    // Paths are repository-relative in the git gates.
+    run.root = plan.git.workdir.clone();
+    count_in_scope(&mut run, &plan.prefix);
+    Ok(run)
+}
+
+fn count_in_scope(run: &mut CheckRun, prefix: &str) {
+    run.stats.artifacts_in_scope = run
+        .workspace
+        .artifacts
+        .iter()
+        .filter(|a| Git::under(&run.workspace.file_of(a).display, prefix).is_some())
+        .count();
+}
+
+/// The content of the index checked like a directory: every finding counts.
+fn check_index(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<CheckRun, GateError> {
+    let sources = plan.git.index_sources(options.limits.max_file_bytes)?;
+    let (loaded, (schemas, policies)) = rayon::join(
+        || load::load_sources(filtered(sources, options), options.limits),
+        || {
+            rayon::join(SchemaSet::compile, || {
+                PolicySet::load(&options.policy_files, options.policy_timeout)
+            })
+        },
+    );
+    let mut run = crate::check::run_stages(
+        loaded,
         schemas.map_err(CheckError::from)?,
         policies.map_err(CheckError::from)?,
-    );
+        options,
+        started,
+    )?;
+    run.findings.retain(|f| reported_under(f, &plan.prefix));
+    run.mode = "index";
+    run.root = plan.git.workdir.clone();
+    count_in_scope(&mut run, &plan.prefix);
+    Ok(run)
+}
 
-    crate::check::stage_time("base substituted", started);
-    let changes = Arc::new(ChangeSet::classify(&base_loaded.workspace, &head.workspace));
-    // Only the neighbourhood of the change can gain or lose findings: evaluate just that, in both
-    // states (the whole repository still forms the inventory the rules look things up in).
-    // With --all every finding is wanted, so everything is evaluated.
-    let only = (!all).then(|| {
-        Arc::new(changes.neighbourhood(
-            &base_loaded.workspace,
-            &head.workspace,
-            NEIGHBOURHOOD_DEPTH,
-        ))
-    });
-    crate::check::stage_time("neighbourhood", started);
+/// The artifacts evaluated in both states: the neighbourhood of the change, and every risk
+/// acceptance (one anywhere in the repository may waive a finding of the change, and its own
+/// validity decides whether it does).
+fn evaluated(changes: &ChangeSet, base: &Loaded, head: &Loaded) -> HashSet<String> {
+    let mut only = changes.neighbourhood(&base.workspace, &head.workspace, NEIGHBOURHOOD_DEPTH);
+    for state in [base, head] {
+        only.extend(
+            state
+                .workspace
+                .artifacts
+                .iter()
+                .filter(|a| a.kind.name == crate::waive::RISK_ACCEPTANCE && a.has_id)
+                .map(|a| a.id.clone()),
+        );
+    }
+    only
+}
+
+struct Evaluated {
+    workspace: crate::model::Workspace,
+    head_findings: Vec<Finding>,
+    base_findings: Vec<Finding>,
+    policy_errors: Vec<PolicyError>,
+}
+
+fn evaluate_states(
+    head: Loaded,
+    base: Loaded,
+    schemas: &SchemaSet,
+    policies: &PolicySet,
+    options: &CheckOptions,
+    changes: &Arc<ChangeSet>,
+    only: Option<Arc<HashSet<String>>>,
+) -> Evaluated {
     let Loaded {
         workspace,
         findings: load_findings,
@@ -151,106 +319,69 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         .as_ref()
         .is_none_or(|only| !only.is_empty())
         .then(|| Arc::new(crate::evaluate::Converted::of(&workspace.artifacts)));
-    crate::check::stage_time("artifacts converted for the engine", started);
+    let scope = |changes| Scope {
+        changes,
+        only: only.clone(),
+        converted: converted.clone(),
+    };
     let ((head_findings, policy_errors), base_findings) = rayon::join(
         || {
             findings_of(
                 &workspace,
                 load_findings,
-                &schemas,
-                &policies,
+                schemas,
+                policies,
                 options,
-                Scope {
-                    changes: Some(changes.clone()),
-                    only: only.clone(),
-                    converted: converted.clone(),
-                },
+                scope(Some(changes.clone())),
             )
         },
         || {
             let Loaded {
                 workspace,
                 findings,
-            } = base_loaded;
-            findings_of(
-                &workspace,
-                findings,
-                &schemas,
-                &policies,
-                options,
-                Scope {
-                    changes: None,
-                    only: only.clone(),
-                    converted: converted.clone(),
-                },
-            )
-            .0
+            } = base;
+            findings_of(&workspace, findings, schemas, policies, options, scope(None)).0
         },
     );
     // Freeing every converted artifact takes tens of milliseconds that the result does not wait for.
     if let Some(converted) = converted {
-        // Without a thread, it is freed here.
         let _ = std::thread::Builder::new().spawn(move || drop(converted));
     }
-    let before: HashSet<String> = base_findings.iter().map(fingerprint).collect();
-    let changed_files: HashSet<&str> = changed_paths.iter().map(String::as_str).collect();
-    let in_change = |f: &Finding| -> bool {
-        match (&f.artifact, f.stage) {
-            (Some(id), _) if changes.touches(id) => true,
-            (None, Stage::Load) => f.file.as_ref().is_some_and(|file| {
-                changed_files.contains(
-                    format!("{prefix}{}{file}", if prefix.is_empty() { "" } else { "/" }).as_str(),
-                )
-            }),
-            _ => !before.contains(&fingerprint(f)),
-        }
-    };
-    let mut findings: Vec<Finding> = Vec::new();
-    for mut finding in head_findings {
-        if in_change(&finding) {
-            findings.push(finding);
-        } else if all {
-            finding.pre_existing = true;
-            findings.push(finding);
-        }
+    Evaluated {
+        workspace,
+        head_findings,
+        base_findings,
+        policy_errors,
     }
-    let policy_prefixes: Vec<String> = options
-        .policy_dirs
+}
+
+/// GIT-005: each changed path that changes the gate itself.
+fn gate_file_findings(
+    changed_paths: &[String],
+    options: &CheckOptions,
+    policies: &PolicySet,
+) -> Vec<Finding> {
+    changed_paths
         .iter()
-        .filter_map(|dir| git.relative(dir))
-        .map(|p| format!("{p}/"))
-        .collect();
-    for path in changed_paths
-        .iter()
-        .filter(|p| is_gate_file(p, &policy_prefixes))
-    {
-        findings.push(
-            Finding::new(
+        .filter(|p| options.gate_paths.contains(p))
+        .map(|path| {
+            crate::change_rules::engine_finding(
+                policies,
                 "GIT-005",
-                policies
-                    .registry
-                    .get("GIT-005")
-                    .map_or(Severity::Warning, |r| r.severity),
-                Stage::Policy,
-                format!("this change modifies `{path}`, which changes what opsgate checks"),
+                format!("this change modifies `{path}`, which changes what opsgate checks; the gate ran with the version before the change"),
             )
             .in_file(path, None)
-            .with_help("nothing to fix if intended: have the gate's owner review it"),
-        );
-    }
-    crate::check::apply_rule_settings(&options.rules, &mut findings);
-    sort_findings(&mut findings);
-    let mut run = assemble(
-        workspace,
-        findings,
-        policy_errors,
-        policies,
-        options,
-        started,
-    );
-    run.mode = match mode {
-        GateMode::Staged => "staged",
-        GateMode::Base { .. } => "diff",
-    };
-    Ok(run)
+            .with_help("nothing to fix if intended: have the gate's owner review it")
+        })
+        .collect()
+}
+
+/// Whether a finding belongs to the checked path (gate findings always do).
+fn reported_under(finding: &Finding, prefix: &str) -> bool {
+    prefix.is_empty()
+        || crate::gate::ENGINE_RULES.contains(&finding.code.as_str())
+        || finding
+            .file
+            .as_deref()
+            .is_none_or(|file| Git::under(file, prefix).is_some())
 }

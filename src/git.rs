@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository, Sort};
 
-use crate::load::{discover::is_yaml, Source};
+use crate::load::{discover::is_yaml, Source, Unread};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -18,6 +18,9 @@ pub enum GitError {
     /// CI checkouts are shallow by default: the base is simply not there.
     #[error("revision `{rev}` (or its merge base with HEAD) is not in this shallow clone")]
     Shallow { rev: String },
+    /// A merge is in progress: the index holds several versions of these paths.
+    #[error("unmerged paths in the index: {}; resolve the conflicts (and `git add` the result) first", .0.join(", "))]
+    Unmerged(Vec<String>),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
     #[error("{0}")]
@@ -32,6 +35,29 @@ pub struct CommitInfo {
     pub date: String,
     pub author: String,
     pub summary: String,
+}
+
+/// The variables git sets for the commands it runs (hooks among them) that change which
+/// repository, work tree or index is meant.
+pub const GIT_ENVIRONMENT: &[&str] = &["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE"];
+
+/// Why a repository could not be opened, in words a user can act on.
+fn open_error(path: &Path, error: &git2::Error) -> GitError {
+    let message = error.message();
+    if message.contains("objectformat") || message.contains("extension") {
+        GitError::Other(format!(
+            "{}: this repository uses a git extension opsgate cannot read yet ({message}); \
+             SHA-256 object-format repositories are not supported",
+            path.display()
+        ))
+    } else if error.code() == git2::ErrorCode::NotFound {
+        GitError::NotARepository(path.to_path_buf())
+    } else {
+        GitError::Other(format!(
+            "{}: cannot open the git repository: {message}",
+            path.display()
+        ))
+    }
 }
 
 pub struct Git {
@@ -65,10 +91,24 @@ fn info(commit: &git2::Commit<'_>) -> CommitInfo {
 }
 
 impl Git {
-    /// The repository `path` belongs to.
+    /// The repository `path` belongs to. Inside a git hook (or any command git runs) the
+    /// environment says which repository, work tree and index git is working on: `git commit -a`
+    /// and `git commit PATH` hand the hook a temporary index in `GIT_INDEX_FILE`, so the commit
+    /// being made is only visible there. Those variables are honoured as git does.
     pub fn discover(path: &Path) -> Result<Git, GitError> {
-        let repo =
-            Repository::discover(path).map_err(|_| GitError::NotARepository(path.to_path_buf()))?;
+        let from_env = GIT_ENVIRONMENT
+            .iter()
+            .any(|name| std::env::var_os(name).is_some());
+        let opened = if from_env {
+            Repository::open_ext(
+                path,
+                git2::RepositoryOpenFlags::FROM_ENV,
+                &[] as &[&std::ffi::OsStr],
+            )
+        } else {
+            Repository::discover(path)
+        };
+        let repo = opened.map_err(|error| open_error(path, &error))?;
         let workdir = repo
             .workdir()
             .ok_or_else(|| GitError::Other("bare repositories have no work tree to check".into()))?
@@ -101,7 +141,7 @@ impl Git {
     pub fn relative(&self, path: &Path) -> Option<String> {
         let absolute = path.canonicalize().ok()?;
         let relative = absolute.strip_prefix(&self.workdir).ok()?;
-        Some(relative.to_string_lossy().replace('\\', "/"))
+        repo_path(relative)
     }
 
     /// For each of `paths` (work-tree relative), the last commit that changed it, found in one walk
@@ -153,8 +193,8 @@ impl Git {
     /// How to get the missing history, for the shallow-clone error.
     pub const SHALLOW_HELP: &'static str = "fetch enough history for the merge base: in GitHub Actions set `fetch-depth: 0` on actions/checkout; in GitLab CI set `GIT_DEPTH: 0`; by hand run `git fetch --unshallow` (or `git fetch --deepen=200 origin <base>`)";
 
-    /// The merge base of `rev` and HEAD: what a pull request is compared with.
-    pub fn merge_base(&self, rev: &str) -> Result<Oid, GitError> {
+    /// The merge base of `rev` and `head`: what a pull request is compared with.
+    pub fn merge_base(&self, rev: &str, head: Oid) -> Result<Oid, GitError> {
         let shallow = self.repo.is_shallow();
         let base = match self
             .repo
@@ -169,7 +209,6 @@ impl Git {
             }
             Err(_) => return Err(GitError::UnknownRevision(rev.to_owned())),
         };
-        let head = self.repo.head()?.peel_to_commit()?.id();
         match self.repo.merge_base(base, head) {
             Ok(oid) => Ok(oid),
             Err(_) if shallow => Err(GitError::Shallow {
@@ -183,8 +222,17 @@ impl Git {
         Ok(self.repo.head()?.peel_to_commit()?.id())
     }
 
-    /// `prefix` (work-tree relative, `/`-separated, empty for the root) as a path prefix filter.
-    /// `path` (repository-relative) relative to `prefix`, when it lies under it.
+    /// A revision's commit (`rev` as `git rev-parse` reads it).
+    pub fn commit_of(&self, rev: &str) -> Result<Oid, GitError> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| GitError::UnknownRevision(rev.to_owned()))
+    }
+
+    /// `prefix` (work-tree relative, `/`-separated, empty for the root) as a path prefix filter:
+    /// `path` relative to `prefix`, when it lies under it.
     pub fn under<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
         if prefix.is_empty() {
             Some(path)
@@ -193,118 +241,205 @@ impl Git {
         }
     }
 
-    fn source(&self, relative: &str, display: &str, content: Result<Vec<u8>, String>) -> Source {
-        Source {
-            display: display.to_owned(),
-            path: self.workdir.join(relative),
-            content,
+    /// The source of one index or tree entry, if it is a YAML file by name. Entries that are not
+    /// regular files (symlinks, submodules) and paths that are not UTF-8 become sources that
+    /// cannot be read, so each is reported instead of silently skipped or misread.
+    fn entry_source(&self, path: &[u8], mode: u32, id: Oid, max_bytes: u64) -> Option<Source> {
+        if !is_yaml_bytes(path) {
+            return None;
         }
+        let Ok(text) = std::str::from_utf8(path) else {
+            let display = escape_path(path);
+            return Some(Source {
+                path: self.workdir.join(&display),
+                display,
+                content: Err(Unread::bad_path()),
+            });
+        };
+        let content = match EntryKind::of(mode) {
+            EntryKind::File => self.blob_content(id, max_bytes),
+            EntryKind::Symlink => Err(Unread::not_a_file("a symbolic link")),
+            EntryKind::Submodule => Err(Unread::not_a_file("a submodule (gitlink)")),
+            EntryKind::Tree => return None,
+        };
+        Some(Source {
+            display: text.to_owned(),
+            path: self.workdir.join(text),
+            content,
+        })
     }
 
-    /// Every YAML file of the index under `prefix`: what the next commit will contain.
-    pub fn index_sources(&self, prefix: &str, max_bytes: u64) -> Result<Vec<Source>, GitError> {
+    /// Every YAML file of the index: what the next commit will contain. The index is the one
+    /// git is committing from (`GIT_INDEX_FILE` when git set it).
+    pub fn index_sources(&self, max_bytes: u64) -> Result<Vec<Source>, GitError> {
         let index = self.repo.index()?;
+        let mut unmerged: Vec<String> = index
+            .iter()
+            .filter(|entry| (entry.flags >> 12) & 0x3 != 0)
+            .map(|entry| escape_path(&entry.path))
+            .collect();
+        if !unmerged.is_empty() {
+            unmerged.dedup();
+            return Err(GitError::Unmerged(unmerged));
+        }
         let mut sources = Vec::new();
         for entry in index.iter() {
-            let Ok(path) = std::str::from_utf8(&entry.path) else {
-                continue;
-            };
-            let Some(display) = Self::under(path, prefix) else {
-                continue;
-            };
-            if !is_yaml(Path::new(path)) {
+            // `git add -N`: the path is announced, its content is not part of the commit.
+            if u32::from(entry.flags_extended) & INTENT_TO_ADD != 0 {
                 continue;
             }
-            let content = if u64::from(entry.file_size) > max_bytes {
-                Err(format!("file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)", entry.file_size))
-            } else {
-                self.repo
-                    .find_blob(entry.id)
-                    .map(|b| b.content().to_vec())
-                    .map_err(|e| e.to_string())
-            };
-            sources.push(self.source(path, display, content));
+            if entry.mode == TREE_MODE {
+                return Err(GitError::Other(format!(
+                    "the index is sparse (`{}` is a directory entry); run `git sparse-checkout disable` \
+                     or set `index.sparse=false` so every file of the commit can be read",
+                    escape_path(&entry.path)
+                )));
+            }
+            sources.extend(self.entry_source(&entry.path, entry.mode, entry.id, max_bytes));
         }
         sources.sort_by(|a, b| a.display.cmp(&b.display));
         Ok(sources)
     }
 
-    /// The YAML files among `paths` (repository-relative) under `prefix` in the tree of `commit`;
-    /// paths the tree does not have are skipped.
+    /// The YAML files among `paths` (repository-relative, as git stores them) in the tree of
+    /// `commit`; paths the tree does not have are skipped.
     pub fn commit_sources_at(
         &self,
         commit: Oid,
-        prefix: &str,
-        paths: &[String],
+        paths: &[Vec<u8>],
         max_bytes: u64,
     ) -> Result<Vec<Source>, GitError> {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut sources = Vec::new();
         for path in paths {
-            let Some(display) = Self::under(path, prefix) else {
+            let Ok(entry) = tree.get_path(&bytes_path(path)) else {
                 continue;
             };
-            if !is_yaml(Path::new(path)) {
-                continue;
-            }
-            let Ok(entry) = tree.get_path(Path::new(path)) else {
-                continue;
-            };
-            if entry.kind() != Some(ObjectType::Blob) {
-                continue;
-            }
-            let content = self.blob_content(entry.id(), max_bytes);
-            sources.push(self.source(path, display, content));
+            let mode = u32::try_from(entry.filemode()).unwrap_or_default();
+            sources.extend(self.entry_source(path, mode, entry.id(), max_bytes));
         }
         Ok(sources)
     }
 
-    fn blob_content(&self, id: Oid, max_bytes: u64) -> Result<Vec<u8>, String> {
+    fn blob_content(&self, id: Oid, max_bytes: u64) -> Result<Vec<u8>, Unread> {
         match self.repo.find_blob(id) {
-            Ok(blob) if blob.size() as u64 > max_bytes => Err(format!(
+            Ok(blob) if blob.size() as u64 > max_bytes => Err(Unread::io(format!(
                 "file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)",
                 blob.size()
-            )),
+            ))),
             Ok(blob) => Ok(blob.content().to_vec()),
-            Err(error) => Err(error.to_string()),
+            Err(error) => Err(Unread::io(error.to_string())),
         }
     }
 
-    /// Every YAML file under `prefix` in the tree of `commit`.
-    pub fn commit_sources(
-        &self,
-        commit: Oid,
-        prefix: &str,
-        max_bytes: u64,
-    ) -> Result<Vec<Source>, GitError> {
+    /// Every YAML file in the tree of `commit`.
+    pub fn commit_sources(&self, commit: Oid, max_bytes: u64) -> Result<Vec<Source>, GitError> {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut entries = Vec::new();
-        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(ObjectType::Blob) {
-                if let Ok(name) = entry.name() {
-                    entries.push((format!("{dir}{name}"), entry.id()));
-                }
-            }
-            TreeWalkResult::Ok
-        })?;
-        let mut sources = Vec::new();
-        for (path, id) in entries {
-            let Some(display) = Self::under(&path, prefix) else {
-                continue;
-            };
-            if !is_yaml(Path::new(&path)) {
-                continue;
-            }
-            let content = self.blob_content(id, max_bytes);
-            sources.push(self.source(&path, display, content));
-        }
+        self.walk_tree(&tree, &mut Vec::new(), &mut entries)?;
+        let mut sources: Vec<Source> = entries
+            .into_iter()
+            .filter_map(|(path, mode, id)| self.entry_source(&path, mode, id, max_bytes))
+            .collect();
         sources.sort_by(|a, b| a.display.cmp(&b.display));
         Ok(sources)
     }
 
-    /// Work-tree-relative paths that differ between `base` and the index (`staged`), HEAD, or the
-    /// work tree.
-    pub fn changed_paths(&self, base: Oid, against: Against) -> Result<Vec<String>, GitError> {
+    /// (path, mode, id) of every non-tree entry, paths as raw bytes (git's `walk` gives up on
+    /// names that are not UTF-8, which would hide them).
+    fn walk_tree(
+        &self,
+        tree: &git2::Tree<'_>,
+        prefix: &mut Vec<u8>,
+        out: &mut Vec<(Vec<u8>, u32, Oid)>,
+    ) -> Result<(), GitError> {
+        for entry in tree.iter() {
+            let length = prefix.len();
+            prefix.extend_from_slice(entry.name_bytes());
+            if entry.kind() == Some(ObjectType::Tree) {
+                prefix.push(b'/');
+                let subtree = self.repo.find_tree(entry.id())?;
+                self.walk_tree(&subtree, prefix, out)?;
+            } else {
+                let mode = u32::try_from(entry.filemode()).unwrap_or_default();
+                out.push((prefix.clone(), mode, entry.id()));
+            }
+            prefix.truncate(length);
+        }
+        Ok(())
+    }
+
+    /// The content of `path` (repository-relative) on `side`, if it is a regular file there.
+    pub fn read(&self, side: Side, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let id = match side {
+            Side::WorkTree => {
+                let file = self.workdir.join(path);
+                let is_file = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file());
+                return Ok(is_file.then(|| std::fs::read(&file).ok()).flatten());
+            }
+            Side::Index => {
+                let index = self.repo.index()?;
+                match index.get_path(Path::new(path), 0) {
+                    Some(entry) if EntryKind::of(entry.mode) == EntryKind::File => entry.id,
+                    _ => return Ok(None),
+                }
+            }
+            Side::Commit(commit) => {
+                let tree = self.repo.find_commit(commit)?.tree()?;
+                match tree.get_path(Path::new(path)) {
+                    Ok(entry)
+                        if EntryKind::of(u32::try_from(entry.filemode()).unwrap_or_default())
+                            == EntryKind::File =>
+                    {
+                        entry.id()
+                    }
+                    _ => return Ok(None),
+                }
+            }
+        };
+        Ok(Some(self.repo.find_blob(id)?.content().to_vec()))
+    }
+
+    /// Every regular file under `dir` (repository-relative, no trailing `/`) on `side` whose
+    /// name ends with `extension`, as (path, content), sorted by path.
+    pub fn files_under(
+        &self,
+        side: Side,
+        dir: &str,
+        extension: &str,
+    ) -> Result<Vec<(String, Vec<u8>)>, GitError> {
+        let entries: Vec<(Vec<u8>, u32, Oid)> = match side {
+            Side::WorkTree => return Ok(Vec::new()),
+            Side::Index => self
+                .repo
+                .index()?
+                .iter()
+                .map(|e| (e.path, e.mode, e.id))
+                .collect(),
+            Side::Commit(commit) => {
+                let tree = self.repo.find_commit(commit)?.tree()?;
+                let mut entries = Vec::new();
+                self.walk_tree(&tree, &mut Vec::new(), &mut entries)?;
+                entries
+            }
+        };
+        let mut files = Vec::new();
+        for (path, mode, id) in entries {
+            let Ok(text) = std::str::from_utf8(&path) else {
+                continue;
+            };
+            let inside = dir.is_empty() || Git::under(text, dir).is_some();
+            if inside && text.ends_with(extension) && EntryKind::of(mode) == EntryKind::File {
+                files.push((text.to_owned(), self.repo.find_blob(id)?.content().to_vec()));
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Repository-relative paths (as git stores them) that differ between `base` and the index
+    /// (`staged`), another commit, or the work tree.
+    pub fn changed_paths(&self, base: Oid, against: Against) -> Result<Vec<Vec<u8>>, GitError> {
         let base_tree = self.repo.find_commit(base)?.tree()?;
         let mut options = git2::DiffOptions::new();
         options.include_untracked(true).recurse_untracked_dirs(true);
@@ -313,8 +448,8 @@ impl Git {
                 self.repo
                     .diff_tree_to_index(Some(&base_tree), None, Some(&mut options))?
             }
-            Against::Head => {
-                let head = self.repo.head()?.peel_to_commit()?.tree()?;
+            Against::Commit(head) => {
+                let head = self.repo.find_commit(head)?.tree()?;
                 self.repo
                     .diff_tree_to_tree(Some(&base_tree), Some(&head), Some(&mut options))?
             }
@@ -325,8 +460,8 @@ impl Git {
         let mut paths = Vec::new();
         for delta in diff.deltas() {
             for file in [delta.old_file(), delta.new_file()] {
-                if let Some(path) = file.path().and_then(Path::to_str) {
-                    paths.push(path.to_owned());
+                if let Some(path) = file.path_bytes() {
+                    paths.push(path.to_vec());
                 }
             }
         }
@@ -336,10 +471,89 @@ impl Git {
     }
 }
 
+/// Where a run reads a file from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    WorkTree,
+    /// The index git commits from.
+    Index,
+    Commit(Oid),
+}
+
+const INTENT_TO_ADD: u32 = 1 << 13;
+const TREE_MODE: u32 = 0o040000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    Symlink,
+    Submodule,
+    Tree,
+}
+
+impl EntryKind {
+    fn of(mode: u32) -> EntryKind {
+        match mode & 0o170000 {
+            0o120000 => EntryKind::Symlink,
+            0o160000 => EntryKind::Submodule,
+            0o040000 => EntryKind::Tree,
+            _ => EntryKind::File,
+        }
+    }
+}
+
+fn is_yaml_bytes(path: &[u8]) -> bool {
+    let name = path.rsplit(|b| *b == b'/').next().unwrap_or(path);
+    // The extension test is the loader's; a name that is not UTF-8 is tested on its bytes.
+    match std::str::from_utf8(name) {
+        Ok(name) => is_yaml(Path::new(name)),
+        Err(_) => {
+            let lower = name.to_ascii_lowercase();
+            lower.ends_with(b".yaml") || lower.ends_with(b".yml")
+        }
+    }
+}
+
+/// A path as git stores it, for git2's path arguments.
+fn bytes_path(path: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(path))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(path).into_owned())
+    }
+}
+
+/// A path that is not UTF-8, shown with its invalid bytes escaped (`\xff`): a name for people,
+/// never used to open anything.
+pub fn escape_path(path: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in path.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+/// A work-tree-relative path as git names it (`/`-separated), or `None` when it is not UTF-8.
+/// Nothing is rewritten: on Unix a backslash is part of a file name, not a separator.
+pub fn repo_path(relative: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        parts.push(component.as_os_str().to_str()?);
+    }
+    Some(parts.join("/"))
+}
+
 /// What a base revision is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Against {
     Index,
-    Head,
+    Commit(Oid),
     WorkTree,
 }

@@ -26,7 +26,9 @@ pub enum HookError {
     },
 }
 
-/// Where git looks for the pre-commit hook (honours `core.hooksPath`).
+/// Where git looks for the pre-commit hook: `core.hooksPath`, else the `hooks` folder of the
+/// repository's common directory — shared by every linked worktree (git never runs hooks from
+/// `.git/worktrees/<name>/hooks`).
 pub fn hook_path(git: &Git) -> PathBuf {
     let repo = git.repository();
     let configured = repo
@@ -36,7 +38,7 @@ pub fn hook_path(git: &Git) -> PathBuf {
     let dir = match configured {
         Some(dir) if dir.is_absolute() => dir,
         Some(dir) => git.workdir.join(dir),
-        None => repo.path().join("hooks"),
+        None => repo.commondir().join("hooks"),
     };
     dir.join("pre-commit")
 }

@@ -17,6 +17,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
 pub mod audit;
+pub mod change_rules;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -34,6 +35,9 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scaffold;
+pub mod sink;
+pub mod timing;
+pub mod trust;
 pub mod validate;
 pub mod waive;
 pub mod write;

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::finding::{Finding, Severity, Stage};
 use crate::model::Workspace;
+use crate::rules::Registry;
 
 pub const RISK_ACCEPTANCE: &str = "RiskAcceptance";
 
@@ -76,18 +77,30 @@ fn acceptance(spec: &Value, id: &str) -> Acceptance {
     }
 }
 
+/// The risk acceptances that have an error of their own among `findings`, judged on each rule's
+/// own severity in the registry — never on a severity a configuration set.
+pub fn invalid(findings: &[Finding], registry: &Registry) -> BTreeSet<String> {
+    findings
+        .iter()
+        .filter(|f| f.kind.as_deref() == Some(RISK_ACCEPTANCE))
+        .filter(|f| registry.get(&f.code).map_or(f.severity, |r| r.severity) == Severity::Error)
+        .filter_map(|f| f.artifact.clone())
+        .collect()
+}
+
 /// Marks every finding a valid acceptance covers. Acceptances are tried in id order, so the
 /// waiver a finding reports is deterministic when several cover it.
-pub fn apply(workspace: &Workspace, findings: &mut [Finding]) {
-    let invalid: BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error && f.kind.as_deref() == Some(RISK_ACCEPTANCE))
-        .filter_map(|f| f.artifact.as_deref())
-        .collect();
+pub fn apply(workspace: &Workspace, registry: &Registry, findings: &mut [Finding]) {
+    let invalid = invalid(findings, registry);
+    apply_valid(workspace, &invalid, findings);
+}
+
+/// [`apply`] with the invalid acceptances already known (findings emitted after evaluation).
+pub fn apply_valid(workspace: &Workspace, invalid: &BTreeSet<String>, findings: &mut [Finding]) {
     let acceptances: BTreeMap<&str, Acceptance> = workspace
         .artifacts
         .iter()
-        .filter(|a| a.kind.name == RISK_ACCEPTANCE && a.has_id && !invalid.contains(a.id.as_str()))
+        .filter(|a| a.kind.name == RISK_ACCEPTANCE && a.has_id && !invalid.contains(&a.id))
         .map(|a| {
             (
                 a.id.as_str(),

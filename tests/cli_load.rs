@@ -98,6 +98,7 @@ fn non_utf8_and_binary_files_get_an_encoding_error() {
 #[test]
 fn an_empty_file_is_a_warning_not_a_failure() {
     let dir = repo();
+    write(dir.path(), "people/p-a.yaml", person("p-a"));
     write(dir.path(), "empty.yaml", "");
     write(dir.path(), "comments.yml", "# nothing here yet\n");
     let (code, json) = check_json(dir.path(), &[]);
@@ -126,9 +127,37 @@ fn other_tools_yaml_is_skipped_even_when_it_does_not_parse() {
         "metadata:\n  name: {{ .Release.Name }}\n  labels: {{- include \"x\" . | nindent 4 }}\n",
     );
     let (code, json) = check_json(dir.path(), &[]);
-    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(code, 2, "nothing was checked: {json:#}");
     assert_eq!(json["summary"]["artifacts"], 0);
     assert_eq!(json["summary"]["yaml_files"], 3);
+    write(dir.path(), "people/p-a.yaml", person("p-a"));
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["summary"]["artifacts"], 1);
+    assert_eq!(json["summary"]["yaml_files"], 4);
+}
+
+#[test]
+fn a_run_that_checks_no_artifact_fails_unless_the_configuration_expects_it() {
+    let dir = repo();
+    write(dir.path(), "notes/readme.yaml", "title: not an artifact\n");
+    let output = opsgate()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no opsgate artifact found"), "{stderr}");
+    assert!(stderr.contains("allow_empty"), "{stderr}");
+    // The starter configuration's `ops/**` in a repository laid out otherwise checks nothing.
+    write(dir.path(), "people/p-a.yaml", person("p-a"));
+    write(dir.path(), "opsgate.toml", "[check]\ninclude = [\"ops/**\"]\n");
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!((code, json["summary"]["artifacts"].as_u64()), (2, Some(0)));
+    write(dir.path(), "opsgate.toml", "[check]\ninclude = [\"ops/**\"]\nallow_empty = true\n");
+    let (code, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use opsgate::check::{default_params, findings_of, CheckOptions, Scope};
+use opsgate::check::{findings_of, CheckOptions, Scope};
 use opsgate::evaluate::PolicySet;
 use opsgate::finding::Finding;
 use opsgate::load::{load_sources, LoadLimits, Source};
@@ -336,14 +336,8 @@ fn check(files: Vec<(String, String)>, only: &str) -> Vec<Finding> {
     let compiled = compiled();
     let loaded = load_sources(sources(&files), LoadLimits::default());
     let options = CheckOptions {
-        path: ".".into(),
-        policy_dirs: Vec::new(),
-        as_of: "2026-11-24".into(),
-        params: default_params(),
         policy_timeout: Duration::from_secs(10),
-        limits: LoadLimits::default(),
-        filter: Default::default(),
-        rules: Default::default(),
+        ..CheckOptions::new(".", "2026-11-24")
     };
     let only = Arc::new(HashSet::from([only.to_owned()]));
     let (findings, errors) = findings_of(

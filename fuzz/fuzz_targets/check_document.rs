@@ -7,7 +7,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use opsgate::check::{default_params, findings_of, CheckOptions, Scope};
+use opsgate::check::{findings_of, CheckOptions, Scope};
 use opsgate::evaluate::PolicySet;
 use opsgate::validate::SchemaSet;
 
@@ -27,16 +27,7 @@ fn compiled() -> &'static Compiled {
         Compiled {
             schemas: SchemaSet::compile().expect("built-in schemas compile"),
             policies: PolicySet::load(&[], timeout).expect("built-in policies load"),
-            options: CheckOptions {
-                path: invariants::DISPLAY.into(),
-                policy_dirs: Vec::new(),
-                as_of: "2026-11-24".into(),
-                params: default_params(),
-                policy_timeout: timeout,
-                limits: Default::default(),
-                filter: Default::default(),
-                rules: Default::default(),
-            },
+            options: CheckOptions::new(invariants::DISPLAY, "2026-11-24"),
         }
     })
 }

@@ -81,6 +81,21 @@ pub enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// The pre-commit framework's entry point (`.pre-commit-hooks.yaml`). Inside `git commit` it is
+    /// `check --staged` on the index git is committing; with pre-commit's `--from-ref/--to-ref`
+    /// (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF) it is `check --base FROM --head TO`; when pre-commit
+    /// passes files that the commit does not change (`--all-files`, `--files`) it checks the whole
+    /// index with every finding counting.
+    PreCommit {
+        /// The files pre-commit passes; they choose the mode, the whole repository is checked.
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: Option<OutputFormat>,
+        /// Date the check is made as of (YYYY-MM-DD, default: today in UTC).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
     /// Print the full documentation of one rule.
     Explain {
         /// Rule code, e.g. CHG-003.
@@ -133,10 +148,17 @@ pub struct CheckArgs {
     /// it changes compared with HEAD.
     #[arg(long, conflicts_with = "base")]
     pub staged: bool,
+    /// Check the whole content of the git index (what the next commit would contain), every
+    /// finding counting — `pre-commit run --all-files`.
+    #[arg(long, conflicts_with_all = ["base", "staged"])]
+    pub index: bool,
     /// Pull-request mode: report what HEAD changes compared with the merge base of REV and HEAD
     /// (findings on added or modified artifacts, and on unchanged ones the change breaks).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// With --base: the revision under review [default: HEAD] (pre-commit's `--to-ref`).
+    #[arg(long, value_name = "REV", requires = "base", conflicts_with = "worktree")]
+    pub head: Option<String>,
     /// With --base: compare the work tree instead of HEAD.
     #[arg(long, requires = "base")]
     pub worktree: bool,

@@ -13,7 +13,7 @@ use super::args::{
 };
 use super::print;
 use crate::check::{check, default_params, exit, CheckError, CheckOptions, CheckRun};
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::evaluate::PolicySet;
 use crate::finding::Severity;
 use crate::gate::{check_git, GateError, GateMode};
@@ -86,6 +86,11 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
         Command::New { kind, id, dir } => run_new(&kind, id.as_deref(), &dir),
+        Command::PreCommit {
+            files,
+            format,
+            as_of,
+        } => run_pre_commit(&files, format, as_of.as_deref()),
         Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
             Ok(policies) => match policies.registry.get(&code.to_uppercase()) {
                 Some(rule) => {
@@ -102,7 +107,7 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 fn load_policies(dirs: &[std::path::PathBuf]) -> Result<PolicySet, u8> {
-    PolicySet::load(dirs, Duration::from_secs(5)).map_err(|error| {
+    PolicySet::load_dirs(dirs, Duration::from_secs(5)).map_err(|error| {
         eprint!(
             "{}",
             report::text::render_policy_error(&error, stderr_style())
@@ -176,7 +181,11 @@ fn prepare_and_check(
         },
         None => today(),
     };
-    let config = load_config(args)?;
+    if !args.path.exists() {
+        return Err(usage_error(&format!("{} does not exist", args.path.display())));
+    }
+    let setup = load_setup(args, gate)?;
+    let config = setup.config;
     if show_progress(&config) && crate::progress::wanted() {
         crate::progress::start();
     }
@@ -184,22 +193,14 @@ fn prepare_and_check(
     if let Some(map) = params.as_object_mut() {
         map.extend(config.params.clone());
     }
-    let filter = match &config.file {
-        Some(file) => PathFilter::new(
-            file.parent().unwrap_or(Path::new(".")),
-            &config.include,
-            &config.exclude,
-        ),
+    let filter = match &setup.filter_base {
+        Some(base) => PathFilter::new(base, &config.include, &config.exclude),
         None => PathFilter::default(),
     };
     let options = CheckOptions {
         path: args.path.clone(),
-        policy_dirs: config
-            .policy_dirs
-            .iter()
-            .chain(&args.policy_dirs)
-            .cloned()
-            .collect(),
+        policy_files: setup.policy_files,
+        gate_paths: setup.gate_paths,
         as_of,
         params,
         filter,
@@ -218,14 +219,7 @@ fn prepare_and_check(
         Some(mode) => match check_git(&options, mode) {
             Ok(run) => Ok(run),
             Err(GateError::Check(error)) => Err(error),
-            Err(GateError::Git(error)) => {
-                let help = match &error {
-                    GitError::Shallow { .. } => format!("\nhelp: {}", Git::SHALLOW_HELP),
-                    GitError::NotARepository(_) => "\nhelp: --staged and --base need a git repository; without them opsgate checks a plain directory".to_owned(),
-                    _ => String::new(),
-                };
-                return Err(usage_error(&format!("{error}{help}")));
-            }
+            Err(GateError::Git(error)) => return Err(git_error(&error)),
         },
     };
     crate::progress::finish();
@@ -250,6 +244,80 @@ fn prepare_and_check(
     Ok((config, run))
 }
 
+/// A gate that checked nothing must not pass: the layout, the include globs or an ignore rule
+/// left no artifact to check. A run that fails anyway (a file that does not load) keeps its
+/// exit code; a run that would pass exits with the usage code instead.
+fn passes_on_nothing(code: u8, run: &CheckRun, config: &Config) -> u8 {
+    if code != exit::CLEAN || run.stats.artifacts_in_scope > 0 || config.allow_empty {
+        return code;
+    }
+    let globs = if config.include.is_empty() && config.exclude.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the configuration includes {:?} and excludes {:?})",
+            config.include, config.exclude
+        )
+    };
+    usage_error(&format!(
+        "no opsgate artifact found under {}: {} YAML file(s) read{globs}\n\
+         help: check the path and `[check] include` in opsgate.toml; if the repository has no \
+         artifacts yet, set `allow_empty = true` under [check]",
+        run.root.display(),
+        run.stats.yaml_files,
+    ))
+}
+
+fn git_error(error: &GitError) -> u8 {
+    let help = match error {
+        GitError::Shallow { .. } => format!("\nhelp: {}", Git::SHALLOW_HELP),
+        GitError::NotARepository(_) => "\nhelp: --staged and --base need a git repository; without them opsgate checks a plain directory".to_owned(),
+        _ => String::new(),
+    };
+    usage_error(&format!("{error}{help}"))
+}
+
+/// The configuration and team policies, read from the side of the change the gate trusts.
+fn load_setup(args: &RunArgs, gate: Option<&GateMode>) -> Result<crate::trust::Setup, u8> {
+    let defaults = default_params();
+    let empty = serde_json::Map::new();
+    let request = crate::trust::Request {
+        path: &args.path,
+        config: args.config.as_deref(),
+        no_config: args.no_config,
+        policy_dirs: &args.policy_dirs,
+        params: defaults.as_object().unwrap_or(&empty),
+    };
+    let (git, side) = match gate {
+        Some(mode) => {
+            let plan = crate::gate::Plan::new(&args.path, mode).map_err(|e| git_error(&e))?;
+            let side = plan.trusted_side();
+            (Some(plan.git), side)
+        }
+        None => (Git::discover(&args.path).ok(), crate::git::Side::WorkTree),
+    };
+    crate::trust::resolve(&request, git.as_ref(), side).map_err(|error| match error {
+        crate::trust::SetupError::Config(error) => {
+            eprint!(
+                "{}",
+                report::text::render_config_error(&error, stderr_style())
+            );
+            exit::USAGE
+        }
+        crate::trust::SetupError::Policy(error) => {
+            eprint!(
+                "{}",
+                report::text::render_policy_error(&error, stderr_style())
+            );
+            exit::POLICY_ERROR
+        }
+        other => {
+            let help = other.help().map_or(String::new(), |h| format!("\nhelp: {h}"));
+            usage_error(&format!("{other}{help}"))
+        }
+    })
+}
+
 fn emit(output: Option<&Path>, rendered: &str) -> Result<(), u8> {
     match output {
         None => {
@@ -262,7 +330,7 @@ fn emit(output: Option<&Path>, rendered: &str) -> Result<(), u8> {
 }
 
 fn run_report(args: ReportArgs) -> u8 {
-    let (_, run) = match prepare_and_check(&args.run, None, |_| args.output.is_some()) {
+    let (config, run) = match prepare_and_check(&args.run, None, |_| args.output.is_some()) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -288,16 +356,19 @@ fn run_report(args: ReportArgs) -> u8 {
     } else if run.exit_code(Severity::Error) == exit::INVALID_INPUT {
         exit::INVALID_INPUT
     } else {
-        exit::CLEAN
+        passes_on_nothing(exit::CLEAN, &run, &config)
     }
 }
 
 fn run_check(args: CheckArgs) -> u8 {
     let gate = if args.staged {
         Some(GateMode::Staged)
+    } else if args.index {
+        Some(GateMode::Index)
     } else {
         args.base.clone().map(|rev| GateMode::Base {
             rev,
+            head: args.head.clone(),
             worktree: args.worktree,
             all: args.all,
         })
@@ -354,11 +425,56 @@ fn run_check(args: CheckArgs) -> u8 {
     if let Err(code) = emit(args.output.as_deref(), &rendered) {
         return code;
     }
-    let code = run.exit_code(fail_on);
+    let code = passes_on_nothing(run.exit_code(fail_on), &run, &config);
     // The process ends now and the OS takes the memory back at once; freeing the ~1 million
     // allocations of a 10,000-artifact run one by one first would cost ~0.1 s.
     std::mem::forget(run);
     code
+}
+
+/// What pre-commit asks for, as a `check` command line (see `Command::PreCommit`).
+fn run_pre_commit(files: &[std::path::PathBuf], format: Option<OutputFormat>, as_of: Option<&str>) -> u8 {
+    let mut argv: Vec<String> = vec!["opsgate".into(), "check".into(), ".".into()];
+    let env = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()));
+    let from = env(&["PRE_COMMIT_FROM_REF", "PRE_COMMIT_ORIGIN"]);
+    let to = env(&["PRE_COMMIT_TO_REF", "PRE_COMMIT_SOURCE"]);
+    match (from, to) {
+        (Some(from), Some(to)) => argv.extend(["--base".into(), from, "--head".into(), to]),
+        _ if std::env::var_os("GIT_INDEX_FILE").is_some() => argv.push("--staged".into()),
+        _ => match files_beyond_the_commit(files) {
+            Ok(true) => argv.push("--index".into()),
+            Ok(false) => argv.push("--staged".into()),
+            Err(error) => return git_error(&error),
+        },
+    }
+    if let Some(format) = format.and_then(|f| f.to_possible_value()) {
+        argv.extend(["--format".into(), format.get_name().to_owned()]);
+    }
+    if let Some(date) = as_of {
+        argv.extend(["--as-of".into(), date.to_owned()]);
+    }
+    match <Cli as clap::Parser>::try_parse_from(&argv) {
+        Ok(cli) => run(cli),
+        Err(error) => usage_error(&error.to_string()),
+    }
+}
+
+/// Whether pre-commit named a file the commit being prepared does not change: then it was asked
+/// about those files (`--all-files`, `--files`), not about a commit.
+fn files_beyond_the_commit(files: &[std::path::PathBuf]) -> Result<bool, GitError> {
+    if files.is_empty() {
+        return Ok(false);
+    }
+    let git = Git::discover(Path::new("."))?;
+    let changed: std::collections::HashSet<Vec<u8>> = match git.head_oid() {
+        Ok(head) => git.changed_paths(head, crate::git::Against::Index)?.into_iter().collect(),
+        Err(_) => return Ok(false),
+    };
+    Ok(files.iter().any(|file| {
+        git.relative(&git.workdir.join(file))
+            .or_else(|| file.to_str().map(str::to_owned))
+            .is_none_or(|path| !changed.contains(path.as_bytes()))
+    }))
 }
 
 fn run_graph(
@@ -414,35 +530,6 @@ fn run_graph(
         GraphFormat::Json => graph.to_json(),
     });
     exit::CLEAN
-}
-
-/// The configuration that applies: `--config`, else the nearest `opsgate.toml`, else defaults.
-fn load_config(args: &RunArgs) -> Result<Config, u8> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let file = match &args.config {
-        Some(file) if !file.is_file() => {
-            return Err(usage_error(&format!(
-                "configuration file {} does not exist",
-                file.display()
-            )))
-        }
-        Some(file) => Some(file.clone()),
-        None => config::find(&args.path),
-    };
-    let Some(file) = file else {
-        return Ok(Config::default());
-    };
-    let defaults = default_params();
-    let empty = serde_json::Map::new();
-    Config::load(&file, defaults.as_object().unwrap_or(&empty)).map_err(|error| {
-        eprint!(
-            "{}",
-            report::text::render_config_error(&error, stderr_style())
-        );
-        exit::USAGE
-    })
 }
 
 fn run_init(dir: &Path) -> u8 {

@@ -124,7 +124,16 @@ pub struct Evaluation {
 
 impl PolicySet {
     /// Loads the built-in policies and those of `extra_dirs` (each `.rego` file, recursively).
-    pub fn load(extra_dirs: &[PathBuf], timeout: Duration) -> Result<PolicySet, PolicyError> {
+    pub fn load_dirs(extra_dirs: &[PathBuf], timeout: Duration) -> Result<PolicySet, PolicyError> {
+        let mut files = Vec::new();
+        for dir in extra_dirs {
+            files.extend(read_policy_dir(dir)?);
+        }
+        PolicySet::load(&files, timeout)
+    }
+
+    /// Loads the built-in policies and the team's `extra` policy files (name, text).
+    pub fn load(extra: &[PolicyFile], timeout: Duration) -> Result<PolicySet, PolicyError> {
         let mut engine = Engine::new();
         // OPA's default: a built-in that fails on its arguments (a date it cannot parse, a field
         // of a string) makes the expression undefined instead of failing the whole evaluation. The
@@ -138,9 +147,7 @@ impl PolicySet {
         });
         let mut sources = builtin_sources()?;
         let builtin_count = sources.len();
-        for dir in extra_dirs {
-            sources.extend(read_policy_dir(dir)?);
-        }
+        sources.extend(extra.iter().cloned());
 
         let mut package_files: BTreeMap<String, (String, bool)> = BTreeMap::new();
         for (index, (name, text)) in sources.iter().enumerate() {
@@ -257,7 +264,7 @@ impl PolicySet {
                 ))],
             };
         }
-        crate::check::stage_time("  inventory handed to the engine", started);
+        crate::timing::stage_time("  inventory handed to the engine", started);
         let started = std::time::Instant::now();
         let references = match self.precompute_index(&mut engine) {
             Ok(references) => references,
@@ -268,7 +275,7 @@ impl PolicySet {
                 }
             }
         };
-        crate::check::stage_time("  index precomputed", started);
+        crate::timing::stage_time("  index precomputed", started);
         prepare(&mut engine);
         let mut kinds_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
@@ -568,10 +575,20 @@ struct RawFinding {
     related: Vec<String>,
 }
 
-/// The shipped policies, or — for people developing them — the `.rego` files of the directory named
-/// by `OPSGATE_BUILTIN_POLICIES`, so a policy edit is tried without rebuilding.
+/// A policy file: its name (for messages) and its text.
+pub type PolicyFile = (String, Arc<str>);
+
+/// The shipped policies, or — in debug builds only, for people developing them — the `.rego`
+/// files of the directory named by `OPSGATE_BUILTIN_POLICIES`, so a policy edit is tried without
+/// rebuilding. A release build never reads it: pointed at an empty folder it would drop every
+/// built-in rule.
 fn builtin_sources() -> Result<Vec<(String, Arc<str>)>, PolicyError> {
-    match std::env::var_os("OPSGATE_BUILTIN_POLICIES") {
+    let developing = if cfg!(debug_assertions) {
+        std::env::var_os("OPSGATE_BUILTIN_POLICIES")
+    } else {
+        None
+    };
+    match developing {
         Some(dir) => read_policy_dir(Path::new(&dir)).map(|files| {
             files
                 .into_iter()
@@ -590,7 +607,8 @@ fn builtin_sources() -> Result<Vec<(String, Arc<str>)>, PolicyError> {
     }
 }
 
-fn read_policy_dir(dir: &Path) -> Result<Vec<(String, Arc<str>)>, PolicyError> {
+/// Every `.rego` file under `dir` (on disk), sorted by path.
+pub fn read_policy_dir(dir: &Path) -> Result<Vec<(String, Arc<str>)>, PolicyError> {
     if !dir.is_dir() {
         return Err(PolicyError::plain(format!(
             "policy directory {} does not exist",
@@ -598,7 +616,9 @@ fn read_policy_dir(dir: &Path) -> Result<Vec<(String, Arc<str>)>, PolicyError> {
         )));
     }
     let mut files = Vec::new();
+    // No ignore file may hide a policy: every `.rego` file of the folder is loaded.
     for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
         .sort_by_file_path(|a, b| a.cmp(b))
         .build()
     {

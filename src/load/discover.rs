@@ -1,14 +1,36 @@
-//! Finding the YAML files of a repository: `.gitignore` honoured, symlinks not followed, stable order.
+//! Finding the YAML files of a repository, in a stable order, symlinks never followed.
+//!
+//! Inside a git repository the files are git's: every tracked file is checked whatever an ignore
+//! file says (a change that adds `broken.yaml` to `.gitignore` must not hide it), and untracked
+//! files are checked unless git itself ignores them — by the repository's own ignore files and
+//! git's configuration, never by a `.gitignore` above the repository. Outside git nothing is
+//! ignored.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
-/// A file to load, or a path the walker could not read (reported, the rest still checked).
+use super::Unread;
+use crate::git::Git;
+
+/// A file to load, or a path that cannot be read (reported, the rest still checked).
 #[derive(Debug)]
 pub enum Discovered {
     File(PathBuf),
-    Unreadable { path: PathBuf, reason: String },
+    /// Tracked but absent from a sparse work tree: its content comes from the index.
+    Blob { path: PathBuf, content: Vec<u8> },
+    Unreadable { path: PathBuf, reason: Unread },
+}
+
+impl Discovered {
+    pub fn path(&self) -> &Path {
+        match self {
+            Discovered::File(path)
+            | Discovered::Blob { path, .. }
+            | Discovered::Unreadable { path, .. } => path,
+        }
+    }
 }
 
 pub fn is_yaml(path: &Path) -> bool {
@@ -20,37 +42,166 @@ pub fn is_yaml(path: &Path) -> bool {
 
 /// Every `*.yaml`/`*.yml` under `root`, sorted by path. `root` itself may be a file.
 pub fn discover(root: &Path) -> Vec<Discovered> {
-    if root.is_file() {
-        return vec![Discovered::File(root.to_path_buf())];
+    if !root.is_dir() {
+        return vec![classify(root.to_path_buf())];
     }
+    if let Ok(git) = Git::discover(root) {
+        if let Some(found) = in_repository(&git, root) {
+            return found;
+        }
+    }
+    walk(root)
+}
+
+/// A path found on disk: a regular file, or why it is not read.
+fn classify(path: PathBuf) -> Discovered {
+    let metadata = std::fs::symlink_metadata(&path);
+    if metadata.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+        return Discovered::Unreadable {
+            path,
+            reason: Unread::not_a_file("a symbolic link"),
+        };
+    }
+    if path.to_str().is_none() {
+        return Discovered::Unreadable {
+            path,
+            reason: Unread::bad_path(),
+        };
+    }
+    if metadata.is_ok_and(|m| m.is_dir()) {
+        return Discovered::Unreadable {
+            path,
+            reason: Unread::not_a_file("a directory (a submodule?)"),
+        };
+    }
+    Discovered::File(path)
+}
+
+/// Every file under `root` with no ignore rule applied (outside git).
+fn walk(root: &Path) -> Vec<Discovered> {
     let mut found = Vec::new();
     let walker = WalkBuilder::new(root)
-        // Hidden folders hold CI files and such, which are skipped as non-artifacts anyway, but a
-        // team may keep artifacts under e.g. `.opsgate/`; `.git` itself is never descended.
-        .hidden(false)
+        .standard_filters(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .follow_links(false)
-        .require_git(false)
         .sort_by_file_path(|a, b| a.cmp(b))
         .build();
     for entry in walker {
         match entry {
             Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_yaml(entry.path()) {
-                    found.push(Discovered::File(entry.into_path()));
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                if !is_dir && is_yaml(entry.path()) {
+                    found.push(classify(entry.into_path()));
                 }
             }
             Err(error) => {
                 let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
                 found.push(Discovered::Unreadable {
                     path,
-                    reason: error.to_string(),
+                    reason: Unread::io(error.to_string()),
                 });
             }
         }
     }
     found
+}
+
+/// The tracked files under `root` and the untracked ones git does not ignore; `None` when git
+/// ignores `root` itself (a folder a user names explicitly is checked whole, like outside git).
+fn in_repository(git: &Git, root: &Path) -> Option<Vec<Discovered>> {
+    let prefix = git.relative(root)?;
+    let repo = git.repository();
+    if !prefix.is_empty() && repo.is_path_ignored(Path::new(&prefix)).unwrap_or(false) {
+        return None;
+    }
+    let inside = |path: &str| Git::under(path, &prefix).is_some();
+    let mut found: BTreeMap<PathBuf, Discovered> = BTreeMap::new();
+    let index = repo.index().ok()?;
+    for entry in index.iter() {
+        let Ok(path) = std::str::from_utf8(&entry.path) else {
+            let shown = crate::git::escape_path(&entry.path);
+            if inside(&shown) && is_yaml(Path::new(&shown)) {
+                let path = git.workdir.join(&shown);
+                found.insert(
+                    path.clone(),
+                    Discovered::Unreadable {
+                        path,
+                        reason: Unread::bad_path(),
+                    },
+                );
+            }
+            continue;
+        };
+        if !inside(path) || !is_yaml(Path::new(path)) {
+            continue;
+        }
+        let absolute = git.workdir.join(path);
+        let skip_worktree = u32::from(entry.flags_extended) & SKIP_WORKTREE != 0;
+        let item = if skip_worktree {
+            match repo.find_blob(entry.id) {
+                Ok(blob) => Discovered::Blob {
+                    path: absolute.clone(),
+                    content: blob.content().to_vec(),
+                },
+                Err(error) => Discovered::Unreadable {
+                    path: absolute.clone(),
+                    reason: Unread::io(error.to_string()),
+                },
+            }
+        } else if std::fs::symlink_metadata(&absolute).is_err() {
+            // Deleted in the work tree: the work tree is what this mode checks.
+            continue;
+        } else {
+            classify(absolute.clone())
+        };
+        found.insert(absolute, item);
+    }
+    for (path, utf8) in untracked(git, &prefix) {
+        let absolute = git.workdir.join(&path);
+        if is_yaml(&absolute) && !found.contains_key(&absolute) {
+            let item = if utf8 {
+                classify(absolute.clone())
+            } else {
+                Discovered::Unreadable {
+                    path: absolute.clone(),
+                    reason: Unread::bad_path(),
+                }
+            };
+            found.insert(absolute, item);
+        }
+    }
+    Some(found.into_values().collect())
+}
+
+const SKIP_WORKTREE: u32 = 1 << 14;
+
+/// Untracked files under `prefix` that git does not ignore, and whether each path is UTF-8 (an
+/// escaped name otherwise).
+fn untracked(git: &Git, prefix: &str) -> Vec<(String, bool)> {
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(true)
+        .include_unmodified(false);
+    if !prefix.is_empty() {
+        options.pathspec(prefix);
+    }
+    let Ok(statuses) = git.repository().statuses(Some(&mut options)) else {
+        return Vec::new();
+    };
+    statuses
+        .iter()
+        .filter(|entry| entry.status().contains(git2::Status::WT_NEW))
+        .filter_map(|entry| {
+            let path = entry.path_bytes();
+            Some(match std::str::from_utf8(path) {
+                Ok(text) => (text.to_owned(), true),
+                Err(_) => (crate::git::escape_path(path), false),
+            })
+        })
+        .collect()
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

@@ -43,8 +43,64 @@ impl Default for LoadLimits {
 pub struct Source {
     pub display: String,
     pub path: PathBuf,
-    pub content: Result<Vec<u8>, String>,
+    pub content: Result<Vec<u8>, Unread>,
 }
+
+/// Why a file that looks like an artifact by its name was not read: every such file is reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<&'static str>,
+}
+
+impl Unread {
+    pub fn io(reason: impl Into<String>) -> Unread {
+        Unread {
+            code: "LOAD-IO",
+            severity: Severity::Error,
+            message: format!("cannot read file: {}", reason.into()),
+            help: None,
+        }
+    }
+
+    /// A path opsgate cannot name without rewriting it (not UTF-8).
+    pub fn bad_path() -> Unread {
+        Unread {
+            code: "LOAD-PATH",
+            severity: Severity::Error,
+            message: "the file's path is not valid UTF-8, so it cannot be reported faithfully; its \
+                      content was not checked"
+                .into(),
+            help: Some("rename the file to a UTF-8 name"),
+        }
+    }
+
+    /// A symlink or submodule: never followed, in every mode.
+    pub fn not_a_file(what: &str) -> Unread {
+        Unread {
+            code: "LOAD-NOT-A-FILE",
+            severity: Severity::Warning,
+            message: format!("this path is {what}, not a regular file; opsgate does not follow it"),
+            help: Some("keep artifacts in regular files; a link's target is checked where it lives"),
+        }
+    }
+
+    fn lfs_pointer() -> Unread {
+        Unread {
+            code: "LOAD-LFS-POINTER",
+            severity: Severity::Error,
+            message: "this file is a Git LFS pointer: the artifact's content is not in the repository \
+                      and was not checked"
+                .into(),
+            help: Some("keep artifacts out of Git LFS (remove their pattern from .gitattributes)"),
+        }
+    }
+}
+
+/// What a Git LFS pointer file starts with (the LFS specification's first line).
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/";
 
 /// What loading produced: the workspace and the problems met on the way.
 pub struct Loaded {
@@ -54,11 +110,19 @@ pub struct Loaded {
 
 /// Discovers and loads every YAML file under `root` that `filter` allows.
 pub fn load_path(root: &Path, limits: LoadLimits, filter: &PathFilter) -> Loaded {
+    load_path_blaming(root, limits, filter, &HashSet::new())
+}
+
+/// [`load_path`], where a duplicate id is blamed on the file of `changed` (display paths) rather
+/// than on the unchanged one it collides with.
+pub fn load_path_blaming(
+    root: &Path,
+    limits: LoadLimits,
+    filter: &PathFilter,
+    changed: &HashSet<String>,
+) -> Loaded {
     let mut discovered = discover::discover(root);
-    discovered.retain(|item| match item {
-        Discovered::File(path) => filter.allows(path),
-        Discovered::Unreadable { .. } => true,
-    });
+    discovered.retain(|item| filter.allows(item.path()));
     let base = if root.is_file() {
         root.parent().unwrap_or(Path::new(""))
     } else {
@@ -72,6 +136,11 @@ pub fn load_path(root: &Path, limits: LoadLimits, filter: &PathFilter) -> Loaded
                 content: read_limited(&path, limits.max_file_bytes),
                 path,
             },
+            Discovered::Blob { path, content } => Source {
+                display: display_path(base, &path),
+                content: Ok(content),
+                path,
+            },
             Discovered::Unreadable { path, reason } => Source {
                 display: display_path(base, &path),
                 content: Err(reason),
@@ -79,36 +148,52 @@ pub fn load_path(root: &Path, limits: LoadLimits, filter: &PathFilter) -> Loaded
             },
         })
         .collect();
-    load_sources(sources, limits)
+    load_sources_blaming(sources, limits, changed)
 }
 
-fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Unread> {
+    let size = std::fs::metadata(path).map_err(|e| Unread::io(e.to_string()))?.len();
     if size > max_bytes {
-        return Err(format!(
+        return Err(Unread::io(format!(
             "file is {size} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)"
-        ));
+        )));
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    std::fs::read(path).map_err(|e| Unread::io(e.to_string()))
 }
 
+/// `path` relative to `base`, `/`-separated; never rewritten (a path that is not UTF-8 is
+/// shown escaped, and its source is reported unreadable by the caller).
 fn display_path(base: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(base).unwrap_or(path);
-    let text = relative.to_string_lossy().replace('\\', "/");
-    if text.is_empty() {
-        path.to_string_lossy().into_owned()
+    let relative = if relative.as_os_str().is_empty() {
+        path
     } else {
-        text
-    }
+        relative
+    };
+    crate::git::repo_path(relative).unwrap_or_else(|| {
+        crate::git::escape_path(relative.as_os_str().as_encoded_bytes())
+    })
 }
 
 /// Loads already-read sources (from disk, or from a git tree or index).
 pub fn load_sources(sources: Vec<Source>, limits: LoadLimits) -> Loaded {
+    load_sources_blaming(sources, limits, &HashSet::new())
+}
+
+/// [`load_sources`], blaming duplicate ids on the files of `changed` (see [`load_path_blaming`]).
+pub fn load_sources_blaming(
+    sources: Vec<Source>,
+    limits: LoadLimits,
+    changed: &HashSet<String>,
+) -> Loaded {
     let yaml_files_seen = sources.len();
-    let per_file: Vec<FileOutcome> = sources
+    let mut per_file: Vec<FileOutcome> = sources
         .into_par_iter()
         .map(|source| load_one(source, limits))
         .collect();
+    // The first file to claim an id keeps it: files the change did not touch go first, so a
+    // change that re-uses an existing id is blamed for it, not the record it copies.
+    per_file.sort_by_key(|o| o.file.as_ref().is_some_and(|f| changed.contains(&f.display)));
     assemble(per_file, yaml_files_seen)
 }
 
@@ -234,18 +319,20 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         findings: Vec::new(),
     };
     let display = source.display;
-    let bytes = match source.content {
+    let content = source.content.and_then(|bytes| {
+        if bytes.starts_with(LFS_POINTER) {
+            Err(Unread::lfs_pointer())
+        } else {
+            Ok(bytes)
+        }
+    });
+    let bytes = match content {
         Ok(bytes) => bytes,
-        Err(reason) => {
-            outcome.findings.push(
-                Finding::new(
-                    "LOAD-IO",
-                    Severity::Error,
-                    Stage::Load,
-                    format!("cannot read file: {reason}"),
-                )
-                .in_file(&display, None),
-            );
+        Err(unread) => {
+            let mut finding = Finding::new(unread.code, unread.severity, Stage::Load, unread.message)
+                .in_file(&display, None);
+            finding.help = unread.help.map(str::to_owned);
+            outcome.findings.push(finding);
             return outcome;
         }
     };

@@ -25,7 +25,7 @@ const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;m
 h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}\
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}.bar{display:flex;height:.9rem;min-width:12rem;border-radius:3px;overflow:hidden;background:#eaeef2}\
-.bar span{display:block}.s-met{background:#2da44e}.s-failed{background:#cf222e}.s-waived{background:#bf8700}.s-not_applicable{background:#8c959f}\
+.bar span{display:block}.s-met{background:#2da44e}.s-failed{background:#cf222e}.s-waived{background:#bf8700}.s-not_applicable{background:#8c959f}.s-disabled{background:#6e40c9}\
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;color:#fff;font-size:.8rem;white-space:nowrap}\
 code{font-size:.85em}details{margin:.2rem 0}.muted{color:#57606a}dl.scope{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}\
 dl.scope dt{font-weight:600}@media print{details{display:block}}";
@@ -35,6 +35,7 @@ fn badge(status: Status) -> String {
         Status::Met => "met",
         Status::Failed => "failed",
         Status::Waived => "waived",
+        Status::Disabled => "disabled",
         Status::NotApplicable => "not_applicable",
     };
     format!("<span class=\"badge s-{key}\">{}</span>", status.label())
@@ -45,13 +46,14 @@ fn bar(counts: &Counts) -> String {
     let mut out = String::from("<div class=\"bar\" role=\"img\" aria-label=\"");
     let _ = write!(
         out,
-        "{} met, {} failed, {} waived, {} not applicable\">",
-        counts.met, counts.failed, counts.waived, counts.not_applicable
+        "{} met, {} failed, {} waived, {} disabled, {} not applicable\">",
+        counts.met, counts.failed, counts.waived, counts.disabled, counts.not_applicable
     );
     for (n, key) in [
         (counts.met, "met"),
         (counts.failed, "failed"),
         (counts.waived, "waived"),
+        (counts.disabled, "disabled"),
         (counts.not_applicable, "not_applicable"),
     ] {
         if n > 0 {
@@ -114,8 +116,8 @@ pub fn render(report: &AuditReport) -> String {
     let t = &report.totals;
     let _ = writeln!(
         out,
-        "<h2 id=\"summary\">Summary</h2><p>{} requirements: <strong>{} met</strong>, <strong>{} failed</strong>, {} waived, {} not applicable.</p>{}",
-        t.total(), t.met, t.failed, t.waived, t.not_applicable, bar(t)
+        "<h2 id=\"summary\">Summary</h2><p>{} requirements: <strong>{} met</strong>, <strong>{} failed</strong>, {} waived, {} disabled by the configuration, {} not applicable.</p>{}",
+        t.total(), t.met, t.failed, t.waived, t.disabled, t.not_applicable, bar(t)
     );
     out.push_str("<table><thead><tr><th>Management area</th><th>Met</th><th>Failed</th><th>Waived</th><th>N/A</th><th></th></tr></thead><tbody>\n");
     for area in &report.areas {

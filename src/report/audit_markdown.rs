@@ -29,11 +29,12 @@ pub fn render(report: &AuditReport) -> String {
     let t = &report.totals;
     let _ = writeln!(
         out,
-        "**{} requirements: {} met, {} failed, {} waived, {} not applicable.**\n",
+        "**{} requirements: {} met, {} failed, {} waived, {} disabled by the configuration, {} not applicable.**\n",
         t.total(),
         t.met,
         t.failed,
         t.waived,
+        t.disabled,
         t.not_applicable
     );
     out.push_str("| Management area | Met | Failed | Waived | N/A |\n|---|---|---|---|---|\n");

@@ -26,12 +26,13 @@ pub fn escape_property(text: &str) -> String {
 
 pub fn render(run: &CheckRun) -> String {
     let mut out = String::new();
-    for f in &run.findings {
-        let command = match (f.severity, &f.waiver) {
-            (_, Some(_)) => "notice",
-            (Severity::Error, None) => "error",
-            (Severity::Warning, None) => "warning",
-            (Severity::Info, None) => "notice",
+    for f in run.reported() {
+        // Only findings that fail the run are annotated as errors or warnings.
+        let command = match (f.severity, f.counts()) {
+            (_, false) => "notice",
+            (Severity::Error, true) => "error",
+            (Severity::Warning, true) => "warning",
+            (Severity::Info, true) => "notice",
         };
         let mut properties = Vec::new();
         if let Some(file) = &f.file {
@@ -47,8 +48,8 @@ pub fn render(run: &CheckRun) -> String {
         }
         properties.push(format!("title={}", escape_property(&f.code)));
         let mut message = f.message.clone();
-        if let Some(waiver) = &f.waiver {
-            let _ = write!(message, " [waived by {}]", waiver.id);
+        if let Some(note) = f.status_note() {
+            let _ = write!(message, " [{note}]");
         }
         if let Some(help) = &f.help {
             let _ = write!(message, "\nhelp: {help}");

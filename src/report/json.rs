@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use crate::check::CheckRun;
-use crate::finding::{Finding, Related, Severity, Stage};
+use crate::finding::{Finding, Related, Severity, Stage, Status};
 use crate::git::CommitInfo;
 use crate::waive::WaiverRef;
 
@@ -43,6 +43,8 @@ struct Summary {
     waived: usize,
     /// Findings that existed before the change (pull-request mode with --all).
     pre_existing: usize,
+    /// Findings of rules the configuration disables (not listed).
+    disabled: usize,
     policy_errors: usize,
 }
 
@@ -75,6 +77,7 @@ struct JsonFinding<'a> {
     waiver: Option<&'a WaiverRef>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pre_existing: bool,
+    status: Status,
     /// The last commit that changed the file: evidence that traces the finding to a change.
     #[serde(skip_serializing_if = "Option::is_none")]
     last_commit: Option<&'a CommitInfo>,
@@ -108,7 +111,8 @@ fn finding<'a>(f: &'a Finding, commits: &'a HashMap<String, CommitInfo>) -> Json
         help: f.help.as_deref(),
         related: &f.related,
         waiver: f.waiver.as_ref(),
-        pre_existing: f.pre_existing,
+        pre_existing: f.status == Status::PreExisting,
+        status: f.status,
         last_commit: f.file.as_ref().and_then(|file| commits.get(file)),
     }
 }
@@ -133,9 +137,10 @@ pub fn render(run: &CheckRun) -> String {
             infos: run.count(Severity::Info),
             waived: run.waived(),
             pre_existing: run.pre_existing(),
+            disabled: run.disabled(),
             policy_errors: run.policy_errors.len(),
         },
-        findings: run.findings.iter().map(|f| finding(f, &commits)).collect(),
+        findings: run.reported().map(|f| finding(f, &commits)).collect(),
         policy_errors: run
             .policy_errors
             .iter()

@@ -56,13 +56,9 @@ impl Case {
         let failing: Vec<&Finding> = self
             .failures
             .iter()
-            .filter(|f| f.waiver.is_none())
+            .filter(|f| f.counts())
             .collect();
-        let waived: Vec<&Finding> = self
-            .failures
-            .iter()
-            .filter(|f| f.waiver.is_some())
-            .collect();
+        let waived: Vec<&Finding> = self.failures.iter().filter(|f| !f.counts()).collect();
         if failing.is_empty() && waived.is_empty() {
             out.push_str("/>\n");
             return;
@@ -87,11 +83,11 @@ impl Case {
             );
         }
         if failing.is_empty() {
-            let waiver = waived[0].waiver.as_ref().map_or("", |w| w.id.as_str());
+            let note = waived[0].status_note().unwrap_or_default();
             let _ = writeln!(
                 out,
                 "      <skipped message=\"{}\"/>",
-                escape(&format!("waived by {waiver}: {}", waived[0].message))
+                escape(&format!("{note}: {}", waived[0].message))
             );
         }
         out.push_str("    </testcase>\n");
@@ -102,7 +98,7 @@ pub fn render(run: &CheckRun) -> String {
     // Findings by (code, artifact) so each test case finds its own in one lookup.
     let mut by_case: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
     let mut input_problems: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in &run.findings {
+    for f in run.reported() {
         match (f.stage, f.artifact.as_deref()) {
             (Stage::Policy, Some(artifact)) => by_case
                 .entry((f.code.as_str(), artifact))
@@ -159,11 +155,11 @@ pub fn render(run: &CheckRun) -> String {
     let mut write_suite = |name: &str, cases: &[Case], body: &mut String| {
         let failures = cases
             .iter()
-            .filter(|c| c.failures.iter().any(|f| f.waiver.is_none()))
+            .filter(|c| c.failures.iter().any(|f| f.counts()))
             .count();
         let skips = cases
             .iter()
-            .filter(|c| !c.failures.is_empty() && c.failures.iter().all(|f| f.waiver.is_some()))
+            .filter(|c| !c.failures.is_empty() && c.failures.iter().all(|f| !f.counts()))
             .count();
         total += cases.len();
         failed += failures;

@@ -53,12 +53,12 @@ pub fn render(run: &CheckRun) -> String {
             format!(", {} policy errors", run.policy_errors.len())
         }
     );
-    if run.findings.is_empty() && run.policy_errors.is_empty() {
+    if run.reported().next().is_none() && run.policy_errors.is_empty() {
         out.push_str("No findings. ✅\n");
         return out;
     }
     out.push_str("| | rule | where | finding |\n|---|---|---|---|\n");
-    for f in &run.findings {
+    for f in run.reported() {
         let place = match (&f.file, f.range) {
             (Some(file), Some(range)) => {
                 format!("`{}:{}`", file.replace('`', "'"), range.start.line)
@@ -67,13 +67,13 @@ pub fn render(run: &CheckRun) -> String {
             _ => String::new(),
         };
         let mut message = escape(&f.message);
-        if let Some(waiver) = &f.waiver {
-            let _ = write!(message, " (waived by {})", escape(&waiver.id));
+        if let Some(note) = f.status_note() {
+            let _ = write!(message, " ({})", escape(&note));
         }
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            icon(f.severity, f.waiver.is_some()),
+            icon(f.severity, !f.counts()),
             escape(&f.code),
             place,
             message

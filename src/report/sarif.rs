@@ -155,6 +155,9 @@ fn result(finding: &Finding, rule_index: usize, commit: Option<&CommitInfo>) -> 
     if let Some(commit) = commit {
         result["properties"] = json!({"lastCommit": commit});
     }
+    if finding.status == crate::finding::Status::PreExisting {
+        result["baselineState"] = json!("unchanged");
+    }
     if let Some(waiver) = &finding.waiver {
         result["suppressions"] = json!([{
             "kind": "external",
@@ -201,7 +204,7 @@ pub fn render(run: &CheckRun) -> String {
         .enumerate()
         .map(|(i, r)| (r.code.clone(), i))
         .collect();
-    for finding in &run.findings {
+    for finding in run.reported() {
         if !index.contains_key(&finding.code) && finding.stage != Stage::Policy {
             index.insert(finding.code.clone(), descriptors.len());
             descriptors.push(builtin_descriptor(&finding.code, finding.severity));
@@ -209,8 +212,7 @@ pub fn render(run: &CheckRun) -> String {
     }
     let commits = run.last_commits(run.findings.iter().filter_map(|f| f.file.as_deref()));
     let results: Vec<Value> = run
-        .findings
-        .iter()
+        .reported()
         .filter_map(|f| {
             let commit = f.file.as_ref().and_then(|file| commits.get(file));
             index.get(&f.code).map(|i| result(f, *i, commit))

@@ -96,7 +96,7 @@ pub fn render(run: &CheckRun, style: TextStyle) -> String {
     let handler = handler(style);
     let mut out = String::new();
     if !style.quiet {
-        for finding in &run.findings {
+        for finding in run.reported() {
             let diagnostic = diagnostic_for(run, finding);
             let _ = handler.render_report(&mut out, &diagnostic);
         }
@@ -139,7 +139,7 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
         _ => String::new(),
     };
     let (message, severity, help) = match &finding.waiver {
-        None if finding.pre_existing => (
+        None if finding.status == crate::finding::Status::PreExisting => (
             format!("{} [pre-existing]", finding.message),
             finding.severity,
             finding.help.clone(),

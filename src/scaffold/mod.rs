@@ -36,9 +36,17 @@ pub struct Written {
     pub skipped: Vec<PathBuf>,
 }
 
-/// Writes `content` to `path` unless something is already there.
-fn write_new(path: &Path, content: &str, written: &mut Written) -> Result<(), ScaffoldError> {
-    if path.exists() {
+/// Writes `content` to `path` unless something is already there. A repository is written by
+/// whoever committed to it: a symlink anywhere on the way (`ops -> /elsewhere`) would redirect the
+/// write out of the directory, so none is followed.
+fn write_new(
+    root: &Path,
+    path: &Path,
+    content: &str,
+    written: &mut Written,
+) -> Result<(), ScaffoldError> {
+    refuse_links(root, path)?;
+    if std::fs::symlink_metadata(path).is_ok() {
         written.skipped.push(path.to_path_buf());
         return Ok(());
     }
@@ -52,29 +60,50 @@ fn write_new(path: &Path, content: &str, written: &mut Written) -> Result<(), Sc
     Ok(())
 }
 
+/// An error when `path` or a directory between it and `root` is a symbolic link (`root` itself
+/// is the user's choice).
+fn refuse_links(root: &Path, path: &Path) -> Result<(), ScaffoldError> {
+    for ancestor in path.ancestors() {
+        if ancestor == root || !ancestor.starts_with(root) {
+            break;
+        }
+        if std::fs::symlink_metadata(ancestor).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(ScaffoldError::Invalid(format!(
+                "refusing to write {}: {} is a symbolic link, and opsgate never writes through one",
+                path.display(),
+                ancestor.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Scaffolds a repository in `dir`: configuration, hook and CI examples, and a compliant starter
 /// artifact of every kind, its dates moved to `today`.
 pub fn init(dir: &Path, today: &str) -> Result<Written, ScaffoldError> {
     let days = days_between(STARTER_DATE, today)?;
     let mut written = Written::default();
     write_new(
+        dir,
         &dir.join("opsgate.toml"),
         include_str!("../../templates/opsgate.toml"),
         &mut written,
     )?;
     write_new(
+        dir,
         &dir.join(".pre-commit-config.yaml"),
         include_str!("../../templates/pre-commit-config.yaml"),
         &mut written,
     )?;
     write_new(
+        dir,
         &dir.join(".github/workflows/opsgate.yml"),
         include_str!("../../templates/github-workflow.yml"),
         &mut written,
     )?;
     for (relative, text) in STARTER_ARTIFACTS {
         let path = dir.join(ARTIFACT_DIR).join(relative);
-        write_new(&path, &shift_dates(text, days), &mut written)?;
+        write_new(dir, &path, &shift_dates(text, days), &mut written)?;
     }
     Ok(written)
 }

@@ -179,7 +179,7 @@ pub fn new_artifact(
         });
     let path = folder.join(format!("{}.yaml", id.replace(':', "_")));
     let mut written = Written::default();
-    write_new(&path, &text, &mut written)?;
+    write_new(root, &path, &text, &mut written)?;
     if written.created.is_empty() {
         return Err(ScaffoldError::Invalid(format!(
             "{} already exists",
