@@ -44,7 +44,10 @@ pub const GIT_ENVIRONMENT: &[&str] = &["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_D
 /// Why a repository could not be opened, in words a user can act on.
 fn open_error(path: &Path, error: &git2::Error) -> GitError {
     let message = error.message();
-    if message.contains("objectformat") || message.contains("extension") {
+    if message.contains("object format")
+        || message.contains("objectformat")
+        || message.contains("extension")
+    {
         GitError::Other(format!(
             "{}: this repository uses a git extension opsgate cannot read yet ({message}); \
              SHA-256 object-format repositories are not supported",
