@@ -175,3 +175,64 @@ fn the_pre_commit_framework_runs_the_published_hook() {
         String::from_utf8_lossy(&passed.stderr)
     );
 }
+
+/// `pre-commit try-repo THIS opsgate-system ARGS` in `dir`: (passed, output).
+fn pre_commit_try(dir: &Path, args: &[&str]) -> (bool, String) {
+    let pre_commit = std::env::var_os("OPSGATE_PRE_COMMIT").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("OPSGATE_PRE_COMMIT is not set: run the tests with scripts/test.sh, which installs the pre-commit framework")
+    });
+    let out = Process::new(&pre_commit)
+        .current_dir(dir)
+        .args(["try-repo", env!("CARGO_MANIFEST_DIR"), "opsgate-system"])
+        .args(args)
+        .env("PATH", path_with_opsgate())
+        .env("PRE_COMMIT_HOME", dir.join(".pre-commit-cache"))
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("pre-commit runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A closed change record that nothing else refers to.
+const CLOSED: &str = "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {id: CHG-1, title: Old, owner: p-a}\nspec: {type: normal, status: closed}\n";
+
+#[test]
+fn the_pre_commit_framework_gates_a_commit_that_only_deletes_an_artifact() {
+    let dir = repo();
+    std::fs::write(dir.path().join(".gitignore"), ".pre-commit-cache/\n").unwrap();
+    write(dir.path(), "ops/chg-1.yaml", CLOSED);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "closed change"]);
+    git(dir.path(), &["rm", "-q", "ops/chg-1.yaml"]);
+    let (passed, text) = pre_commit_try(dir.path(), &[]);
+    assert!(!passed, "a deletion of a closed record passed:\n{text}");
+    assert!(text.contains("GIT-006"), "{text}");
+}
+
+#[test]
+fn pre_commit_all_files_and_ref_ranges_check_what_is_committed() {
+    let dir = repo();
+    std::fs::write(dir.path().join(".gitignore"), ".pre-commit-cache/\n").unwrap();
+    git(dir.path(), &["add", ".gitignore"]);
+    git(dir.path(), &["commit", "-q", "-m", "ignore the cache"]);
+    let base = String::from_utf8_lossy(&git_in(dir.path(), &["rev-parse", "HEAD"]).stdout)
+        .trim()
+        .to_owned();
+    // A schema error committed (with --no-verify, as a hurried colleague would).
+    write(dir.path(), "ops/bad.yaml", "apiVersion: opsgate/v1\nkind: Person\nmetadata: {id: p-c, title: C, owner: p-c}\nspec: {name: 7}\n");
+    git(dir.path(), &["add", "ops/bad.yaml"]);
+    git(dir.path(), &["commit", "-q", "--no-verify", "-m", "bad"]);
+    let (passed, text) = pre_commit_try(dir.path(), &[]);
+    assert!(passed, "nothing staged: the commit gate has nothing to say:\n{text}");
+    let (passed, text) = pre_commit_try(dir.path(), &["--all-files"]);
+    assert!(!passed, "--all-files passed a committed schema error:\n{text}");
+    assert!(text.contains("SCHEMA"), "{text}");
+    let (passed, text) = pre_commit_try(dir.path(), &["--from-ref", &base, "--to-ref", "HEAD"]);
+    assert!(!passed, "--from-ref/--to-ref passed a schema error in the range:\n{text}");
+    assert!(text.contains("SCHEMA"), "{text}");
+}
