@@ -41,7 +41,11 @@ fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
 }
 
 /// GIT-006: a closed record deleted (or re-created under another id, which deletes it too).
-fn vanished_records(changes: &ChangeSet, workspace: &Workspace, policies: &PolicySet) -> Vec<Finding> {
+fn vanished_records(
+    changes: &ChangeSet,
+    workspace: &Workspace,
+    policies: &PolicySet,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for id in &changes.deleted {
         let Some(before) = changes.base.get(id) else {
@@ -58,7 +62,9 @@ fn vanished_records(changes: &ChangeSet, workspace: &Workspace, policies: &Polic
                 && changes.status_of(&a.id) == ChangeStatus::Added
                 && a.value.get("spec") == before.get("spec")
         });
-        let again = copy.map_or(String::new(), |a| format!("; its content reappears as `{}`", a.id));
+        let again = copy.map_or(String::new(), |a| {
+            format!("; its content reappears as `{}`", a.id)
+        });
         let mut finding = engine_finding(
             policies,
             "GIT-006",

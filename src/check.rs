@@ -172,7 +172,9 @@ impl CheckRun {
 
     /// The findings a check report shows: all but those of disabled rules.
     pub fn reported(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.status != Status::Disabled)
+        self.findings
+            .iter()
+            .filter(|f| f.status != Status::Disabled)
     }
 
     pub fn exit_code(&self, fail_on: Severity) -> u8 {

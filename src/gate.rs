@@ -167,7 +167,12 @@ fn load_states(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<
     });
     stage_time("load head (with compiling in parallel)", started);
     let base = match plan.base {
-        Some(_) => load::substitute(&head, &changed, filtered(base_sources, options), options.limits),
+        Some(_) => load::substitute(
+            &head,
+            &changed,
+            filtered(base_sources, options),
+            options.limits,
+        ),
         // No commit yet: everything is new.
         None => load::load_sources(Vec::new(), options.limits),
     };
@@ -217,7 +222,11 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         }
     };
     let invalid = crate::waive::invalid(&head_findings, &policies.registry);
-    let caused: Vec<Finding> = head_findings.iter().filter(|f| in_change(f)).cloned().collect();
+    let caused: Vec<Finding> = head_findings
+        .iter()
+        .filter(|f| in_change(f))
+        .cloned()
+        .collect();
     let mut engine = crate::change_rules::findings(&changes, &workspace, &caused, &policies);
     crate::sink::waive_late(&workspace, &invalid, &mut engine);
     engine.extend(gate_file_findings(&changed_paths, options, &policies));
@@ -231,7 +240,14 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
     findings.extend(engine);
     findings.retain(|f| reported_under(f, &plan.prefix));
     sort_findings(&mut findings);
-    let mut run = assemble(workspace, findings, policy_errors, policies, options, started);
+    let mut run = assemble(
+        workspace,
+        findings,
+        policy_errors,
+        policies,
+        options,
+        started,
+    );
     run.mode = match mode {
         GateMode::Staged => "staged",
         _ => "diff",
@@ -252,7 +268,11 @@ fn count_in_scope(run: &mut CheckRun, prefix: &str) {
 }
 
 /// The content of the index checked like a directory: every finding counts.
-fn check_index(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<CheckRun, GateError> {
+fn check_index(
+    plan: &Plan,
+    options: &CheckOptions,
+    started: Instant,
+) -> Result<CheckRun, GateError> {
     let sources = plan.git.index_sources(options.limits.max_file_bytes)?;
     let (loaded, (schemas, policies)) = rayon::join(
         || load::load_sources(filtered(sources, options), options.limits),
@@ -340,7 +360,15 @@ fn evaluate_states(
                 workspace,
                 findings,
             } = base;
-            findings_of(&workspace, findings, schemas, policies, options, scope(None)).0
+            findings_of(
+                &workspace,
+                findings,
+                schemas,
+                policies,
+                options,
+                scope(None),
+            )
+            .0
         },
     );
     // Freeing every converted artifact takes tens of milliseconds that the result does not wait for.

@@ -39,7 +39,12 @@ pub struct CommitInfo {
 
 /// The variables git sets for the commands it runs (hooks among them) that change which
 /// repository, work tree or index is meant.
-pub const GIT_ENVIRONMENT: &[&str] = &["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE"];
+pub const GIT_ENVIRONMENT: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_INDEX_FILE",
+];
 
 /// Why a repository could not be opened, in words a user can act on.
 fn open_error(path: &Path, error: &git2::Error) -> GitError {

@@ -13,9 +13,9 @@
 use std::collections::BTreeSet;
 
 use crate::config::RuleSettings;
-use crate::rules::Registry;
 use crate::finding::{Finding, Status};
 use crate::model::Workspace;
+use crate::rules::Registry;
 
 /// Steps 1 and 2 for one state of the repository.
 pub fn settle(
@@ -62,7 +62,11 @@ pub fn apply_settings(settings: &RuleSettings, findings: &mut [Finding], exempt:
 
 /// Step 3: keeps the findings `in_change` says the change caused; the others are dropped, or
 /// marked pre-existing when `all` asks for every finding.
-pub fn select(findings: Vec<Finding>, all: bool, in_change: impl Fn(&Finding) -> bool) -> Vec<Finding> {
+pub fn select(
+    findings: Vec<Finding>,
+    all: bool,
+    in_change: impl Fn(&Finding) -> bool,
+) -> Vec<Finding> {
     findings
         .into_iter()
         .filter_map(|mut finding| {

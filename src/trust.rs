@@ -120,12 +120,18 @@ pub fn resolve(request: &Request<'_>, git: Option<&Git>, side: Side) -> Result<S
             (Ok(files), _) => setup.policy_files.extend(files),
             (Err(message), Some(span)) => {
                 return Err(SetupError::Config(ConfigError {
-                    file: setup.config.file.clone().unwrap_or_else(|| FILE_NAME.into()),
+                    file: setup
+                        .config
+                        .file
+                        .clone()
+                        .unwrap_or_else(|| FILE_NAME.into()),
                     text: setup.config.text.clone(),
                     problems: vec![ConfigProblem {
                         message,
                         span,
-                        help: Some("paths are relative to the configuration file's directory".into()),
+                        help: Some(
+                            "paths are relative to the configuration file's directory".into(),
+                        ),
                     }],
                 }))
             }
@@ -135,13 +141,16 @@ pub fn resolve(request: &Request<'_>, git: Option<&Git>, side: Side) -> Result<S
     Ok(setup)
 }
 
-/// The configuration file that applies: (its path on disk, its content on `side`, its
-/// repository-relative path when it is inside the repository).
+/// A configuration file found: its path on disk, its content on the side read, and its
+/// repository-relative path when it is inside the repository.
+type Located = (PathBuf, Vec<u8>, Option<String>);
+
+/// The configuration file that applies.
 fn locate(
     request: &Request<'_>,
     git: Option<&Git>,
     side: Side,
-) -> Result<Option<(PathBuf, Vec<u8>, Option<String>)>, SetupError> {
+) -> Result<Option<Located>, SetupError> {
     let on_side = |git: &Git, relative: &str| git.read(side, relative);
     if let Some(file) = request.config {
         let relative = git.and_then(|g| inside(g, file));
@@ -151,7 +160,10 @@ fn locate(
         };
         return match bytes {
             Some(bytes) => Ok(Some((file.to_path_buf(), bytes, relative))),
-            None => Err(SetupError::MissingConfig(file.to_path_buf(), side_words(side))),
+            None => Err(SetupError::MissingConfig(
+                file.to_path_buf(),
+                side_words(side),
+            )),
         };
     }
     let Some(git) = git else {
@@ -178,7 +190,9 @@ fn refuse_nested(path: &Path, git: &Git, side: Side) -> Result<(), SetupError> {
         return Ok(());
     };
     if absolute.is_file() {
-        relative = relative.rsplit_once('/').map_or(String::new(), |(dir, _)| dir.to_owned());
+        relative = relative
+            .rsplit_once('/')
+            .map_or(String::new(), |(dir, _)| dir.to_owned());
     }
     let mut dir = relative.as_str();
     while !dir.is_empty() {
@@ -241,7 +255,10 @@ fn read_policies(
                 gate_paths.dirs.push(relative);
             }
             if !dir.is_dir() {
-                return Err(format!("policy directory `{}` does not exist", dir.display()));
+                return Err(format!(
+                    "policy directory `{}` does not exist",
+                    dir.display()
+                ));
             }
             read_policy_dir(dir).map_err(|e| e.to_string())
         }
@@ -250,5 +267,6 @@ fn read_policies(
 
 /// Whether any file lies under `dir` on `side` (a policy folder may hold no `.rego` file yet).
 fn files_exist(git: &Git, side: Side, dir: &str) -> bool {
-    git.files_under(side, dir, "").is_ok_and(|files| !files.is_empty())
+    git.files_under(side, dir, "")
+        .is_ok_and(|files| !files.is_empty())
 }

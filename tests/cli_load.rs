@@ -152,10 +152,18 @@ fn a_run_that_checks_no_artifact_fails_unless_the_configuration_expects_it() {
     assert!(stderr.contains("allow_empty"), "{stderr}");
     // The starter configuration's `ops/**` in a repository laid out otherwise checks nothing.
     write(dir.path(), "people/p-a.yaml", person("p-a"));
-    write(dir.path(), "opsgate.toml", "[check]\ninclude = [\"ops/**\"]\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[check]\ninclude = [\"ops/**\"]\n",
+    );
     let (code, json) = check_json(dir.path(), &[]);
     assert_eq!((code, json["summary"]["artifacts"].as_u64()), (2, Some(0)));
-    write(dir.path(), "opsgate.toml", "[check]\ninclude = [\"ops/**\"]\nallow_empty = true\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[check]\ninclude = [\"ops/**\"]\nallow_empty = true\n",
+    );
     let (code, _) = check_json(dir.path(), &[]);
     assert_eq!(code, 0);
 }

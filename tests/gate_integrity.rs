@@ -106,7 +106,12 @@ fn a_clean_partial_commit_is_not_blocked_by_an_unrelated_staged_change() {
     let dir = repo();
     install_hook(dir.path());
     // A gap staged but not part of this commit.
-    edit(dir.path(), "releases/REL-2026-014.yaml", "tested: true", "tested: false");
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
     git(dir.path(), &["add", "releases/REL-2026-014.yaml"]);
     write(dir.path(), "people/p-new.yaml", person("p-new"));
     git(dir.path(), &["add", "-N", "people/p-new.yaml"]);
@@ -175,13 +180,21 @@ fn deleting_a_closed_record_or_re_creating_it_under_a_new_id_is_a_finding() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert!(message.contains("reappears as `INC-2026-101a`"), "{message}");
+    assert!(
+        message.contains("reappears as `INC-2026-101a`"),
+        "{message}"
+    );
 }
 
 #[test]
 fn ignore_files_never_hide_a_tracked_artifact() {
     let dir = repo();
-    edit(dir.path(), "releases/REL-2026-014.yaml", "tested: true", "tested: false");
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
     git(dir.path(), &["commit", "-q", "-am", "gap"]);
     write(dir.path(), ".gitignore", "releases/\n");
     write(dir.path(), ".ignore", "releases/REL-2026-014.yaml\n");
@@ -223,7 +236,10 @@ fn an_ignore_file_above_the_repository_does_not_empty_it() {
     git(&dir, &["add", "."]);
     let (code, json) = check_json(&dir, &[]);
     assert_eq!(code, 0, "{json:#}");
-    assert!(json["summary"]["artifacts"].as_u64().unwrap() > 30, "{json:#}");
+    assert!(
+        json["summary"]["artifacts"].as_u64().unwrap() > 30,
+        "{json:#}"
+    );
 }
 
 #[cfg(unix)]
@@ -265,7 +281,10 @@ fn a_backslash_in_a_file_name_is_part_of_the_name() {
         .iter()
         .filter_map(|f| f["file"].as_str())
         .collect();
-    assert!(!files.is_empty(), "the new record's findings pass: {json:#}");
+    assert!(
+        !files.is_empty(),
+        "the new record's findings pass: {json:#}"
+    );
     assert!(
         files.iter().all(|f| *f == "changes\\CHG-2026-099.yaml"),
         "{files:?}"
@@ -280,14 +299,24 @@ fn stage_symlink(dir: &Path, path: &str, content: &str) {
     std::fs::remove_file(file).unwrap();
     git(
         dir,
-        &["update-index", "--add", "--cacheinfo", &format!("120000,{sha},{path}")],
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("120000,{sha},{path}"),
+        ],
     );
 }
 
 #[test]
 fn a_symlink_in_the_index_is_never_read_as_an_artifact() {
     let dir = repo();
-    edit(dir.path(), "releases/REL-2026-014.yaml", "tested: true", "tested: false");
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
     git(dir.path(), &["add", "releases/REL-2026-014.yaml"]);
     // A symlink whose target text is a risk acceptance that would waive the gap.
     let acceptance = "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-2026-050, title: x, owner: p-ben}\nspec:\n  rules: [REL-004]\n  artifacts: [\"REL-*\"]\n  scope: all\n  justification: none\n  risk_owner: p-ben\n  approval: {approver: p-gwen, role: COO, date: 2026-11-01, decision: approved}\n  expires: 2027-01-31\n";
@@ -302,7 +331,11 @@ fn re_using_an_approved_records_id_is_blamed_on_the_new_file() {
     let dir = repo();
     git(dir.path(), &["checkout", "-q", "-b", "copy"]);
     let text = std::fs::read_to_string(dir.path().join("changes/CHG-2026-031.yaml")).unwrap();
-    write(dir.path(), "changes/A-copy.yaml", text.replace("status: closed", "status: submitted"));
+    write(
+        dir.path(),
+        "changes/A-copy.yaml",
+        text.replace("status: closed", "status: submitted"),
+    );
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-q", "-m", "copy"]);
     let (code, json) = check_json(dir.path(), &["--base", "main"]);
@@ -320,10 +353,20 @@ fn re_using_an_approved_records_id_is_blamed_on_the_new_file() {
 fn an_unmerged_index_is_refused() {
     let dir = repo();
     git(dir.path(), &["checkout", "-q", "-b", "a"]);
-    edit(dir.path(), "releases/REL-2026-014.yaml", "tested: true", "tested: false");
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
     git(dir.path(), &["commit", "-q", "-am", "a"]);
     git(dir.path(), &["checkout", "-q", "main"]);
-    edit(dir.path(), "releases/REL-2026-014.yaml", "tested: true", "tested: yes");
+    edit(
+        dir.path(),
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: yes",
+    );
     git(dir.path(), &["commit", "-q", "-am", "b"]);
     let (ok, _) = git_status(dir.path(), &["merge", "-q", "a"]);
     assert!(!ok, "the merge should conflict");
@@ -343,7 +386,11 @@ fn an_unmerged_index_is_refused() {
 #[test]
 fn an_intent_to_add_entry_is_not_part_of_the_commit() {
     let dir = repo();
-    write(dir.path(), "notes/later.yaml", "apiVersion: opsgate/v1\nkind: ChangeRecord\n");
+    write(
+        dir.path(),
+        "notes/later.yaml",
+        "apiVersion: opsgate/v1\nkind: ChangeRecord\n",
+    );
     git(dir.path(), &["add", "-N", "notes/later.yaml"]);
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!((code, codes_of(&json)), (0, vec![]), "{json:#}");
@@ -355,7 +402,12 @@ fn a_gitlink_and_an_lfs_pointer_named_yaml_are_reported() {
     let head = git(dir.path(), &["rev-parse", "HEAD"]);
     git(
         dir.path(),
-        &["update-index", "--add", "--cacheinfo", &format!("160000,{head},vendor/sub.yaml")],
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},vendor/sub.yaml"),
+        ],
     );
     write(
         dir.path(),
@@ -390,8 +442,14 @@ fn a_sha256_repository_gets_a_clear_error() {
 #[test]
 fn a_sparse_checkout_is_checked_whole() {
     let dir = repo();
-    git(dir.path(), &["sparse-checkout", "set", "--no-cone", "/changes/"]);
-    assert!(!dir.path().join("releases").exists(), "sparse checkout applied");
+    git(
+        dir.path(),
+        &["sparse-checkout", "set", "--no-cone", "/changes/"],
+    );
+    assert!(
+        !dir.path().join("releases").exists(),
+        "sparse checkout applied"
+    );
     let (code, json) = check_json(dir.path(), &[]);
     assert_eq!(code, 0, "{json:#}");
     let (code, json) = check_json(dir.path(), &["--staged"]);
@@ -409,7 +467,12 @@ fn a_submodule_bump_is_not_read_as_a_file() {
     let head = git(sub.path(), &["rev-parse", "HEAD"]);
     git(
         dir.path(),
-        &["update-index", "--add", "--cacheinfo", &format!("160000,{head},vendor/acme")],
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},vendor/acme"),
+        ],
     );
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!((code, codes_of(&json)), (0, vec![]), "{json:#}");
@@ -419,7 +482,10 @@ fn a_submodule_bump_is_not_read_as_a_file() {
 fn hook_install_in_a_linked_worktree_writes_where_git_runs_hooks() {
     let dir = repo();
     let linked = dir.path().join("../linked-wt");
-    git(dir.path(), &["worktree", "add", "-q", linked.to_str().unwrap()]);
+    git(
+        dir.path(),
+        &["worktree", "add", "-q", linked.to_str().unwrap()],
+    );
     install_hook(&linked);
     assert!(dir.path().join(".git/hooks/pre-commit").is_file());
     tamper_with_closed_change(&linked);
@@ -446,10 +512,17 @@ fn init_scaffolds_the_git_gates() {
     let dir = tempfile::tempdir().unwrap();
     opsgate().arg("init").arg(dir.path()).assert().success();
     let pre_commit = std::fs::read_to_string(dir.path().join(".pre-commit-config.yaml")).unwrap();
-    assert!(pre_commit.contains("entry: opsgate pre-commit"), "{pre_commit}");
+    assert!(
+        pre_commit.contains("entry: opsgate pre-commit"),
+        "{pre_commit}"
+    );
     assert!(pre_commit.contains("always_run: true"), "{pre_commit}");
-    assert!(pre_commit.contains("toml"), "triggers on opsgate.toml edits too");
-    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/opsgate.yml")).unwrap();
+    assert!(
+        pre_commit.contains("toml"),
+        "triggers on opsgate.toml edits too"
+    );
+    let workflow =
+        std::fs::read_to_string(dir.path().join(".github/workflows/opsgate.yml")).unwrap();
     for needed in [
         "--base",
         "--format github",
@@ -459,6 +532,9 @@ fn init_scaffolds_the_git_gates() {
         "continue-on-error: true",
         "fetch-depth: 0",
     ] {
-        assert!(workflow.contains(needed), "workflow lacks {needed}:\n{workflow}");
+        assert!(
+            workflow.contains(needed),
+            "workflow lacks {needed}:\n{workflow}"
+        );
     }
 }

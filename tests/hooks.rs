@@ -228,11 +228,20 @@ fn pre_commit_all_files_and_ref_ranges_check_what_is_committed() {
     git(dir.path(), &["add", "ops/bad.yaml"]);
     git(dir.path(), &["commit", "-q", "--no-verify", "-m", "bad"]);
     let (passed, text) = pre_commit_try(dir.path(), &[]);
-    assert!(passed, "nothing staged: the commit gate has nothing to say:\n{text}");
+    assert!(
+        passed,
+        "nothing staged: the commit gate has nothing to say:\n{text}"
+    );
     let (passed, text) = pre_commit_try(dir.path(), &["--all-files"]);
-    assert!(!passed, "--all-files passed a committed schema error:\n{text}");
+    assert!(
+        !passed,
+        "--all-files passed a committed schema error:\n{text}"
+    );
     assert!(text.contains("SCHEMA"), "{text}");
     let (passed, text) = pre_commit_try(dir.path(), &["--from-ref", &base, "--to-ref", "HEAD"]);
-    assert!(!passed, "--from-ref/--to-ref passed a schema error in the range:\n{text}");
+    assert!(
+        !passed,
+        "--from-ref/--to-ref passed a schema error in the range:\n{text}"
+    );
     assert!(text.contains("SCHEMA"), "{text}");
 }

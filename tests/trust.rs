@@ -41,7 +41,12 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
 
 /// REL-004: a release component deployed untested.
 fn untested_release(dir: &Path) {
-    edit(dir, "releases/REL-2026-014.yaml", "tested: true", "tested: false");
+    edit(
+        dir,
+        "releases/REL-2026-014.yaml",
+        "tested: true",
+        "tested: false",
+    );
 }
 
 /// GIT-003: the review of a closed change rewritten.
@@ -73,7 +78,10 @@ fn failing(json: &Value) -> Vec<(String, String)> {
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 const WEAKENING: &str = "[check]\nexclude = [\"changes/**\", \"releases/**\"]\n\n[rules]\ndisable = [\"GIT-003\", \"REL-004\"]\n\n[rules.severity]\n\"GIT-005\" = \"info\"\n";
@@ -89,7 +97,11 @@ fn a_pull_requests_own_configuration_does_not_apply_to_it() {
     assert_eq!(code, 1, "{json:#}");
     assert_eq!(
         failing(&json),
-        pairs(&[("GIT-003", "error"), ("GIT-005", "warning"), ("REL-004", "error")])
+        pairs(&[
+            ("GIT-003", "error"),
+            ("GIT-005", "warning"),
+            ("REL-004", "error")
+        ])
     );
 }
 
@@ -105,7 +117,10 @@ fn a_configuration_named_on_the_command_line_is_read_from_the_base() {
         &["--base", "main", "--config", config.to_str().unwrap()],
     );
     assert_eq!(code, 1, "{json:#}");
-    assert_eq!(failing(&json), pairs(&[("GIT-003", "error"), ("GIT-005", "warning")]));
+    assert_eq!(
+        failing(&json),
+        pairs(&[("GIT-003", "error"), ("GIT-005", "warning")])
+    );
     let gate = json["findings"]
         .as_array()
         .unwrap()
@@ -120,20 +135,31 @@ fn the_pre_commit_gate_uses_the_staged_configuration_not_the_work_tree() {
     let dir = repo(&[]);
     tamper(dir.path());
     git(dir.path(), &["add", "changes/CHG-2026-004.yaml"]);
-    write(dir.path(), "opsgate.toml", "[rules]\ndisable = [\"GIT-003\"]\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[rules]\ndisable = [\"GIT-003\"]\n",
+    );
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!(code, 1, "{json:#}");
     assert_eq!(failing(&json), pairs(&[("GIT-003", "error")]));
     // Staged with the change, the configuration is part of the commit and reported.
     git(dir.path(), &["add", "opsgate.toml"]);
     let (_, json) = check_json(dir.path(), &["--staged"]);
-    assert!(failing(&json).contains(&("GIT-005".into(), "warning".into())), "{json:#}");
+    assert!(
+        failing(&json).contains(&("GIT-005".into(), "warning".into())),
+        "{json:#}"
+    );
 }
 
 #[test]
 fn a_nested_configuration_is_refused_not_silently_used() {
     let dir = repo(&[("opsgate.toml", "[params]\ntest_interval_days = 365\n")]);
-    write(dir.path(), "changes/opsgate.toml", "[rules]\ndisable = [\"GIT-003\"]\n");
+    write(
+        dir.path(),
+        "changes/opsgate.toml",
+        "[rules]\ndisable = [\"GIT-003\"]\n",
+    );
     let output = opsgate()
         .arg("check")
         .arg(dir.path().join("changes"))
@@ -147,7 +173,10 @@ fn a_nested_configuration_is_refused_not_silently_used() {
     commit(dir.path());
     let (code, json) = check_json(dir.path(), &["--base", "main"]);
     assert_eq!(code, 1, "{json:#}");
-    assert_eq!(failing(&json), pairs(&[("GIT-003", "error"), ("GIT-005", "warning")]));
+    assert_eq!(
+        failing(&json),
+        pairs(&[("GIT-003", "error"), ("GIT-005", "warning")])
+    );
 }
 
 /// An acceptance of REL-004 on every release, approved by `approver` with `decision`.
@@ -159,14 +188,26 @@ fn acceptance(approver: &str, decision: &str, expires: &str) -> String {
 fn rule_settings_never_decide_whether_a_waiver_is_valid() {
     // Approved by the owner of the waived release (RSK-005) or rejected (RSK-003).
     for (approver, decision, setting) in [
-        ("p-dev", "approved", "[rules.severity]\n\"RSK-005\" = \"warning\"\n"),
+        (
+            "p-dev",
+            "approved",
+            "[rules.severity]\n\"RSK-005\" = \"warning\"\n",
+        ),
         ("p-dev", "approved", "[rules]\ndisable = [\"RSK-005\"]\n"),
-        ("p-gwen", "rejected", "[rules.severity]\n\"RSK-003\" = \"info\"\n"),
+        (
+            "p-gwen",
+            "rejected",
+            "[rules.severity]\n\"RSK-003\" = \"info\"\n",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&acme(), dir.path());
         untested_release(dir.path());
-        write(dir.path(), "risk/RA-2026-090.yaml", acceptance(approver, decision, "2027-01-31"));
+        write(
+            dir.path(),
+            "risk/RA-2026-090.yaml",
+            acceptance(approver, decision, "2027-01-31"),
+        );
         write(dir.path(), "opsgate.toml", setting);
         let (code, json) = check_json(dir.path(), &[]);
         assert_eq!(code, 1, "{setting}: {json:#}");
@@ -179,7 +220,10 @@ fn rule_settings_never_decide_whether_a_waiver_is_valid() {
 
 #[test]
 fn an_invalid_acceptance_outside_the_neighbourhood_cannot_waive_a_pull_request() {
-    let dir = repo(&[("risk/RA-2026-090.yaml", &acceptance("p-gwen", "approved", "2026-11-01"))]);
+    let dir = repo(&[(
+        "risk/RA-2026-090.yaml",
+        &acceptance("p-gwen", "approved", "2026-11-01"),
+    )]);
     untested_release(dir.path());
     commit(dir.path());
     let (code, json) = check_json(dir.path(), &["--base", "main"]);
@@ -192,13 +236,23 @@ fn an_invalid_acceptance_outside_the_neighbourhood_cannot_waive_a_pull_request()
 fn an_acceptance_added_by_the_change_it_waives_fails_the_gate() {
     let dir = repo(&[]);
     untested_release(dir.path());
-    write(dir.path(), "risk/RA-2026-090.yaml", acceptance("p-gwen", "approved", "2027-01-31"));
+    write(
+        dir.path(),
+        "risk/RA-2026-090.yaml",
+        acceptance("p-gwen", "approved", "2027-01-31"),
+    );
     commit(dir.path());
     let (code, json) = check_json(dir.path(), &["--base", "main"]);
     assert_eq!(code, 1, "{json:#}");
-    assert_eq!(failing(&json), pairs(&[("GIT-004", "warning"), ("GIT-007", "error")]));
+    assert_eq!(
+        failing(&json),
+        pairs(&[("GIT-004", "warning"), ("GIT-007", "error")])
+    );
     // Landed on its own first, the same acceptance waives the later change.
-    let dir = repo(&[("risk/RA-2026-090.yaml", &acceptance("p-gwen", "approved", "2027-01-31"))]);
+    let dir = repo(&[(
+        "risk/RA-2026-090.yaml",
+        &acceptance("p-gwen", "approved", "2027-01-31"),
+    )]);
     untested_release(dir.path());
     commit(dir.path());
     let (code, json) = check_json(dir.path(), &["--base", "main"]);
@@ -211,7 +265,10 @@ const TEAM_POLICY: &str = "package opsgate.rules.team_release\n\nimport rego.v1\
 #[test]
 fn the_teams_policies_come_from_the_base_and_their_edits_are_reported() {
     let config = "[check]\npolicies = [\"team-policies\"]\n";
-    let dir = repo(&[("opsgate.toml", config), ("team-policies/release.rego", TEAM_POLICY)]);
+    let dir = repo(&[
+        ("opsgate.toml", config),
+        ("team-policies/release.rego", TEAM_POLICY),
+    ]);
     // The pull request neuters the team rule and breaks a release.
     write(
         dir.path(),
@@ -224,14 +281,22 @@ fn the_teams_policies_come_from_the_base_and_their_edits_are_reported() {
     assert_eq!(code, 1, "{json:#}");
     assert_eq!(
         failing(&json),
-        pairs(&[("GIT-005", "warning"), ("REL-004", "error"), ("TEAM-001", "error")])
+        pairs(&[
+            ("GIT-005", "warning"),
+            ("REL-004", "error"),
+            ("TEAM-001", "error")
+        ])
     );
 }
 
 #[test]
 fn gate_file_warnings_follow_the_configured_policy_directories() {
     let dir = repo(&[]);
-    write(dir.path(), "policies/README.md", "Our own notes, not opsgate's.\n");
+    write(
+        dir.path(),
+        "policies/README.md",
+        "Our own notes, not opsgate's.\n",
+    );
     git(dir.path(), &["add", "policies/README.md"]);
     let (code, json) = check_json(dir.path(), &["--staged"]);
     assert_eq!((code, failing(&json)), (0, vec![]), "{json:#}");
@@ -249,27 +314,47 @@ fn pre_existing_and_waived_findings_never_show_as_failures_in_any_format() {
         let output = opsgate()
             .arg("check")
             .arg(dir.path())
-            .args(["--base", "main", "--all", "--as-of", AS_OF, "--format", format])
+            .args([
+                "--base", "main", "--all", "--as-of", AS_OF, "--format", format,
+            ])
             .output()
             .unwrap();
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let github = render("github");
-    let rel = github.lines().find(|l| l.contains("REL-004")).unwrap_or_default();
+    let rel = github
+        .lines()
+        .find(|l| l.contains("REL-004"))
+        .unwrap_or_default();
     assert!(rel.starts_with("::notice"), "{github}");
-    assert!(github.lines().any(|l| l.starts_with("::error") && l.contains("GIT-003")));
+    assert!(github
+        .lines()
+        .any(|l| l.starts_with("::error") && l.contains("GIT-003")));
     let junit = render("junit");
-    assert!(!junit.contains("<failure message=\"component `portal`"), "{junit}");
+    assert!(
+        !junit.contains("<failure message=\"component `portal`"),
+        "{junit}"
+    );
     let markdown = render("markdown");
-    let row = markdown.lines().find(|l| l.contains("REL-004")).unwrap_or_default();
-    assert!(row.contains("pre-existing") && !row.contains("🔴"), "{markdown}");
+    let row = markdown
+        .lines()
+        .find(|l| l.contains("REL-004"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("pre-existing") && !row.contains("🔴"),
+        "{markdown}"
+    );
 }
 
 #[test]
 fn the_audit_report_shows_a_disabled_rule_as_disabled_not_met() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&acme(), dir.path());
-    write(dir.path(), "opsgate.toml", "[rules]\ndisable = [\"REL-004\"]\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[rules]\ndisable = [\"REL-004\"]\n",
+    );
     untested_release(dir.path());
     let output = opsgate()
         .args(["report", "--format", "json", "--as-of", AS_OF])

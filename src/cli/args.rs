@@ -157,7 +157,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     /// With --base: the revision under review [default: HEAD] (pre-commit's `--to-ref`).
-    #[arg(long, value_name = "REV", requires = "base", conflicts_with = "worktree")]
+    #[arg(
+        long,
+        value_name = "REV",
+        requires = "base",
+        conflicts_with = "worktree"
+    )]
     pub head: Option<String>,
     /// With --base: compare the work tree instead of HEAD.
     #[arg(long, requires = "base")]

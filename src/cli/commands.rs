@@ -182,7 +182,10 @@ fn prepare_and_check(
         None => today(),
     };
     if !args.path.exists() {
-        return Err(usage_error(&format!("{} does not exist", args.path.display())));
+        return Err(usage_error(&format!(
+            "{} does not exist",
+            args.path.display()
+        )));
     }
     let setup = load_setup(args, gate)?;
     let config = setup.config;
@@ -312,7 +315,9 @@ fn load_setup(args: &RunArgs, gate: Option<&GateMode>) -> Result<crate::trust::S
             exit::POLICY_ERROR
         }
         other => {
-            let help = other.help().map_or(String::new(), |h| format!("\nhelp: {h}"));
+            let help = other
+                .help()
+                .map_or(String::new(), |h| format!("\nhelp: {h}"));
             usage_error(&format!("{other}{help}"))
         }
     })
@@ -433,9 +438,17 @@ fn run_check(args: CheckArgs) -> u8 {
 }
 
 /// What pre-commit asks for, as a `check` command line (see `Command::PreCommit`).
-fn run_pre_commit(files: &[std::path::PathBuf], format: Option<OutputFormat>, as_of: Option<&str>) -> u8 {
+fn run_pre_commit(
+    files: &[std::path::PathBuf],
+    format: Option<OutputFormat>,
+    as_of: Option<&str>,
+) -> u8 {
     let mut argv: Vec<String> = vec!["opsgate".into(), "check".into(), ".".into()];
-    let env = |names: &[&str]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()));
+    let env = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+    };
     let from = env(&["PRE_COMMIT_FROM_REF", "PRE_COMMIT_ORIGIN"]);
     let to = env(&["PRE_COMMIT_TO_REF", "PRE_COMMIT_SOURCE"]);
     match (from, to) {
@@ -467,7 +480,10 @@ fn files_beyond_the_commit(files: &[std::path::PathBuf]) -> Result<bool, GitErro
     }
     let git = Git::discover(Path::new("."))?;
     let changed: std::collections::HashSet<Vec<u8>> = match git.head_oid() {
-        Ok(head) => git.changed_paths(head, crate::git::Against::Index)?.into_iter().collect(),
+        Ok(head) => git
+            .changed_paths(head, crate::git::Against::Index)?
+            .into_iter()
+            .collect(),
         Err(_) => return Ok(false),
     };
     Ok(files.iter().any(|file| {

@@ -19,8 +19,14 @@ use crate::git::Git;
 pub enum Discovered {
     File(PathBuf),
     /// Tracked but absent from a sparse work tree: its content comes from the index.
-    Blob { path: PathBuf, content: Vec<u8> },
-    Unreadable { path: PathBuf, reason: Unread },
+    Blob {
+        path: PathBuf,
+        content: Vec<u8>,
+    },
+    Unreadable {
+        path: PathBuf,
+        reason: Unread,
+    },
 }
 
 impl Discovered {
@@ -194,12 +200,12 @@ fn untracked(git: &Git, prefix: &str) -> Vec<(String, bool)> {
     statuses
         .iter()
         .filter(|entry| entry.status().contains(git2::Status::WT_NEW))
-        .filter_map(|entry| {
+        .map(|entry| {
             let path = entry.path_bytes();
-            Some(match std::str::from_utf8(path) {
+            match std::str::from_utf8(path) {
                 Ok(text) => (text.to_owned(), true),
                 Err(_) => (crate::git::escape_path(path), false),
-            })
+            }
         })
         .collect()
 }

@@ -70,9 +70,10 @@ impl Unread {
         Unread {
             code: "LOAD-PATH",
             severity: Severity::Error,
-            message: "the file's path is not valid UTF-8, so it cannot be reported faithfully; its \
+            message:
+                "the file's path is not valid UTF-8, so it cannot be reported faithfully; its \
                       content was not checked"
-                .into(),
+                    .into(),
             help: Some("rename the file to a UTF-8 name"),
         }
     }
@@ -83,7 +84,9 @@ impl Unread {
             code: "LOAD-NOT-A-FILE",
             severity: Severity::Warning,
             message: format!("this path is {what}, not a regular file; opsgate does not follow it"),
-            help: Some("keep artifacts in regular files; a link's target is checked where it lives"),
+            help: Some(
+                "keep artifacts in regular files; a link's target is checked where it lives",
+            ),
         }
     }
 
@@ -91,9 +94,10 @@ impl Unread {
         Unread {
             code: "LOAD-LFS-POINTER",
             severity: Severity::Error,
-            message: "this file is a Git LFS pointer: the artifact's content is not in the repository \
+            message:
+                "this file is a Git LFS pointer: the artifact's content is not in the repository \
                       and was not checked"
-                .into(),
+                    .into(),
             help: Some("keep artifacts out of Git LFS (remove their pattern from .gitattributes)"),
         }
     }
@@ -152,7 +156,9 @@ pub fn load_path_blaming(
 }
 
 fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Unread> {
-    let size = std::fs::metadata(path).map_err(|e| Unread::io(e.to_string()))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Unread::io(e.to_string()))?
+        .len();
     if size > max_bytes {
         return Err(Unread::io(format!(
             "file is {size} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)"
@@ -170,9 +176,8 @@ fn display_path(base: &Path, path: &Path) -> String {
     } else {
         relative
     };
-    crate::git::repo_path(relative).unwrap_or_else(|| {
-        crate::git::escape_path(relative.as_os_str().as_encoded_bytes())
-    })
+    crate::git::repo_path(relative)
+        .unwrap_or_else(|| crate::git::escape_path(relative.as_os_str().as_encoded_bytes()))
 }
 
 /// Loads already-read sources (from disk, or from a git tree or index).
@@ -193,7 +198,11 @@ pub fn load_sources_blaming(
         .collect();
     // The first file to claim an id keeps it: files the change did not touch go first, so a
     // change that re-uses an existing id is blamed for it, not the record it copies.
-    per_file.sort_by_key(|o| o.file.as_ref().is_some_and(|f| changed.contains(&f.display)));
+    per_file.sort_by_key(|o| {
+        o.file
+            .as_ref()
+            .is_some_and(|f| changed.contains(&f.display))
+    });
     assemble(per_file, yaml_files_seen)
 }
 
@@ -329,8 +338,9 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     let bytes = match content {
         Ok(bytes) => bytes,
         Err(unread) => {
-            let mut finding = Finding::new(unread.code, unread.severity, Stage::Load, unread.message)
-                .in_file(&display, None);
+            let mut finding =
+                Finding::new(unread.code, unread.severity, Stage::Load, unread.message)
+                    .in_file(&display, None);
             finding.help = unread.help.map(str::to_owned);
             outcome.findings.push(finding);
             return outcome;

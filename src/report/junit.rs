@@ -53,11 +53,7 @@ impl Case {
         if let Some(file) = &self.file {
             let _ = write!(out, " file=\"{}\"", escape(file));
         }
-        let failing: Vec<&Finding> = self
-            .failures
-            .iter()
-            .filter(|f| f.counts())
-            .collect();
+        let failing: Vec<&Finding> = self.failures.iter().filter(|f| f.counts()).collect();
         let waived: Vec<&Finding> = self.failures.iter().filter(|f| !f.counts()).collect();
         if failing.is_empty() && waived.is_empty() {
             out.push_str("/>\n");
