@@ -38,6 +38,7 @@ fn main() {
     if let Err(error) = std::fs::write(&target, out) {
         panic!("cannot write {}: {error}", target.display());
     }
+    record_commit(Path::new(&manifest_dir));
     let mut starter = String::new();
     embed_starter(Path::new(&manifest_dir), &mut starter);
     let target =
@@ -45,6 +46,26 @@ fn main() {
     if let Err(error) = std::fs::write(&target, starter) {
         panic!("cannot write {}: {error}", target.display());
     }
+}
+
+/// `OPSGATE_COMMIT` for `--version`: the commit this binary was built from, or `unknown` outside git
+/// (a build from the published package). Rebuilt when HEAD moves.
+fn record_commit(manifest_dir: &Path) {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(manifest_dir)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    if let Some(dir) = git(&["rev-parse", "--absolute-git-dir"]) {
+        println!("cargo:rerun-if-changed={dir}/HEAD");
+        println!("cargo:rerun-if-changed={dir}/logs/HEAD");
+    }
+    println!("cargo:rustc-env=OPSGATE_COMMIT={commit}");
 }
 
 /// The artifacts of `fixtures/acme`, which `opsgate init` writes as a starter set (their dates

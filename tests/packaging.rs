@@ -9,7 +9,9 @@ fn root() -> &'static Path {
 }
 
 fn version(text: &str) -> Vec<u64> {
-    text.split('.').filter_map(|part| part.parse().ok()).collect()
+    text.split('.')
+        .filter_map(|part| part.parse().ok())
+        .collect()
 }
 
 #[test]
@@ -19,11 +21,17 @@ fn the_stated_msrv_is_what_the_locked_dependencies_need() {
         .args(["metadata", "--format-version", "1", "--locked", "--offline"])
         .output()
         .expect("cargo metadata runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let packages = metadata["packages"].as_array().unwrap();
     let ours = packages.iter().find(|p| p["name"] == "opsgate").unwrap();
-    let stated = ours["rust_version"].as_str().expect("Cargo.toml sets rust-version");
+    let stated = ours["rust_version"]
+        .as_str()
+        .expect("Cargo.toml sets rust-version");
     let (needed, by) = packages
         .iter()
         .filter(|p| p["name"] != "opsgate")
@@ -45,10 +53,20 @@ fn the_stated_msrv_is_what_the_locked_dependencies_need() {
 fn the_package_holds_what_opsgate_needs_and_nothing_else() {
     let output = Command::new(env!("CARGO"))
         .current_dir(root())
-        .args(["package", "--list", "--allow-dirty", "--locked", "--offline"])
+        .args([
+            "package",
+            "--list",
+            "--allow-dirty",
+            "--locked",
+            "--offline",
+        ])
         .output()
         .expect("cargo package runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let listed = String::from_utf8_lossy(&output.stdout);
     let files: Vec<&str> = listed.lines().collect();
     for needed in [
@@ -67,9 +85,17 @@ fn the_package_holds_what_opsgate_needs_and_nothing_else() {
     }
     for path in &files {
         assert!(
-            !["bench/", "fuzz/", "tests/", "fixtures/gaps/", "target/", ".ci/", "scripts/"]
-                .iter()
-                .any(|prefix| path.starts_with(prefix)),
+            ![
+                "bench/",
+                "fuzz/",
+                "tests/",
+                "fixtures/gaps/",
+                "target/",
+                ".ci/",
+                "scripts/"
+            ]
+            .iter()
+            .any(|prefix| path.starts_with(prefix)),
             "the package should not hold {path}"
         );
     }
@@ -80,7 +106,9 @@ fn the_package_holds_what_opsgate_needs_and_nothing_else() {
         };
         for embedded in text.split("include_str!(\"").skip(1) {
             let relative = embedded.split('"').next().unwrap_or_default();
-            let target = root().join(Path::new(source).parent().unwrap()).join(relative);
+            let target = root()
+                .join(Path::new(source).parent().unwrap())
+                .join(relative);
             let target = target.canonicalize().unwrap();
             let inside = target.strip_prefix(root().canonicalize().unwrap()).unwrap();
             assert!(

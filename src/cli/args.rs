@@ -13,8 +13,16 @@ Exit codes:
      the rest was still checked and reported
   4  a policy does not compile or failed while evaluating";
 
+/// `opsgate 0.1.0 (commit 1a2b3c4d5e6f)`: which build a report came from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("OPSGATE_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
-#[command(name = "opsgate", version, about = "Policy-as-code compliance checks for IT and cloud security operations artifacts", after_help = EXIT_CODES)]
+#[command(name = "opsgate", version = VERSION, about = "Policy-as-code compliance checks for IT and cloud security operations artifacts", after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -40,6 +48,7 @@ pub enum Command {
     Kinds,
     /// List every rule with its metadata.
     Rules {
+        /// A table for people, or JSON with every field.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
         /// Extra policy directory (repeatable): its rules are listed too.
@@ -51,17 +60,20 @@ pub enum Command {
         /// Directory (or single file) to read.
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// Graphviz dot, Mermaid, or JSON nodes and edges.
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
         /// Only the artifacts within --depth references of this id.
         #[arg(long, value_name = "ID")]
         around: Option<String>,
+        /// With --around: how many references away from it to draw.
         #[arg(long, default_value_t = 1)]
         depth: usize,
     },
     /// Scaffold a repository: opsgate.toml, hook and CI examples, a compliant starter artifact of
     /// every kind under ops/. Never overwrites a file (lists what it skipped).
     Init {
+        /// Directory to scaffold (created if missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
@@ -81,6 +93,13 @@ pub enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Print a shell completion script, e.g. `opsgate completions bash > /etc/bash_completion.d/opsgate`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `opsgate man > /usr/local/share/man/man1/opsgate.1`.
+    Man,
     /// The pre-commit framework's entry point (`.pre-commit-hooks.yaml`). Inside `git commit` it is
     /// `check --staged` on the index git is committing; with pre-commit's `--from-ref/--to-ref`
     /// (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF) it is `check --base FROM --head TO`; when pre-commit
@@ -100,6 +119,7 @@ pub enum Command {
     Explain {
         /// Rule code, e.g. CHG-003.
         code: String,
+        /// Extra policy directory (repeatable), for a team rule's code.
         #[arg(long = "policy", value_name = "DIR")]
         policy_dirs: Vec<PathBuf>,
     },
@@ -176,7 +196,10 @@ pub struct CheckArgs {
     /// Print only the summary line.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Never colour the output (NO_COLOR is honoured too).
+    /// When to colour the text output: at a terminal (and NO_COLOR unset or empty), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Same as --color never.
     #[arg(long)]
     pub no_color: bool,
 }
@@ -185,6 +208,7 @@ pub struct CheckArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub run: RunArgs,
+    /// HTML for people and printing, markdown, or JSON.
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
     /// Write the report to FILE (atomically) instead of stdout.
@@ -230,6 +254,14 @@ pub enum OutputFormat {
     Markdown,
 }
 
+/// `--color`, as ripgrep and cargo spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum GraphFormat {
     Dot,
@@ -263,7 +295,36 @@ pub enum HookAction {
     },
     /// Remove the hook, only if opsgate wrote it.
     Uninstall {
+        /// Repository to remove it from.
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every subcommand explains itself in `--help`.
+    fn undocumented(command: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id != "help" && id != "version" && arg.get_help().is_none() {
+                out.push(format!("{path} {id}"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            if sub.get_about().is_none() {
+                out.push(format!("{path} {} (no about)", sub.get_name()));
+            }
+            undocumented(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_flag_and_subcommand_has_help_text() {
+        let mut missing = Vec::new();
+        undocumented(&super::Cli::command(), "opsgate", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

@@ -6,11 +6,11 @@ use clap::ValueEnum;
 use std::path::Path;
 use std::time::Duration;
 
-use super::args::HookAction;
 use super::args::{
     CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat, ReportArgs,
     ReportFormat, RunArgs,
 };
+use super::args::{ColorWhen, HookAction};
 use super::print;
 use crate::check::{check, default_params, exit, CheckError, CheckOptions, CheckRun};
 use crate::config::Config;
@@ -86,6 +86,27 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
         Command::New { kind, id, dir } => run_new(&kind, id.as_deref(), &dir),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "opsgate",
+                &mut out,
+            );
+            print(&String::from_utf8_lossy(&out));
+            exit::CLEAN
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+                Ok(()) => {
+                    print(&String::from_utf8_lossy(&out));
+                    exit::CLEAN
+                }
+                Err(error) => usage_error(&format!("cannot render the manual page: {error}")),
+            }
+        }
         Command::PreCommit {
             files,
             format,
@@ -144,9 +165,14 @@ fn truncate(text: &str, width: usize) -> String {
 
 fn stderr_style() -> TextStyle {
     TextStyle {
-        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: std::io::stderr().is_terminal() && !no_color_requested(),
         quiet: false,
     }
+}
+
+/// no-color.org: NO_COLOR "when present and not an empty string" disables colour.
+fn no_color_requested() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
 }
 
 fn usage_error(message: &str) -> u8 {
@@ -420,8 +446,13 @@ fn run_check(args: CheckArgs) -> u8 {
             report::github::render(&run)
         }
         OutputFormat::Text => {
+            let color = match (args.no_color, args.color) {
+                (true, _) | (_, ColorWhen::Never) => false,
+                (_, ColorWhen::Always) => true,
+                (_, ColorWhen::Auto) => to_terminal && !no_color_requested(),
+            };
             let style = TextStyle {
-                color: !args.no_color && to_terminal && std::env::var_os("NO_COLOR").is_none(),
+                color,
                 quiet: args.quiet,
             };
             report::text::render(&run, style)
