@@ -285,12 +285,10 @@ pub fn findings_of(
             .map_or(workspace.artifacts.len(), |only| only.len()),
     );
     let context = Context {
-        as_of: options.as_of.clone(),
-        params: options.params.clone(),
-        changes,
         only,
         ill_typed: std::sync::Arc::new(validation.ill_typed),
         converted,
+        ..Context::new(options.as_of.clone(), options.params.clone(), changes)
     };
     let evaluation = policies.evaluate(workspace, &context);
     stage_time("policies", timer);

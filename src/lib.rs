@@ -33,6 +33,7 @@ pub mod load;
 pub mod model;
 pub mod progress;
 pub mod report;
+pub mod rule_test;
 pub mod rules;
 pub mod scaffold;
 pub mod sink;

@@ -1,211 +1,129 @@
 //! Data-driven rule tests: `tests/rules/<family>.yaml` holds cases, each a set of artifacts, the
-//! rules under test and exactly the findings of those rules it must produce. A second test checks
-//! that every rule of the registry has at least one failing and one passing case.
+//! rules under test and exactly the findings of those rules it must produce. They run through the
+//! same code as the user-facing `opsgate test` ([`opsgate::rule_test`]), one test per case file
+//! (as regorus does), and a last test checks that every built-in rule has a failing and a passing
+//! case.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+mod common;
+
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use opsgate::check::default_params;
-use opsgate::diff::ChangeSet;
-use opsgate::evaluate::{Context, PolicySet};
-use opsgate::load::{load_sources, yaml, LoadLimits, Source};
-use serde::Deserialize;
-use serde_json::Value;
+use opsgate::evaluate::PolicySet;
+use opsgate::rule_test::{case_files, run_all, uncovered, CaseFile};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CaseFile {
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    name: String,
-    rules: Vec<String>,
-    #[serde(default = "default_as_of")]
-    as_of: String,
-    #[serde(default)]
-    params: BTreeMap<String, Value>,
-    artifacts: Vec<Value>,
-    /// The artifacts before the change: the case runs in diff mode (`input.change`), like
-    /// `check --base` and `check --staged`.
-    #[serde(default)]
-    base: Option<Vec<Value>>,
-    want: Vec<Want>,
-}
-
-#[derive(Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(deny_unknown_fields)]
-struct Want {
-    code: String,
-    artifact: String,
-    pointer: String,
-}
-
-fn default_as_of() -> String {
-    "2026-11-24".into()
-}
-
-fn case_files() -> Vec<(String, CaseFile)> {
+fn cases_dir() -> PathBuf {
     // Policy authors can point a built test binary at their working copy without rebuilding.
-    let dir = std::env::var_os("OPSGATE_RULE_CASES")
+    std::env::var_os("OPSGATE_RULE_CASES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/rules"));
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/rules exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).expect("readable case file");
-            let parsed = yaml::parse(&text, 0, yaml::YamlLimits::default());
-            assert!(
-                parsed.fatal.is_none(),
-                "{}: {:?}",
-                path.display(),
-                parsed.fatal
-            );
-            let value = parsed
-                .documents
-                .into_iter()
-                .next()
-                .expect("one document")
-                .value;
-            let file: CaseFile =
-                serde_json::from_value(value).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                file,
-            )
-        })
-        .collect()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/rules"))
 }
 
 fn policies() -> PolicySet {
     PolicySet::load(&[], Duration::from_secs(10)).unwrap_or_else(|e| panic!("policies load: {e}"))
 }
 
-fn load(artifacts: &[Value]) -> opsgate::load::Loaded {
-    let sources = artifacts
-        .iter()
-        .enumerate()
-        .map(|(i, artifact)| Source {
-            display: format!("case/{i}.yaml"),
-            path: PathBuf::from(format!("case/{i}.yaml")),
-            content: Ok(serde_json::to_vec_pretty(artifact).expect("serializable")),
-        })
-        .collect();
-    load_sources(sources, LoadLimits::default())
+fn all() -> Vec<(PathBuf, CaseFile)> {
+    case_files(&cases_dir()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn run_case(policies: &PolicySet, case: &Case) -> Vec<Want> {
-    let loaded = load(&case.artifacts);
-    let changes = case.base.as_ref().map(|base| {
-        std::sync::Arc::new(ChangeSet::classify(
-            &load(base).workspace,
-            &loaded.workspace,
-        ))
-    });
-    assert!(
-        loaded.findings.is_empty(),
-        "case `{}` artifacts do not load: {:?}",
-        case.name,
-        loaded.findings
-    );
-    let mut params = default_params();
-    for (key, value) in &case.params {
-        params[key] = value.clone();
-    }
-    let context = Context {
-        changes,
-        only: None,
-        ill_typed: Default::default(),
-        converted: None,
-        as_of: case.as_of.clone(),
-        params,
-    };
-    let evaluation = policies.evaluate(&loaded.workspace, &context);
-    assert!(
-        evaluation.errors.is_empty(),
-        "case `{}`: policy errors {:?}",
-        case.name,
-        evaluation.errors
-    );
-    let mut got: Vec<Want> = evaluation
-        .findings
+/// Runs the cases of one file; every difference is listed.
+fn run_file(name: &str) {
+    let dir = cases_dir();
+    let files: Vec<(PathBuf, CaseFile)> = all()
         .into_iter()
-        .filter(|f| case.rules.contains(&f.code))
-        .map(|f| Want {
-            code: f.code,
-            artifact: f.artifact.unwrap_or_default(),
-            pointer: f.pointer.unwrap_or_default(),
-        })
+        .filter(|(path, _)| path.file_name().is_some_and(|n| n == name))
         .collect();
-    got.sort();
-    got
-}
-
-#[test]
-fn every_case_produces_exactly_its_expected_findings() {
-    let policies = policies();
-    let mut failures = Vec::new();
-    let mut count = 0;
-    for (file, cases) in case_files() {
-        for case in &cases.cases {
-            count += 1;
-            let got = run_case(&policies, case);
-            let mut want = case.want.clone();
-            want.sort();
-            if got != want {
-                failures.push(format!(
-                    "{file} / {}:\n  want {want:?}\n  got  {got:?}",
-                    case.name
-                ));
-            }
-        }
-    }
-    assert!(count > 0, "no rule cases found");
+    assert_eq!(
+        files.len(),
+        1,
+        "{name} is not a case file of {}",
+        dir.display()
+    );
+    let outcomes = run_all(&policies(), &files, &dir);
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.passed())
+        .map(|o| format!("{}:\n  {}", o.name, o.diff().join("\n  ")))
+        .collect();
+    assert!(!outcomes.is_empty(), "{name} holds no case");
     assert!(
         failures.is_empty(),
-        "{} of {count} cases failed:\n{}",
+        "{} of {} cases in {name} failed:\n{}",
         failures.len(),
+        outcomes.len(),
         failures.join("\n")
     );
+}
+
+macro_rules! case_file_tests {
+    ($($test:ident => $file:literal),* $(,)?) => {
+        $(#[test] fn $test() { run_file($file); })*
+
+        /// A case file added without a test above would never run.
+        #[test]
+        fn every_case_file_has_its_test() {
+            let known = [$($file),*];
+            for (path, _) in all() {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                assert!(known.contains(&name.as_str()), "add `{name}` to case_file_tests! in tests/rule_cases.rs");
+            }
+        }
+    };
+}
+
+case_file_tests! {
+    availability => "availability.yaml",
+    capacity => "capacity.yaml",
+    change => "change.yaml",
+    change_control => "change_control.yaml",
+    configuration => "configuration.yaml",
+    continuity => "continuity.yaml",
+    control_csc2 => "control_csc2.yaml",
+    cross_process => "cross_process.yaml",
+    improvement => "improvement.yaml",
+    incident => "incident.yaml",
+    information_security => "information_security.yaml",
+    problem => "problem.yaml",
+    references => "references.yaml",
+    release => "release.yaml",
+    risk_acceptance => "risk_acceptance.yaml",
+    service_level => "service_level.yaml",
 }
 
 #[test]
 fn every_rule_has_a_failing_and_a_passing_case() {
     let policies = policies();
-    let mut failing = BTreeSet::new();
-    let mut passing = BTreeSet::new();
-    for (_, cases) in case_files() {
-        for case in &cases.cases {
-            for rule in &case.rules {
-                if case.want.iter().any(|w| &w.code == rule) {
-                    failing.insert(rule.clone());
-                } else {
-                    passing.insert(rule.clone());
-                }
-            }
-        }
-    }
-    let mut missing = Vec::new();
-    for rule in policies.registry.iter() {
-        // Rules opsgate itself emits (from git, not from one artifact) are tested in tests/git_modes.rs.
-        if !rule.builtin || opsgate::gate::ENGINE_RULES.contains(&rule.code.as_str()) {
-            continue;
-        }
-        if !failing.contains(&rule.code) {
-            missing.push(format!("{} has no failing case", rule.code));
-        }
-        if !passing.contains(&rule.code) {
-            missing.push(format!("{} has no passing case", rule.code));
-        }
-    }
+    // Rules opsgate itself emits (from git, not from one artifact) are tested on real repositories.
+    let (no_failing, no_passing) = uncovered(&policies.registry, &all(), |rule| {
+        rule.builtin && !opsgate::gate::ENGINE_RULES.contains(&rule.code.as_str())
+    });
+    let mut missing: Vec<String> = no_failing
+        .iter()
+        .map(|c| format!("{c} has no failing case"))
+        .collect();
+    missing.extend(
+        no_passing
+            .iter()
+            .map(|c| format!("{c} has no passing case")),
+    );
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn the_built_in_cases_pass_through_opsgate_test() {
+    let output = common::opsgate()
+        .arg("test")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with(" passed, 0 failed"),
+        "{text}"
+    );
 }

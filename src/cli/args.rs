@@ -115,6 +115,20 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
     },
+    /// Run rule test cases (YAML, the format of tests/rules/): the `.rego` files under DIR are
+    /// loaded as team policies, every case file under it is run; exits 1 when a case fails and lists
+    /// the team's rules that no case makes fail.
+    Test {
+        /// Directory holding the team's policies and their case files.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Extra policy directory (repeatable), e.g. when the cases live apart from the policies.
+        #[arg(long = "policy", value_name = "DIR")]
+        policy_dirs: Vec<PathBuf>,
+        /// Text for people, or JUnit XML for CI dashboards.
+        #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+        format: TestFormat,
+    },
     /// Print the full documentation of one rule.
     Explain {
         /// Rule code, e.g. CHG-003.
@@ -252,6 +266,12 @@ pub enum OutputFormat {
     Github,
     /// A markdown pull-request comment.
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Junit,
 }
 
 /// `--color`, as ripgrep and cargo spell it.

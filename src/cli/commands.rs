@@ -86,6 +86,11 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
         Command::New { kind, id, dir } => run_new(&kind, id.as_deref(), &dir),
+        Command::Test {
+            dir,
+            policy_dirs,
+            format,
+        } => super::test_cmd::run(&dir, &policy_dirs, format),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -546,14 +551,7 @@ fn run_graph(
         Ok(policies) => policies,
         Err(code) => return code,
     };
-    let context = crate::evaluate::Context {
-        changes: None,
-        only: None,
-        ill_typed: Default::default(),
-        converted: None,
-        as_of: today(),
-        params: default_params(),
-    };
+    let context = crate::evaluate::Context::new(today(), default_params(), None);
     let graph = match crate::graph::build(&loaded.workspace, &policies, &context) {
         Ok(graph) => graph,
         Err(error) => {

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod test_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;

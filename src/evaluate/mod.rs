@@ -53,6 +53,19 @@ pub struct Context {
 }
 
 impl Context {
+    /// The context of a whole-workspace evaluation; the git gates narrow it with `only` and share
+    /// conversions through `converted`.
+    pub fn new(as_of: String, params: Value, changes: Option<Arc<crate::diff::ChangeSet>>) -> Self {
+        Context {
+            as_of,
+            params,
+            changes,
+            only: None,
+            ill_typed: Default::default(),
+            converted: None,
+        }
+    }
+
     /// The artifact at `index` as the policies see it.
     fn policy_value(&self, index: usize, artifact: &Artifact) -> Result<regorus::Value, String> {
         match self.ill_typed.get(&index) {
