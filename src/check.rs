@@ -48,6 +48,9 @@ pub struct CheckOptions {
     pub policy_files: Vec<crate::evaluate::PolicyFile>,
     /// Repository paths whose change changes the gate itself (GIT-005).
     pub gate_paths: crate::trust::GatePaths,
+    /// The repository the configuration governs (its directory): a checked sub-folder resolves
+    /// references against all of it. `None` without a configuration: the checked path is all.
+    pub repository: Option<PathBuf>,
     pub as_of: String,
     pub params: Value,
     pub policy_timeout: Duration,
@@ -63,6 +66,7 @@ impl CheckOptions {
             path: path.into(),
             policy_files: Vec::new(),
             gate_paths: Default::default(),
+            repository: None,
             as_of: as_of.into(),
             params: default_params(),
             policy_timeout: Duration::from_secs(5),
@@ -146,6 +150,21 @@ impl CheckRun {
         by_path
     }
 
+    /// Reports only on `prefix` (a folder or a file, relative to `root`), paths staying relative
+    /// to `root`: what checking a sub-folder of a repository shows.
+    pub fn narrow_to(&mut self, root: &std::path::Path, prefix: &str) {
+        let under = |file: &str| file == prefix || crate::git::Git::under(file, prefix).is_some();
+        self.findings
+            .retain(|f| f.file.as_deref().is_none_or(under));
+        self.stats.artifacts_in_scope = self
+            .workspace
+            .artifacts
+            .iter()
+            .filter(|a| under(&self.workspace.file_of(a).display))
+            .count();
+        self.root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    }
+
     /// Findings of `severity` that are not waived.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
@@ -205,9 +224,18 @@ pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
         return Err(CheckError::MissingPath(options.path.clone()));
     }
     crate::progress::stage("reading files", 0);
+    // A sub-folder or one file of a configured repository is checked against the whole
+    // repository (references resolve everywhere) and reported on alone.
+    let scope = options
+        .repository
+        .as_deref()
+        .and_then(|root| Some((root, in_scope_prefix(root, &options.path)?)));
+    let universe = scope
+        .as_ref()
+        .map_or(options.path.as_path(), |(root, _)| *root);
     // Compiling schemas and policies does not depend on the files: do it while they load.
     let (loaded, compiled) = rayon::join(
-        || load::load_path(&options.path, options.limits, &options.filter),
+        || load::load_path(universe, options.limits, &options.filter),
         || {
             rayon::join(SchemaSet::compile, || {
                 PolicySet::load(&options.policy_files, options.policy_timeout)
@@ -216,7 +244,22 @@ pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckError> {
     );
     let (schemas, policies) = compiled;
     stage_time("load (with compiling in parallel)", started);
-    run_stages(loaded, schemas?, policies?, options, started)
+    let mut run = run_stages(loaded, schemas?, policies?, options, started)?;
+    if let Some((root, prefix)) = scope {
+        run.narrow_to(root, &prefix);
+    }
+    Ok(run)
+}
+
+/// `path` relative to `root` (`/`-separated) when it lies strictly inside it.
+fn in_scope_prefix(root: &std::path::Path, path: &std::path::Path) -> Option<String> {
+    let root = root.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    let relative = path.strip_prefix(&root).ok()?;
+    if relative.as_os_str().is_empty() {
+        return None;
+    }
+    crate::git::repo_path(relative)
 }
 
 /// Validates and evaluates an already-loaded workspace.

@@ -235,6 +235,7 @@ fn prepare_and_check(
         path: args.path.clone(),
         policy_files: setup.policy_files,
         gate_paths: setup.gate_paths,
+        repository: setup.filter_base.clone(),
         as_of,
         params,
         filter,
