@@ -130,6 +130,21 @@ impl Config {
         file: &Path,
         params: &Map<String, Value>,
     ) -> Result<Config, ConfigError> {
+        let (config, problems) = Config::parse_all(bytes, file, params)?;
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(config.error(problems))
+        }
+    }
+
+    /// The configuration as far as it parses, and every problem met: rule codes are checked by
+    /// the caller ([`Config::code_problems`]) so that all problems are reported together.
+    pub fn parse_all(
+        bytes: &[u8],
+        file: &Path,
+        params: &Map<String, Value>,
+    ) -> Result<(Config, Vec<ConfigProblem>), ConfigError> {
         let text: Arc<str> = match std::str::from_utf8(bytes) {
             Ok(text) => text.into(),
             Err(error) => {
@@ -144,23 +159,39 @@ impl Config {
         };
         let mut config = parser.parse(&text, params);
         config.file = Some(file.to_path_buf());
-        config.text = text.clone();
-        if parser.problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(ConfigError {
-                file: file.to_path_buf(),
-                text,
-                problems: parser.problems,
-            })
+        config.text = text;
+        Ok((config, parser.problems))
+    }
+
+    /// An error of this file holding `problems`, in file order.
+    pub fn error(&self, mut problems: Vec<ConfigProblem>) -> ConfigError {
+        problems.sort_by_key(|p| (p.span.start, p.span.end));
+        ConfigError {
+            file: self.file.clone().unwrap_or_else(|| FILE_NAME.into()),
+            text: self.text.clone(),
+            problems,
         }
+    }
+
+    /// Whether the file names rule codes (which only the loaded policies can check).
+    pub fn names_rules(&self) -> bool {
+        !self.codes.is_empty()
     }
 
     /// Every rule code the file names must exist in the loaded rule set.
     pub fn check_codes(&self, registry: &Registry) -> Result<(), ConfigError> {
+        let problems = self.code_problems(registry);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.error(problems))
+        }
+    }
+
+    /// A problem for each rule code the file names that the registry does not have.
+    pub fn code_problems(&self, registry: &Registry) -> Vec<ConfigProblem> {
         let known: Vec<&str> = registry.iter().map(|r| r.code.as_str()).collect();
-        let problems: Vec<ConfigProblem> = self
-            .codes
+        self.codes
             .iter()
             .filter(|(code, _)| registry.get(code).is_none())
             .map(|(code, span)| ConfigProblem {
@@ -173,16 +204,7 @@ impl Config {
                     None => "`opsgate rules` lists every code".into(),
                 }),
             })
-            .collect();
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigError {
-                file: self.file.clone().unwrap_or_else(|| FILE_NAME.into()),
-                text: self.text.clone(),
-                problems,
-            })
-        }
+            .collect()
     }
 }
 

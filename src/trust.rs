@@ -99,9 +99,11 @@ pub fn resolve(request: &Request<'_>, git: Option<&Git>, side: Side) -> Result<S
     } else {
         locate(request, git, side)?
     };
+    let mut problems = Vec::new();
     if let Some((file, bytes, relative)) = located {
-        setup.config = Config::parse_bytes(&bytes, &file, request.params)?;
-        setup.config.file = Some(file.clone());
+        let (config, found) = Config::parse_all(&bytes, &file, request.params)?;
+        setup.config = config;
+        problems = found;
         setup.filter_base = file.parent().map(Path::to_path_buf);
         if let Some(relative) = relative {
             setup.gate_paths.files.push(relative);
@@ -118,27 +120,27 @@ pub fn resolve(request: &Request<'_>, git: Option<&Git>, side: Side) -> Result<S
         let read = read_policies(git, side, &dir, &mut setup.gate_paths);
         match (read, span) {
             (Ok(files), _) => setup.policy_files.extend(files),
-            (Err(message), Some(span)) => {
-                return Err(SetupError::Config(ConfigError {
-                    file: setup
-                        .config
-                        .file
-                        .clone()
-                        .unwrap_or_else(|| FILE_NAME.into()),
-                    text: setup.config.text.clone(),
-                    problems: vec![ConfigProblem {
-                        message,
-                        span,
-                        help: Some(
-                            "paths are relative to the configuration file's directory".into(),
-                        ),
-                    }],
-                }))
-            }
+            (Err(message), Some(span)) => problems.push(ConfigProblem {
+                message,
+                span,
+                help: Some("paths are relative to the configuration file's directory".into()),
+            }),
             (Err(message), None) => return Err(PolicyError::plain(message).into()),
         }
     }
-    Ok(setup)
+    // Unknown rule codes are reported with every other problem, before anything is checked.
+    if setup.config.names_rules() {
+        let policies = crate::evaluate::PolicySet::load(
+            &setup.policy_files,
+            std::time::Duration::from_secs(5),
+        )?;
+        problems.extend(setup.config.code_problems(&policies.registry));
+    }
+    if problems.is_empty() {
+        Ok(setup)
+    } else {
+        Err(setup.config.error(problems).into())
+    }
 }
 
 /// A configuration file found: its path on disk, its content on the side read, and its

@@ -104,3 +104,16 @@ fn a_missing_explicit_configuration_is_a_usage_error() {
         .code(2)
         .stderr(contains("nope.toml does not exist"));
 }
+
+#[test]
+fn unknown_rule_codes_are_reported_with_the_other_problems_before_any_check() {
+    let dir = repo("[check]\nformt = \"json\"\n\n[rules]\ndisable = [\"CHG-0009\"]\nseverity = { \"XP-9999\" = \"info\" }\n");
+    let output = opsgate().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("  × ").count(), 3, "{stderr}");
+    assert!(stderr.contains("unknown key `formt`"), "{stderr}");
+    assert!(stderr.contains("no rule has code `CHG-0009`"), "{stderr}");
+    assert!(stderr.contains("no rule has code `XP-9999`"), "{stderr}");
+    assert!(output.stdout.is_empty(), "nothing was checked");
+}
