@@ -24,15 +24,21 @@ pub fn engine_finding(policies: &PolicySet, code: &str, message: String) -> Find
 }
 
 /// GIT-006 and GIT-007 for one change. `in_change` are the head's findings the change caused,
-/// waivers already applied.
+/// waivers already applied; `invalid` the acceptances that waive nothing. GIT-006 findings are
+/// waived like any other, and count for GIT-007 too: a change that deletes a closed record and
+/// adds the acceptance that excuses it is a self-waiver.
 pub fn findings(
     changes: &ChangeSet,
     workspace: &Workspace,
     in_change: &[Finding],
+    invalid: &std::collections::BTreeSet<String>,
     policies: &PolicySet,
 ) -> Vec<Finding> {
     let mut out = vanished_records(changes, workspace, policies);
-    out.extend(self_waivers(changes, workspace, in_change, policies));
+    crate::sink::waive_late(workspace, invalid, &mut out);
+    let caused: Vec<&Finding> = in_change.iter().chain(&out).collect();
+    let self_waived = self_waivers(changes, workspace, &caused, policies);
+    out.extend(self_waived);
     out
 }
 
@@ -85,7 +91,7 @@ fn vanished_records(
 fn self_waivers(
     changes: &ChangeSet,
     workspace: &Workspace,
-    in_change: &[Finding],
+    in_change: &[&Finding],
     policies: &PolicySet,
 ) -> Vec<Finding> {
     let mut waived: BTreeMap<&str, Vec<String>> = BTreeMap::new();

@@ -227,8 +227,8 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         .filter(|f| in_change(f))
         .cloned()
         .collect();
-    let mut engine = crate::change_rules::findings(&changes, &workspace, &caused, &policies);
-    crate::sink::waive_late(&workspace, &invalid, &mut engine);
+    let mut engine =
+        crate::change_rules::findings(&changes, &workspace, &caused, &invalid, &policies);
     engine.extend(gate_file_findings(&changed_paths, options, &policies));
     let mut findings = crate::sink::select(head_findings, plan.all, in_change);
     // GIT-005 keeps its own severity when the change edits the configuration that would weaken it.

@@ -377,35 +377,49 @@ impl Git {
         Ok(())
     }
 
-    /// The content of `path` (repository-relative) on `side`, if it is a regular file there.
+    /// The content of `path` (repository-relative) on `side`, if it is a file there. A symlink
+    /// or submodule at that path is an error: a configuration is never followed elsewhere.
     pub fn read(&self, side: Side, path: &str) -> Result<Option<Vec<u8>>, GitError> {
-        let id = match side {
+        let not_a_file = || {
+            GitError::Other(format!(
+                "`{path}` is a symbolic link or a submodule; opsgate reads its configuration only from a regular file"
+            ))
+        };
+        let (id, mode) = match side {
             Side::WorkTree => {
                 let file = self.workdir.join(path);
-                let is_file = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file());
-                return Ok(is_file.then(|| std::fs::read(&file).ok()).flatten());
+                return match std::fs::symlink_metadata(&file) {
+                    Err(_) => Ok(None),
+                    Ok(meta) if meta.file_type().is_symlink() => Err(not_a_file()),
+                    Ok(meta) if !meta.is_file() => Ok(None),
+                    Ok(_) => std::fs::read(&file)
+                        .map(Some)
+                        .map_err(|e| GitError::Other(format!("cannot read {path}: {e}"))),
+                };
             }
             Side::Index => {
                 let index = self.repo.index()?;
                 match index.get_path(Path::new(path), 0) {
-                    Some(entry) if EntryKind::of(entry.mode) == EntryKind::File => entry.id,
-                    _ => return Ok(None),
+                    Some(entry) => (entry.id, entry.mode),
+                    None => return Ok(None),
                 }
             }
             Side::Commit(commit) => {
                 let tree = self.repo.find_commit(commit)?.tree()?;
                 match tree.get_path(Path::new(path)) {
-                    Ok(entry)
-                        if EntryKind::of(u32::try_from(entry.filemode()).unwrap_or_default())
-                            == EntryKind::File =>
-                    {
-                        entry.id()
-                    }
-                    _ => return Ok(None),
+                    Ok(entry) => (
+                        entry.id(),
+                        u32::try_from(entry.filemode()).unwrap_or_default(),
+                    ),
+                    Err(_) => return Ok(None),
                 }
             }
         };
-        Ok(Some(self.repo.find_blob(id)?.content().to_vec()))
+        match EntryKind::of(mode) {
+            EntryKind::File => Ok(Some(self.repo.find_blob(id)?.content().to_vec())),
+            EntryKind::Tree => Ok(None),
+            EntryKind::Symlink | EntryKind::Submodule => Err(not_a_file()),
+        }
     }
 
     /// Every regular file under `dir` (repository-relative, no trailing `/`) on `side` whose

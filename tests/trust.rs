@@ -370,3 +370,34 @@ fn the_audit_report_shows_a_disabled_rule_as_disabled_not_met() {
         .unwrap();
     assert_eq!(rel004["status"], "disabled");
 }
+
+#[test]
+fn deleting_a_closed_record_cannot_be_excused_by_an_acceptance_added_alongside() {
+    let dir = repo(&[]);
+    git(dir.path(), &["rm", "-q", "changes/CHG-2026-004.yaml"]);
+    write(
+        dir.path(),
+        "risk/RA-2026-091.yaml",
+        "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-2026-091, title: Disposal, owner: p-ben}\nspec:\n  rules: [GIT-006]\n  artifacts: [CHG-2026-004]\n  scope: Past its retention period.\n  justification: Retention ended.\n  risk_owner: p-ben\n  approval: {approver: p-gwen, role: COO, date: 2026-11-01, decision: approved}\n  expires: 2027-01-31\n",
+    );
+    commit(dir.path());
+    let (code, json) = check_json(dir.path(), &["--base", "main"]);
+    assert_eq!(code, 1, "{json:#}");
+    // The acceptance names a record that no longer exists (REF-001), so it waives nothing; were
+    // it valid, waiving what its own change introduces would be GIT-007.
+    assert!(
+        failing(&json).contains(&("GIT-006".into(), "error".into())),
+        "{json:#}"
+    );
+    assert_eq!(json["summary"]["waived"], 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_configuration_is_refused_not_ignored() {
+    let dir = repo(&[("ci/real.toml", "[check]\npolicies = [\"team\"]\n")]);
+    std::os::unix::fs::symlink("ci/real.toml", dir.path().join("opsgate.toml")).unwrap();
+    let output = opsgate().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("symbolic link"));
+}
