@@ -245,3 +245,57 @@ fn pre_commit_all_files_and_ref_ranges_check_what_is_committed() {
     );
     assert!(text.contains("SCHEMA"), "{text}");
 }
+
+#[test]
+fn the_pre_commit_frameworks_installed_hook_gates_commit_all() {
+    let pre_commit = std::env::var_os("OPSGATE_PRE_COMMIT").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("OPSGATE_PRE_COMMIT is not set: run the tests with scripts/test.sh, which installs the pre-commit framework")
+    });
+    let dir = repo();
+    // The configuration `opsgate init` writes.
+    let config = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/pre-commit-config.yaml"),
+    )
+    .unwrap();
+    write(dir.path(), ".pre-commit-config.yaml", config);
+    write(dir.path(), ".gitignore", ".pre-commit-cache/\n");
+    write(dir.path(), "ops/chg-1.yaml", CLOSED);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "--no-verify", "-m", "config"]);
+    let install = Process::new(&pre_commit)
+        .current_dir(dir.path())
+        .args(["install"])
+        .env("PRE_COMMIT_HOME", dir.path().join(".pre-commit-cache"))
+        .output()
+        .unwrap();
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    // Rewriting the closed record, committed with -a (a temporary index in GIT_INDEX_FILE).
+    write(
+        dir.path(),
+        "ops/chg-1.yaml",
+        CLOSED.replace("title: Old", "title: Rewritten"),
+    );
+    let out = Process::new("git")
+        .current_dir(dir.path())
+        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
+        .args(["commit", "-q", "-a", "-m", "rewrite"])
+        .env("PATH", path_with_opsgate())
+        .env("PRE_COMMIT_HOME", dir.path().join(".pre-commit-cache"))
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "git commit -a passed the pre-commit hook:\n{text}"
+    );
+    assert!(text.contains("GIT-003"), "{text}");
+}
