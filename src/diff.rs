@@ -38,14 +38,15 @@ pub struct ChangeSet {
 
 impl ChangeSet {
     pub fn classify(base: &Workspace, head: &Workspace) -> ChangeSet {
+        // Artifacts without a usable id take a name from their place (`file#n`): a change to one
+        // is a change like any other, evaluated and reported.
         let base_docs: HashMap<String, Arc<Value>> = base
             .artifacts
             .iter()
-            .filter(|a| a.has_id)
             .map(|a| (a.id.clone(), a.value.clone()))
             .collect();
         let mut status = HashMap::new();
-        for artifact in head.artifacts.iter().filter(|a| a.has_id) {
+        for artifact in head.artifacts.iter() {
             let change = match base_docs.get(&artifact.id) {
                 None => ChangeStatus::Added,
                 // The base shares the head's unchanged artifacts: most are equal by identity.
@@ -58,16 +59,17 @@ impl ChangeSet {
             };
             status.insert(artifact.id.clone(), change);
         }
+        let head_ids: HashSet<&str> = head.artifacts.iter().map(|a| a.id.as_str()).collect();
         let mut deleted: Vec<String> = base_docs
             .keys()
-            .filter(|id| !head.by_id.contains_key(*id))
+            .filter(|id| !head_ids.contains(id.as_str()))
             .cloned()
             .collect();
         deleted.sort();
         let deleted_from = deleted
             .iter()
             .filter_map(|id| {
-                let artifact = base.artifact(id)?;
+                let artifact = base.artifacts.iter().find(|a| &a.id == id)?;
                 Some((id.clone(), base.file_of(artifact).display.clone()))
             })
             .collect();
@@ -121,10 +123,7 @@ impl ChangeSet {
                 .get(&a.id)
                 .is_none_or(|status| *status != ChangeStatus::Unchanged)
         });
-        let sources: Vec<&Artifact> = changed_in_base
-            .chain(&head.artifacts)
-            .filter(|a| a.has_id)
-            .collect();
+        let sources: Vec<&Artifact> = changed_in_base.chain(&head.artifacts).collect();
         let mut reached: HashSet<&str> = self
             .status
             .iter()

@@ -21,9 +21,10 @@ use crate::load::{self, Loaded, Source};
 use crate::timing::stage_time;
 use crate::validate::SchemaSet;
 
-/// How far (in references, either direction) a change can move findings: two hops cover a CI, the
-/// service that lists it and the availability plan of that service.
-const NEIGHBOURHOOD_DEPTH: usize = 2;
+/// How far (in references, either direction) a change can move findings: the deepest join the
+/// rules make is three hops (a release, the CIs it changes, their service, that service's SLA:
+/// XP-006), so three hops from every changed artifact are evaluated.
+const NEIGHBOURHOOD_DEPTH: usize = 3;
 
 /// Rules opsgate emits itself (from the git diff, not from one artifact's policy input).
 pub const ENGINE_RULES: &[&str] = &["GIT-005", "GIT-006", "GIT-007"];
@@ -227,8 +228,27 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         .filter(|f| in_change(f))
         .cloned()
         .collect();
-    let mut engine =
-        crate::change_rules::findings(&changes, &workspace, &caused, &invalid, &policies);
+    let invalid_before = crate::waive::invalid(&base_findings, &policies.registry);
+    let valid_before: std::collections::BTreeSet<String> = changes
+        .base
+        .iter()
+        .filter(|(_, v)| {
+            v.get("kind").and_then(|k| k.as_str()) == Some(crate::waive::RISK_ACCEPTANCE)
+        })
+        .map(|(id, _)| id.clone())
+        .filter(|id| !invalid_before.contains(id))
+        .collect();
+    let change = crate::change_rules::Change {
+        changes: &changes,
+        workspace: &workspace,
+        invalid: &invalid,
+        valid_before: &valid_before,
+        as_of: &options.as_of,
+        retention_days: options.params["record_retention_days"]
+            .as_i64()
+            .unwrap_or(i64::MAX),
+    };
+    let mut engine = crate::change_rules::findings(&change, &caused, &policies);
     engine.extend(gate_file_findings(&changed_paths, options, &policies));
     let mut findings = crate::sink::select(head_findings, plan.all, in_change);
     // GIT-005 keeps its own severity when the change edits the configuration that would weaken it.

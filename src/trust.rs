@@ -40,7 +40,7 @@ impl GatePaths {
             || self
                 .dirs
                 .iter()
-                .any(|dir| dir.is_empty() || Git::under(path, dir).is_some())
+                .any(|dir| dir.is_empty() || dir == path || Git::under(path, dir).is_some())
     }
 }
 
@@ -211,16 +211,43 @@ fn refuse_nested(path: &Path, git: &Git, side: Side) -> Result<(), SetupError> {
     Ok(())
 }
 
-/// `path` relative to the repository's work tree, when it lies inside it.
-fn inside(git: &Git, path: &Path) -> Option<String> {
+/// `path` relative to the repository's work tree, when it lies inside it. The part inside the
+/// repository is taken as written (`.` and `..` resolved lexically), never through the file
+/// system: a symlink the change commits must not move a configuration or policy path out of the
+/// repository, where it would be read from disk instead of the trusted side.
+pub fn inside(git: &Git, path: &Path) -> Option<String> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir().ok()?.join(path)
     };
-    let absolute = absolute.canonicalize().unwrap_or(absolute);
-    let relative = absolute.strip_prefix(&git.workdir).ok()?;
-    crate::git::repo_path(relative)
+    let normal = lexical(&absolute);
+    // Directories above the repository may be symlinks of the machine's own (a `/tmp` link):
+    // resolve ancestors until one is the work tree, and keep the rest as written.
+    let shallow_first: Vec<&Path> = normal.ancestors().collect();
+    for ancestor in shallow_first.into_iter().rev() {
+        if ancestor.canonicalize().is_ok_and(|c| c == git.workdir) {
+            let tail = normal.strip_prefix(ancestor).ok()?;
+            return crate::git::repo_path(tail);
+        }
+    }
+    None
+}
+
+/// `path` with `.` and `..` resolved without touching the file system.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The `.rego` files of `dir`: from `side` when the directory is inside the repository (and

@@ -488,9 +488,11 @@ fn run_pre_commit(
     };
     let from = env(&["PRE_COMMIT_FROM_REF", "PRE_COMMIT_ORIGIN"]);
     let to = env(&["PRE_COMMIT_TO_REF", "PRE_COMMIT_SOURCE"]);
+    // Inside `git commit` the index git is committing decides, whatever a shell left exported.
+    let committing = std::env::var_os("GIT_INDEX_FILE").is_some();
     match (from, to) {
+        _ if committing => argv.push("--staged".into()),
         (Some(from), Some(to)) => argv.extend(["--base".into(), from, "--head".into(), to]),
-        _ if std::env::var_os("GIT_INDEX_FILE").is_some() => argv.push("--staged".into()),
         _ => match files_beyond_the_commit(files) {
             Ok(true) => argv.push("--index".into()),
             Ok(false) => argv.push("--staged".into()),

@@ -34,10 +34,12 @@ impl PathFilter {
         }
     }
 
+    /// Whether `path` is checked. `path` must be lexical under a canonical directory (what the
+    /// loader and the git gates produce): it is never resolved through the file system, so a
+    /// symlink in the work tree cannot move a file — or its version in git — out of the globs.
     pub fn allows(&self, path: &Path) -> bool {
         let Some(base) = &self.base else { return true };
-        let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let relative = absolute.strip_prefix(base).unwrap_or(&absolute);
+        let relative = path.strip_prefix(base).unwrap_or(path);
         self.include
             .as_ref()
             .is_none_or(|set| set.is_match(relative))

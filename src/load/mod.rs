@@ -125,6 +125,10 @@ pub fn load_path_blaming(
     filter: &PathFilter,
     changed: &HashSet<String>,
 ) -> Loaded {
+    // Every path below is this directory plus a lexical tail: the include/exclude globs match
+    // what the repository says, not where a symlink points.
+    let canonical = canonical_dir_of(root);
+    let root = canonical.as_path();
     let mut discovered = discover::discover(root);
     discovered.retain(|item| filter.allows(item.path()));
     let base = if root.is_file() {
@@ -153,6 +157,23 @@ pub fn load_path_blaming(
         })
         .collect();
     load_sources_blaming(sources, limits, changed)
+}
+
+/// `path` with its directory resolved but not the path itself: a symlink named on the command line
+/// stays a symlink (reported, never followed).
+fn canonical_dir_of(path: &Path) -> PathBuf {
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    match parent.canonicalize() {
+        Ok(dir) => dir.join(name),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Unread> {
