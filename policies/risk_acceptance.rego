@@ -106,21 +106,28 @@ deny contains lib.finding("RSK-004", "/spec/approval/approver", msg) if {
 deny contains lib.finding_with("RSK-005", "/spec/approval/approver", msg, [id]) if {
 	_approved
 	some entry in object.get(_spec, "artifacts", [])
-	some kind, ids in data.inventory
-	some id, doc in ids
-	_covers(entry, id)
-	doc.metadata.owner == _spec.approval.approver
+	some [kind, id] in _owned_by_approver(entry)
 	msg := sprintf("approved by `%s`, who owns the waived %s `%s`", [_spec.approval.approver, kind, id])
 }
 
-# An entry of spec.artifacts names an id exactly or by a glob (`CHG-2026-*`), as the waiver
-# engine matches them: a glob must not let an owner approve what an exact id would not.
-_covers(entry, id) if entry == id
+# The artifacts an entry of spec.artifacts names — an exact id (one lookup per kind) or a glob
+# (`CHG-2026-*`, matched as the waiver engine matches it) — that the approver owns: a glob must
+# not let an owner approve what an exact id would not.
+_owned_by_approver(entry) := {[kind, entry] |
+	some kind, ids in data.inventory
+	ids[entry].metadata.owner == _spec.approval.approver
+} if not _is_glob(entry)
 
-_covers(entry, id) if {
+_owned_by_approver(entry) := {[kind, id] |
+	some kind, ids in data.inventory
+	some id, doc in ids
+	doc.metadata.owner == _spec.approval.approver
+	glob.match(entry, [], id)
+} if _is_glob(entry)
+
+_is_glob(entry) if {
 	is_string(entry)
 	regex.match(`[*?]`, entry)
-	glob.match(entry, [], id)
 }
 
 deny contains lib.finding("RSK-006", "/spec/expires", msg) if {
