@@ -34,8 +34,8 @@ metadata := {
 		"area": "configuration",
 		"kinds": ["ConfigurationItem"],
 		"source": "Configuration Management: \"maintain information about CIs required to deliver an IT service, including their relationships\"",
-		"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead.",
-		"remediation": "Fix the relationship that closes the loop (often a reversed depends_on).",
+		"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead. Only depends_on and runs_on are dependencies: connects_to (two CIs talking to each other), backed_up_by and part_of do not make a loop.",
+		"remediation": "Fix the depends_on or runs_on relationship that closes the loop (often a reversed depends_on).",
 		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 	},
 	"REF-004": {
@@ -193,6 +193,7 @@ deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
 deny contains lib.finding_with("REF-003", sprintf("/spec/relationships/%d/target", [i]), msg, [rel.target]) if {
 	_a.kind == "ConfigurationItem"
 	some i, rel in lib.items(_a.spec, "relationships")
+	rel.type in data.opsgate.index.dependency_types
 	sprintf("%s|%s", [_a.metadata.id, rel.target]) in lib.indexed("ci_cycle_edges")
 	msg := sprintf("relationship to `%s` leads back to `%s`: the CI depends on itself", [rel.target, _a.metadata.id])
 }

@@ -37,6 +37,7 @@ pub fn default_params() -> Value {
         "incident_recurrence_window_days": 30,
         "waiver_warning_days": 30,
         "waiver_max_days": 365,
+        "emergency_approval_window_hours": 72,
     })
 }
 

@@ -1,0 +1,129 @@
+# The management system is complete: the repository holds each document the source says an
+# organisation should have. The findings are about the repository as a whole, so they are carried
+# by one artifact (the index's anchor: the information security plan, else the first service, else
+# the first artifact). A team for which a document does not apply declares that scope in its
+# configuration by disabling the rule (`[rules] disable = ["CSC-024"]`), which the audit report
+# shows; a RiskAcceptance on the anchor does the same for a limited time.
+package opsgate.rules.management_system
+
+import data.opsgate.lib
+import rego.v1
+
+_scope := "Declare in opsgate.toml (`[rules] disable`) if the document does not apply to this organisation; the audit report lists the rules a configuration disables."
+
+_doc_meta(title, source, rationale, remediation, frameworks, area) := {
+	"title": title,
+	"severity": "error",
+	"area": area,
+	"source": source,
+	"rationale": rationale,
+	"remediation": concat(" ", [remediation, _scope]),
+	"frameworks": frameworks,
+}
+
+metadata := {
+	"ISP-016": _doc_meta(
+		"The repository has an information security plan",
+		"Information Security: \"Organizations should have a documented and operational information security management plan\"",
+		"Every other process protects what the information security plan scopes; without one there is no documented, operational plan at all (ISO/IEC 27001 clause 4.3 scope and 6.2 objectives).",
+		"Add an InformationSecurityPlan artifact (opsgate new InformationSecurityPlan).",
+		{"iso27001": ["A.5.1"], "nist_800_53": ["PM-1"], "itil4": ["Information security management"]},
+		"information_security",
+	),
+	"INC-026": _doc_meta(
+		"The repository has an incident management plan",
+		"Incident Management Plan: \"You should have a detailed incident management plan\"",
+		"Without a plan, incidents are handled without definitions, roles, response requirements or breach-notification duties, and incident records have no plan to be judged against.",
+		"Add an IncidentManagementPlan artifact.",
+		{"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management"]},
+		"incident",
+	),
+	"BCM-018": _doc_meta(
+		"The repository has a business impact analysis",
+		"Business Continuity Management: \"a prioritized ranking or listing of systems and services must be created and maintained. This is accomplished through the use of a business impact analysis (BIA) process.\"",
+		"Without a BIA there is no agreed order of recovery and no RTO/RPO for any continuity plan to meet.",
+		"Add a BusinessImpactAnalysis artifact.",
+		{"iso27001": ["A.5.30"], "nist_800_53": ["CP-2(8)", "RA-9"], "itil4": ["Service continuity management"]},
+		"continuity",
+	),
+	"BCM-019": _doc_meta(
+		"The repository has a continuity plan",
+		"Continuity Management Plan: \"A detailed continuity management plan should include the following\"",
+		"Without a continuity plan nobody knows the triggers, roles, procedures or notifications of a disaster until it happens.",
+		"Add a ContinuityPlan artifact based on the BIA.",
+		{"iso27001": ["A.5.29", "A.5.30"], "nist_800_53": ["CP-2"], "itil4": ["Service continuity management"]},
+		"continuity",
+	),
+	"CHG-022": _doc_meta(
+		"The repository has a change-management process policy",
+		"Change Management Process: \"You should develop or augment a change-management process for the cloud infrastructure\"",
+		"Change records are only controlled against a documented process; without the policy its four required topics (CHG-016) are never checked.",
+		"Add a ProcessPolicy with process change_management.",
+		{"iso27001": ["A.5.1", "A.8.32"], "nist_800_53": ["CM-1", "CM-3"], "itil4": ["Change enablement"]},
+		"change",
+	),
+	"CFG-018": _doc_meta(
+		"The repository has a configuration-management process policy",
+		"Configuration Management: \"You should develop a configuration-management process for the cloud infrastructure\"",
+		"Without the policy, the four topics the source requires of the process (CFG-014 to CFG-017) are never checked.",
+		"Add a ProcessPolicy with process configuration_management.",
+		{"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-9"], "itil4": ["Service configuration management"]},
+		"configuration",
+	),
+	"CSI-014": _doc_meta(
+		"The repository has an improvement register",
+		"Continual Service Improvement Management: \"Metrics on all services and processes should be collected and analyzed to find areas of improvement using a formal process.\"",
+		"Without a register there is no evidence that metrics are collected, analysed and turned into improvements.",
+		"Add an ImprovementRegister artifact.",
+		{"iso27001": ["A.5.1"], "nist_800_53": ["PM-6", "CA-7"], "itil4": ["Continual improvement"]},
+		"improvement",
+	),
+	"CSC-024": _doc_meta(
+		"The repository documents the CSC 2 implementation",
+		"Preventing the Unauthorized Installation of Software: Critical Security Control Implementation Example: \"the need to do so in a documented and auditable manner is important\"",
+		"Preventing unauthorized software is one of the four topics of the change-management process; without a documented implementation there is nothing to audit.",
+		"Add a ControlImplementation artifact for CIS CSC 2.",
+		{"iso27001": ["A.8.19"], "nist_800_53": ["CM-7(5)", "CM-11"], "cis_v8": ["2.5"], "itil4": ["Information security management"]},
+		"change",
+	),
+}
+
+_required := {
+	"ISP-016": ["InformationSecurityPlan", null, "an information security plan"],
+	"INC-026": ["IncidentManagementPlan", null, "an incident management plan"],
+	"BCM-018": ["BusinessImpactAnalysis", null, "a business impact analysis"],
+	"BCM-019": ["ContinuityPlan", null, "a continuity plan"],
+	"CHG-022": ["ProcessPolicy", "change_management", "a change-management process policy"],
+	"CFG-018": ["ProcessPolicy", "configuration_management", "a configuration-management process policy"],
+	"CSI-014": ["ImprovementRegister", null, "an improvement register"],
+	"CSC-024": ["ControlImplementation", null, "a CSC 2 control implementation"],
+}
+
+_a := input.artifact
+
+_is_anchor if {
+	some anchor in object.get(lib.index, "anchors", [])
+	anchor == [_a.kind, _a.metadata.id]
+}
+
+# A retired document is history, not part of the system in operation.
+_in_operation(kind, process) := [id |
+	some id, doc in object.get(data.inventory, kind, {})
+	object.get(doc.metadata, "status", "") != "retired"
+	_process_matches(doc, process)
+]
+
+_process_matches(_, null) := true
+
+_process_matches(doc, process) if doc.spec.process == process
+
+_pointer := "/spec/scope" if _a.kind == "InformationSecurityPlan"
+
+else := "/metadata/id"
+
+deny contains lib.finding(code, _pointer, msg) if {
+	_is_anchor
+	some code, [kind, process, name] in _required
+	count(_in_operation(kind, process)) == 0
+	msg := sprintf("the management system has no %s in operation (no %s artifact that is not retired)", [name, kind])
+}
