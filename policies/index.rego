@@ -132,9 +132,9 @@ anchor := ["InformationSecurityPlan", min({id | some id, _ in _inv("InformationS
 	count(_inv("InformationSecurityPlan")) > 0
 } else := ["Service", min({id | some id, _ in _inv("Service")})] if {
 	count(_inv("Service")) > 0
-} else := [kind, id] if {
-	id := min({id | some id, _ in kinds_by_id})
-	kind := min(kinds_by_id[id])
+} else := [kind, first] if {
+	first := min({i | some i, _ in kinds_by_id})
+	kind := min(kinds_by_id[first])
 }
 
 # The anchor as a list of zero or one entry, so the precomputed index always has the key.

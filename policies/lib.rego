@@ -149,17 +149,20 @@ future(date) if days_between(input.as_of, date) > 0
 
 # What keeps a review from being a legal approval: the reviewer is not in the legal function
 # (Person spec.function), or the decision does not approve the text.
-legal_review_problems(review) := {p | some p in _legal_problems(review)}
+legal_review_problems(review) := {p | p := _function_problem(review)} | {p | p := _decision_problem(review)}
 
-_legal_problems(review) contains sprintf("reviewer `%s` is not in the legal function (Person spec.function is %s)", [review.reviewer, _function_text(review.reviewer)]) if {
+_function_problem(review) := sprintf("reviewer `%s` is not in the legal function (Person spec.function is %s)", [review.reviewer, _function_text(review.reviewer)]) if {
 	is_string(review.reviewer)
-	object.get(object.get(person(review.reviewer), "spec", {}), "function", null) != "legal"
+	object.get(object.get(_person_or_empty(review.reviewer), "spec", {}), "function", null) != "legal"
 }
 
-_legal_problems(review) contains sprintf("its decision is %s, not an approval", [_decision_text(review)]) if {
+_decision_problem(review) := sprintf("its decision is %s, not an approval", [_decision_text(review)]) if {
 	is_object(review)
 	not object.get(review, "decision", null) in {"approved", "approved_with_changes"}
 }
+
+# A person's record, or one with an empty spec when the id names no person (REF-001 reports that).
+_person_or_empty(id) := object.get(object.get(data.inventory, "Person", {}), id, {"spec": {}})
 
 _function_text(id) := sprintf("`%s`", [person(id).spec.function]) if is_string(person(id).spec.function)
 

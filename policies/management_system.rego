@@ -1,15 +1,16 @@
 # The management system is complete: the repository holds each document the source says an
 # organisation should have. The findings are about the repository as a whole, so they are carried
 # by one artifact (the index's anchor: the information security plan, else the first service, else
-# the first artifact). A team for which a document does not apply declares that scope in its
-# configuration by disabling the rule (`[rules] disable = ["CSC-024"]`), which the audit report
-# shows; a RiskAcceptance on the anchor does the same for a limited time.
+# the first artifact). A team for which a document does not apply declares it in the information
+# security plan's statement of applicability (spec.not_applicable, with a justification): the rule
+# then stays silent and ISP-017 reports the declaration as `info`, so the declared scope is visible in
+# every report. Disabling the rule in opsgate.toml also works, but leaves no trace in the findings.
 package opsgate.rules.management_system
 
 import data.opsgate.lib
 import rego.v1
 
-_scope := "Declare in opsgate.toml (`[rules] disable`) if the document does not apply to this organisation; the audit report lists the rules a configuration disables."
+_scope := "If the document does not apply to this organisation, declare it in the information security plan's spec.not_applicable with a justification (reported by ISP-017)."
 
 _doc_meta(title, source, rationale, remediation, frameworks, area) := {
 	"title": title,
@@ -30,6 +31,15 @@ metadata := {
 		{"iso27001": ["A.5.1"], "nist_800_53": ["PM-1"], "itil4": ["Information security management"]},
 		"information_security",
 	),
+	"ISP-017": {
+		"title": "Documents declared not applicable are visible with their justification",
+		"severity": "info",
+		"area": "information_security",
+		"source": "Information Security: \"a documented and operational information security management plan\" (its scope)",
+		"rationale": "A team may decide that a document of the management system does not apply to it (ISO/IEC 27001 clause 4.3 scope and 6.1.3 d statement of applicability: every exclusion is justified). The decision silences a completeness rule, so it is reported, with its justification, wherever findings are read; a declaration without a justification is not honoured.",
+		"remediation": "Nothing to fix if the declaration is intended; review it with the plan.",
+		"frameworks": {"iso27001": ["A.5.1"], "nist_800_53": ["PM-1", "PL-2"], "itil4": ["Information security management"]},
+	},
 	"INC-026": _doc_meta(
 		"The repository has an incident management plan",
 		"Incident Management Plan: \"You should have a detailed incident management plan\"",
@@ -88,15 +98,16 @@ metadata := {
 	),
 }
 
+# code → [kind, process (ProcessPolicy only), name in messages, key in spec.not_applicable]
 _required := {
-	"ISP-016": ["InformationSecurityPlan", null, "an information security plan"],
-	"INC-026": ["IncidentManagementPlan", null, "an incident management plan"],
-	"BCM-018": ["BusinessImpactAnalysis", null, "a business impact analysis"],
-	"BCM-019": ["ContinuityPlan", null, "a continuity plan"],
-	"CHG-022": ["ProcessPolicy", "change_management", "a change-management process policy"],
-	"CFG-018": ["ProcessPolicy", "configuration_management", "a configuration-management process policy"],
-	"CSI-014": ["ImprovementRegister", null, "an improvement register"],
-	"CSC-024": ["ControlImplementation", null, "a CSC 2 control implementation"],
+	"ISP-016": ["InformationSecurityPlan", null, "an information security plan", null],
+	"INC-026": ["IncidentManagementPlan", null, "an incident management plan", "incident_management_plan"],
+	"BCM-018": ["BusinessImpactAnalysis", null, "a business impact analysis", "business_impact_analysis"],
+	"BCM-019": ["ContinuityPlan", null, "a continuity plan", "continuity_plan"],
+	"CHG-022": ["ProcessPolicy", "change_management", "a change-management process policy", "change_management_policy"],
+	"CFG-018": ["ProcessPolicy", "configuration_management", "a configuration-management process policy", "configuration_management_policy"],
+	"CSI-014": ["ImprovementRegister", null, "an improvement register", "improvement_register"],
+	"CSC-024": ["ControlImplementation", null, "a CSC 2 control implementation", "csc2_implementation"],
 }
 
 _a := input.artifact
@@ -123,7 +134,27 @@ else := "/metadata/id"
 
 deny contains lib.finding(code, _pointer, msg) if {
 	_is_anchor
-	some code, [kind, process, name] in _required
+	some code, [kind, process, name, key] in _required
 	count(_in_operation(kind, process)) == 0
-	msg := sprintf("the management system has no %s in operation (no %s artifact that is not retired)", [name, kind])
+	not key in _declared
+	msg := sprintf("the management system lacks %s in operation (no %s artifact that is not retired)", [name, kind])
+}
+
+# Documents the information security plans in operation declare not applicable, with a justification.
+_declared contains entry.document if {
+	some plan in _in_operation_docs("InformationSecurityPlan")
+	some entry in lib.items(plan.spec, "not_applicable")
+	lib.present(entry, "justification")
+}
+
+_in_operation_docs(kind) := [doc |
+	some doc in object.get(data.inventory, kind, {})
+	object.get(doc.metadata, "status", "") != "retired"
+]
+
+deny contains lib.finding("ISP-017", sprintf("/spec/not_applicable/%d", [i]), msg) if {
+	_a.kind == "InformationSecurityPlan"
+	some i, entry in lib.items(_a.spec, "not_applicable")
+	lib.present(entry, "justification")
+	msg := sprintf("`%s` is declared not applicable: %s", [entry.document, entry.justification])
 }
