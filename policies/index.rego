@@ -127,15 +127,23 @@ kinds_by_id[id] contains kind if {
 
 # The artifact that carries findings about the repository as a whole (a required document that
 # is missing), as [kind, id]: the information security plan (the management system's own
-# document), else the first service, else the first artifact, by id.
+# document), else the first service, else the first artifact, by id. A repository that declares no
+# service and none of the management system's documents (a fragment, such as a team's change log
+# whose services live elsewhere) has no anchor: its management system is judged where its services
+# are declared.
 anchor := ["InformationSecurityPlan", min({id | some id, _ in _inv("InformationSecurityPlan")})] if {
 	count(_inv("InformationSecurityPlan")) > 0
 } else := ["Service", min({id | some id, _ in _inv("Service")})] if {
 	count(_inv("Service")) > 0
 } else := [kind, first] if {
+	some doc_kind in management_documents
+	count(_inv(doc_kind)) > 0
 	first := min({i | some i, _ in kinds_by_id})
 	kind := min(kinds_by_id[first])
 }
+
+# The kinds of the management system's own documents (see policies/management_system.rego).
+management_documents := {"InformationSecurityPlan", "IncidentManagementPlan", "BusinessImpactAnalysis", "ContinuityPlan", "ProcessPolicy", "ImprovementRegister", "ControlImplementation"}
 
 # The anchor as a list of zero or one entry, so the precomputed index always has the key.
 anchors := [a | a := anchor]

@@ -1,7 +1,8 @@
 # The management system is complete: the repository holds each document the source says an
 # organisation should have. The findings are about the repository as a whole, so they are carried
 # by one artifact (the index's anchor: the information security plan, else the first service, else
-# the first artifact). A team for which a document does not apply declares it in the information
+# the first artifact). A repository with no service and none of these documents is a fragment (a
+# team's change log, a test folder) and is not judged as a management system. A team for which a document does not apply declares it in the information
 # security plan's statement of applicability (spec.not_applicable, with a justification): the rule
 # then stays silent and ISP-017 reports the declaration as `info`, so the declared scope is visible in
 # every report. Disabling the rule in opsgate.toml also works, but leaves no trace in the findings.
