@@ -244,7 +244,7 @@ deny contains lib.finding("CHG-001", "/spec/evaluation", msg) if {
 
 deny contains lib.finding("CHG-002", "/spec/approvals", msg) if {
 	_at_least("authorized")
-	_spec.type != "standard"
+	object.get(_spec, "type", "") != "standard"
 	not lib.change_authorized(_a)
 	msg := sprintf("%s change is `%s` but has no approval with decision `approved`%s", [_spec.type, _spec.status, _emergency_hint])
 }
@@ -268,7 +268,7 @@ else := sprintf("change model `%s` is not approved", [_spec.change_model.model])
 
 deny contains lib.finding("CHG-003", sprintf("/spec/approvals/%d/date", [i]), msg) if {
 	_at_least("implemented")
-	_spec.type == "normal"
+	not object.get(_spec, "type", "") in {"standard", "emergency"}
 	started := _spec.implementation.started
 	approvals := object.get(_spec, "approvals", [])
 	count(lib.approved_approvals(approvals)) > 0
@@ -426,7 +426,7 @@ _approved_acceptances contains id if {
 }
 
 # Approved acceptances the change cites that are about something else.
-_uncovering := sprintf(" (%s do not name this change)", [lib.join_names(sort(others))]) if {
+_uncovering := sprintf(" (cited acceptances that do not name this change: %s)", [lib.join_names(sort(others))]) if {
 	others := [id |
 		some id in lib.items(_spec.risk, "accepted_risks")
 		lib.is_approved(lib.artifact("RiskAcceptance", id).spec.approval)
@@ -504,10 +504,18 @@ _window_hours := lib.param("emergency_approval_window_hours")
 
 _ns_per_hour := (60 * 60) * 1000000000
 
-# When an approval was given: its time, else the end of its day (the latest it can have been).
-_approval_ns(approval) := _ns(approval.at) if is_string(approval.at)
+# When an approval was given: its time, else the end of its day (the latest it can have been). A
+# time on another day than the approval's date is not trusted to move the approval earlier.
+_approval_ns(approval) := _ns(approval.at) if {
+	is_string(approval.at)
+	lib.date_of(approval.at) == approval.date
+}
 
 else := _ns(concat("", [approval.date, "T23:59:59Z"]))
+
+_time_note(approval) := "" if lib.date_of(approval.at) == approval.date
+
+else := "; the approval records no time (`at`) on its date, so the end of its day is assumed"
 
 _written := [a | some a in lib.approved_approvals(lib.items(_spec, "approvals")); is_string(a.date)]
 
@@ -530,7 +538,7 @@ deny contains lib.finding("CHG-020", sprintf("/spec/approvals/%d", [i]), msg) if
 	some i, approval in _spec.approvals
 	lib.is_approved(approval)
 	_approval_ns(approval) == first
-	msg := sprintf("written approval came %v hours after the emergency authorization at %s (window %d hours)", [lib.round2(elapsed / _ns_per_hour), _spec.emergency.authorized_at, _window_hours])
+	msg := sprintf("written approval came %v hours after the emergency authorization at %s (window %d hours)%s", [lib.round2(elapsed / _ns_per_hour), _spec.emergency.authorized_at, _window_hours, _time_note(approval)])
 }
 
 # --- Order of the lifecycle ----------------------------------------------------------------------

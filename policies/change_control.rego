@@ -181,7 +181,7 @@ _revision_problem(revision, "change") := "names no change record" if lib.missing
 
 _revision_problem(revision, "approval") := sprintf("references change `%s`, which has no approval", [revision.change]) if {
 	change := lib.artifact("ChangeRecord", revision.change)
-	count(lib.approved_approvals(object.get(change.spec, "approvals", []))) == 0
+	not lib.change_authorized(change)
 }
 
 _revision_problem(revision, "legal") := "has no legal review" if {

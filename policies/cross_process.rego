@@ -342,7 +342,7 @@ deny contains lib.finding("XP-007", "/spec/communication/help_desk_notified", ms
 	notified := _spec.communication.help_desk_notified
 	late := lib.days_between(_spec.release_date, notified)
 	late > 0
-	msg := sprintf("help desk was notified on %s, %d days after the release on %s: users called about a change it did not know of", [notified, late, _spec.release_date])
+	msg := sprintf("help desk was notified on %s, %d days after the release on %s: it must know of a release before its users do", [notified, late, _spec.release_date])
 }
 
 deny contains lib.finding("XP-007", "/spec/communication", msg) if {

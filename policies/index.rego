@@ -88,9 +88,10 @@ incidents_in_fixed_problems contains id if {
 
 incident_key(incident) := sprintf("%v|%v", [object.get(incident.spec, "service", null), object.get(incident.spec, "category", null)])
 
-# Service id → continuity plans that cover it.
+# Service id → continuity plans in operation (not retired) that cover it.
 plans_by_service[service] contains id if {
 	some id, plan in _inv("ContinuityPlan")
+	object.get(plan.metadata, "status", "") != "retired"
 	some service in lib.items(plan.spec, "services")
 	is_string(service)
 }
