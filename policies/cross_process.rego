@@ -6,7 +6,7 @@ package opsgate.rules.cross_process
 import data.opsgate.lib
 import rego.v1
 
-kinds := {"ReleaseRecord", "ConfigurationItem", "ServiceLevelAgreement", "IncidentRecord", "BusinessImpactAnalysis", "ContinuityPlan", "CapacityPlan", "ControlImplementation", "AvailabilityPlan", "ChangeRecord"}
+kinds := {"ReleaseRecord", "ConfigurationItem", "ServiceLevelAgreement", "IncidentRecord", "BusinessImpactAnalysis", "ContinuityPlan", "CapacityPlan", "ControlImplementation", "AvailabilityPlan"}
 
 _fw_change := {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement", "Release management"]}
 
@@ -200,16 +200,6 @@ metadata := {
 		"rationale": "A service-level target agreed with customers for a service no capacity plan provisions is a promise nobody sized the infrastructure for. (Availability designs for SLA targets are XP-013.)",
 		"remediation": "List the service in the spec.services of a CapacityPlan and plan its resources.",
 		"frameworks": {"iso27001": ["A.8.6"], "nist_800_53": ["CP-2(2)"], "itil4": ["Capacity and performance management", "Service level management"]},
-	},
-	"XP-020": {
-		"title": "Changes and releases inside a business peak carry the extra approval",
-		"severity": "error",
-		"area": "cross_process",
-		"kinds": ["ChangeRecord", "ReleaseRecord"],
-		"source": "Incorporating Management Processes: \"be aware of these business cycles to work with capacity management as well as change, availability, incident and problem, service level and release, and deployment management\"",
-		"rationale": "A change or release during a declared peak (the holiday season, the World Cup final) risks the service exactly when demand is highest; the team's policy names the extra approval such a change needs (ITIL 4 change schedule and freeze windows).",
-		"remediation": "Reschedule outside the window, or record an approved approval whose role is the cycle's approval_role (on the change, or on the release's change).",
-		"frameworks": {"iso27001": ["A.8.32", "A.8.6"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement", "Release management", "Capacity and performance management"]},
 	},
 }
 
@@ -590,57 +580,6 @@ deny contains lib.finding_with("XP-019", sprintf("/spec/services/%d", [i]), msg,
 	is_string(service)
 	not service in lib.indexed("capacity_services")
 	msg := sprintf("service `%s` is under this SLA but no capacity plan provisions it", [service])
-}
-
-# --- Business cycles ↔ change and release -------------------------------------------------------
-
-# The services a change or release touches: listed, or delivered by the CIs it lists.
-_touched contains svc if {
-	_a.kind in {"ChangeRecord", "ReleaseRecord"}
-	some svc in lib.items(_spec, "affected_services")
-}
-
-_touched contains svc if {
-	_a.kind in {"ChangeRecord", "ReleaseRecord"}
-	some ci_id in lib.items(_spec, "affected_cis")
-	svc := _inv("ConfigurationItem")[ci_id].spec.service
-}
-
-# When the work happens: a change's scheduled start (else its implementation start), a release's date.
-_work_date := lib.date_of(_spec.plan.scheduled_start) if _a.kind == "ChangeRecord"
-
-else := lib.date_of(_spec.implementation.started) if _a.kind == "ChangeRecord"
-
-else := _spec.release_date if _a.kind == "ReleaseRecord"
-
-# The approvals that can carry the extra approval: the change's own, or the release's change's.
-_peak_approvals := lib.items(_spec, "approvals") if _a.kind == "ChangeRecord"
-
-else := lib.items(_release_change.spec, "approvals")
-
-deny contains lib.finding_with("XP-020", _work_pointer, msg, [plan_id]) if {
-	_a.kind in {"ChangeRecord", "ReleaseRecord"}
-	not _a.spec.status in {"draft", "rejected", "cancelled"}
-	date := _work_date
-	some svc in _touched
-	some [plan_id, name, start, end, role] in lib.lookup("peak_windows_by_service", svc)
-	lib.days_between(start, date) >= 0
-	lib.days_between(date, end) >= 0
-	not _has_role_approval(role)
-	msg := sprintf("scheduled on %s, inside `%s` (%s..%s) for service `%s`, without the approval of the `%s` the capacity plan requires", [date, name, start, end, svc, role])
-}
-
-_work_pointer := "/spec/plan/scheduled_start" if {
-	_a.kind == "ChangeRecord"
-	_spec.plan.scheduled_start
-} else := "/spec/implementation/started" if {
-	_a.kind == "ChangeRecord"
-} else := "/spec/release_date"
-
-_has_role_approval(role) if {
-	some approval in _peak_approvals
-	lib.is_approved(approval)
-	lower(trim_space(object.get(approval, "role", ""))) == lower(trim_space(role))
 }
 
 # --- CSC 2 ↔ incident -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ package opsgate.rules.incident
 import data.opsgate.lib
 import rego.v1
 
-kinds := {"IncidentManagementPlan", "IncidentRecord", "Service"}
+kinds := {"IncidentManagementPlan", "IncidentRecord"}
 
 _plan_src := "Incident Management Plan"
 
@@ -266,16 +266,6 @@ metadata := {
 		"rationale": "An incident that is being worked on (or was resolved) without an owner has nobody accountable for its progress.",
 		"remediation": "Set spec.assigned_to to the Person handling the incident.",
 		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-4", "IR-7"], "itil4": ["Incident management"]},
-	},
-	"INC-027": {
-		"title": "Every service's type is covered by an incident definition",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["Service"],
-		"source": concat("", [_plan_src, ", item 1: \"Definitions of an incident by service type or offering\""]),
-		"rationale": "A plan that defines incidents for some service types leaves the staff of every other service unable to tell an event from an incident. Coverage is checked from the inventory: each Service states its service_type, and some incident management plan defines incidents for it.",
-		"remediation": "Set the Service's spec.service_type, and add an incident_definitions entry with that service_type to the incident management plan.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
 	},
 	"INC-028": {
 		"title": "Incident response team is designated by name beforehand",
@@ -728,26 +718,7 @@ deny contains lib.finding("INC-025", "/spec/assigned_to", msg) if {
 	msg := sprintf("incident is `%s` but assigned to nobody", [_spec.status])
 }
 
-# --- Coverage and the response team --------------------------------------------------------------
-
-_is_service if _a.kind == "Service"
-
-_plans_exist if count(object.get(data.inventory, "IncidentManagementPlan", {})) > 0
-
-deny contains lib.finding("INC-027", "/spec/service_type", msg) if {
-	_is_service
-	_plans_exist
-	lib.missing(_spec, "service_type")
-	msg := "service states no service_type, so no incident definition can be shown to cover it"
-}
-
-deny contains lib.finding("INC-027", "/spec/service_type", msg) if {
-	_is_service
-	_plans_exist
-	is_string(_spec.service_type)
-	not _spec.service_type in lib.indexed("incident_service_types")
-	msg := sprintf("no incident management plan defines an incident for service type `%s`", [_spec.service_type])
-}
+# --- The response team --------------------------------------------------------------
 
 deny contains lib.finding("INC-028", "/spec/response_team", msg) if {
 	_is_plan
@@ -774,14 +745,26 @@ _plan_updated_after_resolution if {
 
 # --- Monotonic priority matrix --------------------------------------------------------------------
 
-# Position of a level in its list (0 = highest), and the resolution time of a priority.
-_rank(list, key) := min([i | some i, level in object.get(_classification, list, []); _key(object.get(level, "level", "")) == key])
+# Position of each level in its list (0 = highest) and the resolution time of each priority,
+# computed once per plan (rules are cached, functions are not).
+_ranks := {list: {k: min([i | some i, l in levels; _key(object.get(l, "level", "")) == k]) |
+	some entry in levels
+	k := _key(object.get(entry, "level", ""))
+} |
+	some list in ["impact_levels", "urgency_levels"]
+	levels := object.get(_classification, list, [])
+}
 
-_priority_hours(p) := min([e.resolution_hours |
-	some e in object.get(_spec, "response_requirements", [])
-	_key(object.get(e, "priority", "")) == p
-	is_number(e.resolution_hours)
-])
+_priority_hours := {p: min(hours) |
+	some requirement in object.get(_spec, "response_requirements", [])
+	p := _key(object.get(requirement, "priority", ""))
+	hours := [e.resolution_hours |
+		some e in object.get(_spec, "response_requirements", [])
+		_key(object.get(e, "priority", "")) == p
+		is_number(e.resolution_hours)
+	]
+	count(hours) > 0
+}
 
 # [dimension index, other dimension index, level list, name] for impact and urgency.
 _dimensions := [[0, 1, "impact_levels", "impact"], [1, 0, "urgency_levels", "urgency"]]
@@ -792,7 +775,7 @@ deny contains lib.finding("INC-030", sprintf("/spec/classification/priority_matr
 	some j, higher in _matrix_keys
 	some k, lower in _matrix_keys
 	higher[other] == lower[other]
-	_rank(list, higher[d]) < _rank(list, lower[d])
-	_priority_hours(higher[2]) > _priority_hours(lower[2])
-	msg := sprintf("%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`", [name, higher[d], higher[2], _priority_hours(higher[2]), name, lower[d], lower[2], _priority_hours(lower[2]), _dimensions[other][3], higher[other]])
+	_ranks[list][higher[d]] < _ranks[list][lower[d]]
+	_priority_hours[higher[2]] > _priority_hours[lower[2]]
+	msg := sprintf("%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`", [name, higher[d], higher[2], _priority_hours[higher[2]], name, lower[d], lower[2], _priority_hours[lower[2]], _dimensions[other][3], higher[other]])
 }

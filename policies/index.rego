@@ -128,19 +128,17 @@ kinds_by_id[id] contains kind if {
 
 # The artifact that carries findings about the repository as a whole (a required document that
 # is missing), as [kind, id]: the information security plan (the management system's own
-# document), else the first service, else the first artifact, by id. A repository that declares no
-# service and none of the management system's documents (a fragment, such as a team's change log
-# whose services live elsewhere) has no anchor: its management system is judged where its services
-# are declared.
+# document), else the first service, else the first of the other management documents, by id. A
+# repository that declares no service and none of the management system's documents (a fragment,
+# such as a team's change log whose services live elsewhere) has no anchor: its management system
+# is judged where its services are declared.
 anchor := ["InformationSecurityPlan", min({id | some id, _ in _inv("InformationSecurityPlan")})] if {
 	count(_inv("InformationSecurityPlan")) > 0
 } else := ["Service", min({id | some id, _ in _inv("Service")})] if {
 	count(_inv("Service")) > 0
 } else := [kind, first] if {
-	some doc_kind in management_documents
-	count(_inv(doc_kind)) > 0
-	first := min({i | some i, _ in kinds_by_id})
-	kind := min(kinds_by_id[first])
+	first := min({id | some doc_kind in management_documents; some id, _ in _inv(doc_kind)})
+	kind := min({k | some k in kinds_by_id[first]; k in management_documents})
 }
 
 # The kinds of the management system's own documents (see policies/management_system.rego).

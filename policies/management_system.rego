@@ -1,15 +1,20 @@
 # The management system is complete: the repository holds each document the source says an
 # organisation should have. The findings are about the repository as a whole, so they are carried
 # by one artifact (the index's anchor: the information security plan, else the first service, else
-# the first artifact). A repository with no service and none of these documents is a fragment (a
+# the first other management document). A repository with no service and none of these documents is a fragment (a
 # team's change log, a test folder) and is not judged as a management system. A team for which a document does not apply declares it in the information
 # security plan's statement of applicability (spec.not_applicable, with a justification): the rule
 # then stays silent and ISP-017 reports the declaration as `info`, so the declared scope is visible in
 # every report. Disabling the rule in opsgate.toml also works, but leaves no trace in the findings.
+# INC-027 (every service's type has an incident definition) lives here too: it is the one rule that
+# looks at every Service, and this package is already evaluated for them.
 package opsgate.rules.management_system
 
 import data.opsgate.lib
 import rego.v1
+
+# Only the anchor carries findings, and it is always one of these kinds (see the index's anchor).
+kinds := {"Service", "InformationSecurityPlan", "IncidentManagementPlan", "BusinessImpactAnalysis", "ContinuityPlan", "ProcessPolicy", "ImprovementRegister", "ControlImplementation"}
 
 _scope := "If the document does not apply to this organisation, declare it in the information security plan's spec.not_applicable with a justification (reported by ISP-017)."
 
@@ -40,6 +45,16 @@ metadata := {
 		"rationale": "A team may decide that a document of the management system does not apply to it (ISO/IEC 27001 clause 4.3 scope and 6.1.3 d statement of applicability: every exclusion is justified). The decision silences a completeness rule, so it is reported, with its justification, wherever findings are read; a declaration without a justification is not honoured.",
 		"remediation": "Nothing to fix if the declaration is intended; review it with the plan.",
 		"frameworks": {"iso27001": ["A.5.1"], "nist_800_53": ["PM-1", "PL-2"], "itil4": ["Information security management"]},
+	},
+	"INC-027": {
+		"title": "Every service's type is covered by an incident definition",
+		"severity": "error",
+		"area": "incident",
+		"kinds": ["Service"],
+		"source": "Incident Management Plan, item 1: \"Definitions of an incident by service type or offering\"",
+		"rationale": "A plan that defines incidents for some service types leaves the staff of every other service unable to tell an event from an incident. Coverage is checked from the inventory: each Service states its service_type, and some incident management plan defines incidents for it.",
+		"remediation": "Set the Service's spec.service_type, and add an incident_definitions entry with that service_type to the incident management plan.",
+		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
 	},
 	"INC-026": _doc_meta(
 		"The repository has an incident management plan",
@@ -158,4 +173,25 @@ deny contains lib.finding("ISP-017", sprintf("/spec/not_applicable/%d", [i]), ms
 	some i, entry in lib.items(_a.spec, "not_applicable")
 	lib.present(entry, "justification")
 	msg := sprintf("`%s` is declared not applicable: %s", [entry.document, entry.justification])
+}
+
+# --- Coverage of the inventory: every service's type has an incident definition -------------------
+
+_is_service if _a.kind == "Service"
+
+_plans_exist if count(object.get(data.inventory, "IncidentManagementPlan", {})) > 0
+
+deny contains lib.finding("INC-027", "/spec/service_type", msg) if {
+	_is_service
+	_plans_exist
+	lib.missing(_a.spec, "service_type")
+	msg := "service states no service_type, so no incident definition can be shown to cover it"
+}
+
+deny contains lib.finding("INC-027", "/spec/service_type", msg) if {
+	_is_service
+	_plans_exist
+	is_string(_a.spec.service_type)
+	not _a.spec.service_type in lib.indexed("incident_service_types")
+	msg := sprintf("no incident management plan defines an incident for service type `%s`", [_a.spec.service_type])
 }
