@@ -21,16 +21,16 @@ metadata := {
 		"area": "availability",
 		"source": concat("", [_avl, ": \"ensuring that all IT infrastructure, processes, tools, roles, and so on, are appropriate for the agreed-upon availability targets\""]),
 		"rationale": "Availability targets come from agreements; a plan that names none cannot show that it is appropriate for any agreed target.",
-		"remediation": "List the ServiceLevelAgreement ids (SLAs, OLAs, UCs) whose availability targets the plan serves in spec.agreements.",
+		"remediation": "List the customer SLAs (ServiceLevelAgreement ids of type SLA) whose availability targets the plan is designed to meet in spec.agreements. OLAs and UCs may be listed too, as what underpins the design, but only SLA targets bind it (AVL-002, AVL-004, AVL-010, XP-013).",
 		"frameworks": {"iso27001": ["A.8.14", "A.5.20"], "nist_800_53": ["CP-2"], "itil4": ["Availability management", "Service level management"]},
 	},
 	"AVL-002": {
-		"title": "Availability plan covers every service of its agreements",
+		"title": "Availability plan covers every service of its SLAs",
 		"severity": "error",
 		"area": "availability",
 		"source": concat("", [_avl, ": \"Systems should be designed to meet the availability requirements listed in all SLAs.\""]),
 		"rationale": "A service named in an agreement but missing from the availability plan has no availability design, failover or monitoring behind its commitment.",
-		"remediation": "Add an entry to spec.services for each service the referenced agreements name (spec.services and spec.targets of the agreement).",
+		"remediation": "Add an entry to spec.services for each service the referenced customer SLAs name (spec.services and spec.targets of the agreement).",
 		"frameworks": _fw_plan,
 	},
 	"AVL-003": {
@@ -56,7 +56,7 @@ metadata := {
 		"severity": "error",
 		"area": "availability",
 		"source": concat("", [_avl, ": \"Systems should be designed to meet the availability requirements\""]),
-		"rationale": "A design that cannot reach the plan's target makes the target a wish. Shortfalls against an SLA target are reported by XP-013; this rule covers targets the plan sets above or without an agreement.",
+		"rationale": "A design that cannot reach the plan's target makes the target a wish. The plan is the artifact that has to change, so the finding is on the plan whether or not an SLA also sets a target (XP-013 adds the customer SLA's view).",
 		"remediation": "Improve the design (redundancy, failover) until designed_percent reaches target_percent, or justify and lower the internal target.",
 		"frameworks": _fw_plan,
 	},
@@ -74,7 +74,7 @@ metadata := {
 		"severity": "error",
 		"area": "availability",
 		"source": concat("", [_avl, ": \"plan, measure, and improve\"; failover \"in the event of a system outage\""]),
-		"rationale": "An untested failover is an assumption; configuration drift routinely breaks failover paths that nobody exercises. Interval: param test_interval_days.",
+		"rationale": "An untested failover is an assumption; configuration drift routinely breaks failover paths that nobody exercises. A test dated after the evaluation date is no evidence (and a sign of a wrong record). Interval: param test_interval_days.",
 		"remediation": "Test the failover and record the date in spec.services[].failover.tested_on.",
 		"frameworks": {"iso27001": ["A.8.14", "A.5.30"], "nist_800_53": ["CP-4", "CP-7"], "itil4": ["Availability management"]},
 	},
@@ -128,12 +128,16 @@ _planned := {entry.service | some entry in _entries}
 
 _sla_spec(id) := object.get(lib.artifact("ServiceLevelAgreement", id), "spec", {})
 
+# The customer SLAs among the plan's agreements: only their targets bind the design (an OLA or UC
+# underpins an SLA; XP-012 compares them with it).
+_binding := [id | some id in _agreements; _sla_spec(id).type == "SLA"]
+
 # Services an agreement names, in its service list or its targets.
 _named(sla_spec) := {s | some s in object.get(sla_spec, "services", [])} | {t.service | some t in object.get(sla_spec, "targets", [])}
 
 # Availability targets the referenced agreements set for a service.
 _agreed(service) := [t.availability_percent |
-	some id in _agreements
+	some id in _binding
 	some t in object.get(_sla_spec(id), "targets", [])
 	t.service == service
 	is_number(t.availability_percent)
@@ -158,6 +162,7 @@ deny contains lib.finding("AVL-001", "/spec/agreements", "plan references no ser
 
 deny contains lib.finding_with("AVL-002", sprintf("/spec/agreements/%d", [i]), msg, [id, service]) if {
 	some i, id in _agreements
+	id in _binding
 	some service in _named(_sla_spec(id))
 	not service in _planned
 	msg := sprintf("agreement `%s` names service `%s`, which the plan does not cover", [id, service])
@@ -184,11 +189,6 @@ deny contains lib.finding("AVL-005", sprintf("/spec/services/%d/designed_percent
 	is_number(entry.target_percent)
 	is_number(entry.designed_percent)
 	entry.designed_percent < entry.target_percent
-
-	# A design below an agreed target is XP-013's finding.
-	every agreed in _agreed(entry.service) {
-		agreed <= entry.designed_percent
-	}
 	msg := sprintf("service `%s` is designed for %v%%, below the plan's target of %v%%", [entry.service, entry.designed_percent, entry.target_percent])
 }
 
@@ -214,6 +214,12 @@ deny contains lib.finding("AVL-007", sprintf("/spec/services/%d/failover/tested_
 	age := lib.days_between(failover.tested_on, input.as_of)
 	age > lib.param("test_interval_days")
 	msg := sprintf("failover of service `%s` was last tested on %s, %v days ago (interval: %v days)", [object.get(entry, "service", "?"), failover.tested_on, age, lib.param("test_interval_days")])
+}
+
+deny contains lib.finding("AVL-007", sprintf("/spec/services/%d/failover/tested_on", [i]), msg) if {
+	some i, entry in _entries
+	lib.future(entry.failover.tested_on)
+	msg := sprintf("failover of service `%s` is recorded as tested on %s, after the evaluation date %s: a future test is no evidence", [object.get(entry, "service", "?"), entry.failover.tested_on, input.as_of])
 }
 
 deny contains lib.finding("AVL-008", sprintf("/spec/services/%d/monitoring", [i]), msg) if {
@@ -244,6 +250,11 @@ deny contains lib.finding("AVL-010", sprintf("/spec/measurements/%d/achieved_per
 
 deny contains lib.finding("AVL-011", "/spec/last_reviewed", "plan records no review date") if {
 	lib.missing(_spec, "last_reviewed")
+}
+
+deny contains lib.finding("AVL-011", "/spec/last_reviewed", msg) if {
+	lib.future(_spec.last_reviewed)
+	msg := sprintf("plan review is dated %s, after the evaluation date %s: a future review is no evidence", [_spec.last_reviewed, input.as_of])
 }
 
 deny contains lib.finding("AVL-011", "/spec/last_reviewed", msg) if {

@@ -68,8 +68,8 @@ metadata := {
 		"severity": "error",
 		"area": "capacity",
 		"source": concat("", [_cap, ": thresholds \"set to prevent systems from reaching an over-capacity situation\""]),
-		"rationale": "A warning level at or above the critical level never warns first, and a critical level above 100% fires only after the system is already over capacity.",
-		"remediation": "Use 0 < warning_threshold_percent < critical_threshold_percent <= 100.",
+		"rationale": "A warning level at or above the critical level never warns first, and a critical level of 100% or more fires only once the system is already at or over capacity: the source asks for thresholds set \"to prevent systems from reaching an over-capacity situation\".",
+		"remediation": "Use 0 < warning_threshold_percent < critical_threshold_percent < 100.",
 		"frameworks": _fw_monitor,
 	},
 	"CAP-007": {
@@ -202,8 +202,8 @@ deny contains lib.finding("CAP-006", sprintf("/spec/resources/%d/warning_thresho
 deny contains lib.finding("CAP-006", sprintf("/spec/resources/%d/critical_threshold_percent", [i]), msg) if {
 	some i, resource in _resources
 	is_number(resource.critical_threshold_percent)
-	resource.critical_threshold_percent > 100
-	msg := sprintf("resource `%s` has a critical threshold of %v%%, above full capacity", [_name(i, resource), resource.critical_threshold_percent])
+	resource.critical_threshold_percent >= 100
+	msg := sprintf("resource `%s` has a critical threshold of %v%%: it alerts only when the resource is already full, not before it gets there", [_name(i, resource), resource.critical_threshold_percent])
 }
 
 deny contains lib.finding("CAP-007", sprintf("/spec/resources/%d/current_usage", [i]), msg) if {
@@ -234,6 +234,11 @@ deny contains lib.finding("CAP-010", sprintf("/spec/business_cycles/%d", [i]), m
 
 deny contains lib.finding("CAP-011", "/spec/last_reviewed", "plan records no review date") if {
 	lib.missing(_spec, "last_reviewed")
+}
+
+deny contains lib.finding("CAP-011", "/spec/last_reviewed", msg) if {
+	lib.future(_spec.last_reviewed)
+	msg := sprintf("plan review is dated %s, after the evaluation date %s: a future review is no evidence", [_spec.last_reviewed, input.as_of])
 }
 
 deny contains lib.finding("CAP-011", "/spec/last_reviewed", msg) if {

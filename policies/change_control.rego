@@ -20,7 +20,7 @@ metadata := {
 		"area": "change",
 		"kinds": ["ConfigurationItem"],
 		"source": _cfg_chg,
-		"rationale": "A pull request that edits a production CI's configuration while still pointing at the change that authorized its previous configuration is an unauthorized change wearing an old approval.",
+		"rationale": "A pull request that edits a production CI's configuration while still pointing at the change that authorized its previous configuration is an unauthorized change wearing an old approval. Only configuration fields need a change: spec.type, environment, version, baseline and configuration. Record-keeping fields describe the CI without changing it (baseline_compliance records the re-check CFG-006 demands, relationships and service correct the CMDB, last_change and last_release point at history) and may be kept current without a change record. A CI moved out of production in the same edit is still a production CI here.",
 		"remediation": "Point spec.last_change at the change record that authorizes this edit (status authorized or later, listing this CI in affected_cis).",
 		"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Change enablement", "Service configuration management"]},
 	},
@@ -101,28 +101,40 @@ _stage := {"draft": 0, "submitted": 1, "assessed": 2, "authorized": 3, "schedule
 
 _authorizing(change) if _stage[change.spec.status] >= _stage.authorized
 
-deny contains lib.finding("GIT-001", "/spec/last_change", msg) if {
+# The fields of a CI that are its configuration; the rest of spec is record-keeping (see GIT-001).
+_config_fields := ["type", "environment", "version", "baseline", "configuration"]
+
+_configuration(doc) := [object.get(object.get(doc, "spec", {}), f, null) | some f in _config_fields]
+
+# The CI is or was in production, and its configuration changed (a new production CI is all
+# configuration).
+_production_config_changed if {
 	_a.kind == "ConfigurationItem"
-	_changed
+	input.change.status == "added"
 	_spec.environment == "production"
-	not _base.spec == _spec
+}
+
+_production_config_changed if {
+	_a.kind == "ConfigurationItem"
+	input.change.status == "modified"
+	base := object.get(input.change, "base", {})
+	"production" in {_spec.environment, object.get(object.get(base, "spec", {}), "environment", null)}
+	_configuration(base) != _configuration(_a)
+}
+
+deny contains lib.finding("GIT-001", "/spec/last_change", msg) if {
+	_production_config_changed
 	_base.spec.last_change == _spec.last_change
 	msg := sprintf("production CI changed but still references `%s`, the change of its previous configuration", [_spec.last_change])
 }
 
 deny contains lib.finding("GIT-001", "/spec", "production CI changed without referencing a change in spec.last_change") if {
-	_a.kind == "ConfigurationItem"
-	_changed
-	_spec.environment == "production"
-	not _base.spec == _spec
+	_production_config_changed
 	lib.missing(_spec, "last_change")
 }
 
 deny contains lib.finding_with("GIT-001", "/spec/last_change", msg, [_spec.last_change]) if {
-	_a.kind == "ConfigurationItem"
-	_changed
-	_spec.environment == "production"
-	not _base.spec == _spec
+	_production_config_changed
 	change := lib.artifact("ChangeRecord", _spec.last_change)
 	problems := [p |
 		some p in [
@@ -169,7 +181,7 @@ _revision_problem(revision, "change") := "names no change record" if lib.missing
 
 _revision_problem(revision, "approval") := sprintf("references change `%s`, which has no approval", [revision.change]) if {
 	change := lib.artifact("ChangeRecord", revision.change)
-	count(lib.approved_approvals(object.get(change.spec, "approvals", []))) == 0
+	not lib.change_authorized(change)
 }
 
 _revision_problem(revision, "legal") := "has no legal review" if {

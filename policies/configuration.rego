@@ -49,7 +49,7 @@ metadata := {
 		"area": "configuration",
 		"kinds": ["ConfigurationItem"],
 		"source": concat("", [_cm, ": \"maintain information about CIs ... including their relationships\""]),
-		"rationale": "Applications, containers, virtual machines and databases always run on, depend on or connect to other CIs; without these relationships the impact of a change or failure cannot be traced.",
+		"rationale": "Applications, containers, virtual machines and databases always run on, depend on or connect to other CIs; without these relationships the impact of a change or failure cannot be traced. A relationship recorded on the other CI (an application that depends_on this database) documents it too; a retired CI needs none.",
 		"remediation": "List the CI's relationships in spec.relationships (type depends_on, runs_on, connects_to, part_of or backed_up_by, and the target CI id).",
 		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 	},
@@ -208,6 +208,9 @@ _is_config_policy if {
 	_spec.process == "configuration_management"
 }
 
+# A retired CI no longer runs: what it relates to and how it was last checked stay as history.
+_retired if object.get(_a.metadata, "status", "") == "retired"
+
 _production if {
 	_is_ci
 	_spec.environment == "production"
@@ -242,8 +245,10 @@ _related_types := {"application", "container", "virtual_machine", "database"}
 
 deny contains lib.finding("CFG-003", "/spec/relationships", msg) if {
 	_is_ci
+	not _retired
 	_spec.type in _related_types
 	lib.missing(_spec, "relationships")
+	not _a.metadata.id in lib.indexed("ci_relationship_targets")
 	msg := sprintf("%s configuration item documents no relationship to other CIs", [_spec.type])
 }
 
@@ -307,6 +312,7 @@ deny contains lib.finding("CFG-007", "/spec/baseline_compliance/result", msg) if
 
 deny contains lib.finding_with("CFG-008", "/spec/baseline_compliance/checked_on", msg, [_spec.last_change]) if {
 	_is_ci
+	not _retired
 	lib.present(_spec, "baseline")
 	checked_on := _compliance.checked_on
 	change := lib.artifact("ChangeRecord", _spec.last_change)
@@ -355,6 +361,12 @@ deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 	_is_baseline
 	lib.missing(_spec, "last_reviewed")
 	msg := "security baseline records no review (last_reviewed)"
+}
+
+deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
+	_is_baseline
+	lib.future(_spec.last_reviewed)
+	msg := sprintf("security baseline review is dated %s, after the evaluation date %s: a future review is no evidence", [_spec.last_reviewed, input.as_of])
 }
 
 deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {

@@ -189,6 +189,16 @@ metadata := {
 		"remediation": "Update the plan with the test's lessons_learned and set plan_updated: true on the test.",
 		"frameworks": {"iso27001": ["A.5.30", "A.5.27"], "nist_800_53": ["CP-4"], "itil4": ["Service continuity management", "Continual improvement"]},
 	},
+	"BCM-020": {
+		"title": "Backup systems can carry the load within the RTO",
+		"severity": "error",
+		"area": "continuity",
+		"kinds": ["ContinuityPlan"],
+		"source": concat("", [_plan, ", item 1: \"Required capability and capacity of backup systems\"; ", _bcm, ": services \"restored to service\" as prioritized by the BIA; Capacity Management"]),
+		"rationale": "Backup systems that take longer to bring up than the BIA's recovery time objective, or that cannot carry the load the capacity plan shows today, fail the plan on the day it is invoked. Capacity and recovery time are stated as numbers so they can be compared with the BIA and the capacity plan.",
+		"remediation": "State spec.backup_capability.recovery_hours (at most the BIA's lowest RTO of the plan's services) and capacity_percent (enough of production capacity to carry every planned resource's current usage), or enlarge the backup systems.",
+		"frameworks": {"iso27001": ["A.5.30", "A.8.14", "A.8.6"], "nist_800_53": ["CP-2(2)", "CP-7"], "itil4": ["Service continuity management", "Capacity and performance management"]},
+	},
 }
 
 _a := input.artifact
@@ -220,6 +230,12 @@ deny contains lib.finding("BCM-001", "/spec/approval/decision", msg) if {
 deny contains lib.finding("BCM-002", "/spec/completed_on", "BIA records no completion date") if {
 	_is_bia
 	lib.missing(_spec, "completed_on")
+}
+
+deny contains lib.finding("BCM-002", "/spec/completed_on", msg) if {
+	_is_bia
+	lib.future(_spec.completed_on)
+	msg := sprintf("BIA completion is dated %s, after the evaluation date %s", [_spec.completed_on, input.as_of])
 }
 
 deny contains lib.finding("BCM-002", "/spec/completed_on", msg) if {
@@ -362,16 +378,27 @@ _tests := object.get(_spec, "tests", [])
 
 _interval := object.get(_spec, "test_interval_days", lib.param("test_interval_days"))
 
+# Tests dated after the evaluation date are no evidence: they are reported, not counted.
+_past_tests := [t | some t in _tests; is_string(t.date); not lib.future(t.date)]
+
 _latest := max(dates) if {
-	dates := [t.date | some t in _tests; is_string(t.date)]
+	dates := [t.date | some t in _past_tests]
 	count(dates) > 0
 }
 
 _latest_index := min([i | some i, t in _tests; t.date == _latest])
 
-deny contains lib.finding("BCM-015", "/spec/tests", "plan has never been tested") if {
+deny contains lib.finding("BCM-015", "/spec/tests", msg) if {
 	_is_plan
-	count([t | some t in _tests; is_string(t.date)]) == 0
+	count(_past_tests) == 0
+	msg := sprintf("plan has no recorded test on or before %s", [input.as_of])
+}
+
+deny contains lib.finding("BCM-015", sprintf("/spec/tests/%d/date", [i]), msg) if {
+	_is_plan
+	some i, test in _tests
+	lib.future(test.date)
+	msg := sprintf("test dated %s is after the evaluation date %s: a future test is no evidence", [test.date, input.as_of])
 }
 
 deny contains lib.finding("BCM-015", sprintf("/spec/tests/%d/date", [_latest_index]), msg) if {
@@ -395,4 +422,43 @@ deny contains lib.finding("BCM-017", sprintf("/spec/tests/%d/plan_updated", [i])
 	count(object.get(test, "lessons_learned", [])) > 0
 	object.get(test, "plan_updated", false) != true
 	msg := sprintf("test of %s recorded lessons learned (%d) that were not applied to the plan (plan_updated is not true)", [object.get(test, "date", "?"), count(test.lessons_learned)])
+}
+
+# --- Backup systems against the BIA and the capacity plans ---------------------------------------
+
+_backup := object.get(_spec, "backup_capability", {})
+
+_plan_services := {s | some s in lib.items(_spec, "services"); is_string(s)}
+
+deny contains lib.finding("BCM-020", "/spec/backup_capability", msg) if {
+	_is_plan
+	missing := [f | some f in ["recovery_hours", "capacity_percent"]; not is_number(object.get(_backup, f, null))]
+	count(missing) > 0
+	msg := sprintf("backup systems state no %s, so they cannot be compared with the BIA's RTO and the capacity plan", [lib.join_names(missing)])
+}
+
+deny contains lib.finding_with("BCM-020", "/spec/backup_capability/recovery_hours", msg, [_spec.bia]) if {
+	_is_plan
+	hours := _backup.recovery_hours
+	is_number(hours)
+	some entry in lib.items(_bia.spec, "services")
+	entry.service in _plan_services
+	is_number(entry.rto_hours)
+	hours > entry.rto_hours
+	msg := sprintf("backup systems need %v h to come into service, beyond the %v h RTO the BIA sets for `%s`", [hours, entry.rto_hours, entry.service])
+}
+
+deny contains lib.finding_with("BCM-020", "/spec/backup_capability/capacity_percent", msg, [plan_id]) if {
+	_is_plan
+	share := _backup.capacity_percent
+	is_number(share)
+	some service in _plan_services
+	some plan_id in lib.lookup("capacity_plans_by_service", service)
+	some resource in lib.items(data.inventory.CapacityPlan[plan_id].spec, "resources")
+	is_number(resource.capacity)
+	is_number(resource.current_usage)
+	backup := (resource.capacity * share) / 100
+	backup < resource.current_usage
+	unit := object.get(resource, "unit", "")
+	msg := sprintf("backup systems at %v%% of capacity give `%s` %v %s, less than its current usage of %v %s (capacity plan `%s`)", [share, object.get(resource, "name", "?"), lib.round2(backup), unit, resource.current_usage, unit, plan_id])
 }

@@ -78,7 +78,7 @@ metadata := {
 		"kinds": ["ReleaseRecord"],
 		"source": "Release and Deployment Management and the Help Desk: \"the communication around the release and the status updates need to be centrally coordinated and managed.\"",
 		"rationale": "Users who call about a change nobody told the help desk about get no answer.",
-		"remediation": "Record spec.communication.help_desk_notified (date) and channel.",
+		"remediation": "Record spec.communication.help_desk_notified (date, on or before the release date) and channel.",
 		"frameworks": {"itil4": ["Service desk", "Release management"]},
 	},
 	"XP-008": {
@@ -108,7 +108,7 @@ metadata := {
 		"kinds": ["ServiceLevelAgreement"],
 		"source": "Service-Level Management and Change Management: \"change management must approve changes to all SLAs\"",
 		"rationale": "An SLA changed without change approval commits the organisation to terms nobody assessed.",
-		"remediation": "Reference the approved ChangeRecord in the revision's `change`.",
+		"remediation": "Reference the approved ChangeRecord in the revision's `change`; the change lists this agreement in affected_agreements. The initial revision of a new agreement (`initial: true`) needs no change record: nothing existed to change.",
 		"frameworks": {"iso27001": ["A.5.20", "A.8.32"], "itil4": ["Service level management", "Change enablement"]},
 	},
 	"XP-011": {
@@ -118,7 +118,7 @@ metadata := {
 		"kinds": ["ServiceLevelAgreement"],
 		"source": "Service-Level Management and Change Management: change management must \"ensure that the legal function has a chance to review them ... before they taking place.\"",
 		"rationale": "Contract language reviewed after it took effect cannot be corrected without renegotiation.",
-		"remediation": "Record the revision's legal_review with a date on or before its effective date.",
+		"remediation": "Record the revision's legal_review by a Person of the legal function, with decision approved (or approved_with_changes) and a date on or before its effective date.",
 		"frameworks": {"iso27001": ["A.5.20", "A.5.31"], "itil4": ["Service level management"]},
 	},
 	"XP-012": {
@@ -135,10 +135,10 @@ metadata := {
 		"title": "Designed availability meets the agreed target",
 		"severity": "error",
 		"area": "cross_process",
-		"kinds": ["ServiceLevelAgreement"],
+		"kinds": ["ServiceLevelAgreement", "AvailabilityPlan"],
 		"source": "Availability Management: \"Systems should be designed to meet the availability requirements listed in all SLAs.\"",
-		"rationale": "Promising customers more availability than the design delivers is a breach waiting to happen.",
-		"remediation": "Cover the service in an AvailabilityPlan whose designed_percent is at least the SLA target.",
+		"rationale": "Promising customers more availability than the design delivers is a breach waiting to happen. Only a customer SLA's target binds the design: OLAs and UCs underpin it (XP-012 compares them with the SLA) and their targets describe a supplier, not the service's design. The shortfall is reported on the availability plan entry, the place that has to change; an SLA target that no plan designs for is reported on the SLA.",
+		"remediation": "Raise the plan entry's designed_percent (redundancy, failover) to at least the SLA target, or cover the service in an AvailabilityPlan.",
 		"frameworks": {"iso27001": ["A.8.14"], "nist_800_53": ["CP-2", "SC-6"], "itil4": ["Availability management"]},
 	},
 	"XP-014": {
@@ -147,8 +147,8 @@ metadata := {
 		"area": "cross_process",
 		"kinds": ["IncidentRecord"],
 		"source": "Problem Management: \"A problem is the unknown cause of one or more incidents, often identified as a result of multiple similar incidents.\"",
-		"rationale": "Repeated incidents with the same cause are treated one by one until someone opens a problem to find the root cause.",
-		"remediation": "Open a ProblemRecord listing these incidents (or set spec.problem on them). Threshold and window: params incident_recurrence_threshold / incident_recurrence_window_days.",
+		"rationale": "Repeated incidents with the same cause are treated one by one until someone opens a problem to find the root cause. Similar means the same service and category among incidents whose cause is not known and fixed: an incident of a resolved or closed problem is explained, and grouping it with new ones would demand a problem for a cause that was already found and removed.",
+		"remediation": "Open a ProblemRecord listing these incidents (or set spec.problem on them). Threshold and window: params incident_recurrence_threshold / incident_recurrence_window_days. Incidents of a resolved or closed problem (their cause was found and fixed) are not counted, and `category` should name what failed, not the service type.",
 		"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-4(1)"], "cis_v8": ["17.8"], "itil4": ["Problem management"]},
 	},
 	"XP-015": {
@@ -177,8 +177,8 @@ metadata := {
 		"area": "cross_process",
 		"kinds": ["CapacityPlan"],
 		"source": "Incorporating Management Processes: \"be aware of these business cycles to work with capacity management ... to ensure that the appropriate infrastructure is always provisioned and available to meet customer demand.\"",
-		"rationale": "A known seasonal or event peak that pushes a resource past its critical threshold is an outage on the calendar.",
-		"remediation": "Provision capacity for the peak (capacity * critical_threshold_percent / 100 >= current_usage * expected_peak_factor) or document the provision that adds it.",
+		"rationale": "A known seasonal or event peak that pushes a resource past its critical threshold is an outage on the calendar. A peak loads the resources it names (a traffic peak loads the web tier, not backup storage) and is met by the capacity planned for it (a scheduled scale-up), not only by today's capacity.",
+		"remediation": "Provision capacity for the peak (capacity * critical_threshold_percent / 100 >= current_usage * expected_peak_factor), or record the planned scale-up in the cycle's `provisioned` (resource, capacity). Name the resources a cycle loads in its `resources`; a cycle that names none is applied to every resource.",
 		"frameworks": {"iso27001": ["A.8.6"], "nist_800_53": ["CP-2(2)"], "itil4": ["Capacity and performance management"]},
 	},
 	"XP-018": {
@@ -190,6 +190,16 @@ metadata := {
 		"rationale": "An unauthorized install that went unnoticed is a security incident; without a record nobody investigates it.",
 		"remediation": "Raise an IncidentRecord for the failure and reference it in the failure's `investigation`.",
 		"frameworks": {"iso27001": ["A.8.19", "A.5.25"], "nist_800_53": ["CM-7(5)", "IR-4"], "cis_v8": ["2.3"], "itil4": ["Incident management"]},
+	},
+	"XP-019": {
+		"title": "Every service under a customer SLA is provisioned by a capacity plan",
+		"severity": "error",
+		"area": "cross_process",
+		"kinds": ["ServiceLevelAgreement"],
+		"source": "Capacity Management: \"ensuring that the business IT infrastructure is adequately provisioned to deliver the agreed service-level targets\"",
+		"rationale": "A service-level target agreed with customers for a service no capacity plan provisions is a promise nobody sized the infrastructure for. (Availability designs for SLA targets are XP-013.)",
+		"remediation": "List the service in the spec.services of a CapacityPlan and plan its resources.",
+		"frameworks": {"iso27001": ["A.8.6"], "nist_800_53": ["CP-2(2)"], "itil4": ["Capacity and performance management", "Service level management"]},
 	},
 }
 
@@ -220,13 +230,22 @@ deny contains lib.finding_with("XP-001", "/spec/change", msg, [_spec.change]) if
 	_a.kind == "ReleaseRecord"
 	change := _release_change
 	change.spec.status in _authorized
-	count(lib.approved_approvals(object.get(change.spec, "approvals", []))) == 0
+	not lib.change_authorized(change)
 	msg := sprintf("change `%s` is `%s` but carries no approval", [_spec.change, change.spec.status])
+}
+
+# A release past planning that names no change at all is not backed by one either (a missing
+# reference must not be a silent pass).
+deny contains lib.finding("XP-001", "/spec/change", msg) if {
+	_a.kind == "ReleaseRecord"
+	_spec.status in {"approved", "deployed", "failed", "rolled_back", "closed"}
+	lib.missing(_spec, "change")
+	msg := sprintf("release is `%s` but names no change record in spec.change", [_spec.status])
 }
 
 deny contains lib.finding_with("XP-002", "/spec/release_date", msg, [_spec.change]) if {
 	_a.kind == "ReleaseRecord"
-	approved := lib.latest_approval_date(_release_change.spec.approvals)
+	approved := lib.authorization_date(_release_change)
 	lib.days_between(approved, _spec.release_date) < 0
 	msg := sprintf("release date %s is before change `%s` was approved (%s)", [_spec.release_date, _spec.change, approved])
 }
@@ -307,6 +326,15 @@ deny contains lib.finding_with("XP-006", "/spec/post_release_monitoring", msg, s
 	msg := sprintf("release touches services under %s but plans no post-release monitoring against it", [lib.join_names(sort([s | some s in _slas_of_release]))])
 }
 
+deny contains lib.finding("XP-007", "/spec/communication/help_desk_notified", msg) if {
+	_a.kind == "ReleaseRecord"
+	_spec.status in {"approved", "deployed", "closed", "failed", "rolled_back"}
+	notified := _spec.communication.help_desk_notified
+	late := lib.days_between(_spec.release_date, notified)
+	late > 0
+	msg := sprintf("help desk was notified on %s, %d days after the release on %s: it must know of a release before its users do", [notified, late, _spec.release_date])
+}
+
 deny contains lib.finding("XP-007", "/spec/communication", msg) if {
 	_a.kind == "ReleaseRecord"
 	_spec.status in {"approved", "deployed", "closed", "failed", "rolled_back"}
@@ -326,7 +354,7 @@ deny contains lib.finding_with("XP-008", "/spec/last_change", msg, [_spec.last_c
 	msg := sprintf("last change `%s` %s", [_spec.last_change, concat(", ", problems)])
 }
 
-_change_problems(change) := ({"has no approval" | count(lib.approved_approvals(object.get(change.spec, "approvals", []))) == 0} | {sprintf("is `%s`, not implemented", [object.get(change.spec, "status", "unset")]) | not change.spec.status in _implemented}) | {"does not list this CI" | not _id in object.get(change.spec, "affected_cis", [])}
+_change_problems(change) := ({"has no approval" | not lib.change_authorized(change)} | {sprintf("is `%s`, not implemented", [object.get(change.spec, "status", "unset")]) | not change.spec.status in _implemented}) | {"does not list this CI" | not _id in object.get(change.spec, "affected_cis", [])}
 
 # --- Configuration ↔ availability -------------------------------------------------------------
 
@@ -350,23 +378,37 @@ deny contains lib.finding_with("XP-009", sprintf("/spec/services/%d/service", [i
 deny contains lib.finding_with("XP-010", sprintf("/spec/revisions/%d/change", [i]), msg, related) if {
 	_a.kind == "ServiceLevelAgreement"
 	some i, revision in object.get(_spec, "revisions", [])
-	problem := _revision_change_problem(revision)
+	problem := _revision_change_problem(i, revision)
 	related := [r | r := revision.change; is_string(r)]
 	msg := sprintf("revision %v: %s", [object.get(revision, "version", i), problem])
 }
 
-_revision_change_problem(revision) := "references no change record" if not revision.change
-
-_revision_change_problem(revision) := sprintf("change `%s` is not approved", [revision.change]) if {
-	change := _inv("ChangeRecord")[revision.change]
-	count(lib.approved_approvals(object.get(change.spec, "approvals", []))) == 0
+_revision_change_problem(i, revision) := "references no change record" if {
+	not revision.change
+	not _initial(i, revision)
 }
 
-_revision_change_problem(revision) := sprintf("change `%s` was approved on %s, after the revision took effect on %s", [revision.change, approved, revision.effective]) if {
+# Only the first revision can be the agreement's initial version.
+_initial(0, revision) if revision.initial == true
+
+_revision_change_problem(i, revision) := sprintf("change `%s` is not approved", [revision.change]) if {
 	change := _inv("ChangeRecord")[revision.change]
-	count(lib.approved_approvals(object.get(change.spec, "approvals", []))) > 0
-	approved := lib.latest_approval_date(change.spec.approvals)
+	not lib.change_authorized(change)
+}
+
+_revision_change_problem(i, revision) := sprintf("change `%s` was approved on %s, after the revision took effect on %s", [revision.change, approved, revision.effective]) if {
+	change := _inv("ChangeRecord")[revision.change]
+	lib.change_authorized(change)
+	approved := lib.authorization_date(change)
 	lib.days_between(approved, revision.effective) < 0
+}
+
+# The change must be about this agreement: an approval of another change approves nothing here.
+_revision_change_problem(i, revision) := sprintf("change `%s` does not list this agreement in affected_agreements", [revision.change]) if {
+	change := _inv("ChangeRecord")[revision.change]
+	lib.change_authorized(change)
+	lib.days_between(lib.authorization_date(change), revision.effective) >= 0
+	not _id in lib.items(change.spec, "affected_agreements")
 }
 
 deny contains lib.finding("XP-011", sprintf("/spec/revisions/%d/legal_review", [i]), msg) if {
@@ -374,6 +416,15 @@ deny contains lib.finding("XP-011", sprintf("/spec/revisions/%d/legal_review", [
 	some i, revision in object.get(_spec, "revisions", [])
 	not revision.legal_review.date
 	msg := sprintf("revision %v has no legal review", [object.get(revision, "version", i)])
+}
+
+deny contains lib.finding("XP-011", sprintf("/spec/revisions/%d/legal_review", [i]), msg) if {
+	_a.kind == "ServiceLevelAgreement"
+	some i, revision in object.get(_spec, "revisions", [])
+	revision.legal_review.date
+	problems := lib.legal_review_problems(revision.legal_review)
+	count(problems) > 0
+	msg := sprintf("revision %v: legal review does not count: %s", [object.get(revision, "version", i), concat("; ", sort([p | some p in problems]))])
 }
 
 deny contains lib.finding("XP-011", sprintf("/spec/revisions/%d/legal_review/date", [i]), msg) if {
@@ -413,19 +464,23 @@ _designed(service) := [v | some v in lib.lookup("designed_by_service", service)]
 
 deny contains lib.finding("XP-013", sprintf("/spec/targets/%d/availability_percent", [i]), msg) if {
 	_a.kind == "ServiceLevelAgreement"
+	_spec.type == "SLA"
 	some i, target in object.get(_spec, "targets", [])
 	is_number(target.availability_percent)
 	count(_designed(target.service)) == 0
 	msg := sprintf("no availability plan designs service `%s` for its %v%% target", [target.service, target.availability_percent])
 }
 
-deny contains lib.finding("XP-013", sprintf("/spec/targets/%d/availability_percent", [i]), msg) if {
-	_a.kind == "ServiceLevelAgreement"
-	some i, target in object.get(_spec, "targets", [])
-	designs := _designed(target.service)
-	count(designs) > 0
-	max(designs) < target.availability_percent
-	msg := sprintf("service `%s` is designed for %v%%, below the agreed %v%%", [target.service, max(designs), target.availability_percent])
+deny contains lib.finding_with("XP-013", sprintf("/spec/services/%d/designed_percent", [i]), msg, [sla_id]) if {
+	_a.kind == "AvailabilityPlan"
+	some i, entry in lib.items(_spec, "services")
+	is_number(entry.designed_percent)
+	some sla_id in lib.lookup("slas_by_service", entry.service)
+	some target in lib.items(_inv("ServiceLevelAgreement")[sla_id].spec, "targets")
+	target.service == entry.service
+	is_number(target.availability_percent)
+	entry.designed_percent < target.availability_percent
+	msg := sprintf("service `%s` is designed for %v%%, below the %v%% that SLA `%s` agrees", [entry.service, entry.designed_percent, target.availability_percent, sla_id])
 }
 
 # --- Incident ↔ problem -----------------------------------------------------------------------
@@ -437,7 +492,8 @@ _has_problem(id, _) if id in lib.indexed("incidents_in_problems")
 _similar := [id |
 	is_string(_spec.service)
 	is_string(_spec.category)
-	some [id, detected_at] in lib.lookup("incidents_by_kind", data.opsgate.index.incident_key(_a))
+	some [id, detected_at, explained] in lib.lookup("incidents_by_kind", data.opsgate.index.incident_key(_a))
+	explained == false
 	abs(lib.days_between(detected_at, _spec.detected_at)) <= lib.param("incident_recurrence_window_days")
 ]
 
@@ -489,13 +545,41 @@ deny contains lib.finding("XP-017", sprintf("/spec/resources/%d/capacity", [i]),
 	some cycle in object.get(_spec, "business_cycles", [])
 	is_number(cycle.expected_peak_factor)
 	some i, resource in object.get(_spec, "resources", [])
+	_loads(cycle, resource)
 	is_number(resource.capacity)
 	is_number(resource.current_usage)
 	is_number(resource.critical_threshold_percent)
+	capacity := _peak_capacity(cycle, resource)
 	peak := resource.current_usage * cycle.expected_peak_factor
-	limit := (resource.capacity * resource.critical_threshold_percent) / 100
+	limit := (capacity * resource.critical_threshold_percent) / 100
 	peak > limit
-	msg := sprintf("`%s` peak of %v %s during `%s` exceeds its critical threshold (%v %s)", [resource.name, peak, object.get(resource, "unit", ""), cycle.name, limit, object.get(resource, "unit", "")])
+	unit := object.get(resource, "unit", "")
+	msg := sprintf("`%s` peak of %v %s during `%s` exceeds its critical threshold (%v %s of %s)", [resource.name, lib.round2(peak), unit, cycle.name, lib.round2(limit), unit, _capacity_text(cycle, resource, capacity, unit)])
+}
+
+# A cycle loads the resources it names; one that names none is assumed to load every resource
+# (the conservative reading: an unnamed peak is not an unchecked one).
+_loads(cycle, resource) if not is_array(cycle.resources)
+
+_loads(cycle, resource) if resource.name in cycle.resources
+
+# The capacity in place for the peak: what the cycle's provision plans for the resource, else today's.
+_peak_capacity(cycle, resource) := max(planned) if {
+	planned := [p.capacity | some p in lib.items(cycle, "provisioned"); p.resource == resource.name; is_number(p.capacity)]
+	count(planned) > 0
+} else := resource.capacity
+
+_capacity_text(cycle, resource, capacity, unit) := sprintf("the %v %s provisioned for the peak", [capacity, unit]) if capacity != resource.capacity
+
+else := sprintf("%v %s capacity", [capacity, unit])
+
+deny contains lib.finding_with("XP-019", sprintf("/spec/services/%d", [i]), msg, [service]) if {
+	_a.kind == "ServiceLevelAgreement"
+	_spec.type == "SLA"
+	some i, service in lib.items(_spec, "services")
+	is_string(service)
+	not service in lib.indexed("capacity_services")
+	msg := sprintf("service `%s` is under this SLA but no capacity plan provisions it", [service])
 }
 
 # --- CSC 2 ↔ incident -------------------------------------------------------------------------

@@ -84,7 +84,7 @@ metadata := {
 		"kinds": ["IncidentManagementPlan"],
 		"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
 		"rationale": "Breach-notification laws impose duties and deadlines that start when the incident is discovered; a plan that ignores them makes the organization miss them.",
-		"remediation": "List spec.legal_regulatory, including an entry whose requirement mentions a breach together with its notification or the data concerned (e.g. \"GDPR Art. 33 personal data breach notification\").",
+		"remediation": "List spec.legal_regulatory, including the data breach notification entry: `type: data_breach_notification` (any wording, e.g. \"GDPR Art. 33: notify the supervisory authority\"), or a requirement whose text mentions a breach together with its notification or the data concerned.",
 		"frameworks": {"iso27001": ["A.5.31", "A.5.34", "A.5.24"], "nist_800_53": ["IR-6", "IR-8"], "cis_v8": ["17.2"], "itil4": ["Incident management", "Information security management"]},
 	},
 	"INC-008": {
@@ -267,6 +267,36 @@ metadata := {
 		"remediation": "Set spec.assigned_to to the Person handling the incident.",
 		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-4", "IR-7"], "itil4": ["Incident management"]},
 	},
+	"INC-028": {
+		"title": "Incident response team is designated by name beforehand",
+		"severity": "error",
+		"area": "incident",
+		"kinds": ["IncidentManagementPlan"],
+		"source": "Incident Management: \"an incident response team (IRT) or an incident management team (IMT) typically addresses these types of incidents. These are often designated beforehand or during the event and are placed in control of the organization while the incident is dealt with\"",
+		"rationale": "The source allows designating the team during the event; a plan written beforehand should not leave it to then: the team that takes control must be known, by name, before the first major incident (ISO/IEC 27001 A.5.24 responsibilities established in advance).",
+		"remediation": "Fill in spec.response_team with name, kind (IRT or IMT) and members (Person ids with their roles).",
+		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-7", "IR-8"], "cis_v8": ["17.1", "17.2"], "itil4": ["Incident management"]},
+	},
+	"INC-029": {
+		"title": "Lessons learned from real incidents are applied to the incident plan",
+		"severity": "warning",
+		"area": "incident",
+		"kinds": ["IncidentRecord"],
+		"source": concat("", [_plan_src, ": \"routinely tested and updated based on lessons learned from real and practice events\""]),
+		"rationale": "INC-011 follows the lessons of practice events (plan tests); real incidents teach more, and a lesson recorded on a resolved incident but never written into the plan is learned again in the next one.",
+		"remediation": "Update the incident management plan with the incident's lessons_learned, then set plan_updated: true on the incident (or move the plan's spec.last_updated past the resolution).",
+		"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.8"], "itil4": ["Incident management", "Continual improvement"]},
+	},
+	"INC-030": {
+		"title": "Priority matrix is monotonic in impact and urgency",
+		"severity": "error",
+		"area": "incident",
+		"kinds": ["IncidentManagementPlan"],
+		"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
+		"rationale": "Priority is a product of urgency and impact: more impact or more urgency can never make an incident less urgent to resolve. A matrix where a higher level gets a priority with a longer resolution time sends the worse incident to the back of the queue. Levels are ordered as listed (highest first); priorities by their resolution_hours.",
+		"remediation": "Give the cell a priority at least as urgent (resolution_hours at most) as the cells of lower impact or urgency, or reorder impact_levels / urgency_levels from highest to lowest.",
+		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
+	},
 }
 
 _a := input.artifact
@@ -388,6 +418,10 @@ _breach_entry(entry) if {
 	some word in _breach_qualifiers
 	contains(text, word)
 }
+
+# The structured form: the entry says what kind of requirement it is, whatever its wording
+# ("GDPR Art. 33: notify the supervisory authority within 72 hours").
+_breach_entry(entry) if entry.type == "data_breach_notification"
 
 deny contains lib.finding("INC-007", "/spec/legal_regulatory", msg) if {
 	_is_plan
@@ -682,4 +716,66 @@ deny contains lib.finding("INC-025", "/spec/assigned_to", msg) if {
 	_spec.status in {"in_progress", "on_hold", "resolved", "closed"}
 	lib.missing(_spec, "assigned_to")
 	msg := sprintf("incident is `%s` but assigned to nobody", [_spec.status])
+}
+
+# --- The response team --------------------------------------------------------------
+
+deny contains lib.finding("INC-028", "/spec/response_team", msg) if {
+	_is_plan
+	team := object.get(_spec, "response_team", {})
+	missing := lib.missing_fields(team, ["name", "kind", "members"])
+	count(missing) > 0
+	msg := sprintf("incident response team is not designated beforehand: it lacks %s", [lib.join_names(missing)])
+}
+
+deny contains lib.finding("INC-029", "/spec/lessons_learned", msg) if {
+	_is_record
+	_spec.status in _resolved
+	count(lib.items(_spec, "lessons_learned")) > 0
+	object.get(_spec, "plan_updated", false) != true
+	not _plan_updated_after_resolution
+	msg := sprintf("incident recorded %d lessons learned, but plan `%v` was not updated since it was resolved (last_updated %v)", [count(_spec.lessons_learned), object.get(_spec, "plan", "unset"), object.get(object.get(_plan, "spec", {}), "last_updated", "unset")])
+}
+
+_plan_updated_after_resolution if {
+	updated := _plan.spec.last_updated
+	_is_date(updated)
+	lib.days_between(_spec.resolved_at, updated) >= 0
+}
+
+# --- Monotonic priority matrix --------------------------------------------------------------------
+
+# Position of each level in its list (0 = highest) and the resolution time of each priority,
+# computed once per plan (rules are cached, functions are not).
+_ranks := {list: {k: min([i | some i, l in levels; _key(object.get(l, "level", "")) == k]) |
+	some entry in levels
+	k := _key(object.get(entry, "level", ""))
+} |
+	some list in ["impact_levels", "urgency_levels"]
+	levels := object.get(_classification, list, [])
+}
+
+_priority_hours := {p: min(hours) |
+	some requirement in object.get(_spec, "response_requirements", [])
+	p := _key(object.get(requirement, "priority", ""))
+	hours := [e.resolution_hours |
+		some e in object.get(_spec, "response_requirements", [])
+		_key(object.get(e, "priority", "")) == p
+		is_number(e.resolution_hours)
+	]
+	count(hours) > 0
+}
+
+# [dimension index, other dimension index, level list, name] for impact and urgency.
+_dimensions := [[0, 1, "impact_levels", "impact"], [1, 0, "urgency_levels", "urgency"]]
+
+deny contains lib.finding("INC-030", sprintf("/spec/classification/priority_matrix/%d/priority", [j]), msg) if {
+	_is_plan
+	some [d, other, list, name] in _dimensions
+	some j, higher in _matrix_keys
+	some k, lower in _matrix_keys
+	higher[other] == lower[other]
+	_ranks[list][higher[d]] < _ranks[list][lower[d]]
+	_priority_hours[higher[2]] > _priority_hours[lower[2]]
+	msg := sprintf("%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`", [name, higher[d], higher[2], _priority_hours[higher[2]], name, lower[d], lower[2], _priority_hours[lower[2]], _dimensions[other][3], higher[other]])
 }

@@ -63,24 +63,53 @@ incidents_in_problems contains id if {
 	some id in lib.items(problem.spec, "incidents")
 }
 
-# "service|category" → [id, detected_at] of incidents, for recurrence.
-incidents_by_kind[key] contains [id, object.get(incident.spec, "detected_at", null)] if {
+# "service|category" → [id, detected_at, explained] of incidents, for recurrence; `explained` when
+# the incident belongs to a problem that is resolved or closed: its cause was found and fixed.
+incidents_by_kind[key] contains [id, object.get(incident.spec, "detected_at", null), explained] if {
 	some id, incident in _inv("IncidentRecord")
 	key := incident_key(incident)
+	explained := _explained(id, incident)
+}
+
+_fixed := {"resolved", "closed"}
+
+_explained(id, incident) := true if {
+	_inv("ProblemRecord")[incident.spec.problem].spec.status in _fixed
+} else := true if {
+	id in incidents_in_fixed_problems
+} else := false
+
+# Incidents that a resolved or closed problem record lists.
+incidents_in_fixed_problems contains id if {
+	some problem in _inv("ProblemRecord")
+	problem.spec.status in _fixed
+	some id in lib.items(problem.spec, "incidents")
 }
 
 incident_key(incident) := sprintf("%v|%v", [object.get(incident.spec, "service", null), object.get(incident.spec, "category", null)])
 
-# Service id → continuity plans that cover it.
+# Service id → continuity plans in operation (not retired) that cover it.
 plans_by_service[service] contains id if {
 	some id, plan in _inv("ContinuityPlan")
+	object.get(plan.metadata, "status", "") != "retired"
 	some service in lib.items(plan.spec, "services")
 	is_string(service)
 }
 
-# CI dependency graph: id → ids it relates to.
-ci_graph[id] := {r.target | some r in lib.items(ci.spec, "relationships"); is_string(r.target)} if {
+# CI dependency graph: id → ids it depends on. Only depends_on and runs_on are dependencies:
+# connects_to is communication (two CIs that talk to each other do not depend on themselves),
+# backed_up_by names where copies go, part_of is composition.
+ci_graph[id] := {r.target | some r in lib.items(ci.spec, "relationships"); r.type in dependency_types; is_string(r.target)} if {
 	some id, ci in _inv("ConfigurationItem")
+}
+
+dependency_types := {"depends_on", "runs_on"}
+
+# CIs that another CI names as a relationship target (incoming relationships).
+ci_relationship_targets contains r.target if {
+	some ci in _inv("ConfigurationItem")
+	some r in lib.items(ci.spec, "relationships")
+	is_string(r.target)
 }
 
 # "ci|target" of every relationship that leads back to the CI.
@@ -97,6 +126,68 @@ kinds_by_id[id] contains kind if {
 	some id, _ in ids
 }
 
+# The artifact that carries findings about the repository as a whole (a required document that
+# is missing), as [kind, id]: the information security plan (the management system's own
+# document), else the first service, else the first of the other management documents, by id. A
+# repository that declares no service and none of the management system's documents (a fragment,
+# such as a team's change log whose services live elsewhere) has no anchor: its management system
+# is judged where its services are declared.
+anchor := ["InformationSecurityPlan", min({id | some id, _ in _inv("InformationSecurityPlan")})] if {
+	count(_inv("InformationSecurityPlan")) > 0
+} else := ["Service", min({id | some id, _ in _inv("Service")})] if {
+	count(_inv("Service")) > 0
+} else := [kind, first] if {
+	first := min({id | some doc_kind in management_documents; some id, _ in _inv(doc_kind)})
+	kind := min({k | some k in kinds_by_id[first]; k in management_documents})
+}
+
+# The kinds of the management system's own documents (see policies/management_system.rego).
+management_documents := {"InformationSecurityPlan", "IncidentManagementPlan", "BusinessImpactAnalysis", "ContinuityPlan", "ProcessPolicy", "ImprovementRegister", "ControlImplementation"}
+
+# The anchor as a list of zero or one entry, so the precomputed index always has the key.
+anchors := [a | a := anchor]
+
+# Services listed by a capacity plan.
+capacity_services contains service if {
+	some plan in _inv("CapacityPlan")
+	some service in lib.items(plan.spec, "services")
+	is_string(service)
+}
+
+# Service id → capacity plans that provision it.
+capacity_plans_by_service[service] contains id if {
+	some id, plan in _inv("CapacityPlan")
+	some service in lib.items(plan.spec, "services")
+	is_string(service)
+}
+
+# Services with an entry in an availability plan (with or without a target).
+availability_planned_services contains entry.service if {
+	some plan in _inv("AvailabilityPlan")
+	some entry in lib.items(plan.spec, "services")
+	is_string(entry.service)
+}
+
+# Service id → [capacity plan, cycle name, window start, window end, approval role] of the business
+# cycles that load it and name an extra approval for changes inside their windows.
+peak_windows_by_service[service] contains [id, cycle.name, window.start, window.end, cycle.approval_role] if {
+	some id, plan in _inv("CapacityPlan")
+	some cycle in lib.items(plan.spec, "business_cycles")
+	is_string(cycle.approval_role)
+	some service in lib.items(cycle, "services")
+	is_string(service)
+	some window in lib.items(cycle, "windows")
+	is_string(window.start)
+	is_string(window.end)
+}
+
+# Service types an incident management plan defines incidents for.
+incident_service_types contains entry.service_type if {
+	some plan in _inv("IncidentManagementPlan")
+	some entry in lib.items(plan.spec, "incident_definitions")
+	is_string(entry.service_type)
+}
+
 # Every index above, as one document: what opsgate precomputes (`data.precomputed_index`).
 # Keep it in step with the rules of this package. The comprehensions make an index with no entry
 # an empty collection rather than undefined.
@@ -111,7 +202,14 @@ all := {
 	"incidents_by_kind": {k: v | some k, v in incidents_by_kind},
 	"plans_by_service": {k: v | some k, v in plans_by_service},
 	"ci_graph": {k: v | some k, v in ci_graph},
+	"ci_relationship_targets": {x | some x in ci_relationship_targets},
 	"ci_cycle_edges": {x | some x in ci_cycle_edges},
 	"reference_patterns": data.opsgate.rules.references.patterns,
 	"kinds_by_id": {k: v | some k, v in kinds_by_id},
+	"anchors": anchors,
+	"capacity_services": {x | some x in capacity_services},
+	"capacity_plans_by_service": {k: v | some k, v in capacity_plans_by_service},
+	"availability_planned_services": {x | some x in availability_planned_services},
+	"incident_service_types": {x | some x in incident_service_types},
+	"peak_windows_by_service": {k: v | some k, v in peak_windows_by_service},
 }

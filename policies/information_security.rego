@@ -123,7 +123,7 @@ metadata := {
 		"kinds": ["InformationSecurityPlan"],
 		"source": concat("", [_isp, ": \"a documented and operational information security management plan\""]),
 		"rationale": "The source asks for an operational plan, not only a documented one: a plan that has not been put into operation protects nothing.",
-		"remediation": "Set spec.operational_since to the date the plan went into operation (not later than today).",
+		"remediation": "Set spec.operational_since to the date the plan went into operation (not later than today), and metadata.status to approved or active (not draft, in_review or retired).",
 		"frameworks": {"iso27001": ["A.5.1", "A.5.36"], "nist_800_53": ["PM-1"], "itil4": ["Information security management"]},
 	},
 	"ISP-014": {
@@ -204,12 +204,25 @@ deny contains lib.finding("ISP-013", "/spec/operational_since", msg) if {
 	msg := sprintf("information security plan is not operational yet: operational_since %s is after %s", [_spec.operational_since, input.as_of])
 }
 
+deny contains lib.finding("ISP-013", "/metadata/status", msg) if {
+	_is_plan
+	status := _a.metadata.status
+	status in {"draft", "in_review", "retired"}
+	msg := sprintf("information security plan has document status `%s`: a plan that is not approved or active is not operational", [status])
+}
+
 _interval := object.get(_spec, "review_interval_days", lib.param("review_interval_days"))
 
 deny contains lib.finding("ISP-014", "/spec/last_reviewed", msg) if {
 	_is_plan
 	lib.missing(_spec, "last_reviewed")
 	msg := "information security plan records no review (last_reviewed)"
+}
+
+deny contains lib.finding("ISP-014", "/spec/last_reviewed", msg) if {
+	_is_plan
+	lib.future(_spec.last_reviewed)
+	msg := sprintf("information security plan review is dated %s, after the evaluation date %s: a future review is no evidence", [_spec.last_reviewed, input.as_of])
 }
 
 deny contains lib.finding("ISP-014", "/spec/last_reviewed", msg) if {

@@ -82,3 +82,92 @@ lookup(name, key) := object.get(object.get(index, name, {}), key, [])
 
 # The members of a set-valued index (empty when nothing qualifies).
 indexed(name) := object.get(index, name, set())
+
+# --- Change authorization, shared by the change, release, configuration and agreement rules ----
+# A normal change is authorized by an approval of its own; a standard change by the approved change
+# model it runs under (ITIL 4 "Change enablement": standard changes are pre-authorized); an
+# emergency change by the emergency change authority's decision, with the written approval following
+# within a window (CHG-020 checks the window).
+
+# The change model (spec.change_models entry of the change-management ProcessPolicy) a standard
+# change references.
+change_model(change) := model if {
+	ref := change.spec.change_model
+	policy := data.inventory.ProcessPolicy[ref.policy]
+	policy.spec.process == "change_management"
+	some model in items(policy.spec, "change_models")
+	model.id == ref.model
+}
+
+# The standard change's model exists and the change authority approved it.
+pre_authorized(change) if {
+	change.spec.type == "standard"
+	is_approved(change_model(change).approval)
+}
+
+# The emergency change authority's decision is recorded.
+emergency_authorized(change) if {
+	change.spec.type == "emergency"
+	emergency := change.spec.emergency
+	is_string(emergency.authorized_by)
+	is_string(emergency.authorized_at)
+}
+
+change_authorized(change) if count(approved_approvals(items(change.spec, "approvals"))) > 0
+
+change_authorized(change) if pre_authorized(change)
+
+change_authorized(change) if emergency_authorized(change)
+
+# The date from which the change counts as authorized: its model's approval (standard), the
+# emergency decision (emergency), else its latest approval.
+authorization_date(change) := change_model(change).approval.date if pre_authorized(change)
+
+else := date_of(change.spec.emergency.authorized_at) if emergency_authorized(change)
+
+else := latest_approval_date(items(change.spec, "approvals"))
+
+# A number rounded to two decimals, for messages (127.60000000000001 → 127.6).
+round2(x) := round(x * 100) / 100
+
+# Whether an id matches an entry of a RiskAcceptance's spec.artifacts (an id or a glob such as
+# `CHG-2026-*`, matched as opsgate's waivers match it: `*` and `?` within an id).
+covers(entry, id) if entry == id
+
+covers(entry, id) if {
+	contains(entry, "*")
+	glob.match(entry, [], id)
+}
+
+covers(entry, id) if {
+	contains(entry, "?")
+	glob.match(entry, [], id)
+}
+
+# Evidence dated after the evaluation date is not evidence (a test "passed" tomorrow).
+future(date) if days_between(input.as_of, date) > 0
+
+# What keeps a review from being a legal approval: the reviewer is not in the legal function
+# (Person spec.function), or the decision does not approve the text.
+legal_review_problems(review) := {p | p := _function_problem(review)} | {p | p := _decision_problem(review)}
+
+_function_problem(review) := sprintf("reviewer `%s` is not in the legal function (Person spec.function is %s)", [review.reviewer, _function_text(review.reviewer)]) if {
+	is_string(review.reviewer)
+	object.get(object.get(_person_or_empty(review.reviewer), "spec", {}), "function", null) != "legal"
+}
+
+_decision_problem(review) := sprintf("its decision is %s, not an approval", [_decision_text(review)]) if {
+	is_object(review)
+	not object.get(review, "decision", null) in {"approved", "approved_with_changes"}
+}
+
+# A person's record, or one with an empty spec when the id names no person (REF-001 reports that).
+_person_or_empty(id) := object.get(object.get(data.inventory, "Person", {}), id, {"spec": {}})
+
+_function_text(id) := sprintf("`%s`", [person(id).spec.function]) if is_string(person(id).spec.function)
+
+else := "not recorded"
+
+_decision_text(review) := sprintf("`%s`", [review.decision]) if is_string(review.decision)
+
+else := "not recorded"

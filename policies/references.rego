@@ -34,8 +34,8 @@ metadata := {
 		"area": "configuration",
 		"kinds": ["ConfigurationItem"],
 		"source": "Configuration Management: \"maintain information about CIs required to deliver an IT service, including their relationships\"",
-		"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead.",
-		"remediation": "Fix the relationship that closes the loop (often a reversed depends_on).",
+		"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead. Only depends_on and runs_on are dependencies: connects_to (two CIs talking to each other), backed_up_by and part_of do not make a loop.",
+		"remediation": "Fix the depends_on or runs_on relationship that closes the loop (often a reversed depends_on).",
 		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 	},
 	"REF-004": {
@@ -64,6 +64,7 @@ _refs := [
 	["ConfigurationItem", ["spec", "last_release"], {"ReleaseRecord"}],
 	["ProcessPolicy", ["spec", "approval", "approver"], {"Person"}],
 	["ProcessPolicy", ["spec", "topics", "*", "owner"], {"Person"}],
+	["ProcessPolicy", ["spec", "change_models", "*", "approval", "approver"], {"Person"}],
 	["ChangeRecord", ["spec", "requested_by"], {"Person"}],
 	["ChangeRecord", ["spec", "affected_cis", "*"], {"ConfigurationItem"}],
 	["ChangeRecord", ["spec", "affected_services", "*"], {"Service"}],
@@ -73,10 +74,13 @@ _refs := [
 	["ChangeRecord", ["spec", "approvals", "*", "approver"], {"Person"}],
 	["ChangeRecord", ["spec", "implementation", "implemented_by"], {"Person"}],
 	["ChangeRecord", ["spec", "review", "reviewer"], {"Person"}],
+	["ChangeRecord", ["spec", "change_model", "policy"], {"ProcessPolicy"}],
+	["ChangeRecord", ["spec", "emergency", "authorized_by"], {"Person"}],
 	["ControlImplementation", ["spec", "plan", "approval", "approver"], {"Person"}],
 	["ControlImplementation", ["spec", "sampling", "tests", "*", "failures", "*", "investigation"], {"IncidentRecord"}],
 	["IncidentManagementPlan", ["spec", "approval", "approver"], {"Person"}],
 	["IncidentManagementPlan", ["spec", "media_coordination", "contact"], {"Person"}],
+	["IncidentManagementPlan", ["spec", "response_team", "members", "*", "person"], {"Person"}],
 	["IncidentRecord", ["spec", "plan"], {"IncidentManagementPlan"}],
 	["IncidentRecord", ["spec", "service"], {"Service"}],
 	["IncidentRecord", ["spec", "affected_cis", "*"], {"ConfigurationItem"}],
@@ -103,6 +107,7 @@ _refs := [
 	["AvailabilityPlan", ["spec", "services", "*", "service"], {"Service"}],
 	["CapacityPlan", ["spec", "services", "*"], {"Service"}],
 	["CapacityPlan", ["spec", "resources", "*", "ci"], {"ConfigurationItem"}],
+	["CapacityPlan", ["spec", "business_cycles", "*", "services", "*"], {"Service"}],
 	["BusinessImpactAnalysis", ["spec", "approval", "approver"], {"Person"}],
 	["BusinessImpactAnalysis", ["spec", "services", "*", "service"], {"Service"}],
 	["ContinuityPlan", ["spec", "bia"], {"BusinessImpactAnalysis"}],
@@ -193,6 +198,7 @@ deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
 deny contains lib.finding_with("REF-003", sprintf("/spec/relationships/%d/target", [i]), msg, [rel.target]) if {
 	_a.kind == "ConfigurationItem"
 	some i, rel in lib.items(_a.spec, "relationships")
+	rel.type in data.opsgate.index.dependency_types
 	sprintf("%s|%s", [_a.metadata.id, rel.target]) in lib.indexed("ci_cycle_edges")
 	msg := sprintf("relationship to `%s` leads back to `%s`: the CI depends on itself", [rel.target, _a.metadata.id])
 }

@@ -78,8 +78,8 @@ metadata := {
 		"severity": "error",
 		"area": "service_level",
 		"source": _legal,
-		"rationale": "Failure to meet SLAs can have a significant financial impact; an agreement the legal department never reviewed may commit the organization to terms it cannot afford.",
-		"remediation": "Record spec.legal_review with reviewer (Person id) and date.",
+		"rationale": "Failure to meet SLAs can have a significant financial impact; an agreement the legal department never reviewed may commit the organization to terms it cannot afford. The review counts only if it was done by the legal function (the reviewer's Person spec.function is legal) and approved the text: a review by an engineer, or one that rejected the agreement, is no legal review of the agreement in force.",
+		"remediation": "Record spec.legal_review with reviewer (a Person of the legal function), date and decision approved (or approved_with_changes).",
 		"frameworks": {"iso27001": ["A.5.20", "A.5.31"], "itil4": ["Service level management"]},
 	},
 	"SLM-008": {
@@ -133,7 +133,7 @@ metadata := {
 		"area": "service_level",
 		"source": concat("", [_slm, "; Service-Level Management and Change Management: \"change management must approve changes to all SLAs\""]),
 		"rationale": "Only a recorded revision history shows which version of the agreement was negotiated, approved and reviewed, and when it took effect.",
-		"remediation": "Add at least the initial revision to spec.revisions (version, effective, change, legal_review, summary).",
+		"remediation": "Add at least the initial revision to spec.revisions (version, effective, legal_review, summary, and `initial: true`: a brand-new agreement needs no change record). Every later revision names the approved change (XP-010).",
 		"frameworks": {"iso27001": ["A.5.20", "A.8.32"], "itil4": ["Service level management", "Change enablement"]},
 	},
 	"SLM-014": {
@@ -236,6 +236,15 @@ deny contains lib.finding("SLM-007", "/spec/legal_review", msg) if {
 	missing := lib.missing_fields(object.get(_spec, "legal_review", {}), ["reviewer", "date"])
 	count(missing) > 0
 	msg := sprintf("%s has no legal review (lacks %s)", [_spec.type, lib.join_names(missing)])
+}
+
+deny contains lib.finding("SLM-007", "/spec/legal_review", msg) if {
+	_sla
+	review := _spec.legal_review
+	count(lib.missing_fields(review, ["reviewer", "date"])) == 0
+	problems := lib.legal_review_problems(review)
+	count(problems) > 0
+	msg := sprintf("legal review does not count: %s", [concat("; ", sort([p | some p in problems]))])
 }
 
 deny contains lib.finding("SLM-008", "/spec/legal_review/date", msg) if {

@@ -38,6 +38,7 @@ pub fn default_params() -> Value {
         "waiver_warning_days": 30,
         "waiver_max_days": 365,
         "record_retention_days": 2555,
+        "emergency_approval_window_hours": 72,
     })
 }
 
