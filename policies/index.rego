@@ -112,11 +112,18 @@ ci_relationship_targets contains r.target if {
 	is_string(r.target)
 }
 
-# "ci|target" of every relationship that leads back to the CI.
+# CI id → every CI reachable from it (itself included): one walk per CI, not per relationship.
+_ci_reachable[id] := graph.reachable(ci_graph, {id}) if {
+	some id, _ in ci_graph
+}
+
+# "ci|target" of every relationship that leads back to the CI. opsgate computes the same set in
+# linear time (strongly connected components, src/evaluate/cycles.rs) and adds it to the index it
+# precomputes, so `all` leaves it out; another engine that precomputes `all` adds this rule to it.
 ci_cycle_edges contains sprintf("%s|%s", [id, target]) if {
 	some id, targets in ci_graph
 	some target in targets
-	id in graph.reachable(ci_graph, {target})
+	id in object.get(_ci_reachable, target, set())
 }
 
 # Artifact id → kinds of the artifacts with that id (ids are unique, so one kind, unless the
@@ -203,7 +210,6 @@ all := {
 	"plans_by_service": {k: v | some k, v in plans_by_service},
 	"ci_graph": {k: v | some k, v in ci_graph},
 	"ci_relationship_targets": {x | some x in ci_relationship_targets},
-	"ci_cycle_edges": {x | some x in ci_cycle_edges},
 	"reference_patterns": data.opsgate.rules.references.patterns,
 	"kinds_by_id": {k: v | some k, v in kinds_by_id},
 	"anchors": anchors,

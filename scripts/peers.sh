@@ -3,8 +3,9 @@
 # the tests need:
 #   - Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool, self-contained Linux build) and
 #     the official sarif-2.1.0.json schema it ships;
-#   - junitparser 5.x and pre-commit 4.x (PyPI) in a venv;
-#   - headless Chromium (Debian's `chromium`, through apt-get: the only system-wide install).
+#   - junitparser 5.x, pre-commit 4.x and pyte 0.8 (a VT100/xterm emulator) from PyPI in a venv;
+#   - headless Chromium and cmark-gfm (GitHub's markdown renderer), Debian packages through
+#     apt-get: the only system-wide installs.
 # Everything else is cached under target/peers/, so `cargo clean` resets it. Idempotent: each tool
 # has a stamp file (target/peers/.stamp-*) naming what was installed; a rerun with every stamp
 # current only checks them (well under a second). Writes target/peers/env.sh and prints the same
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${OPSGATE_PEERS_DIR:-"$ROOT/target/peers"}  # override only to try the script elsewhere
 SARIF_SPEC='@microsoft/sarif-multitool@5.7.0'
-PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5')
+PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5' 'pyte>=0.8,<0.9')
 PYTHON=${PYTHON:-python3}
 
 log() { printf 'peers: %s\n' "$*" >&2; }
@@ -66,7 +67,7 @@ if ! stamp_ok venv "$VENV_SPEC"; then
   log "creating $PEERS/venv with ${PY_SPECS[*]} from PyPI..."
   "$PYTHON" -m venv --clear "$PEERS/venv"
   "$PEERS/venv/bin/python" -m pip install -q --disable-pip-version-check "${PY_SPECS[@]}" >&2
-  "$PEERS/venv/bin/python" -c 'import junitparser' || die "junitparser does not import in the venv"
+  "$PEERS/venv/bin/python" -c 'import junitparser, pyte' || die "junitparser or pyte does not import in the venv"
   [[ -x "$PEERS/venv/bin/pre-commit" ]] || die "pre-commit is missing from the venv"
   stamp_write venv "$VENV_SPEC" "$PEERS/venv/bin/pre-commit"
 fi
@@ -99,6 +100,21 @@ else
   [[ -z "$CHROMIUM" ]] || stamp_write chromium debian-chromium "$CHROMIUM"
 fi
 
+# --- 4. cmark-gfm (Debian package) ----------------------------------------------------------------
+CMARK_GFM=$(command -v cmark-gfm || true)
+if [[ -z "$CMARK_GFM" ]]; then
+  SUDO=()
+  [[ $(id -u) == 0 ]] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null && SUDO=(sudo -n); }
+  if ! command -v apt-get >/dev/null || [[ $(id -u) != 0 && ${#SUDO[@]} == 0 ]]; then
+    log "cmark-gfm is not installed and cannot be installed here: run \`sudo apt-get install -y cmark-gfm\`; the markdown rendering test will fail until then"
+  else
+    log "installing Debian's cmark-gfm with apt-get (system-wide)..."
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmark-gfm >&2 \
+      || { "${SUDO[@]}" apt-get update -qq >&2 && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmark-gfm >&2; }
+    CMARK_GFM=$(command -v cmark-gfm || true)
+  fi
+fi
+
 # --- env.sh ---------------------------------------------------------------------------------------
 {
   printf '# Written by scripts/peers.sh; source it before `cargo test`.\n'
@@ -106,6 +122,11 @@ fi
   printf 'export OPSGATE_SARIF_SCHEMA=%q\n' "$SARIF_SCHEMA"
   printf 'export OPSGATE_PEERS_PYTHON=%q\n' "$PEERS_PYTHON"
   printf 'export OPSGATE_PRE_COMMIT=%q\n' "$PRE_COMMIT"
+  if [[ -n "$CMARK_GFM" ]]; then
+    printf 'export OPSGATE_CMARK_GFM=%q\n' "$CMARK_GFM"
+  else
+    printf 'unset OPSGATE_CMARK_GFM  # not installed: see the message scripts/peers.sh printed\n'
+  fi
   if [[ -n "$CHROMIUM" ]]; then
     printf 'export OPSGATE_CHROMIUM=%q\n' "$CHROMIUM"
   else

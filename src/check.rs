@@ -341,6 +341,7 @@ pub fn findings_of(
     sort_findings(&mut findings);
     findings.dedup();
     crate::sink::settle(workspace, &policies.registry, &options.rules, &mut findings);
+    crate::limit::apply(&mut findings);
     let mut policy_errors = evaluation.errors;
     policy_errors.sort_by(|a, b| a.message.cmp(&b.message));
     policy_errors.dedup_by(|a, b| a.message == b.message);

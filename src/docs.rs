@@ -18,12 +18,16 @@ pub fn explain(rule: &Rule) -> String {
             .map_or_else(|| "every kind".to_owned(), |kinds| kinds.join(", "))
     );
     let _ = writeln!(out, "Source:     {}", rule.source);
-    let _ = writeln!(
-        out,
-        "Policy:     {} ({})",
-        rule.policy_file,
-        rule.package.trim_start_matches("data.")
-    );
+    if rule.package.is_empty() {
+        let _ = writeln!(out, "Checked by: opsgate itself (no policy)");
+    } else {
+        let _ = writeln!(
+            out,
+            "Policy:     {} ({})",
+            rule.policy_file,
+            rule.package.trim_start_matches("data.")
+        );
+    }
     let _ = writeln!(out, "\nWhy it matters:\n  {}", rule.rationale);
     let _ = writeln!(out, "\nHow to fix:\n  {}", rule.remediation);
     let frameworks = framework_lines(rule);
@@ -55,9 +59,25 @@ pub fn rules_markdown(registry: &Registry) -> String {
     let mut out = String::from(
         "# opsgate rules\n\n<!-- Generated from the policies' metadata by `cargo test` (tests/rule_docs.rs); do not edit. -->\n\n",
     );
-    let _ = writeln!(out, "{} rules.\n", registry.len());
-    for (area, title) in AREAS {
-        let rules: Vec<&Rule> = registry.iter().filter(|r| r.area == *area).collect();
+    let engine = crate::engine_rules::all();
+    let _ = writeln!(
+        out,
+        "{} rules, and {} checks opsgate makes itself ([{}](#{})).\n",
+        registry.len(),
+        engine.len(),
+        crate::engine_rules::AREA_TITLE,
+        crate::engine_rules::AREA_TITLE.to_lowercase().replace(' ', "-")
+    );
+    let areas = AREAS
+        .iter()
+        .copied()
+        .chain([(crate::engine_rules::AREA, crate::engine_rules::AREA_TITLE)]);
+    for (area, title) in areas {
+        let rules: Vec<&Rule> = registry
+            .iter()
+            .chain(&engine)
+            .filter(|r| r.area == area)
+            .collect();
         if rules.is_empty() {
             continue;
         }
@@ -86,7 +106,11 @@ pub fn rules_markdown(registry: &Registry) -> String {
             for (name, controls) in framework_lines(rule) {
                 let _ = writeln!(out, "- **{name}:** {controls}");
             }
-            let _ = writeln!(out, "- **Policy:** `{}`\n", rule.policy_file);
+            if rule.package.is_empty() {
+                let _ = writeln!(out, "- **Checked by:** opsgate itself\n");
+            } else {
+                let _ = writeln!(out, "- **Policy:** `{}`\n", rule.policy_file);
+            }
         }
     }
     out

@@ -27,6 +27,9 @@ pub const AREAS: &[(&str, &str)] = &[
 ];
 
 pub fn area_title(area: &str) -> &str {
+    if area == crate::engine_rules::AREA {
+        return crate::engine_rules::AREA_TITLE;
+    }
     AREAS
         .iter()
         .find(|(key, _)| *key == area)

@@ -95,15 +95,30 @@ fn non_utf8_and_binary_files_get_an_encoding_error() {
     );
 }
 
+/// An empty or comment-only file is another tool's business (a Helm chart's commented
+/// `values.yaml`) unless it names opsgate's apiVersion: only then is it a warning, and only then
+/// does it count as a file "with artifacts".
 #[test]
-fn an_empty_file_is_a_warning_not_a_failure() {
+fn an_empty_file_is_a_warning_only_when_it_claims_to_be_an_artifact() {
     let dir = repo();
     write(dir.path(), "people/p-a.yaml", person("p-a"));
     write(dir.path(), "empty.yaml", "");
     write(dir.path(), "comments.yml", "# nothing here yet\n");
+    write(dir.path(), "values.yaml", "# replicaCount: 1\n# image: nginx\n---\n");
+    let (code, json) = check_json(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!((code, codes(&json)), (0, vec![]), "{json:#}");
+    assert_eq!(json["summary"]["artifact_files"], 1);
+    write(
+        dir.path(),
+        "changes/CHG-1.yaml",
+        "# apiVersion: opsgate/v1\n# kind: ChangeRecord (to be written)\n",
+    );
     let (code, json) = check_json(dir.path(), &[]);
     assert_eq!(code, 0);
-    assert_eq!(codes(&json), vec!["LOAD-EMPTY", "LOAD-EMPTY"]);
+    assert_eq!(
+        findings(&json),
+        vec![("LOAD-EMPTY".into(), "changes/CHG-1.yaml".into(), 0)]
+    );
     let (code, _) = check_json(dir.path(), &["--fail-on", "warning"]);
     assert_eq!(code, 1);
 }

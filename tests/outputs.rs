@@ -115,7 +115,7 @@ fn sarif_fingerprints_survive_moved_lines() {
             .iter()
             .map(|r| {
                 (
-                    r["partialFingerprints"]["opsgateFindingId/v1"]
+                    r["partialFingerprints"]["opsgateFindingId/v2"]
                         .as_str()
                         .unwrap()
                         .to_owned(),

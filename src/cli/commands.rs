@@ -50,7 +50,9 @@ pub fn run(cli: Cli) -> u8 {
             policy_dirs,
         } => match load_policies(&policy_dirs) {
             Ok(policies) => {
-                let rules: Vec<&Rule> = policies.registry.iter().collect();
+                // The policies' rules, then the checks opsgate makes itself.
+                let engine = crate::engine_rules::all();
+                let rules: Vec<&Rule> = policies.registry.iter().chain(&engine).collect();
                 match format {
                     ListFormat::Json => print(&format!(
                         "{}\n",
@@ -118,9 +120,14 @@ pub fn run(cli: Cli) -> u8 {
             as_of,
         } => run_pre_commit(&files, format, as_of.as_deref()),
         Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
-            Ok(policies) => match policies.registry.get(&code.to_uppercase()) {
+            Ok(policies) => match policies
+                .registry
+                .get(&code.to_uppercase())
+                .cloned()
+                .or_else(|| crate::engine_rules::get(&code.to_uppercase()))
+            {
                 Some(rule) => {
-                    print(&crate::docs::explain(rule));
+                    print(&crate::docs::explain(&rule));
                     exit::CLEAN
                 }
                 None => usage_error(&format!(
@@ -143,13 +150,14 @@ fn load_policies(dirs: &[std::path::PathBuf]) -> Result<PolicySet, u8> {
 }
 
 fn rules_table(rules: &[&Rule]) -> String {
+    let width = rules.iter().map(|r| r.code.len()).max().unwrap_or(0).max(9);
     let mut out = format!(
-        "{:<9} {:<8} {:<26} {}\n",
+        "{:<width$} {:<8} {:<26} {}\n",
         "CODE", "SEVERITY", "AREA", "TITLE"
     );
     for rule in rules {
         out.push_str(&format!(
-            "{:<9} {:<8} {:<26} {}\n",
+            "{:<width$} {:<8} {:<26} {}\n",
             rule.code,
             rule.severity.as_str(),
             truncate(area_title(&rule.area), 26),
@@ -203,6 +211,15 @@ fn prepare_and_check(
 ) -> Result<(Config, CheckRun), u8> {
     let as_of = match &args.as_of {
         Some(date) => match date.parse::<jiff::civil::Date>() {
+            // The policies count time in nanoseconds: outside these years they cannot compute
+            // with the date, and every time-based rule would silently stop applying.
+            Ok(date) if !crate::load::date_in_range(date.year().into()) => {
+                return Err(usage_error(&format!(
+                    "--as-of `{date}` is outside the years {}–{} that the policies can compute with",
+                    crate::load::FIRST_YEAR,
+                    crate::load::LAST_YEAR
+                )))
+            }
             Ok(date) => date.to_string(),
             Err(error) => {
                 return Err(usage_error(&format!(

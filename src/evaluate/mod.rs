@@ -4,6 +4,7 @@
 //! shares the compiled modules and data). Each artifact is one evaluation with a small `input`; the
 //! whole artifact set is `data.inventory`, so cross-artifact rules are lookups by id, not scans.
 
+mod cycles;
 mod error;
 mod references;
 
@@ -117,6 +118,9 @@ struct Package {
     /// `modes := {"diff"}`: the package only has something to say about a change (`input.change`),
     /// so it is skipped when a plain directory is checked.
     diff_only: bool,
+    /// It reads the whole-inventory indexes (`lib.index`, `lib.lookup`, `lib.indexed`): skipped,
+    /// not run without them, when the indexes fail.
+    uses_index: bool,
 }
 
 /// The loaded, prepared policy set.
@@ -154,20 +158,27 @@ impl PolicySet {
         // the wrong shape, already reported by its schema, cannot turn the gate into a policy
         // error. Conflicts, undefined functions and the time limit still fail.
         engine.set_strict_builtin_errors(false);
-        engine.set_execution_timer_config(ExecutionTimerConfig {
-            limit: timeout,
-            check_interval: NonZeroU32::MIN.saturating_add(63),
-        });
+        // `--policy-timeout 0` means no limit (a limit of zero would stop every policy at once).
+        if !timeout.is_zero() {
+            engine.set_execution_timer_config(ExecutionTimerConfig {
+                limit: timeout,
+                check_interval: NonZeroU32::MIN.saturating_add(63),
+            });
+        }
         let mut sources = builtin_sources()?;
         let builtin_count = sources.len();
         sources.extend(extra.iter().cloned());
 
         let mut package_files: BTreeMap<String, (String, bool)> = BTreeMap::new();
+        let mut index_users: HashSet<String> = HashSet::new();
         for (index, (name, text)) in sources.iter().enumerate() {
             let builtin = index < builtin_count;
             let package = engine
                 .add_policy(name.clone(), text.to_string())
                 .map_err(|e| PolicyError::from_regorus(&e, &sources))?;
+            if reads_index(text) {
+                index_users.insert(package.clone());
+            }
             if let Some((owner, owner_builtin)) = package_files.get(&package) {
                 if *owner_builtin && !builtin {
                     return Err(PolicyError::plain(format!(
@@ -222,6 +233,7 @@ impl PolicySet {
                 path: path.clone(),
                 kinds,
                 diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
+                uses_index: index_users.contains(path),
             });
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
@@ -279,15 +291,17 @@ impl PolicySet {
         }
         crate::timing::stage_time("  inventory handed to the engine", started);
         let started = std::time::Instant::now();
+        // Without the indexes, the packages that read them are skipped (one error names them);
+        // every other package still runs, so one failure does not erase every other finding.
+        let mut index_error = None;
         let references = match self.precompute_index(&mut engine) {
             Ok(references) => references,
             Err(error) => {
-                return Evaluation {
-                    findings: Vec::new(),
-                    errors: vec![error],
-                }
+                index_error = Some(self.index_failure(error));
+                None
             }
         };
+        let index_failed = index_error.is_some();
         crate::timing::stage_time("  index precomputed", started);
         prepare(&mut engine);
         let mut kinds_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -318,6 +332,7 @@ impl PolicySet {
                         value.as_ref(),
                         context,
                         references.as_ref().map(|table| (table, &kinds_of)),
+                        index_failed,
                     );
                     crate::progress::tick();
                     result
@@ -326,7 +341,7 @@ impl PolicySet {
             .collect();
         let mut evaluation = Evaluation {
             findings: Vec::new(),
-            errors: Vec::new(),
+            errors: index_error.into_iter().collect(),
         };
         for (findings, errors) in results {
             evaluation.findings.extend(findings);
@@ -368,9 +383,10 @@ impl PolicySet {
         {
             return Ok(None);
         }
-        let index = engine
+        let mut index = engine
             .eval_rule(INDEX_PACKAGE.to_owned())
             .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
+        add_cycle_edges(&mut index)?;
         let references = index[&regorus::Value::from("reference_patterns")]
             .as_object()
             .ok()
@@ -387,6 +403,26 @@ impl PolicySet {
             .add_data(wrapper)
             .map_err(|e| PolicyError::plain(e.to_string()))?;
         Ok(references)
+    }
+
+    /// The error of a failed index evaluation, naming what failed and what was skipped for it.
+    fn index_failure(&self, mut error: PolicyError) -> PolicyError {
+        let skipped: Vec<&str> = self
+            .packages
+            .iter()
+            .filter(|p| p.uses_index)
+            .map(|p| p.path.trim_start_matches("data."))
+            .collect();
+        error.message = format!(
+            "evaluating the inventory indexes (`{}`) failed: {}",
+            INDEX_PACKAGE.trim_start_matches("data."),
+            error.message
+        );
+        error.help = Some(format!(
+            "the packages that read the indexes were skipped ({}); every other package was evaluated. A timeout can be raised with --policy-timeout",
+            if skipped.is_empty() { "none".to_owned() } else { skipped.join(", ") }
+        ));
+        error
     }
 
     /// Evaluates one rule that yields a set per artifact (e.g. the reference edges) and returns the
@@ -442,6 +478,7 @@ impl PolicySet {
         value: Option<&regorus::Value>,
         context: &Context,
         references: Option<(&ReferenceTable, &HashMap<&str, Vec<&str>>)>,
+        index_failed: bool,
     ) -> (Vec<Finding>, Vec<PolicyError>) {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
@@ -479,7 +516,9 @@ impl PolicySet {
             }
         }
         for (index, package) in self.packages.iter().enumerate() {
-            if package.diff_only && context.changes.is_none() {
+            if (package.diff_only && context.changes.is_none())
+                || (index_failed && package.uses_index)
+            {
                 continue;
             }
             if let Some(kinds) = &package.kinds {
@@ -669,6 +708,34 @@ fn eval_value(
         Some(Err(e)) => Err(PolicyError::plain(format!("{path}: {e}"))),
         None => Ok(None),
     }
+}
+
+/// Whether a policy reads the whole-inventory indexes.
+fn reads_index(text: &str) -> bool {
+    ["lib.index", "lib.lookup", "lib.indexed", "data.opsgate.index", "precomputed_index"]
+        .iter()
+        .any(|marker| text.contains(marker))
+}
+
+/// Adds `ci_cycle_edges` to the evaluated indexes, computed from `ci_graph` in linear time (see
+/// [`cycles`]); the Rego rule of the same name is left to other engines.
+fn add_cycle_edges(index: &mut regorus::Value) -> Result<(), PolicyError> {
+    let graph: BTreeMap<String, std::collections::BTreeSet<String>> =
+        serde_json::to_value(&index[&regorus::Value::from("ci_graph")])
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+    let mut edges = regorus::Value::new_set();
+    let set = edges
+        .as_set_mut()
+        .map_err(|e| PolicyError::plain(e.to_string()))?;
+    for edge in cycles::cycle_edges(&graph) {
+        set.insert(regorus::Value::from(edge));
+    }
+    if let Ok(fields) = index.as_object_mut() {
+        fields.insert(regorus::Value::from("ci_cycle_edges"), edges);
+    }
+    Ok(())
 }
 
 fn to_regorus(value: &Value) -> Result<regorus::Value, String> {

@@ -9,6 +9,9 @@ use crate::model::{Kind, API_VERSION, KINDS};
 pub enum Classified {
     /// Not an opsgate document (a CI file, a Kubernetes manifest…): skipped.
     Foreign,
+    /// Looks like an artifact but is not one (a misspelt or missing `apiVersion`): skipped, with
+    /// a warning that says why, so it cannot drop out of the check unnoticed.
+    NearMiss(Finding),
     Artifact {
         kind: &'static Kind,
         id: Option<String>,
@@ -17,12 +20,18 @@ pub enum Classified {
 }
 
 pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
-    let Some(api_version) = doc.value.get("apiVersion").and_then(Value::as_str) else {
-        return Classified::Foreign;
-    };
-    if !api_version.starts_with("opsgate/") {
+    if doc.skipped {
         return Classified::Foreign;
     }
+    let api_version = match doc.value.get("apiVersion").and_then(Value::as_str) {
+        Some(api_version) if api_version.starts_with("opsgate/") => api_version,
+        _ => {
+            return match near_miss(&doc.value) {
+                Some(reason) => Classified::NearMiss(near_miss_finding(doc, file, &reason)),
+                None => Classified::Foreign,
+            }
+        }
+    };
     let at = |pointer: &str| {
         doc.positions
             .get(pointer)
@@ -96,6 +105,94 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
         },
         _ => Classified::Invalid(findings),
     }
+}
+
+/// Whether a document is worth building: an artifact, a broken one, or a near miss. Decided from
+/// the root mapping's scalars alone (see `yaml::parse_filtered`).
+pub fn wanted(top_level: &Value) -> bool {
+    top_level
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("opsgate/"))
+        || near_miss(top_level).is_some()
+}
+
+/// Why a document that is not an opsgate artifact looks like one, if it does: an `apiVersion`
+/// that is `opsgate/v1` once case, look-alike letters and invisible characters are set aside
+/// (`Opsgate/v1`, `opsgate.io/v1`, a Cyrillic `о`, a zero-width space), the key misspelt
+/// (`apiversion:`), or missing under an opsgate kind. Another tool's document — a Kubernetes
+/// `Service` with `apiVersion: v1` — is none of these.
+fn near_miss(value: &Value) -> Option<String> {
+    let root = value.as_object()?;
+    let kind = root.get("kind").and_then(Value::as_str);
+    let opsgate_kind = kind.is_some_and(|k| Kind::find(k.trim()).is_some());
+    let api_key = root
+        .keys()
+        .find(|k| k.as_str() != "apiVersion" && normalise(k).replace(['_', '-'], "") == "apiversion");
+    match (root.get("apiVersion"), api_key) {
+        (Some(Value::String(api)), _) if looks_like_ours(api) => Some(format!(
+            "its apiVersion `{api}` is not `{API_VERSION}`"
+        )),
+        (Some(Value::String(_)), _) => None,
+        (Some(other), _) if opsgate_kind => Some(format!(
+            "its apiVersion is {other}, not the string `{API_VERSION}`"
+        )),
+        (None, Some(key))
+            if opsgate_kind || root.get(key).and_then(Value::as_str).is_some_and(looks_like_ours) =>
+        {
+            Some(format!("its key `{key}` is not spelt `apiVersion`"))
+        }
+        (None, None) if opsgate_kind => Some(format!("it has no `apiVersion: {API_VERSION}`")),
+        _ => None,
+    }
+}
+
+fn looks_like_ours(api: &str) -> bool {
+    normalise(api).contains("opsgate")
+}
+
+/// Lower-case ASCII with invisible characters dropped and look-alike Cyrillic and Greek letters
+/// read as the Latin ones they imitate.
+fn normalise(text: &str) -> String {
+    text.chars()
+        .filter(|c| !crate::report::sanitize::is_hidden(*c) && !c.is_whitespace())
+        .map(|c| match c {
+            'а' | 'А' | 'α' | 'Α' => 'a',
+            'е' | 'Е' | 'ε' | 'Ε' => 'e',
+            'о' | 'О' | 'ο' | 'Ο' | '0' => 'o',
+            'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+            'ѕ' | 'Ѕ' => 's',
+            'с' | 'С' => 'c',
+            'і' | 'І' | 'ι' | 'Ι' => 'i',
+            'г' => 'r',
+            'т' | 'Т' | 'τ' | 'Τ' => 't',
+            'ԁ' => 'd',
+            'ɡ' | 'ց' => 'g',
+            'ν' => 'v',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn near_miss_finding(doc: &YamlDocument, file: &str, reason: &str) -> Finding {
+    let range = ["/apiVersion", "/kind"]
+        .iter()
+        .find_map(|p| doc.positions.get(p).map(|s| s.label(false)))
+        .unwrap_or(doc.start);
+    let mut finding = Finding::new(
+        "LOAD-NOT-AN-ARTIFACT",
+        Severity::Warning,
+        Stage::Load,
+        format!("document looks like an opsgate artifact but {reason}: it was not checked"),
+    )
+    .in_file(file, Some(range))
+    .with_help(format!(
+        "start the document with `apiVersion: {API_VERSION}` (exactly) to have it checked"
+    ));
+    if let Some(kind) = doc.value.get("kind").and_then(Value::as_str) {
+        finding.kind = Some(kind.to_owned());
+    }
+    finding
 }
 
 fn kind_names() -> String {

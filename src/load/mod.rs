@@ -3,6 +3,7 @@
 //! Files are read once each and parsed in parallel. Problems are findings, never panics: a broken
 //! file is reported and every other file is still loaded.
 
+mod dates;
 pub mod discover;
 mod envelope;
 mod filter;
@@ -125,6 +126,17 @@ pub fn load_path_blaming(
     filter: &PathFilter,
     changed: &HashSet<String>,
 ) -> Loaded {
+    if root.exists() && !root.is_dir() && !root.is_file() {
+        // A pipe or a device named on the command line (`opsgate check /dev/stdin`): one YAML
+        // document stream, read as one file whatever its name. (A symlink inside a repository
+        // is never followed: this is only the path the user named.)
+        let source = Source {
+            display: root.to_string_lossy().into_owned(),
+            content: read_stream(root, limits.max_file_bytes),
+            path: root.to_path_buf(),
+        };
+        return load_sources_blaming(vec![source], limits, changed);
+    }
     // Every path below is this directory plus a lexical tail: the include/exclude globs match
     // what the repository says, not where a symlink points.
     let canonical = canonical_dir_of(root);
@@ -186,6 +198,65 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Unread> {
         )));
     }
     std::fs::read(path).map_err(|e| Unread::io(e.to_string()))
+}
+
+/// `LOAD-DATE-RANGE` for every date of an artifact the policies cannot compute with (see `dates`).
+fn date_findings(
+    doc: &yaml::YamlDocument,
+    file: &str,
+    id: Option<&str>,
+    kind: &str,
+) -> Vec<Finding> {
+    dates::out_of_range(&doc.value)
+        .into_iter()
+        .map(|(pointer, text)| {
+            let range = doc
+                .positions
+                .nearest(&pointer)
+                .map_or(doc.start, |(_, spans)| spans.value);
+            let mut finding = Finding::new(
+                "LOAD-DATE-RANGE",
+                Severity::Error,
+                Stage::Load,
+                format!(
+                    "date `{text}` is outside the years {}–{} that the policies can compute with",
+                    dates::FIRST_YEAR,
+                    dates::LAST_YEAR
+                ),
+            )
+            .in_file(file, Some(range))
+            .with_help("use a real date; time-based rules (expiry, review intervals) stop applying past 2262-04-11");
+            finding.artifact = id.map(str::to_owned);
+            finding.kind = Some(kind.to_owned());
+            finding.pointer = Some(pointer);
+            finding
+        })
+        .collect()
+}
+
+/// Reads a stream up to `max_bytes` (its size is not known beforehand).
+fn read_stream(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Unread> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| Unread::io(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Unread::io(e.to_string()))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Unread::io(format!(
+            "input is over the {max_bytes}-byte limit (raise it with --max-file-size)"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Whether `text` names opsgate's apiVersion in any case, also as `opsgate\/` (the JSON-style
+/// escape a double-quoted YAML string allows): such a file is this tool's business even when it
+/// does not parse.
+fn claims_artifacts(text: &str) -> bool {
+    text.as_bytes().windows(8).any(|w| {
+        w[..7].eq_ignore_ascii_case(b"opsgate") && (w[7] == b'/' || w[7] == b'\\')
+    })
 }
 
 /// `path` relative to `base`, `/`-separated; never rewritten (a path that is not UTF-8 is
@@ -401,11 +472,19 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         Some(rest) => (rest, '\u{feff}'.len_utf8()),
         None => (text.as_str(), 0),
     };
-    let parsed = yaml::parse(body, shift, limits.yaml);
+    let parsed = yaml::parse_filtered(body, shift, limits.yaml, envelope::wanted);
     // Other tools' YAML (Helm templates, CloudFormation with `!Ref`) may not parse or may use
     // tags; such files are only this tool's business if they claim to hold opsgate artifacts.
-    let claims_artifacts = body.contains("opsgate/");
-    if parsed.documents.iter().all(|d| d.value.is_null()) && parsed.fatal.is_none() {
+    let claims_artifacts = claims_artifacts(body);
+    // An empty or comment-only file is worth a warning only if it is ours: other tools keep such
+    // files (a Helm chart's commented `values.yaml`), and `--fail-on warning` must not fail on them.
+    if claims_artifacts
+        && parsed
+            .documents
+            .iter()
+            .all(|d| d.value.is_null() && !d.skipped)
+        && parsed.fatal.is_none()
+    {
         outcome.findings.push(
             Finding::new(
                 "LOAD-EMPTY",
@@ -442,8 +521,13 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     for (index, doc) in parsed.documents.into_iter().enumerate() {
         match envelope::classify(&doc, &display) {
             Classified::Foreign => {}
+            Classified::NearMiss(finding) => outcome.findings.push(finding),
             Classified::Invalid(findings) => outcome.findings.extend(findings),
-            Classified::Artifact { kind, id } => outcome.artifacts.push(Artifact {
+            Classified::Artifact { kind, id } => {
+                outcome
+                    .findings
+                    .extend(date_findings(&doc, &display, id.as_deref(), kind.name));
+                outcome.artifacts.push(Artifact {
                 has_id: id.is_some(),
                 id: id.unwrap_or_else(|| format!("{display}#{}", index + 1)),
                 kind,
@@ -452,7 +536,8 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
                 value: Arc::new(doc.value),
                 positions: Arc::new(doc.positions),
                 start: doc.start,
-            }),
+                })
+            }
         }
     }
     if !outcome.artifacts.is_empty() || !outcome.findings.is_empty() {
@@ -464,3 +549,5 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     }
     outcome
 }
+
+pub use dates::{in_range as date_in_range, FIRST_YEAR, LAST_YEAR};

@@ -125,11 +125,27 @@ impl From<CompactRange> for TextRange {
     }
 }
 
-fn pointer_hash(pointer: &str) -> u64 {
+/// The hash of the empty pointer (the document root).
+pub const ROOT_HASH: u64 = 0x6f70_7367_6174_652f;
+
+/// The hash of the pointer `parent` + `/` + `token` (an escaped reference token), from the hash of
+/// `parent`: the loader extends a parent's hash by one token per node, so indexing costs the
+/// length of the keys, not of the pointers (100 KB keys nested 58 levels made every leaf's pointer
+/// 5.8 MB, and hashing each one whole took a minute).
+pub fn child_hash(parent: u64, token: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
-    pointer.hash(&mut hasher);
+    parent.hash(&mut hasher);
+    token.hash(&mut hasher);
     hasher.finish()
+}
+
+fn pointer_hash(pointer: &str) -> u64 {
+    match pointer.strip_prefix('/') {
+        None if pointer.is_empty() => ROOT_HASH,
+        None => child_hash(ROOT_HASH, pointer),
+        Some(rest) => rest.split('/').fold(ROOT_HASH, child_hash),
+    }
 }
 
 impl PositionIndex {
@@ -137,7 +153,12 @@ impl PositionIndex {
     /// first value, so it keeps its first position too.
     /// Whether it was recorded (false when the pointer already was).
     pub fn insert(&mut self, pointer: &str, spans: NodeSpans) -> bool {
-        match self.nodes.entry(pointer_hash(pointer)) {
+        self.insert_hashed(pointer_hash(pointer), spans)
+    }
+
+    /// [`PositionIndex::insert`] with the pointer given by its hash ([`child_hash`]).
+    pub fn insert_hashed(&mut self, hash: u64, spans: NodeSpans) -> bool {
+        match self.nodes.entry(hash) {
             std::collections::hash_map::Entry::Occupied(_) => false,
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(CompactSpans {
@@ -212,9 +233,34 @@ pub struct OffsetMap {
     /// Line and column of the end of the text. saphyr's marker at the end of a file without a
     /// final line break names a line past the last one (found by fuzzing).
     end: (usize, usize),
+    /// Where the text handed to the parser was rewritten shorter ([`OffsetMap::with_rewrites`]):
+    /// (line, column in the rewritten text after which, characters removed), in order.
+    rewrites: Vec<(usize, usize, usize)>,
 }
 
 impl OffsetMap {
+    /// The map of `text` when the parser reads a rewritten copy of it, shorter on some lines:
+    /// `rewrites` lists (line, column in the rewritten text after which, characters removed).
+    pub fn with_rewrites(text: &str, shift: usize, rewrites: Vec<(usize, usize, usize)>) -> Self {
+        OffsetMap {
+            rewrites,
+            ..OffsetMap::new(text, shift)
+        }
+    }
+
+    /// Characters the rewrites removed before column `col` of `line` (both as the parser sees them).
+    fn removed_before(&self, line: usize, col: usize) -> usize {
+        if self.rewrites.is_empty() {
+            return 0;
+        }
+        let first = self.rewrites.partition_point(|(l, _, _)| *l < line);
+        self.rewrites[first..]
+            .iter()
+            .take_while(|(l, c, _)| *l == line && *c < col)
+            .map(|(_, _, removed)| removed)
+            .sum()
+    }
+
     pub fn new(text: &str, shift: usize) -> Self {
         let char_starts = if text.is_ascii() {
             None
@@ -228,6 +274,7 @@ impl OffsetMap {
             text_len: text.len(),
             shift,
             end,
+            rewrites: Vec::new(),
         }
     }
 
@@ -253,7 +300,8 @@ impl OffsetMap {
         // saphyr skips a byte-order mark at the start of a line without counting it.
         // On a directive line itself saphyr's column counts bytes too, and may run past the
         // line: such a position is kept on its line, at its end (found by fuzzing).
-        let col = (marker.col() + usize::from(bom)).min(line_end - line_start);
+        let col = (marker.col() + usize::from(bom) + self.removed_before(line, marker.col()))
+            .min(line_end - line_start);
         let column = col + 1;
         let offset = self.byte_offset(line_start + col);
         if offset >= self.text_len + self.shift {

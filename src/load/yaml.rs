@@ -10,13 +10,18 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
-use super::position::{escape_token, NodeSpans, OffsetMap, PositionIndex, TextRange};
+use super::position::{
+    child_hash, escape_token, NodeSpans, OffsetMap, PositionIndex, TextRange, ROOT_HASH,
+};
 
 /// Bounds that keep a hostile document from costing more than a legitimate one ever would.
 #[derive(Debug, Clone, Copy)]
 pub struct YamlLimits {
     /// Nodes that alias expansion may produce in one file (billion-laughs defence).
     pub alias_nodes: usize,
+    /// Bytes of text that alias expansion may copy in one file: a few nodes can be huge (one
+    /// 1 MiB string aliased 1,600 times took 3.2 GiB).
+    pub alias_bytes: usize,
     /// Deepest nesting of collections.
     pub max_depth: usize,
     /// Most documents in one file.
@@ -27,6 +32,7 @@ impl Default for YamlLimits {
     fn default() -> Self {
         YamlLimits {
             alias_nodes: 10_000,
+            alias_bytes: 4 * 1024 * 1024,
             max_depth: 64,
             max_documents: 10_000,
         }
@@ -59,6 +65,8 @@ pub struct YamlDocument {
     /// Where the document starts (its first node).
     pub start: TextRange,
     pub problems: Vec<DocumentProblem>,
+    /// Decided foreign from its top-level scalars and never built (`value` is null).
+    pub skipped: bool,
 }
 
 /// A failure that stops reading the rest of the file.
@@ -86,8 +94,48 @@ pub struct ParsedYaml {
 
 /// Parses every document of `text`. `shift` is the number of bytes stripped before `text` (a BOM).
 pub fn parse(text: &str, shift: usize, limits: YamlLimits) -> ParsedYaml {
-    let offsets = OffsetMap::new(text, shift);
-    let mut builder = Builder::new(&offsets, limits);
+    parse_filtered(text, shift, limits, |_| true)
+}
+
+/// Files larger than this are read twice when they might hold another tool's documents: first
+/// only their top-level scalars, so a foreign document is skipped before it is built (one with a
+/// million keys cost 1.4 GiB to build and throw away). Smaller files cost little either way.
+const SCREEN_ABOVE_BYTES: usize = 64 * 1024;
+
+/// [`parse`], building only the documents whose top-level scalars (`{key: scalar}` of the root
+/// mapping, a cheap first read) `wanted` accepts; the others come back as
+/// [`YamlDocument::skipped`]. Files under [`SCREEN_ABOVE_BYTES`] are built whole.
+pub fn parse_filtered(
+    text: &str,
+    shift: usize,
+    limits: YamlLimits,
+    wanted: fn(&Value) -> bool,
+) -> ParsedYaml {
+    let skip = if text.len() > SCREEN_ABOVE_BYTES {
+        top_level_scalars(text)
+            .iter()
+            .map(|root| !wanted(root))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let parsed = parse_with(text, &OffsetMap::new(text, shift), limits, &skip);
+    // saphyr-parser 0.3 refuses a UTF-16 surrogate pair (`"\uD83D\uDE00"`, valid JSON and YAML);
+    // the same character as one `\U` escape reads, and positions are mapped back.
+    let surrogates = parsed.fatal.as_ref().is_some_and(|f| {
+        f.kind == FatalKind::Syntax && f.message.contains("invalid Unicode character escape")
+    });
+    if surrogates {
+        if let Some((rewritten, rewrites)) = join_surrogate_escapes(text) {
+            let offsets = OffsetMap::with_rewrites(text, shift, rewrites);
+            return parse_with(&rewritten, &offsets, limits, &skip);
+        }
+    }
+    parsed
+}
+
+fn parse_with(text: &str, offsets: &OffsetMap, limits: YamlLimits, skip: &[bool]) -> ParsedYaml {
+    let mut builder = Builder::new(offsets, limits, skip);
     let mut fatal = None;
     for event in Parser::new_from_str(text) {
         let step = match event {
@@ -121,18 +169,123 @@ pub fn parse(text: &str, shift: usize, limits: YamlLimits) -> ParsedYaml {
     }
 }
 
+/// For each document, the scalar entries of its root mapping (an empty object for any other
+/// root), read from the event stream without building anything else. Stops at a syntax error.
+fn top_level_scalars(text: &str) -> Vec<Value> {
+    let mut roots = Vec::new();
+    let mut depth = 0usize;
+    let mut root_is_mapping = false;
+    let mut key: Option<String> = None;
+    let mut expect_key = true;
+    for event in Parser::new_from_str(text) {
+        let Ok((event, _)) = event else { break };
+        match event {
+            Event::DocumentStart(_) => {
+                roots.push(Value::Object(Map::new()));
+                depth = 0;
+                root_is_mapping = false;
+                expect_key = true;
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if depth == 0 {
+                    root_is_mapping = matches!(event, Event::MappingStart(..));
+                } else if depth == 1 && root_is_mapping {
+                    // A collection value (or key) at the top level: the entry is done.
+                    expect_key = !expect_key;
+                    key = None;
+                }
+                depth += 1;
+            }
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            Event::Scalar(value, style, ..) if depth == 1 && root_is_mapping => {
+                if expect_key {
+                    key = Some(value.into_owned());
+                } else if let (Some(k), Some(Value::Object(map))) = (key.take(), roots.last_mut())
+                {
+                    map.entry(k).or_insert(resolve_scalar(&value, style));
+                }
+                expect_key = !expect_key;
+            }
+            Event::Alias(_) if depth == 1 && root_is_mapping => {
+                expect_key = !expect_key;
+                key = None;
+            }
+            _ => {}
+        }
+    }
+    roots
+}
+
+/// `text` with each escaped UTF-16 surrogate pair (`\uD83D\uDE00`) written as one `\U0001F600`
+/// escape, and where that shortened which lines; `None` when there is none. A backslash that is
+/// itself escaped (`\\uD83D`) starts no escape and is left alone.
+fn join_surrogate_escapes(text: &str) -> Option<(String, Vec<(usize, usize, usize)>)> {
+    let bytes = text.as_bytes();
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = text.get(at..at + 4)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(digits, 16).ok())
+            .flatten()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rewrites = Vec::new();
+    let (mut line, mut column, mut copied, mut at) = (1usize, 0usize, 0usize, 0usize);
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b == b'\\' {
+            let high = (bytes.get(at + 1) == Some(&b'u')).then(|| hex4(at + 2)).flatten();
+            let low = (bytes.get(at + 6) == Some(&b'\\') && bytes.get(at + 7) == Some(&b'u'))
+                .then(|| hex4(at + 8))
+                .flatten();
+            if let (Some(high @ 0xD800..=0xDBFF), Some(low @ 0xDC00..=0xDFFF)) = (high, low) {
+                let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                out.push_str(&text[copied..at]);
+                let escape = format!("\\U{code:08X}");
+                rewrites.push((line, column, 12 - escape.len()));
+                column += escape.chars().count();
+                out.push_str(&escape);
+                at += 12;
+                copied = at;
+                continue;
+            }
+            // An escaped backslash: the next one starts nothing.
+            if bytes.get(at + 1) == Some(&b'\\') {
+                column += 2;
+                at += 2;
+                continue;
+            }
+        }
+        if b == b'\n' {
+            line += 1;
+            column = 0;
+        } else if b & 0xC0 != 0x80 {
+            column += 1;
+        }
+        at += 1;
+    }
+    if rewrites.is_empty() {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some((out, rewrites))
+}
+
 enum Frame {
     Sequence {
         items: Vec<Value>,
-        /// The frame's pointer is `Builder::path[..pointer_len]`.
+        /// The frame's pointer is `Builder::path[..pointer_len]`; `hash` is its hash.
         pointer_len: usize,
+        hash: u64,
         anchor: usize,
         shadowed: bool,
     },
     Mapping {
         entries: Map<String, Value>,
-        /// The frame's pointer is `Builder::path[..pointer_len]`.
+        /// The frame's pointer is `Builder::path[..pointer_len]`; `hash` is its hash.
         pointer_len: usize,
+        hash: u64,
         anchor: usize,
         /// The key read, waiting for its value.
         pending_key: Option<(String, TextRange)>,
@@ -154,6 +307,7 @@ impl Frame {
 struct Anchored {
     value: Value,
     nodes: usize,
+    bytes: usize,
 }
 
 struct Builder<'o> {
@@ -163,6 +317,7 @@ struct Builder<'o> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     alias_budget: usize,
+    alias_bytes: usize,
     positions: PositionIndex,
     /// The pointer of the node being built: each frame owns a prefix, children extend it. One
     /// buffer instead of a string per node (there are ~60 nodes per artifact).
@@ -170,10 +325,13 @@ struct Builder<'o> {
     problems: Vec<DocumentProblem>,
     doc_start: Option<TextRange>,
     root: Option<Value>,
+    /// Documents (by index) decided foreign before they were built: their events are ignored.
+    skip: &'o [bool],
+    skipping: bool,
 }
 
 impl<'o> Builder<'o> {
-    fn new(offsets: &'o OffsetMap, limits: YamlLimits) -> Self {
+    fn new(offsets: &'o OffsetMap, limits: YamlLimits, skip: &'o [bool]) -> Self {
         Builder {
             offsets,
             limits,
@@ -181,11 +339,14 @@ impl<'o> Builder<'o> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_budget: limits.alias_nodes,
+            alias_bytes: limits.alias_bytes,
             positions: PositionIndex::default(),
             path: String::new(),
             problems: Vec::new(),
             doc_start: None,
             root: None,
+            skip,
+            skipping: false,
         }
     }
 
@@ -208,8 +369,10 @@ impl<'o> Builder<'o> {
                 self.problems.clear();
                 self.doc_start = None;
                 self.root = None;
+                self.skipping = self.skip.get(self.documents.len()) == Some(&true);
             }
             Event::DocumentEnd => self.finish_document(range),
+            _ if self.skipping => {}
             Event::Scalar(text, style, anchor, tag) => {
                 if let Some(tag) = tag {
                     self.problem(
@@ -244,13 +407,14 @@ impl<'o> Builder<'o> {
                         range,
                     });
                 }
-                let fresh = self.open_child(range, true)?;
+                let (fresh, hash) = self.open_child(range, true)?;
                 let shadowed = !fresh || self.stack.last().is_some_and(Frame::shadowed);
                 let pointer_len = self.path.len();
                 self.stack.push(if is_mapping {
                     Frame::Mapping {
                         entries: Map::new(),
                         pointer_len,
+                        hash,
                         anchor,
                         pending_key: None,
                         shadowed,
@@ -260,6 +424,7 @@ impl<'o> Builder<'o> {
                     Frame::Sequence {
                         items: Vec::new(),
                         pointer_len,
+                        hash,
                         anchor,
                         shadowed,
                     }
@@ -290,7 +455,18 @@ impl<'o> Builder<'o> {
                         range,
                     });
                 }
+                if anchored.bytes > self.alias_bytes {
+                    return Err(FatalYamlError {
+                        kind: FatalKind::AliasBudget,
+                        message: format!(
+                            "aliases expand to more than {} bytes of text; write the values out",
+                            self.limits.alias_bytes
+                        ),
+                        range,
+                    });
+                }
                 self.alias_budget -= anchored.nodes;
+                self.alias_bytes -= anchored.bytes;
                 let value = anchored.value.clone();
                 if self.awaits_key() {
                     let key = match value {
@@ -415,29 +591,34 @@ impl<'o> Builder<'o> {
         &mut self,
         range: TextRange,
         is_collection: bool,
-    ) -> Result<bool, FatalYamlError> {
+    ) -> Result<(bool, u64), FatalYamlError> {
         use std::fmt::Write as _;
-        let key = match self.stack.last() {
+        let (key, hash) = match self.stack.last() {
             None => {
                 self.doc_start.get_or_insert(range);
                 self.path.clear();
-                None
+                (None, ROOT_HASH)
             }
             Some(Frame::Sequence {
-                items, pointer_len, ..
+                items,
+                pointer_len,
+                hash,
+                ..
             }) => {
                 self.path.truncate(*pointer_len);
                 let _ = write!(self.path, "/{}", items.len());
-                None
+                (None, child_hash(*hash, &self.path[*pointer_len + 1..]))
             }
             Some(Frame::Mapping {
                 pointer_len,
                 pending_key,
+                hash,
                 ..
             }) => {
                 self.path.truncate(*pointer_len);
                 self.path.push('/');
-                match pending_key {
+                let parent = *hash;
+                let key = match pending_key {
                     Some((key, key_range)) => {
                         if key.contains(['~', '/']) {
                             self.path.push_str(&escape_token(key));
@@ -459,12 +640,14 @@ impl<'o> Builder<'o> {
                         self.path.push('?');
                         None
                     }
-                }
+                };
+                (key, child_hash(parent, &self.path[*pointer_len + 1..]))
             }
         };
-        Ok(self
+        let fresh = self
             .positions
-            .insert(&self.path, NodeSpans { key, value: range }))
+            .insert_hashed(hash, NodeSpans { key, value: range });
+        Ok((fresh, hash))
     }
 
     fn remember_anchor(&mut self, anchor: usize, value: &Value) {
@@ -474,6 +657,7 @@ impl<'o> Builder<'o> {
                 Anchored {
                     value: value.clone(),
                     nodes: count_nodes(value),
+                    bytes: count_bytes(value),
                 },
             );
         }
@@ -507,6 +691,7 @@ impl<'o> Builder<'o> {
             positions: std::mem::take(&mut self.positions),
             start,
             problems: std::mem::take(&mut self.problems),
+            skipped: std::mem::take(&mut self.skipping),
         });
     }
 }
@@ -516,6 +701,22 @@ fn count_nodes(value: &Value) -> usize {
         Value::Array(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
         Value::Object(map) => 1 + map.values().map(count_nodes).sum::<usize>(),
         _ => 1,
+    }
+}
+
+/// The text an expansion of `value` copies: its strings and keys, and a few bytes per node.
+fn count_bytes(value: &Value) -> usize {
+    const NODE: usize = 8;
+    match value {
+        Value::String(text) => NODE + text.len(),
+        Value::Array(items) => NODE + items.iter().map(count_bytes).sum::<usize>(),
+        Value::Object(map) => {
+            NODE + map
+                .iter()
+                .map(|(k, v)| k.len() + count_bytes(v))
+                .sum::<usize>()
+        }
+        _ => NODE,
     }
 }
 

@@ -14,7 +14,11 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
+            '\n' | '\t' => out.push(c),
+            // Control and invisible characters (bidirectional overrides …) shown, not obeyed.
+            c if super::sanitize::is_hidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }

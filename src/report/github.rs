@@ -6,15 +6,18 @@
 
 use std::fmt::Write as _;
 
-use super::sanitize::strip_controls;
+use super::sanitize::visible;
 use crate::check::CheckRun;
 use crate::finding::Severity;
 
-/// Escaping for the message part of a workflow command. Control characters go first: CI logs
-/// render ANSI sequences too.
+/// Escaping for the message part of a workflow command: the sanitiser first (line breaks, control
+/// and invisible characters visible, `##[` broken), then the runner's own percent-escapes.
 pub fn escape_data(text: &str) -> String {
-    strip_controls(text)
-        .replace('%', "%25")
+    percent(&visible(text))
+}
+
+fn percent(text: &str) -> String {
+    text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -47,19 +50,15 @@ pub fn render(run: &CheckRun) -> String {
             }
         }
         properties.push(format!("title={}", escape_property(&f.code)));
-        let mut message = f.message.clone();
+        // Each piece is escaped on its own: only opsgate's own separator is a line break.
+        let mut message = escape_data(&f.message);
         if let Some(note) = f.status_note() {
-            let _ = write!(message, " [{note}]");
+            let _ = write!(message, " [{}]", escape_data(&note));
         }
         if let Some(help) = &f.help {
-            let _ = write!(message, "\nhelp: {help}");
+            let _ = write!(message, "{}{}", percent("\nhelp: "), escape_data(help));
         }
-        let _ = writeln!(
-            out,
-            "::{command} {}::{}",
-            properties.join(","),
-            escape_data(&message)
-        );
+        let _ = writeln!(out, "::{command} {}::{message}", properties.join(","));
     }
     for error in &run.policy_errors {
         let mut properties = Vec::new();

@@ -152,8 +152,10 @@ pub fn render(run: &CheckRun) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&document)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text = super::sanitize::escape_json_hidden(
+        serde_json::to_string_pretty(&document)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+    );
     text.push('\n');
     text
 }

@@ -9,8 +9,10 @@ use crate::check::CheckRun;
 use crate::finding::{Finding, Stage};
 use crate::rules::{area_title, AREAS};
 
-/// XML text and attribute escaping; characters XML 1.0 cannot carry at all are replaced.
+/// XML text and attribute escaping, after the sanitiser (line breaks, control and invisible
+/// characters visible: dashboards show these strings to people).
 pub fn escape(text: &str) -> String {
+    let text = super::sanitize::visible(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -3,24 +3,32 @@
 
 use std::fmt::Write as _;
 
+use super::sanitize::visible;
 use crate::check::CheckRun;
 use crate::finding::Severity;
 
-/// Escapes text for a markdown table cell: HTML, markdown punctuation, pipes and line breaks.
+/// Escapes text for a markdown table cell (GitHub Flavored Markdown): the sanitiser first (line
+/// breaks and invisible characters visible), then HTML, markdown punctuation and pipes, and what
+/// GitHub would turn into a link or a notification: `@mentions` and e-mail addresses get a
+/// zero-width space after the `@` (as Renovate's comments do), URL schemes an escaped `:` and
+/// `www.` an escaped `.` (GFM's autolinks).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let text = visible(text);
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '|' => out.push_str("&#124;"),
-            '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '~' => {
+            '@' => out.push_str("@&#8203;"),
+            '.' if out.len() >= 3 && out[out.len() - 3..].eq_ignore_ascii_case("www") => {
+                out.push_str("\\.")
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' | '$' | ':' => {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -60,10 +68,8 @@ pub fn render(run: &CheckRun) -> String {
     out.push_str("| | rule | where | finding |\n|---|---|---|---|\n");
     for f in run.reported() {
         let place = match (&f.file, f.range) {
-            (Some(file), Some(range)) => {
-                format!("`{}:{}`", file.replace('`', "'"), range.start.line)
-            }
-            (Some(file), None) => format!("`{}`", file.replace('`', "'")),
+            (Some(file), Some(range)) => format!("{}:{}", escape(file), range.start.line),
+            (Some(file), None) => escape(file),
             _ => String::new(),
         };
         let mut message = escape(&f.message);

@@ -8,4 +8,5 @@ pub mod junit;
 pub mod markdown;
 pub mod sanitize;
 pub mod sarif;
+pub mod snippet;
 pub mod text;

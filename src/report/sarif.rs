@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::sanitize::{escape_json_hidden, visible};
 use crate::check::CheckRun;
 use crate::docs;
 use crate::finding::{Finding, Severity, Stage};
@@ -16,7 +17,9 @@ use crate::rules::{area_title, Rule};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of opsgate's fingerprint in `partialFingerprints`; bump the suffix if its recipe changes.
-pub const FINGERPRINT_KEY: &str = "opsgateFindingId/v1";
+/// v2: the message (numbers left out) and an occurrence count join the recipe, so distinct load
+/// problems of one file no longer share one value.
+pub const FINGERPRINT_KEY: &str = "opsgateFindingId/v2";
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -40,6 +43,41 @@ pub fn fingerprint(finding: &Finding) -> String {
             ""
         }
     )
+}
+
+/// One fingerprint per finding, in order: [`fingerprint`], the message with every run of digits
+/// left out (a message may name a line, which moves), and for findings still alike, their
+/// occurrence count in file order — as SARIF consumers expect, unique within a run and stable when
+/// lines move. Hashed to keep the values short whatever the message.
+pub fn fingerprints<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let mut identity = fingerprint(finding);
+            identity.push('|');
+            let mut in_digits = false;
+            for c in finding.message.chars() {
+                if c.is_ascii_digit() {
+                    if !in_digits {
+                        identity.push('#');
+                    }
+                    in_digits = true;
+                } else {
+                    identity.push(c);
+                    in_digits = false;
+                }
+            }
+            let count = seen.entry(identity.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                identity.push_str(&format!("|{count}"));
+            }
+            let digest = Sha256::digest(identity.as_bytes());
+            digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect()
 }
 
 fn rule_descriptor(rule: &Rule) -> Value {
@@ -99,16 +137,22 @@ fn pascal_case(title: &str) -> String {
         .collect()
 }
 
-fn result(finding: &Finding, rule_index: usize, commit: Option<&CommitInfo>) -> Value {
+fn result(
+    finding: &Finding,
+    rule_index: usize,
+    commit: Option<&CommitInfo>,
+    fingerprint: &str,
+) -> Value {
+    // Message texts are shown to people by code-scanning dashboards: sanitised like every output.
     let mut result = json!({
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
         "message": {"text": match &finding.help {
-            Some(help) => format!("{}. {}", finding.message, help),
-            None => finding.message.clone(),
+            Some(help) => format!("{}. {}", visible(&finding.message), visible(help)),
+            None => visible(&finding.message).into_owned(),
         }},
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     });
     if let Some(file) = &finding.file {
         let mut physical =
@@ -140,7 +184,7 @@ fn result(finding: &Finding, rule_index: usize, commit: Option<&CommitInfo>) -> 
                 let file = r.file.as_ref()?;
                 Some(json!({
                     "id": i,
-                    "message": {"text": format!("related: {}", r.id)},
+                    "message": {"text": format!("related: {}", visible(&r.id))},
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"},
                         "region": {"startLine": r.line.unwrap_or(1).max(1)},
@@ -162,7 +206,7 @@ fn result(finding: &Finding, rule_index: usize, commit: Option<&CommitInfo>) -> 
         result["suppressions"] = json!([{
             "kind": "external",
             "status": "accepted",
-            "justification": format!("accepted by {} (approved by {}, expires {})", waiver.id, waiver.approver.as_deref().unwrap_or("?"), waiver.expires.as_deref().unwrap_or("?")),
+            "justification": visible(&format!("accepted by {} (approved by {}, expires {})", waiver.id, waiver.approver.as_deref().unwrap_or("?"), waiver.expires.as_deref().unwrap_or("?"))),
             "properties": {"riskAcceptance": waiver.id},
         }]);
     }
@@ -204,24 +248,35 @@ pub fn render(run: &CheckRun) -> String {
         .enumerate()
         .map(|(i, r)| (r.code.clone(), i))
         .collect();
+    // Then the engine's own codes that occur (load, schema, the findings cap), described like rules.
     for finding in run.reported() {
-        if !index.contains_key(&finding.code) && finding.stage != Stage::Policy {
-            index.insert(finding.code.clone(), descriptors.len());
-            descriptors.push(builtin_descriptor(&finding.code, finding.severity));
+        if index.contains_key(&finding.code) {
+            continue;
         }
+        let descriptor = match crate::engine_rules::get(&finding.code) {
+            Some(rule) => rule_descriptor(&rule),
+            None if finding.stage != Stage::Policy => {
+                builtin_descriptor(&finding.code, finding.severity)
+            }
+            None => continue,
+        };
+        index.insert(finding.code.clone(), descriptors.len());
+        descriptors.push(descriptor);
     }
     let commits = run.last_commits(run.findings.iter().filter_map(|f| f.file.as_deref()));
+    let fingerprints = fingerprints(run.reported());
     let results: Vec<Value> = run
         .reported()
-        .filter_map(|f| {
+        .zip(&fingerprints)
+        .filter_map(|(f, print)| {
             let commit = f.file.as_ref().and_then(|file| commits.get(file));
-            index.get(&f.code).map(|i| result(f, *i, commit))
+            index.get(&f.code).map(|i| result(f, *i, commit, print))
         })
         .collect();
     let notifications: Vec<Value> = run
         .policy_errors
         .iter()
-        .map(|e| json!({"level": "error", "message": {"text": e.message}, "descriptor": {"id": "POLICY-ERROR"}}))
+        .map(|e| json!({"level": "error", "message": {"text": visible(&e.message)}, "descriptor": {"id": "POLICY-ERROR"}}))
         .collect();
     let document = json!({
         "$schema": SARIF_SCHEMA,
@@ -244,7 +299,7 @@ pub fn render(run: &CheckRun) -> String {
             "results": results,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    let mut text = escape_json_hidden(serde_json::to_string_pretty(&document).unwrap_or_default());
     text.push('\n');
     text
 }

@@ -2,11 +2,10 @@
 
 use std::fmt::Write as _;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use super::sanitize::{mask_controls, strip_controls};
+use super::sanitize::visible;
+use super::snippet::{excerpt, Excerpt, Label};
 use crate::check::CheckRun;
 use crate::config::ConfigError;
 use crate::evaluate::PolicyError;
@@ -25,7 +24,7 @@ struct FindingDiagnostic {
     code: String,
     severity: Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<String>,
 }
@@ -78,8 +77,12 @@ impl Diagnostic for FindingDiagnostic {
     }
 }
 
-fn span_of(range: &TextRange) -> SourceSpan {
-    SourceSpan::new(range.start.offset.into(), range.len())
+/// The snippet of `text` around `labels`, with the labels placed on it.
+fn snippet(name: &str, text: &str, labels: &[Label]) -> (Option<Excerpt>, Vec<LabeledSpan>) {
+    match excerpt(name, text, labels) {
+        Some((source, spans)) => (Some(source), spans),
+        None => (None, Vec::new()),
+    }
 }
 
 fn handler(style: TextStyle) -> GraphicalReportHandler {
@@ -88,7 +91,29 @@ fn handler(style: TextStyle) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    GraphicalReportHandler::new_themed(theme).with_context_lines(1)
+    // No wrapping: a wrapped line of repository text would start a line of its own, where a CI
+    // runner could read it as a command; every line printed starts with opsgate's own text.
+    GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_wrap_lines(false)
+}
+
+/// Renders one diagnostic; should the renderer ever panic, the finding is still printed, plainly.
+fn render_one(handler: &GraphicalReportHandler, out: &mut String, diagnostic: &FindingDiagnostic) {
+    let mut rendered = String::new();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handler.render_report(&mut rendered, diagnostic)
+    }));
+    match result {
+        Ok(Ok(())) => out.push_str(&rendered),
+        _ => {
+            let _ = writeln!(
+                out,
+                "{} [{}]: {}",
+                diagnostic.severity, diagnostic.code, diagnostic.message
+            );
+        }
+    }
 }
 
 /// Renders every finding, policy error and the summary.
@@ -98,7 +123,7 @@ pub fn render(run: &CheckRun, style: TextStyle) -> String {
     if !style.quiet {
         for finding in run.reported() {
             let diagnostic = diagnostic_for(run, finding);
-            let _ = handler.render_report(&mut out, &diagnostic);
+            render_one(&handler, &mut out, &diagnostic);
         }
         for error in &run.policy_errors {
             out.push_str(&render_policy_error(error, style));
@@ -120,37 +145,47 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
             (Some(pointer), _) if !pointer.is_empty() => pointer.clone(),
             _ => finding.code.clone(),
         };
-        labels.push(LabeledSpan::new_primary_with_span(
-            Some(strip_controls(&label)),
-            span_of(range),
-        ));
+        labels.push(Label {
+            range: *range,
+            text: Some(visible(&label).into_owned()),
+            primary: true,
+        });
         if let Some((second, text)) = &finding.secondary {
-            labels.push(LabeledSpan::new_with_span(
-                Some(text.clone()),
-                span_of(second),
-            ));
+            labels.push(Label {
+                range: *second,
+                text: Some(visible(text).into_owned()),
+                primary: false,
+            });
         }
     }
+    let (source, labels) = match file {
+        Some(f) if !labels.is_empty() => snippet(&f.display, &f.text, &labels),
+        _ => (None, Vec::new()),
+    };
     let location = match (&finding.file, finding.range) {
         (Some(name), Some(range)) => {
-            format!("{name}:{}:{}: ", range.start.line, range.start.column)
+            format!("{}:{}:{}: ", visible(name), range.start.line, range.start.column)
         }
-        (Some(name), None) => format!("{name}: "),
+        (Some(name), None) => format!("{}: ", visible(name)),
         _ => String::new(),
     };
     let (message, severity, help) = match &finding.waiver {
         None if finding.status == crate::finding::Status::PreExisting => (
-            format!("{} [pre-existing]", finding.message),
+            format!("{} [pre-existing]", visible(&finding.message)),
             finding.severity,
             finding.help.clone(),
         ),
         None => (
-            finding.message.clone(),
+            visible(&finding.message).into_owned(),
             finding.severity,
             finding.help.clone(),
         ),
         Some(waiver) => (
-            format!("{} [waived by {}]", finding.message, waiver.id),
+            format!(
+                "{} [waived by {}]",
+                visible(&finding.message),
+                visible(&waiver.id)
+            ),
             Severity::Info,
             Some(format!(
                 "accepted risk {} (approved by {}, expires {}); a {} once it lapses",
@@ -162,21 +197,21 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
         ),
     };
     FindingDiagnostic {
-        message: strip_controls(&format!("{location}{message}")),
-        code: finding.code.clone(),
+        message: format!("{location}{message}"),
+        code: visible(&finding.code).into_owned(),
         severity,
-        help: help.as_deref().map(strip_controls),
-        source: file.map(|f| NamedSource::new(f.display.clone(), mask_controls(&f.text))),
+        help: help.as_deref().map(|h| visible(h).into_owned()),
+        source,
         labels,
         related: finding
             .related
             .iter()
             .map(|r| {
                 let place = match (&r.file, r.line) {
-                    (Some(file), Some(line)) => format!(" ({file}:{line})"),
+                    (Some(file), Some(line)) => format!(" ({}:{line})", visible(file)),
                     _ => " (not found)".to_owned(),
                 };
-                strip_controls(&format!("related: {}{place}", r.id))
+                format!("related: {}{place}", visible(&r.id))
             })
             .collect(),
     }
@@ -186,30 +221,53 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
 pub fn render_policy_error(error: &PolicyError, style: TextStyle) -> String {
     let mut out = String::new();
     let (source, labels) = match (&error.file, &error.text) {
-        (Some(file), Some(text)) => (
-            Some(NamedSource::new(file.clone(), mask_controls(text))),
-            vec![LabeledSpan::new_primary_with_span(
-                Some("here".into()),
-                SourceSpan::new(error.offset.into(), 1),
-            )],
-        ),
+        (Some(file), Some(text)) => {
+            let at = crate::load::position::Position {
+                offset: error.offset,
+                line: error.line,
+                column: error.column,
+            };
+            let range = TextRange { start: at, end: at };
+            snippet(
+                file,
+                text,
+                &[Label {
+                    range: TextRange {
+                        end: crate::load::position::Position {
+                            offset: next_char(text, error.offset),
+                            ..at
+                        },
+                        ..range
+                    },
+                    text: Some("here".into()),
+                    primary: true,
+                }],
+            )
+        }
         _ => (None, Vec::new()),
     };
     let location = match &error.file {
-        Some(file) => format!("{file}:{}:{}: ", error.line, error.column),
+        Some(file) => format!("{}:{}:{}: ", visible(file), error.line, error.column),
         None => String::new(),
     };
     let diagnostic = FindingDiagnostic {
-        message: format!("{location}{}", error.message),
+        message: format!("{location}{}", visible(&error.message)),
         code: "POLICY-ERROR".into(),
         severity: Severity::Error,
-        help: error.help.clone(),
+        help: error.help.as_deref().map(|h| visible(h).into_owned()),
         source,
         labels,
         related: Vec::new(),
     };
-    let _ = handler(style).render_report(&mut out, &diagnostic);
+    render_one(&handler(style), &mut out, &diagnostic);
     out
+}
+
+/// The offset one character after `offset` (the end of a one-character label).
+fn next_char(text: &str, offset: usize) -> usize {
+    text.get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(offset, |c| offset + c.len_utf8())
 }
 
 /// Every problem of a configuration file, each on its own line of the file.
@@ -220,20 +278,39 @@ pub fn render_config_error(error: &ConfigError, style: TextStyle) -> String {
     for problem in &error.problems {
         let (line, column) = line_column(&error.text, problem.span.start);
         let start = problem.span.start.min(error.text.len());
-        let length = problem.span.end.min(error.text.len()).saturating_sub(start);
+        let end = problem.span.end.clamp(start, error.text.len());
+        let (end_line, end_column) = line_column(&error.text, end);
+        let range = TextRange {
+            start: crate::load::position::Position {
+                offset: start,
+                line,
+                column,
+            },
+            end: crate::load::position::Position {
+                offset: end,
+                line: end_line,
+                column: end_column,
+            },
+        };
+        let (source, labels) = snippet(
+            &name,
+            &error.text,
+            &[Label {
+                range,
+                text: None,
+                primary: true,
+            }],
+        );
         let diagnostic = FindingDiagnostic {
-            message: strip_controls(&format!("{name}:{line}:{column}: {}", problem.message)),
+            message: format!("{}:{line}:{column}: {}", visible(&name), visible(&problem.message)),
             code: "CONFIG".into(),
             severity: Severity::Error,
-            help: problem.help.as_deref().map(strip_controls),
-            source: Some(NamedSource::new(name.clone(), mask_controls(&error.text))),
-            labels: vec![LabeledSpan::new_primary_with_span(
-                None,
-                SourceSpan::new(start.into(), length),
-            )],
+            help: problem.help.as_deref().map(|h| visible(h).into_owned()),
+            source,
+            labels,
             related: Vec::new(),
         };
-        let _ = handler.render_report(&mut out, &diagnostic);
+        render_one(&handler, &mut out, &diagnostic);
     }
     out
 }
@@ -245,8 +322,20 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Records when the process started: the summary's time is then the whole run's, up to the
+/// summary itself (the checking stages' own time left out rendering and the evidence walk, and a
+/// 26 s run said "in 2707 ms").
+pub fn mark_start() {
+    let _ = STARTED.set(std::time::Instant::now());
+}
+
 /// `checked 12 files (57 artifacts) in 8 ms: 3 errors, 1 warning, 0 info`
 pub fn summary(run: &CheckRun) -> String {
+    let elapsed = STARTED
+        .get()
+        .map_or(run.stats.elapsed, |started| started.elapsed());
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut line = String::new();
     let _ = write!(
@@ -255,7 +344,7 @@ pub fn summary(run: &CheckRun) -> String {
         plural(run.stats.yaml_files, "YAML file"),
         run.stats.artifact_files,
         plural(run.stats.artifacts, "artifact"),
-        run.stats.elapsed.as_millis(),
+        elapsed.as_millis(),
         plural(run.count(Severity::Error), "error"),
         plural(run.count(Severity::Warning), "warning"),
         run.count(Severity::Info),

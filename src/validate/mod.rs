@@ -160,15 +160,27 @@ impl SchemaSet {
         let file = &workspace.file_of(artifact).display;
         let mut findings = Vec::new();
         let mut ill_typed = Vec::new();
+        // Past the cap, findings are only counted (see `limit`): building a million of them for
+        // a million unknown fields is what the cap is there to prevent.
+        let mut omitted = 0usize;
         for error in validator.iter_errors(&artifact.value) {
             let parent = error.instance_path().as_str().to_owned();
             if matches!(error.kind(), ValidationErrorKind::Type { .. }) {
                 ill_typed.push(parent.clone());
             }
+            let room = crate::limit::PER_ARTIFACT.saturating_sub(findings.len());
+            if room == 0 {
+                omitted += match error.kind() {
+                    ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+                    _ => 1,
+                };
+                continue;
+            }
             match error.kind() {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
                     let known = sibling_properties(schema, error.schema_path().as_str());
-                    for name in unexpected {
+                    omitted += unexpected.len().saturating_sub(room);
+                    for name in unexpected.iter().take(room) {
                         let pointer = format!("{parent}/{}", escape_token(name));
                         let help = match closest(name, &known) {
                             Some(close) => format!("did you mean `{close}`?"),
@@ -212,6 +224,19 @@ impl SchemaSet {
                         help,
                     ));
                 }
+            }
+        }
+        if omitted > 0 {
+            if let Some(last) = findings.last() {
+                let mut limit = crate::limit::omitted(last, &[last], "for this artifact");
+                limit.severity = Severity::Error;
+                limit.message = format!(
+                    "{omitted} more schema finding{} for this artifact {} left out (at most {} per artifact are reported)",
+                    if omitted == 1 { "" } else { "s" },
+                    if omitted == 1 { "was" } else { "were" },
+                    crate::limit::PER_ARTIFACT
+                );
+                findings.push(limit);
             }
         }
         (findings, ill_typed)
