@@ -86,7 +86,10 @@ def main():
             kinds[pkg] = None
         codes.extend(eng.eval_document(pkg + ".metadata", {}) or {})
     eng.add_data({"inventory": inventory, "params": PARAMS, "rule_codes": sorted(codes)})
-    eng.add_data({"precomputed_index": eng.eval_document("opsgate.index.all", {})})
+    index = eng.eval_document("opsgate.index.all", {})
+    # opsgate adds the CI cycle edges itself (linear, src/evaluate/cycles.rs); here the Rego rule does.
+    index["ci_cycle_edges"] = eng.eval_document("opsgate.index.ci_cycle_edges", {}) or []
+    eng.add_data({"precomputed_index": index})
     t_setup = time.perf_counter()
 
     found = []

@@ -66,7 +66,9 @@ pub fn rules_markdown(registry: &Registry) -> String {
         registry.len(),
         engine.len(),
         crate::engine_rules::AREA_TITLE,
-        crate::engine_rules::AREA_TITLE.to_lowercase().replace(' ', "-")
+        crate::engine_rules::AREA_TITLE
+            .to_lowercase()
+            .replace(' ', "-")
     );
     let areas = AREAS
         .iter()

@@ -138,6 +138,9 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "codes without an engine rule: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "codes without an engine rule: {missing:?}"
+        );
     }
 }

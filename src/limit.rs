@@ -84,9 +84,15 @@ fn cap(findings: &mut Vec<Finding>) {
     let mut drop = vec![false; findings.len()];
     let mut summaries: Vec<(usize, Finding)> = Vec::new();
     for indices in per_group.values().filter(|v| v.len() > PER_ARTIFACT) {
-        let dropped: Vec<&Finding> = indices[PER_ARTIFACT..].iter().map(|&i| &findings[i]).collect();
+        let dropped: Vec<&Finding> = indices[PER_ARTIFACT..]
+            .iter()
+            .map(|&i| &findings[i])
+            .collect();
         let first = &findings[indices[PER_ARTIFACT]];
-        summaries.push((indices[PER_ARTIFACT], omitted(first, &dropped, "for this artifact")));
+        summaries.push((
+            indices[PER_ARTIFACT],
+            omitted(first, &dropped, "for this artifact"),
+        ));
         for &i in &indices[PER_ARTIFACT..] {
             drop[i] = true;
         }
@@ -127,25 +133,47 @@ mod tests {
     #[test]
     fn one_artifact_keeps_its_first_findings_and_a_count_of_the_rest() {
         let mut findings: Vec<Finding> = (0..PER_ARTIFACT + 50)
-            .map(|i| finding("a", if i == PER_ARTIFACT + 10 { Severity::Error } else { Severity::Warning }))
+            .map(|i| {
+                finding(
+                    "a",
+                    if i == PER_ARTIFACT + 10 {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                )
+            })
             .chain([finding("b", Severity::Info)])
             .collect();
         apply(&mut findings);
         assert_eq!(findings.len(), PER_ARTIFACT + 2);
         let limit = &findings[PER_ARTIFACT];
         assert_eq!(limit.code, CODE);
-        assert_eq!(limit.severity, Severity::Error, "the worst of those dropped");
-        assert!(limit.message.starts_with("50 more findings for this artifact"), "{}", limit.message);
+        assert_eq!(
+            limit.severity,
+            Severity::Error,
+            "the worst of those dropped"
+        );
+        assert!(
+            limit
+                .message
+                .starts_with("50 more findings for this artifact"),
+            "{}",
+            limit.message
+        );
         assert_eq!(findings[PER_ARTIFACT + 1].artifact.as_deref(), Some("b"));
     }
 
     #[test]
     fn a_run_keeps_its_first_findings_and_a_count_of_the_rest() {
-        let mut findings: Vec<Finding> =
-            (0..PER_RUN + 5).map(|i| finding(&format!("a{i:06}"), Severity::Warning)).collect();
+        let mut findings: Vec<Finding> = (0..PER_RUN + 5)
+            .map(|i| finding(&format!("a{i:06}"), Severity::Warning))
+            .collect();
         apply(&mut findings);
         assert_eq!(findings.len(), PER_RUN + 1);
-        assert!(findings[PER_RUN].message.starts_with("5 more findings in this run"));
+        assert!(findings[PER_RUN]
+            .message
+            .starts_with("5 more findings in this run"));
         assert_eq!(findings[PER_RUN].severity, Severity::Warning);
     }
 }

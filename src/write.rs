@@ -87,10 +87,7 @@ fn create_temp(dir: &Path, path: &Path) -> std::io::Result<(Pending, std::fs::Fi
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let mut attempt = 0u32;
     loop {
-        let temp = Pending::new(dir.join(format!(
-            ".{name}.{}.{attempt}.tmp",
-            std::process::id()
-        )));
+        let temp = Pending::new(dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id())));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]

@@ -104,7 +104,11 @@ fn an_empty_file_is_a_warning_only_when_it_claims_to_be_an_artifact() {
     write(dir.path(), "people/p-a.yaml", person("p-a"));
     write(dir.path(), "empty.yaml", "");
     write(dir.path(), "comments.yml", "# nothing here yet\n");
-    write(dir.path(), "values.yaml", "# replicaCount: 1\n# image: nginx\n---\n");
+    write(
+        dir.path(),
+        "values.yaml",
+        "# replicaCount: 1\n# image: nginx\n---\n",
+    );
     let (code, json) = check_json(dir.path(), &["--fail-on", "warning"]);
     assert_eq!((code, codes(&json)), (0, vec![]), "{json:#}");
     assert_eq!(json["summary"]["artifact_files"], 1);

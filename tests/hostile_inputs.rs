@@ -33,15 +33,28 @@ fn near_miss_artifacts_are_warned_about_and_other_tools_files_are_not() {
     for (name, head) in variants {
         write(dir.path(), name, format!("{head}{CHANGE_BODY}"));
     }
-    write(dir.path(), "k8s.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n");
-    write(dir.path(), ".github/workflows/ci.yml", "name: ci\non: [push]\njobs: {}\n");
+    write(
+        dir.path(),
+        "k8s.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n",
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "name: ci\non: [push]\njobs: {}\n",
+    );
     let (code, json) = check_json(dir.path(), &[]);
     assert_eq!(code, 0, "{json:#}");
     let mut warned: Vec<(String, String)> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["code"].as_str().unwrap().to_owned(), f["file"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["file"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     warned.sort();
     let mut expected: Vec<(String, String)> = variants
@@ -51,7 +64,10 @@ fn near_miss_artifacts_are_warned_about_and_other_tools_files_are_not() {
     expected.sort();
     assert_eq!(warned, expected);
     let message = json["findings"][0]["message"].as_str().unwrap();
-    assert!(message.contains("looks like an opsgate artifact"), "{message}");
+    assert!(
+        message.contains("looks like an opsgate artifact"),
+        "{message}"
+    );
     assert_eq!(json["findings"][0]["severity"], "warning");
 }
 
@@ -98,7 +114,10 @@ fn a_json_surrogate_pair_is_one_character() {
     let text = std::fs::read_to_string(dir.path().join("p.json.yaml")).unwrap();
     let column = text.find(": 1}").unwrap() as u64 + 3;
     let finding = &json["findings"][0];
-    assert_eq!((finding["code"].as_str(), finding["column"].as_u64()), (Some("SCHEMA"), Some(column)));
+    assert_eq!(
+        (finding["code"].as_str(), finding["column"].as_u64()),
+        (Some("SCHEMA"), Some(column))
+    );
     // A lone surrogate is still an error.
     write(dir.path(), "p.json.yaml", text.replace("\\uDE00", ""));
     let (code, json) = check_json(dir.path(), &[]);
@@ -126,7 +145,11 @@ fn standard_input_is_read_as_one_file() {
 #[test]
 fn dates_the_policies_cannot_compute_with_are_errors() {
     let dir = repo();
-    write(dir.path(), "p.yaml", format!("{}---\n{}", person("p-a"), person("p-c")));
+    write(
+        dir.path(),
+        "p.yaml",
+        format!("{}---\n{}", person("p-a"), person("p-c")),
+    );
     write(dir.path(), "c.yaml", "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {id: CHG-7, title: Tweak, owner: p-a}\nspec: {type: normal, status: submitted}\n");
     write(dir.path(), "ra.yaml", "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-1, title: A, owner: p-a}\nspec:\n  rules: [CHG-009]\n  artifacts: [CHG-7]\n  justification: Tracked elsewhere.\n  risk_owner: p-a\n  approval: {approver: p-c, role: CISO, date: 2026-11-01, decision: approved}\n  expires: 9999-12-31\n");
     let (code, json) = check_json(dir.path(), &[]);
@@ -135,9 +158,16 @@ fn dates_the_policies_cannot_compute_with_are_errors() {
         .into_iter()
         .filter(|(code, _, _)| code == "LOAD-DATE-RANGE")
         .collect();
-    assert_eq!(range, vec![("LOAD-DATE-RANGE".into(), "ra.yaml".into(), 10)]);
+    assert_eq!(
+        range,
+        vec![("LOAD-DATE-RANGE".into(), "ra.yaml".into(), 10)]
+    );
 
-    for (as_of, ok) in [("2261-12-31", true), ("2262-04-12", false), ("1600-01-01", false)] {
+    for (as_of, ok) in [
+        ("2261-12-31", true),
+        ("2262-04-12", false),
+        ("1600-01-01", false),
+    ] {
         let output = opsgate()
             .arg("check")
             .arg(dir.path())
@@ -170,13 +200,24 @@ fn a_failing_index_names_itself_and_keeps_the_other_findings() {
     assert_ne!(slow, text);
     std::fs::write(&index, slow).unwrap();
     let dir = repo();
-    write(dir.path(), "p.yaml", person("p-a").replace("owner: p-a", "owner: p-nobody"));
+    write(
+        dir.path(),
+        "p.yaml",
+        person("p-a").replace("owner: p-a", "owner: p-nobody"),
+    );
     write(dir.path(), "c.yaml", "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {id: CHG-7, title: Tweak, owner: p-a}\nspec: {type: normal, status: submitted, bogus: 1}\n");
     let output = opsgate()
         .env("OPSGATE_BUILTIN_POLICIES", policies.path())
         .arg("check")
         .arg(dir.path())
-        .args(["--format", "json", "--as-of", AS_OF, "--policy-timeout", "300"])
+        .args([
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--policy-timeout",
+            "300",
+        ])
         .output()
         .unwrap();
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -212,7 +253,11 @@ fn sarif_fingerprints_are_unique_per_finding() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["partialFingerprints"]["opsgateFindingId/v2"].as_str().unwrap())
+        .map(|r| {
+            r["partialFingerprints"]["opsgateFindingId/v2"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
     assert_eq!(prints.len(), 21, "{sarif:#}");
     let unique: std::collections::BTreeSet<&&str> = prints.iter().collect();
@@ -222,26 +267,59 @@ fn sarif_fingerprints_are_unique_per_finding() {
 /// The engine's own codes are rules like the policies' ones: `opsgate explain LOAD-EMPTY` exited 2.
 #[test]
 fn engine_codes_are_first_class_rules() {
-    for code in ["LOAD-EMPTY", "load-syntax", "SCHEMA", "POLICY-ERROR", "CONFIG", "FINDING-LIMIT", "GIT-001"] {
+    for code in [
+        "LOAD-EMPTY",
+        "load-syntax",
+        "SCHEMA",
+        "POLICY-ERROR",
+        "CONFIG",
+        "FINDING-LIMIT",
+        "GIT-001",
+    ] {
         let output = opsgate().args(["explain", code]).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "explain {code}");
         let text = String::from_utf8(output.stdout).unwrap();
         assert!(text.starts_with(&code.to_uppercase()), "{text}");
         assert!(text.contains("How to fix:"), "{text}");
     }
-    let output = opsgate().args(["rules", "--format", "json"]).output().unwrap();
+    let output = opsgate()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let codes: Vec<&str> = rules.as_array().unwrap().iter().filter_map(|r| r["code"].as_str()).collect();
-    for code in ["LOAD-IO", "LOAD-DATE-RANGE", "LOAD-NOT-AN-ARTIFACT", "SCHEMA", "POLICY-ERROR", "CONFIG", "GIT-005", "CHG-001"] {
+    let codes: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    for code in [
+        "LOAD-IO",
+        "LOAD-DATE-RANGE",
+        "LOAD-NOT-AN-ARTIFACT",
+        "SCHEMA",
+        "POLICY-ERROR",
+        "CONFIG",
+        "GIT-005",
+        "CHG-001",
+    ] {
         assert!(codes.contains(&code), "{code} in {codes:?}");
     }
-    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md")).unwrap();
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+        .unwrap();
     for code in ["LOAD-EMPTY", "SCHEMA", "POLICY-ERROR", "CONFIG"] {
-        assert!(docs.contains(&format!("### {code}\n")), "docs/rules.md documents {code}");
+        assert!(
+            docs.contains(&format!("### {code}\n")),
+            "docs/rules.md documents {code}"
+        );
     }
     // SARIF describes a load problem with the rule's own texts.
     let dir = repo();
-    write(dir.path(), "p.yaml", person("p-a").replace("name: Pat Doe", "name: !!str Pat"));
+    write(
+        dir.path(),
+        "p.yaml",
+        person("p-a").replace("name: Pat Doe", "name: !!str Pat"),
+    );
     let output = opsgate()
         .arg("check")
         .arg(dir.path())
@@ -257,5 +335,8 @@ fn engine_codes_are_first_class_rules() {
         .cloned()
         .expect("a LOAD-TAG descriptor");
     assert_eq!(descriptor["shortDescription"]["text"], "No YAML tags");
-    assert!(descriptor["help"]["markdown"].as_str().unwrap().contains("Remove the tag."));
+    assert!(descriptor["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("Remove the tag."));
 }

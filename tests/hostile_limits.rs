@@ -1,6 +1,7 @@
 //! Small hostile files that used to take the gate down: a panic past column 65,535, alias and key
 //! bombs, a quadratic index, a million findings, a million foreign keys. Each run is measured: it
-//! must end within 30 s and 1 GiB (peak resident memory of the opsgate process), with its findings.
+//! must end within 30 s of CPU time and 1 GiB of peak resident memory (of the opsgate process; CPU
+//! rather than wall time, so a loaded machine does not fail the test), with its findings.
 
 mod common;
 
@@ -18,6 +19,7 @@ struct Measured {
     stdout: String,
     max_rss_kib: i64,
     elapsed: Duration,
+    cpu: Duration,
 }
 
 /// Runs opsgate with `args` and measures its peak resident memory (`wait4`'s rusage).
@@ -42,25 +44,44 @@ fn measured(args: &[&str]) -> Measured {
     let elapsed = started.elapsed();
     let status = std::process::ExitStatus::from_raw(status);
     Measured {
-        code: status.code().unwrap_or_else(|| panic!("killed by a signal: {status:?}")),
+        code: status
+            .code()
+            .unwrap_or_else(|| panic!("killed by a signal: {status:?}")),
         stdout: std::fs::read_to_string(&out_path).unwrap(),
         max_rss_kib: usage.ru_maxrss,
         elapsed,
+        cpu: cpu_time(&usage.ru_utime) + cpu_time(&usage.ru_stime),
     }
 }
 
+fn cpu_time(time: &libc::timeval) -> Duration {
+    Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
+}
+
 fn within_budget(what: &str, run: &Measured) {
-    eprintln!("{what}: {:?}, {} MiB", run.elapsed, run.max_rss_kib / 1024);
-    assert!(
-        run.elapsed < MAX_TIME && run.max_rss_kib < MAX_RSS_KIB,
-        "{what}: {:?}, {} MiB",
+    eprintln!(
+        "{what}: {:?} CPU, {:?} wall, {} MiB",
+        run.cpu,
         run.elapsed,
+        run.max_rss_kib / 1024
+    );
+    assert!(
+        run.cpu < MAX_TIME && run.max_rss_kib < MAX_RSS_KIB,
+        "{what}: {:?} CPU, {} MiB",
+        run.cpu,
         run.max_rss_kib / 1024
     );
 }
 
 fn check(dir: &Path, format: &str, extra: &[&str]) -> Measured {
-    let mut args = vec!["check", dir.to_str().unwrap(), "--as-of", AS_OF, "--format", format];
+    let mut args = vec![
+        "check",
+        dir.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        format,
+    ];
     args.extend_from_slice(extra);
     measured(&args)
 }
@@ -99,19 +120,33 @@ fn text_output_survives_findings_far_into_long_lines() {
     // The finding is on the value of `bogus`; ASCII, so byte index + 1 is the column.
     let column = one_line.find(": 1}").unwrap() + 3;
     assert!(
-        run.stdout.contains(&format!("one-line.yaml:1:{column}: unknown field `bogus`")),
+        run.stdout
+            .contains(&format!("one-line.yaml:1:{column}: unknown field `bogus`")),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains(&format!("[one-line.yaml:1:{column}]")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("[one-line.yaml:1:{column}]")),
+        "{}",
+        run.stdout
+    );
     let column = tab_line.find(": 1}").unwrap() + 3;
     assert!(
-        run.stdout.contains(&format!("tabs.yaml:4:{column}: unknown field `bogus`")),
+        run.stdout
+            .contains(&format!("tabs.yaml:4:{column}: unknown field `bogus`")),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains(&format!("[tabs.yaml:4:{column}]")), "{}", run.stdout);
-    assert!(run.stdout.len() < 5_000, "the snippets are cut: {} bytes", run.stdout.len());
+    assert!(
+        run.stdout.contains(&format!("[tabs.yaml:4:{column}]")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.len() < 5_000,
+        "the snippets are cut: {} bytes",
+        run.stdout.len()
+    );
     for line in run.stdout.lines() {
         assert!(line.chars().count() < 300, "{line}");
     }
@@ -146,7 +181,7 @@ fn long_keys_nested_deep_load_in_linear_time() {
         text.push_str(&format!(" {{k{level}{}:", "k".repeat(100_000)));
     }
     text.push_str(" {");
-    for leaf in 0..20_000 {
+    for leaf in 0..40_000 {
         text.push_str(&format!("l{leaf}: 1, "));
     }
     text.push('}');
@@ -186,25 +221,31 @@ fn a_dense_ci_graph_is_indexed_in_time() {
     let run = check(dir.path(), "json", &[]);
     within_budget("dense CI graph", &run);
     let json = json(&run);
-    assert_eq!(json["policy_errors"], serde_json::json!([]), "{:#}", json["policy_errors"]);
+    assert_eq!(
+        json["policy_errors"],
+        serde_json::json!([]),
+        "{:#}",
+        json["policy_errors"]
+    );
     // Every relationship leads back; 99 per CI stay under the per-artifact cap.
     assert_eq!(count(&json, "REF-003"), 100 * 99);
 }
 
-/// A million unknown fields gave a million SCHEMA findings (411 MB of JSON, 2 GiB).
-/// (900,000 here: what the default file-size limit holds.)
+/// A million unknown fields gave a million SCHEMA findings (411 MB of JSON, 2 GiB). 100,000 here,
+/// to keep the (unoptimised) test build quick: the cap is the same, and 900,000 (what the default
+/// file-size limit holds) measured 20 s and 385 MiB in the test build, where the old code took
+/// 1.6 GiB in its release build.
 #[test]
-fn a_million_unknown_fields_give_a_capped_list_and_a_count() {
+fn many_unknown_fields_give_a_capped_list_and_a_count() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.yaml", person("p-a"));
     let mut text = String::from("apiVersion: opsgate/v1\nkind: Person\nmetadata: {id: p-b, title: t, owner: p-b}\nspec:\n  name: P\n  title: E\n");
-    // As many as the default 10 MiB file limit holds.
-    for i in 0..900_000u32 {
+    for i in 0..100_000u32 {
         text.push_str(&format!("  {i:x}: 1\n"));
     }
     write(dir.path(), "wide.yaml", text);
     let run = check(dir.path(), "json", &[]);
-    within_budget("a million unknown fields", &run);
+    within_budget("many unknown fields", &run);
     assert_eq!(run.code, 1);
     let json = json(&run);
     assert_eq!(count(&json, "SCHEMA"), opsgate::limit::PER_ARTIFACT);
@@ -219,7 +260,7 @@ fn a_million_unknown_fields_give_a_capped_list_and_a_count() {
     assert!(
         limit[0]["message"].as_str().unwrap().starts_with(&format!(
             "{} more schema findings for this artifact were left out",
-            900_000 - opsgate::limit::PER_ARTIFACT
+            100_000 - opsgate::limit::PER_ARTIFACT
         )),
         "{:?}",
         limit[0]["message"]
@@ -232,13 +273,18 @@ fn a_huge_foreign_document_is_skipped_before_it_is_built() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.yaml", person("p-a"));
     let mut text = String::from("apiVersion: v1\nkind: ConfigMap\ndata:\n");
-    for i in 0..900_000u32 {
+    // 400,000 keys: built and thrown away, they took 160 MiB more than the whole run does now.
+    for i in 0..400_000u32 {
         text.push_str(&format!("  {i:x}: 1\n"));
     }
     write(dir.path(), "configmap.yaml", text);
     let run = check(dir.path(), "json", &[]);
     within_budget("a huge foreign document", &run);
-    assert!(run.max_rss_kib < 200 * 1024, "{} MiB", run.max_rss_kib / 1024);
+    assert!(
+        run.max_rss_kib < 110 * 1024,
+        "{} MiB",
+        run.max_rss_kib / 1024
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     let json = json(&run);
     assert_eq!(json["summary"]["artifacts"], 1);
@@ -332,5 +378,8 @@ fn the_summary_times_the_whole_run() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{line}"));
     let wall = run.elapsed.as_millis();
-    assert!(millis * 10 >= wall * 7 && millis <= wall, "summary {millis} ms, run {wall} ms");
+    assert!(
+        millis * 10 >= wall * 7 && millis <= wall,
+        "summary {millis} ms, run {wall} ms"
+    );
 }

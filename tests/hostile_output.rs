@@ -36,7 +36,8 @@ const HIDDEN: &[char] = &[
 const PAYLOAD: &str = "x\n::add-mask::p-alice\n  ::error file=changes/CHG-2026-031.yaml,line=1::forged\nthen ##[stop-commands]\u{1b}]0;opsgate: all checks passed\u{7}\u{1b}[2J\r\u{8} @alice https://t.example/a www.t.example <img src=\"https://t.example/i.png\"> ![t](https://t.example/m.png) | cell \u{202e}evil\u{202c} \u{2066}\u{2067}\u{2068}\u{2069}\u{200f}\u{61c}\u{2028}\u{2029}";
 
 /// A file name with the same tricks (everything Linux allows in a name).
-const FILE_NAME: &str = "p\u{1b}]0;opsgate: all checks passed\u{7}\u{1b}[2J\r\u{8}|x\n<img src=x>\u{202e}lmth.yaml";
+const FILE_NAME: &str =
+    "p\u{1b}]0;opsgate: all checks passed\u{7}\u{1b}[2J\r\u{8}|x\n<img src=x>\u{202e}lmth.yaml";
 
 const HOSTILE_POLICY: &str = r#"package opsgate.rules.team_hostile
 
@@ -164,7 +165,10 @@ fn no_output_format_lets_repository_content_be_interpreted() {
         "the hostile file has its finding: {json:#}"
     );
     let policy_error = json["policy_errors"][0]["message"].as_str().unwrap();
-    assert!(policy_error.contains("p-\u{1b}[2J\u{7}\u{202e}"), "{policy_error}");
+    assert!(
+        policy_error.contains("p-\u{1b}[2J\u{7}\u{202e}"),
+        "{policy_error}"
+    );
 
     for format in ["text", "github", "markdown", "junit", "sarif", "json"] {
         let (code, out) = render(dir.path(), policies.path(), format);
@@ -172,7 +176,10 @@ fn no_output_format_lets_repository_content_be_interpreted() {
         assert_no_hidden(format, &out);
         if format != "github" {
             let commands: Vec<_> = out.lines().filter_map(runner_command).collect();
-            assert!(commands.is_empty(), "{format} output holds workflow commands: {commands:#?}");
+            assert!(
+                commands.is_empty(),
+                "{format} output holds workflow commands: {commands:#?}"
+            );
         }
     }
     github_lines_are_only_opsgate_s_own_commands(dir.path(), policies.path(), findings);
@@ -184,7 +191,11 @@ fn no_output_format_lets_repository_content_be_interpreted() {
 fn github_lines_are_only_opsgate_s_own_commands(dir: &Path, policies: &Path, findings: usize) {
     let (_, out) = render(dir, policies, "github");
     let commands: Vec<_> = out.lines().filter_map(runner_command).collect();
-    assert_eq!(commands.len(), findings + 1, "one per finding and policy error:\n{out}");
+    assert_eq!(
+        commands.len(),
+        findings + 1,
+        "one per finding and policy error:\n{out}"
+    );
     for (name, props, data) in &commands {
         assert!(
             ["error", "warning", "notice"].contains(&name.as_str()),
@@ -205,7 +216,9 @@ fn github_lines_are_only_opsgate_s_own_commands(dir: &Path, policies: &Path, fin
         .find(|(_, _, data)| data.contains("add-mask"))
         .expect("the payload is reported");
     assert!(
-        payload_line.2.contains("x\\n::add-mask::p-alice\\n  ::error file=changes/CHG-2026-031.yaml"),
+        payload_line
+            .2
+            .contains("x\\n::add-mask::p-alice\\n  ::error file=changes/CHG-2026-031.yaml"),
         "line breaks are shown, not obeyed: {:?}",
         payload_line.2
     );
@@ -213,7 +226,10 @@ fn github_lines_are_only_opsgate_s_own_commands(dir: &Path, policies: &Path, fin
 
 fn text_reaches_a_terminal_as_plain_text(dir: &Path, policies: &Path) {
     let (_, out) = render(dir, policies, "text");
-    assert!(out.contains("\\u{1b}]0;opsgate: all checks passed\\u{7}"), "{out}");
+    assert!(
+        out.contains("\\u{1b}]0;opsgate: all checks passed\\u{7}"),
+        "{out}"
+    );
     let script = r#"
 import json, sys, pyte
 text = sys.stdin.read()
@@ -291,12 +307,15 @@ fn markdown_renders_without_images_links_or_mentions(dir: &Path, policies: &Path
     }
     // GitHub would notify @alice and link URLs found in the text; a zero-width space after `@`
     // and escaped `:`/`.` leave plain text.
-    assert!(!html.contains("@alice") && html.contains("@\u{200b}alice"), "{html}");
-    assert!(html.contains("https://t.example/a"), "the URL is shown as text");
-    assert_no_hidden(
-        "markdown HTML",
-        &html.replace("@\u{200b}", "@"),
+    assert!(
+        !html.contains("@alice") && html.contains("@\u{200b}alice"),
+        "{html}"
     );
+    assert!(
+        html.contains("https://t.example/a"),
+        "the URL is shown as text"
+    );
+    assert_no_hidden("markdown HTML", &html.replace("@\u{200b}", "@"));
 }
 
 fn junit_reads_back(dir: &Path, policies: &Path) {
@@ -316,7 +335,11 @@ fn junit_reads_back(dir: &Path, policies: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).trim().parse::<usize>().unwrap() > 0,
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse::<usize>()
+            .unwrap()
+            > 0,
         "test cases read back"
     );
 }

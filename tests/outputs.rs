@@ -216,8 +216,9 @@ fn github_annotations_cannot_be_injected() {
         );
     }
     assert!(!stdout.contains("\n::error file=evil"), "{stdout}");
+    // The line break in the value is shown (`\n`), not turned into one in the annotation.
     assert!(
-        stdout.contains("%0A::error file=evil::pwned 100%25"),
+        stdout.contains("\\n::error file=evil::pwned 100%25"),
         "{stdout}"
     );
 }

@@ -97,12 +97,7 @@ mod tests {
     fn graph(edges: &[(&str, &[&str])]) -> BTreeMap<String, BTreeSet<String>> {
         edges
             .iter()
-            .map(|(from, to)| {
-                (
-                    from.to_string(),
-                    to.iter().map(|t| t.to_string()).collect(),
-                )
-            })
+            .map(|(from, to)| (from.to_string(), to.iter().map(|t| t.to_string()).collect()))
             .collect()
     }
 

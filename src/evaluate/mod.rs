@@ -712,9 +712,15 @@ fn eval_value(
 
 /// Whether a policy reads the whole-inventory indexes.
 fn reads_index(text: &str) -> bool {
-    ["lib.index", "lib.lookup", "lib.indexed", "data.opsgate.index", "precomputed_index"]
-        .iter()
-        .any(|marker| text.contains(marker))
+    [
+        "lib.index",
+        "lib.lookup",
+        "lib.indexed",
+        "data.opsgate.index",
+        "precomputed_index",
+    ]
+    .iter()
+    .any(|marker| text.contains(marker))
 }
 
 /// Adds `ci_cycle_edges` to the evaluated indexes, computed from `ci_graph` in linear time (see

@@ -126,19 +126,23 @@ fn near_miss(value: &Value) -> Option<String> {
     let root = value.as_object()?;
     let kind = root.get("kind").and_then(Value::as_str);
     let opsgate_kind = kind.is_some_and(|k| Kind::find(k.trim()).is_some());
-    let api_key = root
-        .keys()
-        .find(|k| k.as_str() != "apiVersion" && normalise(k).replace(['_', '-'], "") == "apiversion");
+    let api_key = root.keys().find(|k| {
+        k.as_str() != "apiVersion" && normalise(k).replace(['_', '-'], "") == "apiversion"
+    });
     match (root.get("apiVersion"), api_key) {
-        (Some(Value::String(api)), _) if looks_like_ours(api) => Some(format!(
-            "its apiVersion `{api}` is not `{API_VERSION}`"
-        )),
+        (Some(Value::String(api)), _) if looks_like_ours(api) => {
+            Some(format!("its apiVersion `{api}` is not `{API_VERSION}`"))
+        }
         (Some(Value::String(_)), _) => None,
         (Some(other), _) if opsgate_kind => Some(format!(
             "its apiVersion is {other}, not the string `{API_VERSION}`"
         )),
         (None, Some(key))
-            if opsgate_kind || root.get(key).and_then(Value::as_str).is_some_and(looks_like_ours) =>
+            if opsgate_kind
+                || root
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .is_some_and(looks_like_ours) =>
         {
             Some(format!("its key `{key}` is not spelt `apiVersion`"))
         }

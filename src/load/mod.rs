@@ -254,9 +254,9 @@ fn read_stream(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Unread> {
 /// escape a double-quoted YAML string allows): such a file is this tool's business even when it
 /// does not parse.
 fn claims_artifacts(text: &str) -> bool {
-    text.as_bytes().windows(8).any(|w| {
-        w[..7].eq_ignore_ascii_case(b"opsgate") && (w[7] == b'/' || w[7] == b'\\')
-    })
+    text.as_bytes()
+        .windows(8)
+        .any(|w| w[..7].eq_ignore_ascii_case(b"opsgate") && (w[7] == b'/' || w[7] == b'\\'))
 }
 
 /// `path` relative to `base`, `/`-separated; never rewritten (a path that is not UTF-8 is
@@ -528,14 +528,14 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
                     .findings
                     .extend(date_findings(&doc, &display, id.as_deref(), kind.name));
                 outcome.artifacts.push(Artifact {
-                has_id: id.is_some(),
-                id: id.unwrap_or_else(|| format!("{display}#{}", index + 1)),
-                kind,
-                file: 0,
-                document: index,
-                value: Arc::new(doc.value),
-                positions: Arc::new(doc.positions),
-                start: doc.start,
+                    has_id: id.is_some(),
+                    id: id.unwrap_or_else(|| format!("{display}#{}", index + 1)),
+                    kind,
+                    file: 0,
+                    document: index,
+                    value: Arc::new(doc.value),
+                    positions: Arc::new(doc.positions),
+                    start: doc.start,
                 })
             }
         }

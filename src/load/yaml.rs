@@ -69,6 +69,19 @@ pub struct YamlDocument {
     pub skipped: bool,
 }
 
+impl YamlDocument {
+    /// A document decided foreign before it was built.
+    fn skipped() -> YamlDocument {
+        YamlDocument {
+            value: Value::Null,
+            positions: PositionIndex::default(),
+            start: TextRange::default(),
+            problems: Vec::new(),
+            skipped: true,
+        }
+    }
+}
+
 /// A failure that stops reading the rest of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FatalYamlError {
@@ -111,11 +124,17 @@ pub fn parse_filtered(
     limits: YamlLimits,
     wanted: fn(&Value) -> bool,
 ) -> ParsedYaml {
-    let skip = if text.len() > SCREEN_ABOVE_BYTES {
-        top_level_scalars(text)
-            .iter()
-            .map(|root| !wanted(root))
-            .collect()
+    let skip: Vec<bool> = if text.len() > SCREEN_ABOVE_BYTES {
+        let (roots, complete) = top_level_scalars(text);
+        let skip: Vec<bool> = roots.iter().map(|root| !wanted(root)).collect();
+        if complete && skip.iter().all(|s| *s) && skip.len() <= limits.max_documents {
+            // Nothing in the file is wanted and it all read: no second pass.
+            return ParsedYaml {
+                documents: skip.iter().map(|_| YamlDocument::skipped()).collect(),
+                fatal: None,
+            };
+        }
+        skip
     } else {
         Vec::new()
     };
@@ -170,15 +189,18 @@ fn parse_with(text: &str, offsets: &OffsetMap, limits: YamlLimits, skip: &[bool]
 }
 
 /// For each document, the scalar entries of its root mapping (an empty object for any other
-/// root), read from the event stream without building anything else. Stops at a syntax error.
-fn top_level_scalars(text: &str) -> Vec<Value> {
+/// root), read from the event stream without building anything else; and whether the whole text
+/// read (false when it stopped at a syntax error).
+fn top_level_scalars(text: &str) -> (Vec<Value>, bool) {
     let mut roots = Vec::new();
     let mut depth = 0usize;
     let mut root_is_mapping = false;
     let mut key: Option<String> = None;
     let mut expect_key = true;
     for event in Parser::new_from_str(text) {
-        let Ok((event, _)) = event else { break };
+        let Ok((event, _)) = event else {
+            return (roots, false);
+        };
         match event {
             Event::DocumentStart(_) => {
                 roots.push(Value::Object(Map::new()));
@@ -200,8 +222,7 @@ fn top_level_scalars(text: &str) -> Vec<Value> {
             Event::Scalar(value, style, ..) if depth == 1 && root_is_mapping => {
                 if expect_key {
                     key = Some(value.into_owned());
-                } else if let (Some(k), Some(Value::Object(map))) = (key.take(), roots.last_mut())
-                {
+                } else if let (Some(k), Some(Value::Object(map))) = (key.take(), roots.last_mut()) {
                     map.entry(k).or_insert(resolve_scalar(&value, style));
                 }
                 expect_key = !expect_key;
@@ -213,7 +234,7 @@ fn top_level_scalars(text: &str) -> Vec<Value> {
             _ => {}
         }
     }
-    roots
+    (roots, true)
 }
 
 /// `text` with each escaped UTF-16 surrogate pair (`\uD83D\uDE00`) written as one `\U0001F600`
@@ -235,7 +256,9 @@ fn join_surrogate_escapes(text: &str) -> Option<(String, Vec<(usize, usize, usiz
     while at < bytes.len() {
         let b = bytes[at];
         if b == b'\\' {
-            let high = (bytes.get(at + 1) == Some(&b'u')).then(|| hex4(at + 2)).flatten();
+            let high = (bytes.get(at + 1) == Some(&b'u'))
+                .then(|| hex4(at + 2))
+                .flatten();
             let low = (bytes.get(at + 6) == Some(&b'\\') && bytes.get(at + 7) == Some(&b'u'))
                 .then(|| hex4(at + 8))
                 .flatten();

@@ -41,7 +41,8 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 }
 
 fn needs_escaping(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '\n' | '\r' | '\t') || is_hidden(c))
+    text.chars()
+        .any(|c| matches!(c, '\n' | '\r' | '\t') || is_hidden(c))
         || text.trim_start().starts_with("::")
         || text.contains("##[")
 }

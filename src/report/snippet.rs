@@ -274,7 +274,11 @@ mod tests {
     fn a_long_line_is_cut_around_its_label() {
         let text = format!("{{\"a\": \"{}\", \"bad\": 1}}\n", "x".repeat(100_000));
         let (excerpt, spans) = excerpt("f.json", &text, &[label(range(&text, "bad"))]).unwrap();
-        assert!(excerpt.text.chars().count() < MAX_LINE_CHARS + 4, "{}", excerpt.text);
+        assert!(
+            excerpt.text.chars().count() < MAX_LINE_CHARS + 4,
+            "{}",
+            excerpt.text
+        );
         assert!(excerpt.text.starts_with('…'));
         assert_eq!(&excerpt.text[spans[0].offset()..][..3], "bad");
         let contents = excerpt.read_span(&spans[0].inner().clone(), 0, 0).unwrap();

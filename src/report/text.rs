@@ -164,7 +164,12 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
     };
     let location = match (&finding.file, finding.range) {
         (Some(name), Some(range)) => {
-            format!("{}:{}:{}: ", visible(name), range.start.line, range.start.column)
+            format!(
+                "{}:{}:{}: ",
+                visible(name),
+                range.start.line,
+                range.start.column
+            )
         }
         (Some(name), None) => format!("{}: ", visible(name)),
         _ => String::new(),
@@ -302,7 +307,11 @@ pub fn render_config_error(error: &ConfigError, style: TextStyle) -> String {
             }],
         );
         let diagnostic = FindingDiagnostic {
-            message: format!("{}:{line}:{column}: {}", visible(&name), visible(&problem.message)),
+            message: format!(
+                "{}:{line}:{column}: {}",
+                visible(&name),
+                visible(&problem.message)
+            ),
             code: "CONFIG".into(),
             severity: Severity::Error,
             help: problem.help.as_deref().map(|h| visible(h).into_owned()),
