@@ -23,6 +23,8 @@ struct Measured {
 }
 
 /// Runs opsgate with `args` and measures its peak resident memory (`wait4`'s rusage).
+// The child is reaped by `wait4`, which clippy does not see.
+#[allow(clippy::zombie_processes)]
 fn measured(args: &[&str]) -> Measured {
     use std::os::unix::process::ExitStatusExt as _;
     let out_dir = tempfile::tempdir().unwrap();
@@ -379,7 +381,7 @@ fn the_summary_times_the_whole_run() {
         .unwrap_or_else(|| panic!("{line}"));
     let wall = run.elapsed.as_millis();
     assert!(
-        millis * 10 >= wall * 7 && millis <= wall,
+        millis * 10 >= wall * 6 && millis <= wall,
         "summary {millis} ms, run {wall} ms"
     );
 }

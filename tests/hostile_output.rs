@@ -113,7 +113,10 @@ fn assert_no_hidden(format: &str, text: &str) {
 
 /// The workflow commands a line holds for the Actions runner: a line whose trimmed start is
 /// `::` (`ActionCommand.TryParseV2`), or that holds `##[` anywhere (the legacy parser).
-fn runner_command(line: &str) -> Option<(String, Vec<(String, String)>, String)> {
+/// (command, properties, data), unescaped as the runner does.
+type Command = (String, Vec<(String, String)>, String);
+
+fn runner_command(line: &str) -> Option<Command> {
     if line.contains("##[") {
         return Some(("legacy".into(), Vec::new(), line.to_owned()));
     }
@@ -181,6 +184,24 @@ fn no_output_format_lets_repository_content_be_interpreted() {
                 "{format} output holds workflow commands: {commands:#?}"
             );
         }
+    }
+    // The auditor's report (HTML and markdown) shows the same content.
+    for format in ["html", "markdown"] {
+        let out = opsgate()
+            .arg("report")
+            .arg(dir.path())
+            .args(["--as-of", AS_OF, "--format", format, "--policy"])
+            .arg(policies.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.len() > 100,
+            "report {format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_no_hidden(&format!("report {format}"), &text.replace("@\u{200b}", "@"));
+        assert!(!text.contains("<img src=\"https://t.example"), "{text}");
     }
     github_lines_are_only_opsgate_s_own_commands(dir.path(), policies.path(), findings);
     text_reaches_a_terminal_as_plain_text(dir.path(), policies.path());

@@ -331,8 +331,10 @@ impl PolicySet {
                         artifact,
                         value.as_ref(),
                         context,
-                        references.as_ref().map(|table| (table, &kinds_of)),
-                        index_failed,
+                        match (index_failed, references.as_ref()) {
+                            (true, _) => Indexes::Failed,
+                            (false, table) => Indexes::Ready(table.map(|t| (t, &kinds_of))),
+                        },
                     );
                     crate::progress::tick();
                     result
@@ -477,9 +479,12 @@ impl PolicySet {
         artifact: &Artifact,
         value: Option<&regorus::Value>,
         context: &Context,
-        references: Option<(&ReferenceTable, &HashMap<&str, Vec<&str>>)>,
-        index_failed: bool,
+        indexes: Indexes<'_>,
     ) -> (Vec<Finding>, Vec<PolicyError>) {
+        let (references, index_failed) = match indexes {
+            Indexes::Ready(references) => (references, false),
+            Indexes::Failed => (None, true),
+        };
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         let built = (|| -> Result<regorus::Value, String> {
@@ -614,6 +619,14 @@ impl PolicySet {
         finding.related = related;
         Ok(finding)
     }
+}
+
+/// What the precomputed indexes give each artifact's evaluation: the reference table (when the
+/// policies have one), or the news that the indexes failed (the packages reading them are skipped).
+#[derive(Clone, Copy)]
+enum Indexes<'a> {
+    Ready(Option<(&'a ReferenceTable, &'a HashMap<&'a str, Vec<&'a str>>)>),
+    Failed,
 }
 
 #[derive(Deserialize)]

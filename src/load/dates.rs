@@ -43,10 +43,8 @@ pub fn out_of_range(value: &Value) -> Vec<(String, String)> {
 fn walk(value: &Value, pointer: &mut String, found: &mut Vec<(String, String)>) {
     let len = pointer.len();
     match value {
-        Value::String(text) => {
-            if year_of(text).is_some_and(|year| !in_range(year)) {
-                found.push((pointer.clone(), text.clone()));
-            }
+        Value::String(text) if year_of(text).is_some_and(|year| !in_range(year)) => {
+            found.push((pointer.clone(), text.clone()));
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {

@@ -11,7 +11,7 @@ pub enum Classified {
     Foreign,
     /// Looks like an artifact but is not one (a misspelt or missing `apiVersion`): skipped, with
     /// a warning that says why, so it cannot drop out of the check unnoticed.
-    NearMiss(Finding),
+    NearMiss(Box<Finding>),
     Artifact {
         kind: &'static Kind,
         id: Option<String>,
@@ -27,7 +27,9 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
         Some(api_version) if api_version.starts_with("opsgate/") => api_version,
         _ => {
             return match near_miss(&doc.value) {
-                Some(reason) => Classified::NearMiss(near_miss_finding(doc, file, &reason)),
+                Some(reason) => {
+                    Classified::NearMiss(Box::new(near_miss_finding(doc, file, &reason)))
+                }
                 None => Classified::Foreign,
             }
         }

@@ -521,7 +521,7 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     for (index, doc) in parsed.documents.into_iter().enumerate() {
         match envelope::classify(&doc, &display) {
             Classified::Foreign => {}
-            Classified::NearMiss(finding) => outcome.findings.push(finding),
+            Classified::NearMiss(finding) => outcome.findings.push(*finding),
             Classified::Invalid(findings) => outcome.findings.extend(findings),
             Classified::Artifact { kind, id } => {
                 outcome

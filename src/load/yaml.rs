@@ -240,7 +240,10 @@ fn top_level_scalars(text: &str) -> (Vec<Value>, bool) {
 /// `text` with each escaped UTF-16 surrogate pair (`\uD83D\uDE00`) written as one `\U0001F600`
 /// escape, and where that shortened which lines; `None` when there is none. A backslash that is
 /// itself escaped (`\\uD83D`) starts no escape and is left alone.
-fn join_surrogate_escapes(text: &str) -> Option<(String, Vec<(usize, usize, usize)>)> {
+/// (line, column in the rewritten text, characters removed): see `OffsetMap::with_rewrites`.
+type Rewrite = (usize, usize, usize);
+
+fn join_surrogate_escapes(text: &str) -> Option<(String, Vec<Rewrite>)> {
     let bytes = text.as_bytes();
     let hex4 = |at: usize| -> Option<u32> {
         let digits = text.get(at..at + 4)?;
