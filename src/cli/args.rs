@@ -157,7 +157,7 @@ pub struct RunArgs {
     /// Ignore any opsgate.toml.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
-    /// Time one policy evaluation may take before it is stopped, in milliseconds.
+    /// Time one policy evaluation may take before it is stopped, in milliseconds (0: no limit).
     #[arg(long, value_name = "MS", default_value_t = 5000)]
     pub policy_timeout: u64,
     /// Largest file read, in bytes.
