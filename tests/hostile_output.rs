@@ -251,6 +251,27 @@ fn text_reaches_a_terminal_as_plain_text(dir: &Path, policies: &Path) {
         out.contains("\\u{1b}]0;opsgate: all checks passed\\u{7}"),
         "{out}"
     );
+    screen_shows(&out, &out);
+    // With colours, opsgate's own escape sequences are interpreted and nothing else: the screen
+    // shows the same text as without them.
+    let coloured = opsgate()
+        .arg("check")
+        .arg(dir)
+        .args([
+            "--as-of", AS_OF, "--format", "text", "--color", "always", "--policy",
+        ])
+        .arg(policies)
+        .output()
+        .unwrap();
+    let coloured = String::from_utf8(coloured.stdout).unwrap();
+    assert!(coloured.contains("\u{1b}["), "colours are on");
+    screen_shows(&coloured, &out);
+}
+
+/// Feeds `printed` to a terminal emulator and checks the screen shows `expected`, line for line,
+/// with the window's title untouched.
+fn screen_shows(printed: &str, expected: &str) {
+    let out = printed;
     let script = r#"
 import json, sys, pyte
 text = sys.stdin.read()
@@ -285,8 +306,17 @@ print(json.dumps({"title": screen.title, "icon": screen.icon_name, "display": [l
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    for (i, line) in out.split('\n').enumerate() {
-        assert_eq!(display[i], line.trim_end(), "line {i} of:\n{out}");
+    // The colour codes are zero-width. Two runs differ only in the summary's time.
+    let untimed = |line: &str| match line.split_once(" ms: ") {
+        Some((_, rest)) if line.starts_with("checked ") => rest.to_owned(),
+        _ => line.trim_end().to_owned(),
+    };
+    for (i, line) in expected.split('\n').enumerate() {
+        assert_eq!(
+            untimed(display[i]),
+            untimed(line),
+            "line {i} of:\n{expected}"
+        );
     }
 }
 
