@@ -177,7 +177,9 @@ fn a_finding_three_references_from_the_change_is_found() {
         .map(|l| format!("{l}\n"))
         .collect();
     let ci = std::fs::read_to_string(acme().join("cmdb/ci-report-job.yaml")).unwrap();
-    let at = ci.find("  last_change:").expect("the CI names its last change");
+    let at = ci
+        .find("  last_change:")
+        .expect("the CI names its last change");
     let ci = format!("{}  last_release: REL-2026-020\n{}", &ci[..at], &ci[at..]);
     let dir = repo(&[
         ("releases/REL-2026-020.yaml", &release),

@@ -101,7 +101,8 @@ fn rule_descriptor(rule: &Rule) -> Value {
             "markdown": docs::explain(rule),
         },
         "defaultConfiguration": {"level": level(rule.severity)},
-        "helpUri": format!("{}/blob/main/docs/rules.md#{}", env!("CARGO_PKG_HOMEPAGE"), rule.code.to_lowercase()),
+        // Pinned to this release: the rule text a result was judged by, not whatever main says later.
+        "helpUri": format!("{}/blob/v{}/docs/rules.md#{}", env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_VERSION"), rule.code.to_lowercase()),
         "properties": {"tags": tags, "area": rule.area, "precision": "very-high"},
     })
 }
@@ -125,7 +126,9 @@ fn builtin_descriptor(code: &str, severity: Severity) -> Value {
 }
 
 fn pascal_case(title: &str) -> String {
+    // An apostrophe joins its word ("plan's" is one word, not "Plan" and "S").
     title
+        .replace(['\'', '’'], "")
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
@@ -302,4 +305,16 @@ pub fn render(run: &CheckRun) -> String {
     let mut text = escape_json_hidden(serde_json::to_string_pretty(&document).unwrap_or_default());
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rule_names_keep_possessives_whole() {
+        assert_eq!(
+            super::pascal_case("Plan's owner signs it"),
+            "PlansOwnerSignsIt"
+        );
+        assert_eq!(super::pascal_case("Owner’s review"), "OwnersReview");
+    }
 }
