@@ -73,9 +73,11 @@ join_names(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])
 
 # The whole-inventory indexes of package opsgate.index: precomputed once per run by opsgate (and
 # by any driver that wants linear time), computed on demand otherwise.
+# (`all`, not the package itself: only `all` holds `reference_patterns`, the reference table; without
+# it every reference looked unlisted, and REF-001/002 and `opsgate graph` saw none.)
 index := data.precomputed_index if {
 	data.precomputed_index
-} else := data.opsgate.index
+} else := data.opsgate.index.all
 
 # index[name][key], or [] when the index or the key has no entry.
 lookup(name, key) := object.get(object.get(index, name, {}), key, [])

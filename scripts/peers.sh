@@ -6,6 +6,7 @@
 #   - junitparser 5.x, pre-commit 4.x and pyte 0.8 (a VT100/xterm emulator) from PyPI in a venv;
 #   - headless Chromium and cmark-gfm (GitHub's markdown renderer), Debian packages through
 #     apt-get: the only system-wide installs.
+#   - yaml-language-server (npm), the language server editors use with opsgate's schemas.
 # Everything else is cached under target/peers/, so `cargo clean` resets it. Idempotent: each tool
 # has a stamp file (target/peers/.stamp-*) naming what was installed; a rerun with every stamp
 # current only checks them (well under a second). Writes target/peers/env.sh and prints the same
@@ -16,6 +17,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${OPSGATE_PEERS_DIR:-"$ROOT/target/peers"}  # override only to try the script elsewhere
 SARIF_SPEC='@microsoft/sarif-multitool@5.7.0'
+YLS_SPEC='yaml-language-server@1.19.2'
 PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5' 'pyte>=0.8,<0.9')
 PYTHON=${PYTHON:-python3}
 
@@ -115,6 +117,20 @@ if [[ -z "$CMARK_GFM" ]]; then
   fi
 fi
 
+# --- 5. yaml-language-server ---------------------------------------------------------------------
+# Its own npm prefix, so its dependency tree never changes the SARIF Multitool's.
+if ! stamp_ok yls "$YLS_SPEC"; then
+  command -v npm >/dev/null || die "npm is not installed (Node.js and npm are needed for $YLS_SPEC)"
+  log "installing $YLS_SPEC from npm into $PEERS/yls..."
+  mkdir -p "$PEERS/yls"
+  npm install --prefix "$PEERS/yls" --no-audit --no-fund --no-update-notifier --loglevel=error \
+    --save-exact "$YLS_SPEC" >&2
+  tool="$PEERS/yls/node_modules/.bin/yaml-language-server"
+  [[ -x "$tool" ]] || die "$tool is missing after npm install"
+  stamp_write yls "$YLS_SPEC" "$tool"
+fi
+YAML_LANGUAGE_SERVER=$(stamp_path yls)
+
 # --- env.sh ---------------------------------------------------------------------------------------
 {
   printf '# Written by scripts/peers.sh; source it before `cargo test`.\n'
@@ -127,6 +143,7 @@ fi
   else
     printf 'unset OPSGATE_CMARK_GFM  # not installed: see the message scripts/peers.sh printed\n'
   fi
+  printf 'export OPSGATE_YAML_LANGUAGE_SERVER=%q\n' "$YAML_LANGUAGE_SERVER"
   if [[ -n "$CHROMIUM" ]]; then
     printf 'export OPSGATE_CHROMIUM=%q\n' "$CHROMIUM"
   else

@@ -322,6 +322,11 @@ pub fn findings_of(
     let timer = Instant::now();
     let validation = schemas.validate(workspace, only.as_deref());
     findings.extend(validation.findings);
+    findings.extend(crate::placeholders::findings(
+        workspace,
+        policies,
+        only.as_deref(),
+    ));
     stage_time("schema", timer);
     let timer = Instant::now();
     crate::progress::stage(
@@ -341,6 +346,7 @@ pub fn findings_of(
     sort_findings(&mut findings);
     findings.dedup();
     crate::sink::settle(workspace, &policies.registry, &options.rules, &mut findings);
+    crate::placeholders::supersede(&mut findings);
     crate::limit::apply(&mut findings);
     let mut policy_errors = evaluation.errors;
     policy_errors.sort_by(|a, b| a.message.cmp(&b.message));

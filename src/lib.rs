@@ -33,6 +33,7 @@ pub mod hook;
 pub mod limit;
 pub mod load;
 pub mod model;
+pub mod placeholders;
 pub mod progress;
 pub mod report;
 pub mod rule_test;

@@ -39,10 +39,18 @@ pub enum Command {
         after_help = "Exit codes: 0 report written, 2 usage error, 3 some artifacts could not be loaded (report still written), 4 policy error."
     )]
     Report(ReportArgs),
-    /// Print the JSON Schema of a kind.
+    /// Print the JSON Schema of a kind, or write every schema into a folder for editors.
     Schema {
-        /// Kind name, e.g. ChangeRecord.
-        kind: String,
+        /// Kind name (e.g. ChangeRecord), `common` (the shared definitions) or `artifact` (any
+        /// artifact, checked against the schema of its kind).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        kind: Option<String>,
+        /// Write every schema, with common.schema.json and artifact.schema.json, into --out.
+        #[arg(long, requires = "out")]
+        all: bool,
+        /// Folder for --all (created if missing; opsgate's schema files there are replaced).
+        #[arg(long, value_name = "DIR", requires = "all")]
+        out: Option<PathBuf>,
     },
     /// List the artifact kinds.
     Kinds,
@@ -70,12 +78,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         depth: usize,
     },
-    /// Scaffold a repository: opsgate.toml, hook and CI examples, a compliant starter artifact of
-    /// every kind under ops/. Never overwrites a file (lists what it skipped).
+    /// Scaffold a repository: opsgate.toml, hook and CI examples, schemas and editor settings,
+    /// and a minimal starter of drafts under ops/ (--example: the full example set). Never
+    /// overwrites a file (lists what it skipped).
     Init {
         /// Directory to scaffold (created if missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Write the full example set (a fictional company, every kind, compliant) instead of
+        /// the minimal starter of drafts to fill in.
+        #[arg(long)]
+        example: bool,
     },
     /// Write a new artifact of KIND from a commented template, with the next free id; prints its path.
     New {

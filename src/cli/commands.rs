@@ -27,15 +27,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Report(args) => run_report(args),
-        Command::Schema { kind } => match Kind::find(&kind) {
-            Some(kind) => {
-                print(kind.schema_source);
-                exit::CLEAN
-            }
-            None => usage_error(&format!(
-                "unknown kind `{kind}` (`opsgate kinds` lists them)"
-            )),
-        },
+        Command::Schema { kind, out, .. } => run_schema(kind.as_deref(), out.as_deref()),
         Command::Kinds => {
             let width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
             let mut out = String::new();
@@ -70,7 +62,7 @@ pub fn run(cli: Cli) -> u8 {
             around,
             depth,
         } => run_graph(&path, format, around.as_deref(), depth),
-        Command::Init { dir } => run_init(&dir),
+        Command::Init { dir, example } => run_init(&dir, example),
         Command::Hook { action } => {
             let result = match action {
                 HookAction::Install { force, dir } => crate::hook::install(&dir, force)
@@ -597,8 +589,40 @@ fn run_graph(
     exit::CLEAN
 }
 
-fn run_init(dir: &Path) -> u8 {
-    match crate::scaffold::init(dir, &today()) {
+/// `opsgate schema KIND` prints one schema; `--all --out DIR` writes them all.
+fn run_schema(kind: Option<&str>, out: Option<&Path>) -> u8 {
+    use crate::scaffold::schemas;
+    if let Some(dir) = out {
+        return match schemas::write_all(dir) {
+            Ok(paths) => {
+                let listing: String = paths
+                    .iter()
+                    .map(|p| format!("wrote {}\n", p.display()))
+                    .collect();
+                print(&listing);
+                exit::CLEAN
+            }
+            Err(error) => usage_error(&error.to_string()),
+        };
+    }
+    let name = kind.unwrap_or_default();
+    match schemas::schema_text(name) {
+        Some(text) => {
+            print(&text);
+            exit::CLEAN
+        }
+        None => {
+            let hint = Kind::closest(name)
+                .map_or(String::new(), |k| format!("; did you mean `{}`?", k.name));
+            usage_error(&format!(
+                "unknown kind `{name}`{hint} (`opsgate kinds` lists them; `common` and `artifact` are the shared schemas)"
+            ))
+        }
+    }
+}
+
+fn run_init(dir: &Path, example: bool) -> u8 {
+    match crate::scaffold::init(dir, &today(), example) {
         Ok(written) => {
             let mut out = String::new();
             for path in &written.created {

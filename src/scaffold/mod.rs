@@ -3,7 +3,9 @@
 //! file renamed into place, and say what they wrote and what they left alone.
 
 mod dates;
+pub mod draft;
 mod new;
+pub mod schemas;
 
 use std::path::{Path, PathBuf};
 
@@ -78,9 +80,28 @@ fn refuse_links(root: &Path, path: &Path) -> Result<(), ScaffoldError> {
     Ok(())
 }
 
-/// Scaffolds a repository in `dir`: configuration, hook and CI examples, and a compliant starter
-/// artifact of every kind, its dates moved to `today`.
-pub fn init(dir: &Path, today: &str) -> Result<Written, ScaffoldError> {
+/// The minimal starter: (file under `ops/`, kind, id). One person owns the others, which are the
+/// documents every repository needs before its first record; each is a draft whose placeholders
+/// DOC-001 reports until they are filled in.
+const MINIMAL_STARTER: &[(&str, &str, &str)] = &[
+    ("people/owner.yaml", "Person", "p-owner"),
+    ("services/service.yaml", "Service", "svc-main"),
+    (
+        "security/information-security-plan.yaml",
+        "InformationSecurityPlan",
+        "ISP-0001",
+    ),
+    (
+        "processes/change-management-policy.yaml",
+        "ProcessPolicy",
+        "PP-0001",
+    ),
+];
+
+/// Scaffolds a repository in `dir`: configuration, hook and CI examples, the schemas and editor
+/// mapping, and either the minimal starter (drafts to fill in) or, with `example`, the compliant
+/// example set of every kind (`fixtures/acme`), its dates moved to `today`.
+pub fn init(dir: &Path, today: &str, example: bool) -> Result<Written, ScaffoldError> {
     let days = days_between(STARTER_DATE, today)?;
     let mut written = Written::default();
     write_new(
@@ -101,10 +122,23 @@ pub fn init(dir: &Path, today: &str) -> Result<Written, ScaffoldError> {
         include_str!("../../templates/github-workflow.yml"),
         &mut written,
     )?;
-    for (relative, text) in STARTER_ARTIFACTS {
-        let path = dir.join(ARTIFACT_DIR).join(relative);
-        write_new(dir, &path, &shift_dates(text, days), &mut written)?;
+    if example {
+        for (relative, text) in STARTER_ARTIFACTS {
+            let path = dir.join(ARTIFACT_DIR).join(relative);
+            write_new(dir, &path, &shift_dates(text, days), &mut written)?;
+        }
+    } else {
+        for (relative, kind, id) in MINIMAL_STARTER {
+            let kind = crate::model::Kind::find(kind)
+                .ok_or_else(|| ScaffoldError::Invalid(format!("unknown starter kind {kind}")))?;
+            let owner = (kind.name != "Person").then_some(MINIMAL_STARTER[0].2);
+            let text = draft::draft_owned_by(kind, id, today, owner)
+                .ok_or_else(|| ScaffoldError::Invalid(format!("no draft for {}", kind.name)))?;
+            let path = dir.join(ARTIFACT_DIR).join(relative);
+            write_new(dir, &path, &text, &mut written)?;
+        }
     }
+    schemas::init_editor(dir, ARTIFACT_DIR, &mut written)?;
     Ok(written)
 }
 

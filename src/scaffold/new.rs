@@ -1,13 +1,9 @@
-//! `opsgate new KIND`: one artifact from a commented template, with the next free id.
+//! `opsgate new KIND`: a draft artifact (see `draft`), with the next free id.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use super::{
-    shift_dates, write_new, ScaffoldError, Written, ARTIFACT_DIR, STARTER_ARTIFACTS, STARTER_DATE,
-};
+use super::{write_new, ScaffoldError, Written, ARTIFACT_DIR, STARTER_ARTIFACTS};
 use crate::model::{Kind, Workspace};
 
 /// What `opsgate new` wrote.
@@ -98,45 +94,6 @@ fn starter_document(kind: &Kind) -> Option<(&'static str, String)> {
     })
 }
 
-fn old_id(document: &str) -> Option<String> {
-    let start = document.find("id: ")? + 4;
-    let rest = &document[start..];
-    let end = rest.find([',', '}', '\n']).unwrap_or(rest.len());
-    Some(rest[..end].trim().to_owned())
-}
-
-/// The template: the example document with the new id, each `spec` field preceded by its schema
-/// description.
-pub fn template(kind: &Kind, id: &str, today_shift_days: i64) -> Option<String> {
-    let (_, document) = starter_document(kind)?;
-    let document = shift_dates(&document, today_shift_days);
-    let previous = old_id(&document)?;
-    let document = document.replacen(&format!("id: {previous}"), &format!("id: {id}"), 1);
-    let schema: Value = serde_json::from_str(kind.schema_source).ok()?;
-    let descriptions = &schema["properties"]["spec"]["properties"];
-    let mut out = format!(
-        "# A new {kind}. The values below come from the example repository: replace each one.\n\
-         # Field reference: `opsgate schema {kind}`; rules that apply: `opsgate rules`.\n",
-        kind = kind.name
-    );
-    for line in document.lines().filter(|l| !l.starts_with('#')) {
-        if let Some(key) = line
-            .strip_prefix("  ")
-            .and_then(|l| l.split_once(':'))
-            .map(|(k, _)| k)
-        {
-            if !key.starts_with([' ', '-', '#']) {
-                if let Some(description) = descriptions[key]["description"].as_str() {
-                    out.push_str(&format!("  # {description}\n"));
-                }
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    Some(out)
-}
-
 /// Writes a new artifact of `kind` next to the existing ones (or under `ops/`), never over a file.
 pub fn new_artifact(
     root: &Path,
@@ -163,8 +120,7 @@ pub fn new_artifact(
             "`{id}` is not a valid id (letters, digits, `.`, `_`, `:`, `-`)"
         )));
     }
-    let shift = super::days_between(STARTER_DATE, today)?;
-    let text = template(kind, &id, shift)
+    let text = super::draft::draft(kind, &id, today)
         .ok_or_else(|| ScaffoldError::Invalid(format!("no template for {}", kind.name)))?;
     let folder = workspace
         .artifacts

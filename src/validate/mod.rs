@@ -3,6 +3,8 @@
 //! Schemas are compiled once per run; validation errors become findings located at the offending
 //! value (or, for a missing field, at the key of the object that lacks it).
 
+mod hint;
+
 use std::collections::HashMap;
 
 use jsonschema::error::ValidationErrorKind;
@@ -25,6 +27,8 @@ pub enum SchemaError {
 /// The compiled schemas of every kind.
 pub struct SchemaSet {
     validators: HashMap<&'static str, (Validator, Value)>,
+    /// The shared definitions, to follow a schema path through `$ref`s for help texts.
+    common: Value,
 }
 
 /// Serves the shared definitions; nothing is ever fetched from the network.
@@ -114,7 +118,7 @@ impl SchemaSet {
                 Ok((kind.name, (validator, schema)))
             })
             .collect::<Result<HashMap<_, _>, SchemaError>>()?;
-        Ok(SchemaSet { validators })
+        Ok(SchemaSet { validators, common })
     }
 
     /// Validates every artifact in parallel; with `only` (the git gates' neighbourhood), reports
@@ -165,6 +169,7 @@ impl SchemaSet {
         let mut omitted = 0usize;
         for error in validator.iter_errors(&artifact.value) {
             let parent = error.instance_path().as_str().to_owned();
+
             if matches!(error.kind(), ValidationErrorKind::Type { .. }) {
                 ill_typed.push(parent.clone());
             }
@@ -178,14 +183,19 @@ impl SchemaSet {
             }
             match error.kind() {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
-                    let known = sibling_properties(schema, error.schema_path().as_str());
+                    let known =
+                        sibling_properties(schema, &self.common, error.schema_path().as_str());
                     omitted += unexpected.len().saturating_sub(room);
                     for name in unexpected.iter().take(room) {
                         let pointer = format!("{parent}/{}", escape_token(name));
-                        let help = match closest(name, &known) {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None if known.is_empty() => "remove this field".to_owned(),
-                            None => format!("allowed fields here: {}", known.join(", ")),
+                        let text = &workspace.file_of(artifact).text;
+                        let help = match hint::flow_comma(text, artifact, &pointer) {
+                            Some(flow) => flow,
+                            None => match closest(name, &known) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None if known.is_empty() => "remove this field".to_owned(),
+                                None => format!("allowed fields here: {}", known.join(", ")),
+                            },
                         };
                         findings.push(schema_finding(
                             artifact,
@@ -200,8 +210,13 @@ impl SchemaSet {
                     let name = property
                         .as_str()
                         .map_or_else(|| property.to_string(), str::to_owned);
-                    let help = property_description(schema, error.schema_path().as_str(), &name)
-                        .map_or_else(|| format!("add `{name}`"), |d| format!("add `{name}`: {d}"));
+                    let help = property_description(
+                        schema,
+                        &self.common,
+                        error.schema_path().as_str(),
+                        &name,
+                    )
+                    .map_or_else(|| format!("add `{name}`"), |d| format!("add `{name}`: {d}"));
                     findings.push(schema_finding(
                         artifact,
                         file,
@@ -210,12 +225,24 @@ impl SchemaSet {
                         help,
                     ));
                 }
+                ValidationErrorKind::Enum { options } => {
+                    let (message, help) = enum_message(error.instance(), options);
+                    findings.push(schema_finding(artifact, file, &parent, message, help));
+                }
                 _ => {
-                    let help = format!(
-                        "see `opsgate schema {}` ({})",
-                        artifact.kind.name,
-                        error.schema_path().as_str()
-                    );
+                    let help = hint::for_value(
+                        &workspace.file_of(artifact).text,
+                        artifact,
+                        &parent,
+                        error.kind(),
+                    )
+                    .unwrap_or_else(|| {
+                        format!(
+                            "see `opsgate schema {}` ({})",
+                            artifact.kind.name,
+                            error.schema_path().as_str()
+                        )
+                    });
                     findings.push(schema_finding(
                         artifact,
                         file,
@@ -260,25 +287,67 @@ fn schema_finding(
     finding
 }
 
-/// The property names declared next to the keyword at `schema_path` (for "did you mean").
-fn sibling_properties(schema: &Value, schema_path: &str) -> Vec<String> {
+/// The schema object that holds the keyword at `schema_path`. The path is where the keyword is
+/// written: in the kind's schema, or (`/$defs/…`, the metadata of every kind) in the shared
+/// definitions.
+fn parent_schema<'s>(schema: &'s Value, common: &'s Value, schema_path: &str) -> Option<&'s Value> {
     let parent = schema_path.rsplit_once('/').map_or("", |(head, _)| head);
-    schema
-        .pointer(&format!("{parent}/properties"))
+    schema.pointer(parent).or_else(|| common.pointer(parent))
+}
+
+/// The property names declared next to the keyword at `schema_path` (for "did you mean").
+fn sibling_properties(schema: &Value, common: &Value, schema_path: &str) -> Vec<String> {
+    parent_schema(schema, common, schema_path)
+        .and_then(|parent| parent.get("properties"))
         .and_then(Value::as_object)
         .map(|props| props.keys().cloned().collect())
         .unwrap_or_default()
 }
 
-fn property_description(schema: &Value, schema_path: &str, name: &str) -> Option<String> {
-    let parent = schema_path.rsplit_once('/').map_or("", |(head, _)| head);
-    schema
-        .pointer(&format!(
-            "{parent}/properties/{}/description",
-            escape_token(name)
-        ))
+fn property_description(
+    schema: &Value,
+    common: &Value,
+    schema_path: &str,
+    name: &str,
+) -> Option<String> {
+    parent_schema(schema, common, schema_path)?
+        .get("properties")?
+        .get(name)?
+        .get("description")
         .and_then(Value::as_str)
         .map(str::to_owned)
+}
+
+/// `"authorised" is not one of "draft", "submitted", …` with every allowed value (the library
+/// shows five and "N other candidates", which leaves the user guessing), and a did-you-mean.
+fn enum_message(instance: &Value, options: &Value) -> (String, String) {
+    let allowed: Vec<String> = options
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(Value::to_string)
+        .collect();
+    let listed = match allowed.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let message = format!("{instance} is not one of {listed}");
+    let close = instance.as_str().and_then(|text| {
+        let names: Vec<String> = options
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        closest(&text.to_lowercase(), &names).map(str::to_owned)
+    });
+    let help = match close {
+        Some(close) => format!("did you mean \"{close}\"?"),
+        None => format!("use one of {listed}"),
+    };
+    (message, help)
 }
 
 fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
