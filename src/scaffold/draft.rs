@@ -37,8 +37,13 @@ pub fn draft_owned_by(kind: &Kind, id: &str, today: &str, owner: Option<&str>) -
         );
         out.push_str(&format!("  owner: {owner}\n"));
     }
-    out.push_str("spec:\n");
     let required = names(&spec["required"]);
+    // With no required field the mapping must still be one (`spec:` alone would be null).
+    out.push_str(if required.is_empty() {
+        "spec: {}\n"
+    } else {
+        "spec:\n"
+    });
     for (key, property) in spec["properties"].as_object().into_iter().flatten() {
         let description = property["description"].as_str().unwrap_or_default();
         if !description.is_empty() {

@@ -80,22 +80,13 @@ fn refuse_links(root: &Path, path: &Path) -> Result<(), ScaffoldError> {
     Ok(())
 }
 
-/// The minimal starter: (file under `ops/`, kind, id). One person owns the others, which are the
-/// documents every repository needs before its first record; each is a draft whose placeholders
-/// DOC-001 reports until they are filled in.
+/// The minimal starter: (file under `ops/`, kind, id): a person and the service they own, as
+/// drafts whose placeholders DOC-001 reports until they are filled in; then the check passes.
+/// Plans and records are added with `opsgate new KIND`, whose draft's findings say what each
+/// still needs (an empty plan cannot pass by filling in placeholders alone).
 const MINIMAL_STARTER: &[(&str, &str, &str)] = &[
     ("people/owner.yaml", "Person", "p-owner"),
     ("services/service.yaml", "Service", "svc-main"),
-    (
-        "security/information-security-plan.yaml",
-        "InformationSecurityPlan",
-        "ISP-0001",
-    ),
-    (
-        "processes/change-management-policy.yaml",
-        "ProcessPolicy",
-        "PP-0001",
-    ),
 ];
 
 /// Scaffolds a repository in `dir`: configuration, hook and CI examples, the schemas and editor
