@@ -80,13 +80,61 @@ fn refuse_links(root: &Path, path: &Path) -> Result<(), ScaffoldError> {
     Ok(())
 }
 
-/// The minimal starter: (file under `ops/`, kind, id): a person and the service they own, as
-/// drafts whose placeholders DOC-001 reports until they are filled in; then the check passes.
-/// Plans and records are added with `opsgate new KIND`, whose draft's findings say what each
-/// still needs (an empty plan cannot pass by filling in placeholders alone).
-const MINIMAL_STARTER: &[(&str, &str, &str)] = &[
-    ("people/owner.yaml", "Person", "p-owner"),
-    ("services/service.yaml", "Service", "svc-main"),
+/// The minimal starter: (file under `ops/`, kind, id, value for `spec.process`): a person who
+/// owns everything, a service, and one draft of each document the management-system rules
+/// require (BCM-018/019, CFG-018, CHG-022, CSC-024, CSI-014, INC-026, ISP-016). It fails until
+/// filled in: DOC-001 for each placeholder, and each plan's own rules for what it still lacks.
+const MINIMAL_STARTER: &[(&str, &str, &str, Option<&str>)] = &[
+    ("people/owner.yaml", "Person", "p-owner", None),
+    ("services/service.yaml", "Service", "svc-main", None),
+    (
+        "security/information-security-plan.yaml",
+        "InformationSecurityPlan",
+        "ISP-0001",
+        None,
+    ),
+    (
+        "processes/change-management-policy.yaml",
+        "ProcessPolicy",
+        "PP-0001",
+        Some("change_management"),
+    ),
+    (
+        "processes/configuration-management-policy.yaml",
+        "ProcessPolicy",
+        "PP-0002",
+        Some("configuration_management"),
+    ),
+    (
+        "incidents/incident-management-plan.yaml",
+        "IncidentManagementPlan",
+        "IMP-0001",
+        None,
+    ),
+    (
+        "continuity/business-impact-analysis.yaml",
+        "BusinessImpactAnalysis",
+        "BIA-0001",
+        None,
+    ),
+    (
+        "continuity/continuity-plan.yaml",
+        "ContinuityPlan",
+        "BCP-0001",
+        None,
+    ),
+    (
+        "controls/csc2-implementation.yaml",
+        "ControlImplementation",
+        "CTL-0001",
+        None,
+    ),
+    (
+        "improvement/improvement-register.yaml",
+        "ImprovementRegister",
+        "CSI-0001",
+        None,
+    ),
 ];
 
 /// Scaffolds a repository in `dir`: configuration, hook and CI examples, the schemas and editor
@@ -119,12 +167,19 @@ pub fn init(dir: &Path, today: &str, example: bool) -> Result<Written, ScaffoldE
             write_new(dir, &path, &shift_dates(text, days), &mut written)?;
         }
     } else {
-        for (relative, kind, id) in MINIMAL_STARTER {
+        for (relative, kind, id, process) in MINIMAL_STARTER {
             let kind = crate::model::Kind::find(kind)
                 .ok_or_else(|| ScaffoldError::Invalid(format!("unknown starter kind {kind}")))?;
             let owner = (kind.name != "Person").then_some(MINIMAL_STARTER[0].2);
-            let text = draft::draft_owned_by(kind, id, today, owner)
+            let mut text = draft::draft_owned_by(kind, id, today, owner)
                 .ok_or_else(|| ScaffoldError::Invalid(format!("no draft for {}", kind.name)))?;
+            if let Some(process) = process {
+                let choice = format!(
+                    "process: \"{}\"",
+                    draft::placeholder("one of configuration_management, change_management")
+                );
+                text = text.replacen(&choice, &format!("process: {process}"), 1);
+            }
             let path = dir.join(ARTIFACT_DIR).join(relative);
             write_new(dir, &path, &text, &mut written)?;
         }
