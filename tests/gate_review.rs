@@ -5,39 +5,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use serde_json::Value;
 
-fn acme() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme")
-}
-
 /// The example plus `extra` committed on `main`, branch `pr` checked out.
 fn repo(extra: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&acme(), dir.path());
-    for (name, text) in extra {
-        write(dir.path(), name, text);
-    }
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "acme"]);
-    git(dir.path(), &["checkout", "-q", "-b", "pr"]);
-    dir
+    acme_repo(extra, Some("pr"))
 }
 
 fn commit(dir: &Path) {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", "pr"]);
-}
-
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no `{from}`");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    commit_all(dir);
 }
 
 fn failing(json: &Value) -> Vec<String> {

@@ -2,31 +2,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use predicates::str::contains;
 use serde_json::Value;
 
-fn acme() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme")
-}
-
 /// A repository holding the compliant example, committed on `main`.
 fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&acme(), dir.path());
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "acme"]);
-    dir
-}
-
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
-    let path = dir.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no `{from}`");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    acme_repo(&[], None)
 }
 
 /// Stages a new incident that refers to artifacts that only exist in other files of the index.

@@ -106,3 +106,39 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
+
+/// The compliant example set (fixtures/acme).
+pub fn acme() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme")
+}
+
+/// A repository holding the example plus `extra` files, committed on `main`; with `branch`, that
+/// branch is then checked out (a pull request's head).
+pub fn acme_repo(extra: &[(&str, &str)], branch: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    copy_dir(&acme(), dir.path());
+    for (name, text) in extra {
+        write(dir.path(), name, text);
+    }
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "acme"]);
+    if let Some(branch) = branch {
+        git(dir.path(), &["checkout", "-q", "-b", branch]);
+    }
+    dir
+}
+
+/// Replaces the first `from` in `file` (which must hold it) with `to`.
+pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("readable file");
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write file");
+}
+
+/// Commits everything in the work tree.
+pub fn commit_all(dir: &Path) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "change"]);
+}
