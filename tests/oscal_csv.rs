@@ -55,7 +55,10 @@ import pathlib, sys
 from trestle.oscal.assessment_results import AssessmentResults
 m = AssessmentResults.oscal_read(pathlib.Path(sys.argv[1]))
 r = m.results[0]
-print(len(r.findings or []), len(r.observations or []), len(r.risks or []), m.metadata.oscal_version.root)
+v = m.metadata.oscal_version
+while hasattr(v, "root"):
+    v = v.root
+print(len(r.findings or []), len(r.observations or []), len(r.risks or []), v)
 "#;
 
 fn trestle(document: &str) -> String {
@@ -86,7 +89,7 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
     let rules = result["findings"].as_array().unwrap().len();
     assert_eq!(parts[0], rules.to_string());
     assert!(parts[1].parse::<usize>().unwrap() > 20, "one observation per evidence artifact");
-    assert_eq!(parts[2], "1", "the one risk acceptance of the fixture: {counts}");
+    assert_eq!(parts[2], "0", "the fixture's risk acceptance waives nothing: {counts}");
     assert_eq!(parts[3], "1.1.2");
     // A failed requirement is not satisfied and points at its evidence.
     let prb = result["findings"]
@@ -106,6 +109,29 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
     git(clone.path(), &["clone", "-q", &format!("file://{}", dir.path().display()), "."]);
     git(clone.path(), &["remote", "set-url", "origin", "git@github.com:acme/ops-records.git"]);
     assert_eq!(first, report(clone.path(), "oscal", &["--as-of", AS_OF]));
+}
+
+#[test]
+fn a_waiver_becomes_a_deviation_approved_risk_of_the_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.yaml", format!("{}---\n{}", person("p-a"), person("p-c")));
+    write(dir.path(), "c.yaml", "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {id: CHG-7, title: Tweak, owner: p-a}\nspec: {type: normal, status: submitted}\n");
+    write(dir.path(), "ra.yaml", "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-1, title: A, owner: p-a}\nspec:\n  rules: [CHG-009]\n  artifacts: [CHG-7]\n  justification: Tracked elsewhere.\n  risk_owner: p-a\n  approval: {approver: p-c, role: CISO, date: 2026-11-01, decision: approved}\n  expires: 2027-02-01\n");
+    let document = report(dir.path(), "oscal", &["--as-of", AS_OF]);
+    assert!(trestle(&document).contains(" 1 "), "one risk");
+    let doc: serde_json::Value = serde_json::from_str(&document).unwrap();
+    let result = &doc["assessment-results"]["results"][0];
+    let risk = &result["risks"][0];
+    assert_eq!(risk["status"], "deviation-approved");
+    let finding = result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"]["target-id"] == "CHG-009")
+        .unwrap();
+    assert_eq!(finding["target"]["status"]["state"], "not-satisfied");
+    assert_eq!(finding["target"]["status"]["reason"], "other");
+    assert_eq!(finding["related-risks"][0]["risk-uuid"], risk["uuid"]);
 }
 
 #[test]
