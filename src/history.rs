@@ -6,7 +6,9 @@
 //! artifact is evaluated again: time-based rules change their verdict on artifacts no commit
 //! touched, and an interval of non-compliance must never be missed for the sake of speed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 use std::sync::Arc;
 
 use git2::Oid;
@@ -174,6 +176,10 @@ struct State {
 }
 
 pub struct Evaluator<'a> {
+    /// Engine values of the artifacts, carried from state to state (unchanged ones are shared).
+    converted: Option<Arc<crate::evaluate::Converted>>,
+    /// Schema results per artifact value, carried likewise.
+    validated: HashMap<usize, Checked>,
     pub git: &'a Git,
     pub options: &'a CheckOptions,
     pub schemas: &'a SchemaSet,
@@ -196,6 +202,8 @@ impl<'a> Evaluator<'a> {
         policies: &'a PolicySet,
     ) -> Evaluator<'a> {
         Evaluator {
+            converted: None,
+            validated: HashMap::new(),
             git,
             options,
             schemas,
@@ -319,16 +327,25 @@ impl<'a> Evaluator<'a> {
         previous: Option<&State>,
     ) -> Vec<Finding> {
         let workspace = &loaded.workspace;
-        let validation = self.schemas.validate(workspace, only.as_deref());
+        let validation = self.validate(workspace, only.as_deref());
+        let mut converted = self
+            .converted
+            .take()
+            .and_then(|c| Arc::try_unwrap(c).ok())
+            .unwrap_or_else(|| crate::evaluate::Converted::of(&[]));
+        converted.update(&workspace.artifacts);
+        let converted = Arc::new(converted);
         let context = Context {
             as_of: as_of.to_owned(),
             params: self.options.params.clone(),
             changes: None,
             only: only.clone(),
             ill_typed: Arc::new(validation.ill_typed),
-            converted: None,
+            converted: Some(converted.clone()),
         };
         let evaluation = self.policies.evaluate(workspace, &context);
+        drop(context);
+        self.converted = Some(converted);
         self.errors.extend(evaluation.errors);
         let mut findings = loaded.findings.clone();
         findings.extend(validation.findings);
@@ -350,6 +367,60 @@ impl<'a> Evaluator<'a> {
         sort_findings(&mut findings);
         findings.dedup();
         findings
+    }
+}
+
+/// One artifact value's schema result: its findings and ill-typed pointers, with the value kept
+/// alive so its address cannot name another value while cached.
+struct Checked {
+    _value: Arc<serde_json::Value>,
+    findings: Vec<Finding>,
+    ill_typed: Vec<String>,
+}
+
+impl Evaluator<'_> {
+    /// Schema validation of every artifact (the policies need every ill-typed value), computed
+    /// only for values not validated in an earlier state; findings for `only` (all when `None`).
+    fn validate(
+        &mut self,
+        workspace: &crate::model::Workspace,
+        only: Option<&HashSet<String>>,
+    ) -> crate::validate::Validation {
+        let address = |a: &crate::model::Artifact| Arc::as_ptr(&a.value) as usize;
+        let current: HashSet<usize> = workspace.artifacts.iter().map(address).collect();
+        self.validated.retain(|a, _| current.contains(a));
+        let missing: Vec<&crate::model::Artifact> = workspace
+            .artifacts
+            .iter()
+            .filter(|a| !self.validated.contains_key(&address(a)))
+            .collect();
+        let schemas = self.schemas;
+        let checked: Vec<(usize, Checked)> = missing
+            .par_iter()
+            .map(|a| {
+                let (findings, ill_typed) = schemas.validate_one(workspace, a);
+                let checked = Checked {
+                    _value: Arc::clone(&a.value),
+                    findings,
+                    ill_typed,
+                };
+                (address(a), checked)
+            })
+            .collect();
+        self.validated.extend(checked);
+        let mut validation = crate::validate::Validation::default();
+        for (index, artifact) in workspace.artifacts.iter().enumerate() {
+            let Some(checked) = self.validated.get(&address(artifact)) else {
+                continue;
+            };
+            if only.is_none_or(|only| only.contains(&artifact.id)) {
+                validation.findings.extend(checked.findings.iter().cloned());
+            }
+            if !checked.ill_typed.is_empty() {
+                validation.ill_typed.insert(index, checked.ill_typed.clone());
+            }
+        }
+        validation
     }
 }
 

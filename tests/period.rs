@@ -247,3 +247,54 @@ fn period_conflicts_with_as_of_and_must_be_a_range() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// (code, artifact) of every counting policy finding of `opsgate check` at the work tree.
+fn failing_now(dir: &Path, as_of: &str) -> std::collections::BTreeSet<(String, String)> {
+    let out = opsgate()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--as-of", as_of, "--no-config"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "failing" && f["severity"] != "info" && f["stage"] == "policy")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["artifact"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_same_day_commit_evaluated_incrementally_opens_exactly_what_a_full_check_finds() {
+    let h = history();
+    let dir = h.dir.path();
+    // Two commits on one day: the second is evaluated over its neighbourhood only.
+    write(dir, "notes/day.md", "first of the day\n");
+    commit(dir, "Nora Notes", "2026-11-03", "Notes");
+    let before = failing_now(dir, "2026-11-03");
+    std::fs::remove_file(dir.join("cmdb/ci-db-01.yaml")).unwrap();
+    let deleted = commit(dir, "Del Deleter", "2026-11-03", "Remove the database CI");
+    let after = failing_now(dir, "2026-11-03");
+    let new: std::collections::BTreeSet<_> = after.difference(&before).cloned().collect();
+    assert!(!new.is_empty(), "deleting a referenced CI breaks its neighbours");
+    let report = period_json(dir, &[]);
+    let mut opened = std::collections::BTreeSet::new();
+    for r in report["requirements"].as_array().unwrap() {
+        for i in r["intervals"].as_array().unwrap() {
+            if i["opened"]["commit"]["sha"] == deleted.as_str() {
+                assert_eq!(i["opened"]["cause"], "commit");
+                for a in i["artifacts"].as_array().unwrap() {
+                    opened.insert((r["code"].as_str().unwrap().to_owned(), a.as_str().unwrap().to_owned()));
+                }
+            }
+        }
+    }
+    assert_eq!(opened, new, "the incremental evaluation opens what a full check finds");
+}
