@@ -198,7 +198,12 @@ fn texts_at(value: &serde_json::Value, pointer: &str) -> Vec<String> {
     value
         .pointer(pointer)
         .and_then(serde_json::Value::as_array)
-        .map(|items| items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -522,7 +527,9 @@ impl Forge {
         }
         let path = path.trim_end_matches('/').trim_end_matches(".git");
         if path.split('/').filter(|p| !p.is_empty()).count() < 2
-            || !path.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            || !path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
         {
             return None;
         }

@@ -34,9 +34,9 @@ pub struct Period {
 impl Period {
     /// Parses `YYYY-MM-DD..YYYY-MM-DD`.
     pub fn parse(text: &str) -> Result<Period, String> {
-        let (start, end) = text
-            .split_once("..")
-            .ok_or_else(|| format!("--period `{text}` is not START..END (YYYY-MM-DD..YYYY-MM-DD)"))?;
+        let (start, end) = text.split_once("..").ok_or_else(|| {
+            format!("--period `{text}` is not START..END (YYYY-MM-DD..YYYY-MM-DD)")
+        })?;
         let date = |s: &str| {
             s.parse::<jiff::civil::Date>()
                 .map_err(|e| format!("--period `{text}`: `{s}` is not a date (YYYY-MM-DD): {e}"))
@@ -61,10 +61,7 @@ impl Period {
 
     /// The first second after the period (UTC).
     pub fn end_second(&self) -> i64 {
-        self.end
-            .tomorrow()
-            .map(Period::seconds)
-            .unwrap_or(i64::MAX)
+        self.end.tomorrow().map(Period::seconds).unwrap_or(i64::MAX)
     }
 }
 
@@ -223,14 +220,20 @@ impl<'a> Evaluator<'a> {
 
     /// Moves to `commit` (none: an empty repository) evaluated as of `as_of`. Returns `None` when
     /// nothing opsgate reads changed and the date is the same (the point adds nothing).
-    pub fn advance(&mut self, commit: Option<Oid>, as_of: &str) -> Result<Option<Point>, HistoryError> {
+    pub fn advance(
+        &mut self,
+        commit: Option<Oid>,
+        as_of: &str,
+    ) -> Result<Option<Point>, HistoryError> {
         let max = self.options.limits.max_file_bytes;
         let limits = self.options.limits;
         let previous = self.state.take();
         let (loaded, changes) = match (&previous, commit) {
             (Some(prev), Some(oid)) => {
                 let raw = match prev.commit {
-                    Some(before) => self.git.changed_paths(before, crate::git::Against::Commit(oid))?,
+                    Some(before) => self
+                        .git
+                        .changed_paths(before, crate::git::Against::Commit(oid))?,
                     // From an empty repository: every file is new.
                     None => self.git.changed_paths_from_empty(oid)?,
                 };
@@ -258,9 +261,11 @@ impl<'a> Evaluator<'a> {
         };
         // What the commit can have moved: its changes and their neighbourhood.
         let touched: HashSet<String> = match (&previous, &changes) {
-            (Some(prev), Some(changes)) => {
-                changes.neighbourhood(&prev.loaded.workspace, &loaded.workspace, NEIGHBOURHOOD_DEPTH)
-            }
+            (Some(prev), Some(changes)) => changes.neighbourhood(
+                &prev.loaded.workspace,
+                &loaded.workspace,
+                NEIGHBOURHOOD_DEPTH,
+            ),
             _ => HashSet::new(),
         };
         // Same day: only the neighbourhood is evaluated again. A new day: everything.
@@ -357,9 +362,9 @@ impl<'a> Evaluator<'a> {
                     .iter()
                     .filter(|f| f.stage != Stage::Load)
                     .filter(|f| {
-                        f.artifact
-                            .as_ref()
-                            .is_some_and(|id| !only.contains(id) && workspace.by_id.contains_key(id))
+                        f.artifact.as_ref().is_some_and(|id| {
+                            !only.contains(id) && workspace.by_id.contains_key(id)
+                        })
                     })
                     .cloned(),
             );
@@ -417,7 +422,9 @@ impl Evaluator<'_> {
                 validation.findings.extend(checked.findings.iter().cloned());
             }
             if !checked.ill_typed.is_empty() {
-                validation.ill_typed.insert(index, checked.ill_typed.clone());
+                validation
+                    .ill_typed
+                    .insert(index, checked.ill_typed.clone());
             }
         }
         validation
@@ -452,7 +459,10 @@ pub fn collect(
     let start = period.start.to_string();
     points.extend(evaluator.advance(walk.baseline, &start)?);
     for oid in &walk.commits {
-        let date = git.info(*oid).map(|c| c.date).unwrap_or_else(|| start.clone());
+        let date = git
+            .info(*oid)
+            .map(|c| c.date)
+            .unwrap_or_else(|| start.clone());
         points.extend(evaluator.advance(Some(*oid), &date)?);
     }
     let last = walk.commits.last().copied().or(walk.baseline);

@@ -150,7 +150,10 @@ fn failing(f: &Finding) -> bool {
 }
 
 fn days_between(from: &str, to: &str) -> i64 {
-    match (from.parse::<jiff::civil::Date>(), to.parse::<jiff::civil::Date>()) {
+    match (
+        from.parse::<jiff::civil::Date>(),
+        to.parse::<jiff::civil::Date>(),
+    ) {
         (Ok(a), Ok(b)) => (b - a).get_days() as i64,
         _ => 0,
     }
@@ -268,7 +271,12 @@ pub struct Inputs<'a> {
     pub frameworks: &'a [String],
 }
 
-fn status(disabled: bool, applicable: bool, intervals: &[Interval], waivers: &[WaiverCover]) -> Status {
+fn status(
+    disabled: bool,
+    applicable: bool,
+    intervals: &[Interval],
+    waivers: &[WaiverCover],
+) -> Status {
     if disabled {
         Status::Disabled
     } else if !intervals.is_empty() {
@@ -290,7 +298,11 @@ pub fn build(inputs: Inputs<'_>) -> PeriodReport {
             .iter()
             .any(|p| p.artifacts.iter().any(|(_, kind, _)| rule.applies_to(kind)));
         let disabled = inputs.disabled.contains(&rule.code);
-        let intervals = if disabled { Vec::new() } else { intervals(&rule.code, points) };
+        let intervals = if disabled {
+            Vec::new()
+        } else {
+            intervals(&rule.code, points)
+        };
         let waivers = waivers(&rule.code, points);
         let days_non_compliant = intervals.iter().map(|i| i.days.max(1)).sum();
         requirements.push(PeriodRequirement {

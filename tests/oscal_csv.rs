@@ -27,7 +27,15 @@ fn repo(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(name), dir.path());
     git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["remote", "add", "origin", "git@github.com:acme/ops-records.git"]);
+    git(
+        dir.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "git@github.com:acme/ops-records.git",
+        ],
+    );
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-q", "-m", "Import"]);
     dir
@@ -88,8 +96,14 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
     let result = &doc["assessment-results"]["results"][0];
     let rules = result["findings"].as_array().unwrap().len();
     assert_eq!(parts[0], rules.to_string());
-    assert!(parts[1].parse::<usize>().unwrap() > 20, "one observation per evidence artifact");
-    assert_eq!(parts[2], "0", "the fixture's risk acceptance waives nothing: {counts}");
+    assert!(
+        parts[1].parse::<usize>().unwrap() > 20,
+        "one observation per evidence artifact"
+    );
+    assert_eq!(
+        parts[2], "0",
+        "the fixture's risk acceptance waives nothing: {counts}"
+    );
     assert_eq!(parts[3], "1.1.2");
     // A failed requirement is not satisfied and points at its evidence.
     let prb = result["findings"]
@@ -101,20 +115,45 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
     assert_eq!(prb["target"]["status"]["state"], "not-satisfied");
     assert!(!prb["related-observations"].as_array().unwrap().is_empty());
     // Evidence links to the file at its commit on the forge.
-    let href = result["observations"][0]["relevant-evidence"][0]["href"].as_str().unwrap();
-    assert!(href.starts_with("https://github.com/acme/ops-records/blob/"), "{href}");
+    let href = result["observations"][0]["relevant-evidence"][0]["href"]
+        .as_str()
+        .unwrap();
+    assert!(
+        href.starts_with("https://github.com/acme/ops-records/blob/"),
+        "{href}"
+    );
     // Byte for byte the same on a second run, and in a second clone of the same commit.
     assert_eq!(first, report(dir.path(), "oscal", &["--as-of", AS_OF]));
     let clone = tempfile::tempdir().unwrap();
-    git(clone.path(), &["clone", "-q", &format!("file://{}", dir.path().display()), "."]);
-    git(clone.path(), &["remote", "set-url", "origin", "git@github.com:acme/ops-records.git"]);
+    git(
+        clone.path(),
+        &[
+            "clone",
+            "-q",
+            &format!("file://{}", dir.path().display()),
+            ".",
+        ],
+    );
+    git(
+        clone.path(),
+        &[
+            "remote",
+            "set-url",
+            "origin",
+            "git@github.com:acme/ops-records.git",
+        ],
+    );
     assert_eq!(first, report(clone.path(), "oscal", &["--as-of", AS_OF]));
 }
 
 #[test]
 fn a_waiver_becomes_a_deviation_approved_risk_of_the_finding() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "p.yaml", format!("{}---\n{}", person("p-a"), person("p-c")));
+    write(
+        dir.path(),
+        "p.yaml",
+        format!("{}---\n{}", person("p-a"), person("p-c")),
+    );
     write(dir.path(), "c.yaml", "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {id: CHG-7, title: Tweak, owner: p-a}\nspec: {type: normal, status: submitted}\n");
     write(dir.path(), "ra.yaml", "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-1, title: A, owner: p-a}\nspec:\n  rules: [CHG-009]\n  artifacts: [CHG-7]\n  justification: Tracked elsewhere.\n  risk_owner: p-a\n  approval: {approver: p-c, role: CISO, date: 2026-11-01, decision: approved}\n  expires: 2027-02-01\n");
     let document = report(dir.path(), "oscal", &["--as-of", AS_OF]);
@@ -148,7 +187,10 @@ fn every_uuid_is_distinct_and_names_only_what_exists() {
     assert_eq!(unique.len(), uuids.len(), "duplicate uuid");
     for reference in ["observation-uuid", "risk-uuid"] {
         for target in references(&doc, reference) {
-            assert!(uuids.contains(&target), "{reference} {target} dangles in {text}");
+            assert!(
+                uuids.contains(&target),
+                "{reference} {target} dangles in {text}"
+            );
         }
     }
 }
@@ -195,13 +237,20 @@ fn the_period_report_in_oscal_validates_with_trestle() {
     let dir = repo("acme");
     let path = dir.path().join("problems/PRB-2026-007.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let broken: String = text.lines().filter(|l| !l.contains("root_cause")).map(|l| format!("{l}\n")).collect();
+    let broken: String = text
+        .lines()
+        .filter(|l| !l.contains("root_cause"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     std::fs::write(&path, broken).unwrap();
     git(dir.path(), &["commit", "-q", "-am", "Break"]);
     let document = report(dir.path(), "oscal", &["--period", "2026-01-01..2030-12-31"]);
     let counts = trestle(&document);
     assert!(!counts.starts_with("0 "), "{counts}");
-    assert!(document.contains("PRB-004 not compliant from"), "{document}");
+    assert!(
+        document.contains("PRB-004 not compliant from"),
+        "{document}"
+    );
 }
 
 /// Reads CSV with Python's csv module; prints one JSON array of rows.
@@ -215,8 +264,16 @@ fn read_csv(text: &str) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.csv");
     std::fs::write(&file, text).unwrap();
-    let out = Process::new(python()).args(["-c", READ_CSV]).arg(&file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Process::new(python())
+        .args(["-c", READ_CSV])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -246,12 +303,18 @@ fn csv_never_hands_a_spreadsheet_a_formula() {
     let rows = read_csv(&text);
     for row in &rows {
         for cell in row {
-            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell:?} in {text}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "{cell:?} in {text}"
+            );
         }
     }
     for name in names {
         let guarded = format!("'{name}");
-        assert!(rows.iter().any(|r| r.contains(&guarded)), "{guarded} in {text}");
+        assert!(
+            rows.iter().any(|r| r.contains(&guarded)),
+            "{guarded} in {text}"
+        );
     }
 }
 
@@ -263,11 +326,24 @@ fn only_failed_keeps_failed_requirements_in_every_format() {
     let all: serde_json::Value = serde_json::from_str(&all).unwrap();
     let failed: serde_json::Value = serde_json::from_str(&failed).unwrap();
     assert_eq!(failed["only"], "failed");
-    let statuses: Vec<&str> = failed["requirements"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = failed["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
     assert!(statuses.iter().all(|s| *s == "failed"));
-    let expected = all["requirements"].as_array().unwrap().iter().filter(|r| r["status"] == "failed").count();
+    let expected = all["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "failed")
+        .count();
     assert_eq!(statuses.len(), expected);
-    assert_eq!(failed["totals"], all["totals"], "the totals still count everything");
+    assert_eq!(
+        failed["totals"], all["totals"],
+        "the totals still count everything"
+    );
     let csv = report(dir.path(), "csv", &["--as-of", AS_OF, "--only", "failed"]);
     assert!(read_csv(&csv).iter().skip(1).all(|r| r[4] == "failed"));
 }

@@ -19,8 +19,18 @@ fn fixture(name: &str) -> PathBuf {
 fn git_at(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
     let out = Process::new("git")
         .current_dir(dir)
-        .args(["-c", &format!("user.name={author}"), "-c", "user.email=dev@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            &format!("user.name={author}"),
+            "-c",
+            "user.email=dev@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
         .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
@@ -54,17 +64,37 @@ struct History {
 fn history() -> History {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("acme"), dir.path());
-    git_at(dir.path(), "Init", "2026-09-20", &["init", "-q", "-b", "main"]);
-    commit(dir.path(), "Ivy Importer", "2026-09-20", "Import the operations artifacts");
+    git_at(
+        dir.path(),
+        "Init",
+        "2026-09-20",
+        &["init", "-q", "-b", "main"],
+    );
+    commit(
+        dir.path(),
+        "Ivy Importer",
+        "2026-09-20",
+        "Import the operations artifacts",
+    );
     let path = dir.path().join(PROBLEM);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(ROOT_CAUSE));
     std::fs::write(&path, text.replace(ROOT_CAUSE, "")).unwrap();
-    let broke = commit(dir.path(), "Bea Breaker", "2026-10-10", "Tidy the problem record");
+    let broke = commit(
+        dir.path(),
+        "Bea Breaker",
+        "2026-10-10",
+        "Tidy the problem record",
+    );
     write(dir.path(), "notes/readme.md", "not an artifact\n");
     commit(dir.path(), "Nora Notes", "2026-10-15", "Notes");
     std::fs::write(&path, &text).unwrap();
-    let fixed = commit(dir.path(), "Fay Fixer", "2026-10-24", "Restore the root cause");
+    let fixed = commit(
+        dir.path(),
+        "Fay Fixer",
+        "2026-10-24",
+        "Restore the root cause",
+    );
     History { dir, broke, fixed }
 }
 
@@ -142,7 +172,10 @@ fn a_failure_still_open_at_the_end_has_no_fix() {
     std::fs::write(&path, text.replace(ROOT_CAUSE, "")).unwrap();
     let again = commit(h.dir.path(), "Bea Breaker", "2026-11-02", "Tidy again");
     let report = period_json(h.dir.path(), &[]);
-    let intervals = requirement(&report, "PRB-004")["intervals"].as_array().unwrap().clone();
+    let intervals = requirement(&report, "PRB-004")["intervals"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(intervals.len(), 2);
     assert_eq!(intervals[1]["opened"]["commit"]["sha"], again.as_str());
     assert!(intervals[1].get("closed").is_none());
@@ -153,15 +186,32 @@ fn a_failure_still_open_at_the_end_has_no_fix() {
 fn the_period_is_read_from_the_named_branch_first_parent_only() {
     let h = history();
     // A side branch that breaks the record again is not part of main's history.
-    git_at(h.dir.path(), "X", "2026-11-01", &["checkout", "-q", "-b", "side"]);
+    git_at(
+        h.dir.path(),
+        "X",
+        "2026-11-01",
+        &["checkout", "-q", "-b", "side"],
+    );
     let path = h.dir.path().join(PROBLEM);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace(ROOT_CAUSE, "")).unwrap();
     commit(h.dir.path(), "Side", "2026-11-01", "side");
     let main = period_json(h.dir.path(), &["--branch", "main"]);
-    assert_eq!(requirement(&main, "PRB-004")["intervals"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        requirement(&main, "PRB-004")["intervals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let side = period_json(h.dir.path(), &["--branch", "side"]);
-    assert_eq!(requirement(&side, "PRB-004")["intervals"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        requirement(&side, "PRB-004")["intervals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -169,17 +219,39 @@ fn a_shallow_clone_that_does_not_reach_the_period_start_is_refused_with_what_to_
     let h = history();
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", h.dir.path().display());
-    git_at(clone.path(), "C", "2026-11-24", &["clone", "-q", "--depth", "1", &url, "."]);
+    git_at(
+        clone.path(),
+        "C",
+        "2026-11-24",
+        &["clone", "-q", "--depth", "1", &url, "."],
+    );
     let (code, stdout, stderr) = period_report(clone.path(), "json", &[]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stdout.is_empty());
     assert!(stderr.contains("shallow"), "{stderr}");
-    assert!(stderr.contains("git fetch --shallow-since=2026-10-01"), "{stderr}");
-    assert!(stderr.contains(&h.fixed), "names the boundary commit: {stderr}");
+    assert!(
+        stderr.contains("git fetch --shallow-since=2026-10-01"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&h.fixed),
+        "names the boundary commit: {stderr}"
+    );
     // Deep enough: the clone reaches the commit before the period, and the report is whole.
-    git_at(clone.path(), "C", "2026-11-24", &["fetch", "-q", "--shallow-since=2026-09-01"]);
+    git_at(
+        clone.path(),
+        "C",
+        "2026-11-24",
+        &["fetch", "-q", "--shallow-since=2026-09-01"],
+    );
     let report = period_json(clone.path(), &[]);
-    assert_eq!(requirement(&report, "PRB-004")["intervals"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        requirement(&report, "PRB-004")["intervals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -215,8 +287,20 @@ fn markdown_html_and_csv_show_the_interval() {
     let (code, md, stderr) = period_report(h.dir.path(), "markdown", &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(md.contains("### PRB-004"), "{md}");
-    assert!(md.contains(&format!("2026-10-10, commit {} by Bea Breaker", &h.broke[..12])), "{md}");
-    assert!(md.contains(&format!("fixed 2026-10-24, commit {} by Fay Fixer", &h.fixed[..12])), "{md}");
+    assert!(
+        md.contains(&format!(
+            "2026-10-10, commit {} by Bea Breaker",
+            &h.broke[..12]
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!(
+            "fixed 2026-10-24, commit {} by Fay Fixer",
+            &h.fixed[..12]
+        )),
+        "{md}"
+    );
     let (_, html, _) = period_report(h.dir.path(), "html", &[]);
     assert!(html.contains("Bea Breaker") && html.contains("Fay Fixer"));
     let (_, csv, _) = period_report(h.dir.path(), "csv", &[]);
@@ -224,7 +308,13 @@ fn markdown_html_and_csv_show_the_interval() {
         .lines()
         .find(|l| l.starts_with("PRB-004,") && l.contains("PRB-2026-007"))
         .unwrap_or_else(|| panic!("{csv}"));
-    assert!(row.contains(&format!("2026-10-10,{},Bea Breaker,2026-10-24,{},Fay Fixer,14,", h.broke, h.fixed)), "{row}");
+    assert!(
+        row.contains(&format!(
+            "2026-10-10,{},Bea Breaker,2026-10-24,{},Fay Fixer,14,",
+            h.broke, h.fixed
+        )),
+        "{row}"
+    );
 }
 
 #[test]
@@ -232,17 +322,33 @@ fn period_conflicts_with_as_of_and_must_be_a_range() {
     let h = history();
     for (args, message) in [
         (vec!["--period", "2026-10-01"], "START..END"),
-        (vec!["--period", "2026-11-01..2026-10-01"], "ends before it starts"),
+        (
+            vec!["--period", "2026-11-01..2026-10-01"],
+            "ends before it starts",
+        ),
         (vec!["--period", "2026-10-01..2026-13-01"], "not a date"),
     ] {
-        let out = opsgate().arg("report").arg(h.dir.path()).args(&args).output().unwrap();
+        let out = opsgate()
+            .arg("report")
+            .arg(h.dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains(message), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(message),
+            "{args:?}"
+        );
     }
     let out = opsgate()
         .arg("report")
         .arg(h.dir.path())
-        .args(["--period", "2026-10-01..2026-11-01", "--as-of", "2026-11-01"])
+        .args([
+            "--period",
+            "2026-10-01..2026-11-01",
+            "--as-of",
+            "2026-11-01",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -283,7 +389,10 @@ fn a_same_day_commit_evaluated_incrementally_opens_exactly_what_a_full_check_fin
     let deleted = commit(dir, "Del Deleter", "2026-11-03", "Remove the database CI");
     let after = failing_now(dir, "2026-11-03");
     let new: std::collections::BTreeSet<_> = after.difference(&before).cloned().collect();
-    assert!(!new.is_empty(), "deleting a referenced CI breaks its neighbours");
+    assert!(
+        !new.is_empty(),
+        "deleting a referenced CI breaks its neighbours"
+    );
     let report = period_json(dir, &[]);
     let mut opened = std::collections::BTreeSet::new();
     for r in report["requirements"].as_array().unwrap() {
@@ -291,10 +400,16 @@ fn a_same_day_commit_evaluated_incrementally_opens_exactly_what_a_full_check_fin
             if i["opened"]["commit"]["sha"] == deleted.as_str() {
                 assert_eq!(i["opened"]["cause"], "commit");
                 for a in i["artifacts"].as_array().unwrap() {
-                    opened.insert((r["code"].as_str().unwrap().to_owned(), a.as_str().unwrap().to_owned()));
+                    opened.insert((
+                        r["code"].as_str().unwrap().to_owned(),
+                        a.as_str().unwrap().to_owned(),
+                    ));
                 }
             }
         }
     }
-    assert_eq!(opened, new, "the incremental evaluation opens what a full check finds");
+    assert_eq!(
+        opened, new,
+        "the incremental evaluation opens what a full check finds"
+    );
 }

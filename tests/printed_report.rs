@@ -9,9 +9,13 @@ use std::process::Command as Process;
 use common::*;
 
 fn tool(variable: &str, what: &str) -> PathBuf {
-    std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| {
-        panic!("{variable} is not set: run the tests with scripts/test.sh, which installs {what}")
-    })
+    std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!(
+                "{variable} is not set: run the tests with scripts/test.sh, which installs {what}"
+            )
+        })
 }
 
 fn pdf_text(html: &Path) -> String {
@@ -35,7 +39,11 @@ fn pdf_text(html: &Path) -> String {
         .arg(format!("file://{}", html.display()))
         .output()
         .expect("chromium runs");
-    assert!(pdf.exists(), "no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = Process::new(pdftotext)
         // Reading order (no -layout): a table cell's text stays together.
         .arg(&pdf)
@@ -59,7 +67,15 @@ fn the_printed_report_shows_every_evidence_file_rationale_and_waiver() {
         "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-2026-009, title: Root cause with the vendor, owner: p-ben}\nspec:\n  rules: [PRB-004]\n  artifacts: [PRB-2026-007]\n  scope: The one closed problem whose root cause the vendor still investigates.\n  justification: The vendor's analysis is contracted for January; the workaround holds meanwhile.\n  risk_owner: p-ben\n  approval: {approver: p-gwen, role: Chief Operating Officer, date: 2026-11-02, decision: approved}\n  expires: 2027-01-31\n  compensating_controls: [Weekly certificate expiry report]\n",
     );
     git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["remote", "add", "origin", "https://github.com/acme/ops-records.git"]);
+    git(
+        dir.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://github.com/acme/ops-records.git",
+        ],
+    );
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-q", "-m", "Import"]);
     let out_dir = tempfile::tempdir().unwrap();
@@ -88,13 +104,22 @@ fn the_printed_report_shows_every_evidence_file_rationale_and_waiver() {
     }
     // The remote, not a local path; the commit author on evidence rows.
     assert!(has("https://github.com/acme/ops-records.git"), "{text}");
-    assert!(!has(&dir.path().display().to_string()), "a local path is printed");
+    assert!(
+        !has(&dir.path().display().to_string()),
+        "a local path is printed"
+    );
     assert!(has("by Dev"));
     // A failed requirement's rationale and remediation; the waiver's justification and approver.
     assert!(has("Remediation:"), "{text}");
     assert!(has("Why it matters:"), "{text}");
-    assert!(has("The vendor's analysis is contracted for January"), "{text}");
-    assert!(has("The one closed problem whose root cause the vendor still investigates"), "{text}");
+    assert!(
+        has("The vendor's analysis is contracted for January"),
+        "{text}"
+    );
+    assert!(
+        has("The one closed problem whose root cause the vendor still investigates"),
+        "{text}"
+    );
     for value in ["p-gwen", "2026-11-02", "2027-01-31"] {
         assert!(has(value), "{value} is not in the printed report:\n{text}");
     }

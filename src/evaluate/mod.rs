@@ -110,7 +110,8 @@ impl Converted {
             .map(|a| (Arc::as_ptr(&a.value) as usize, &a.value))
             .collect();
         self.kept.retain(|address, _| current.contains_key(address));
-        self.by_address.retain(|address, _| self.kept.contains_key(address));
+        self.by_address
+            .retain(|address, _| self.kept.contains_key(address));
         let missing: Vec<(usize, Arc<Value>)> = current
             .iter()
             .filter(|(address, _)| !self.kept.contains_key(address))

@@ -206,16 +206,13 @@ pub fn render(report: &AuditReport) -> String {
                         .commit
                         .as_ref()
                         .map_or(String::from(" (not committed)"), |c| {
-                            let sha = format!("<code>{}</code>", escape(&c.sha[..c.sha.len().min(12)]));
+                            let sha =
+                                format!("<code>{}</code>", escape(&c.sha[..c.sha.len().min(12)]));
                             let sha = match &e.link {
                                 Some(link) => format!("<a href=\"{}\">{sha}</a>", escape(link)),
                                 None => sha,
                             };
-                            format!(
-                                " @ {sha} {} by {}",
-                                escape(&c.date),
-                                escape(&c.author)
-                            )
+                            format!(" @ {sha} {} by {}", escape(&c.date), escape(&c.author))
                         });
                     let _ = write!(
                         out,

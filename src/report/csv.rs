@@ -26,8 +26,20 @@ fn line(out: &mut String, fields: &[&str]) {
 }
 
 const HEADER: &[&str] = &[
-    "requirement", "title", "area", "severity", "requirement_status", "artifact", "kind", "file",
-    "artifact_status", "commit", "commit_date", "commit_author", "finding", "waiver",
+    "requirement",
+    "title",
+    "area",
+    "severity",
+    "requirement_status",
+    "artifact",
+    "kind",
+    "file",
+    "artifact_status",
+    "commit",
+    "commit_date",
+    "commit_author",
+    "finding",
+    "waiver",
 ];
 
 /// The snapshot report (needs every evidence artifact: build it with `build_listing`).
@@ -67,7 +79,17 @@ pub fn render(report: &AuditReport) -> String {
             });
             let mut row: Vec<&str> = base.to_vec();
             let (m, w) = (messages.join("; "), waivers.join("; "));
-            row.extend([e.id.as_str(), e.kind.as_str(), e.file.as_str(), status, sha, date, author, m.as_str(), w.as_str()]);
+            row.extend([
+                e.id.as_str(),
+                e.kind.as_str(),
+                e.file.as_str(),
+                status,
+                sha,
+                date,
+                author,
+                m.as_str(),
+                w.as_str(),
+            ]);
             line(&mut out, &row);
         }
         // Findings on artifacts that are not evidence of the rule's kinds, and on files.
@@ -77,7 +99,11 @@ pub fn render(report: &AuditReport) -> String {
             .filter(|f| f.artifact.as_deref().is_none_or(|id| !listed.contains(id)))
         {
             let mut row: Vec<&str> = base.to_vec();
-            let status = if f.waiver.is_some() { "waived" } else { "failed" };
+            let status = if f.waiver.is_some() {
+                "waived"
+            } else {
+                "failed"
+            };
             let waiver = f.waiver.as_ref().map_or("", |w| w.id.as_str());
             row.extend([
                 f.artifact.as_deref().unwrap_or(""),
@@ -102,9 +128,21 @@ pub fn render(report: &AuditReport) -> String {
 }
 
 const PERIOD_HEADER: &[&str] = &[
-    "requirement", "title", "area", "severity", "status_over_period", "artifact", "not_compliant_from",
-    "broken_by_commit", "broken_by_author", "fixed_on", "fixed_by_commit", "fixed_by_author",
-    "days", "finding", "waiver",
+    "requirement",
+    "title",
+    "area",
+    "severity",
+    "status_over_period",
+    "artifact",
+    "not_compliant_from",
+    "broken_by_commit",
+    "broken_by_author",
+    "fixed_on",
+    "fixed_by_commit",
+    "fixed_by_author",
+    "days",
+    "finding",
+    "waiver",
 ];
 
 fn event_fields(event: Option<&Event>) -> (String, String, String) {
@@ -114,7 +152,9 @@ fn event_fields(event: Option<&Event>) -> (String, String, String) {
             let (sha, author) = match (&e.cause, &e.commit) {
                 (crate::period::Cause::Commit, Some(c)) => (c.sha.clone(), c.author.clone()),
                 (crate::period::Cause::Date, _) => ("(date passed)".to_owned(), String::new()),
-                (crate::period::Cause::BeforePeriod, _) => ("(before the period)".to_owned(), String::new()),
+                (crate::period::Cause::BeforePeriod, _) => {
+                    ("(before the period)".to_owned(), String::new())
+                }
                 _ => (String::new(), String::new()),
             };
             (e.date.clone(), sha, author)
@@ -145,7 +185,16 @@ pub fn render_period(report: &PeriodReport) -> String {
                 let message = i.messages.get(artifact).map_or("", String::as_str);
                 let mut row: Vec<&str> = base.to_vec();
                 row.extend([
-                    artifact.as_str(), &from, &broke, &broke_by, &to, &fixed, &fixed_by, &days, message, "",
+                    artifact.as_str(),
+                    &from,
+                    &broke,
+                    &broke_by,
+                    &to,
+                    &fixed,
+                    &fixed_by,
+                    &days,
+                    message,
+                    "",
                 ]);
                 line(&mut out, &row);
             }
@@ -153,7 +202,18 @@ pub fn render_period(report: &PeriodReport) -> String {
         for w in &r.waivers {
             for artifact in &w.artifacts {
                 let mut row: Vec<&str> = base.to_vec();
-                row.extend([artifact.as_str(), &w.from, "", "", &w.to, "", "", "", "", &w.id]);
+                row.extend([
+                    artifact.as_str(),
+                    &w.from,
+                    "",
+                    "",
+                    &w.to,
+                    "",
+                    "",
+                    "",
+                    "",
+                    &w.id,
+                ]);
                 line(&mut out, &row);
             }
         }

@@ -86,7 +86,10 @@ fn document(title: &str, date: &str, version: &str, result: Value) -> String {
             "results": [result],
         }
     });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }
 
 fn risks(waivers: impl Iterator<Item = (String, Option<String>, Option<String>)>) -> Vec<Value> {
@@ -212,7 +215,12 @@ pub fn render_period(report: &PeriodReport) -> String {
         let mut related = Vec::new();
         for i in &r.intervals {
             let u = uuid(&["interval", &r.code, &i.opened.date, &i.artifacts.join(",")]);
-            let closed = i.closed.as_ref().map_or("still open at the end of the period".to_owned(), |e| format!("fixed on {}", e.date));
+            let closed = i
+                .closed
+                .as_ref()
+                .map_or("still open at the end of the period".to_owned(), |e| {
+                    format!("fixed on {}", e.date)
+                });
             let mut props = vec![prop("opened", &i.opened.date)];
             if let Some(c) = &i.opened.commit {
                 props.push(prop("opened-by-commit", &c.sha));
@@ -240,14 +248,20 @@ pub fn render_period(report: &PeriodReport) -> String {
         if !related.is_empty() {
             finding["related-observations"] = json!(related);
         }
-        let waivers: Vec<Value> = r.waivers.iter().map(|w| json!({"risk-uuid": uuid(&["risk", &w.id])})).collect();
+        let waivers: Vec<Value> = r
+            .waivers
+            .iter()
+            .map(|w| json!({"risk-uuid": uuid(&["risk", &w.id])}))
+            .collect();
         if !waivers.is_empty() {
             finding["related-risks"] = json!(waivers);
         }
         findings.push(finding);
     }
     let risks = risks(report.requirements.iter().flat_map(|r| {
-        r.waivers.iter().map(|w| (w.id.clone(), w.approver.clone(), w.expires.clone()))
+        r.waivers
+            .iter()
+            .map(|w| (w.id.clone(), w.approver.clone(), w.expires.clone()))
     }));
     let tip = s.tip.as_ref().map_or("", |c| c.sha.as_str());
     let mut result = json!({
@@ -269,7 +283,10 @@ pub fn render_period(report: &PeriodReport) -> String {
         result["findings"] = json!(findings);
     }
     document(
-        &format!("opsgate compliance from {} to {} — {}", s.start, s.end, s.repository),
+        &format!(
+            "opsgate compliance from {} to {} — {}",
+            s.start, s.end, s.repository
+        ),
         &s.end,
         s.opsgate_version,
         result,

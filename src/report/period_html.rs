@@ -20,11 +20,17 @@ pub fn render(report: &PeriodReport) -> String {
     let mut row = |k: &str, v: String| {
         let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(k), v);
     };
-    row("Repository", format!("<code>{}</code>", escape(&s.repository)));
+    row(
+        "Repository",
+        format!("<code>{}</code>", escape(&s.repository)),
+    );
     if let Some(b) = &s.branch {
         row("Branch", escape(b));
     }
-    row("Period", format!("{} to {}", escape(&s.start), escape(&s.end)));
+    row(
+        "Period",
+        format!("{} to {}", escape(&s.start), escape(&s.end)),
+    );
     if let Some(c) = &s.baseline {
         row(
             "State at the start",
@@ -47,7 +53,11 @@ pub fn render(report: &PeriodReport) -> String {
     row("opsgate", escape(s.opsgate_version));
     row(
         "Policy set",
-        format!("<code>{}</code> ({} rules)", escape(&s.policy_digest), s.rules),
+        format!(
+            "<code>{}</code> ({} rules)",
+            escape(&s.policy_digest),
+            s.rules
+        ),
     );
     out.push_str("</dl>\n");
     if report.only.is_some() {
@@ -60,7 +70,11 @@ pub fn render(report: &PeriodReport) -> String {
         t.total(), t.met, t.failed, t.waived, t.disabled, t.not_applicable
     );
     for a in &report.areas {
-        let rows: Vec<_> = report.requirements.iter().filter(|r| r.area == a.area).collect();
+        let rows: Vec<_> = report
+            .requirements
+            .iter()
+            .filter(|r| r.area == a.area)
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -77,12 +91,10 @@ pub fn render(report: &PeriodReport) -> String {
             if !r.intervals.is_empty() {
                 out.push_str("<ul>");
                 for i in &r.intervals {
-                    let closed = i
-                        .closed
-                        .as_ref()
-                        .map_or("<strong>still open</strong> at the end of the period".to_owned(), |e| {
-                            format!("fixed {}", escape(&event_text(e)))
-                        });
+                    let closed = i.closed.as_ref().map_or(
+                        "<strong>still open</strong> at the end of the period".to_owned(),
+                        |e| format!("fixed {}", escape(&event_text(e))),
+                    );
                     let _ = write!(
                         out,
                         "<li>Not compliant from {}; {}; {} day(s). Artifacts: <code>{}</code></li>",

@@ -53,7 +53,11 @@ pub fn render(report: &PeriodReport) -> String {
         t.total(), t.met, t.failed, t.waived, t.disabled, t.not_applicable
     );
     for a in &report.areas {
-        let rows: Vec<_> = report.requirements.iter().filter(|r| r.area == a.area).collect();
+        let rows: Vec<_> = report
+            .requirements
+            .iter()
+            .filter(|r| r.area == a.area)
+            .collect();
         if rows.is_empty() {
             continue;
         }
