@@ -33,7 +33,7 @@ th{background:#f6f8fa}.bar{display:flex;height:.9rem;min-width:12rem;border-radi
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;color:#fff;font-size:.8rem;white-space:nowrap}\
 code{font-size:.85em}details{margin:.2rem 0}.muted{color:#57606a}dl.scope{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}\
 dl.scope dt{font-weight:600}.why{margin:.3rem 0;font-size:.92em}\
-@media print{body{max-width:none;margin:0}summary{list-style:none}details::details-content{content-visibility:visible;display:block}}";
+@media print{body{max-width:none;margin:0}tr,li,p{break-inside:avoid}summary{list-style:none}details::details-content{content-visibility:visible;display:block}}";
 
 pub fn badge(status: Status) -> String {
     let key = match status {
