@@ -21,8 +21,9 @@ use crate::git::{CommitInfo, Git, GitError};
 use crate::load::{self, Loaded, Source};
 use crate::validate::SchemaSet;
 
-/// Same depth as the git gates: two hops of references either way.
-const NEIGHBOURHOOD_DEPTH: usize = 2;
+/// Same depth as the git gates (`gate::NEIGHBOURHOOD_DEPTH`): three hops of references either way
+/// (XP-006 reads that far).
+const NEIGHBOURHOOD_DEPTH: usize = 3;
 
 /// A closed range of calendar days (UTC), `START..END` on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
