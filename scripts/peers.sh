@@ -3,9 +3,10 @@
 # the tests need:
 #   - Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool, self-contained Linux build) and
 #     the official sarif-2.1.0.json schema it ships;
-#   - junitparser 5.x, pre-commit 4.x and pyte 0.8 (a VT100/xterm emulator) from PyPI in a venv;
-#   - headless Chromium and cmark-gfm (GitHub's markdown renderer), Debian packages through
-#     apt-get: the only system-wide installs.
+#   - junitparser 5.x, pre-commit 4.x, pyte 0.8 (a VT100/xterm emulator) and compliance-trestle 5.x
+#     (OSCAL models) from PyPI in a venv;
+#   - headless Chromium, cmark-gfm (GitHub's markdown renderer) and pdftotext (poppler-utils), Debian
+#     packages through apt-get: the only system-wide installs.
 #   - yaml-language-server (npm), the language server editors use with opsgate's schemas.
 # Everything else is cached under target/peers/, so `cargo clean` resets it. Idempotent: each tool
 # has a stamp file (target/peers/.stamp-*) naming what was installed; a rerun with every stamp
@@ -18,7 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${OPSGATE_PEERS_DIR:-"$ROOT/target/peers"}  # override only to try the script elsewhere
 SARIF_SPEC='@microsoft/sarif-multitool@5.7.0'
 YLS_SPEC='yaml-language-server@1.19.2'
-PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5' 'pyte>=0.8,<0.9')
+PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5' 'pyte>=0.8,<0.9' 'compliance-trestle>=5,<6')
 PYTHON=${PYTHON:-python3}
 
 log() { printf 'peers: %s\n' "$*" >&2; }
@@ -71,6 +72,7 @@ if ! stamp_ok venv "$VENV_SPEC"; then
   "$PEERS/venv/bin/python" -m pip install -q --disable-pip-version-check "${PY_SPECS[@]}" >&2
   "$PEERS/venv/bin/python" -c 'import junitparser, pyte' || die "junitparser or pyte does not import in the venv"
   [[ -x "$PEERS/venv/bin/pre-commit" ]] || die "pre-commit is missing from the venv"
+  "$PEERS/venv/bin/python" -c 'import trestle.oscal.assessment_results' || die "compliance-trestle does not import in the venv"
   stamp_write venv "$VENV_SPEC" "$PEERS/venv/bin/pre-commit"
 fi
 PEERS_PYTHON="$PEERS/venv/bin/python"
@@ -131,6 +133,21 @@ if ! stamp_ok yls "$YLS_SPEC"; then
 fi
 YAML_LANGUAGE_SERVER=$(stamp_path yls)
 
+# --- 6. pdftotext (Debian poppler-utils), for the printed report ---------------------------------
+PDFTOTEXT=$(command -v pdftotext || true)
+if [[ -z "$PDFTOTEXT" ]]; then
+  SUDO=()
+  [[ $(id -u) == 0 ]] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null && SUDO=(sudo -n); }
+  if ! command -v apt-get >/dev/null || [[ $(id -u) != 0 && ${#SUDO[@]} == 0 ]]; then
+    log "pdftotext is not installed: run \`sudo apt-get install -y poppler-utils\`; the printed-report test will fail until then"
+  else
+    log "installing Debian's poppler-utils with apt-get (system-wide)..."
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >&2 \
+      || { "${SUDO[@]}" apt-get update -qq >&2 && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >&2; }
+    PDFTOTEXT=$(command -v pdftotext || true)
+  fi
+fi
+
 # --- env.sh ---------------------------------------------------------------------------------------
 {
   printf '# Written by scripts/peers.sh; source it before `cargo test`.\n'
@@ -144,6 +161,11 @@ YAML_LANGUAGE_SERVER=$(stamp_path yls)
     printf 'unset OPSGATE_CMARK_GFM  # not installed: see the message scripts/peers.sh printed\n'
   fi
   printf 'export OPSGATE_YAML_LANGUAGE_SERVER=%q\n' "$YAML_LANGUAGE_SERVER"
+  if [[ -n "$PDFTOTEXT" ]]; then
+    printf 'export OPSGATE_PDFTOTEXT=%q\n' "$PDFTOTEXT"
+  else
+    printf 'unset OPSGATE_PDFTOTEXT  # not installed: see the message scripts/peers.sh printed\n'
+  fi
   if [[ -n "$CHROMIUM" ]]; then
     printf 'export OPSGATE_CHROMIUM=%q\n' "$CHROMIUM"
   else

@@ -16,8 +16,6 @@ use crate::waive::WaiverRef;
 pub const FORMAT_VERSION: u32 = 1;
 /// Evidence listed per requirement; the total is always given.
 pub const EVIDENCE_LIMIT: usize = 100;
-/// Commits walked to find the last change of each file.
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -71,6 +69,9 @@ pub struct Evidence {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitInfo>,
+    /// The file at that commit on the forge, when the remote is a known one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -95,6 +96,9 @@ pub struct Requirement {
     pub severity: Severity,
     pub status: Status,
     pub source: String,
+    /// Why the rule exists and how to meet it: an auditor reads them on every failed requirement.
+    pub rationale: String,
+    pub remediation: String,
     pub frameworks: crate::rules::Frameworks,
     pub evidence_total: usize,
     pub evidence: Vec<Evidence>,
@@ -112,7 +116,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, status: Status) {
+    pub fn add(&mut self, status: Status) {
         match status {
             Status::Met => self.met += 1,
             Status::Failed => self.failed += 1,
@@ -152,6 +156,9 @@ pub struct FrameworkView {
 #[derive(Debug, Serialize)]
 pub struct AuditReport {
     pub format_version: u32,
+    /// `failed` with `--only failed`: the other requirements are left out (totals still count them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only: Option<&'static str>,
     pub scope: Scope,
     pub totals: Counts,
     pub areas: Vec<AreaSummary>,
@@ -159,6 +166,102 @@ pub struct AuditReport {
     /// Files or artifacts that could not be checked fully (load and schema problems).
     pub input_problems: Vec<FindingEntry>,
     pub frameworks: Vec<FrameworkView>,
+    /// Every risk acceptance that waived a finding, as it is written.
+    pub waivers: Vec<WaiverDetail>,
+}
+
+/// A risk acceptance as an auditor reads it.
+#[derive(Debug, Serialize)]
+pub struct WaiverDetail {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    pub justification: String,
+    pub scope: String,
+    pub risk_owner: String,
+    pub approver: String,
+    pub approval_date: String,
+    pub expires: String,
+    pub rules: Vec<String>,
+    pub artifacts: Vec<String>,
+}
+
+fn text_at(value: &serde_json::Value, pointer: &str) -> String {
+    match value.pointer(pointer) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn texts_at(value: &serde_json::Value, pointer: &str) -> Vec<String> {
+    value
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The acceptances named by the requirements' waivers, read from the workspace.
+fn waiver_details(run: &CheckRun, requirements: &[Requirement]) -> Vec<WaiverDetail> {
+    let ids: BTreeSet<&str> = requirements
+        .iter()
+        .flat_map(|r| r.waivers.iter().map(|w| w.id.as_str()))
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let artifact = run.workspace.artifact(id)?;
+            let v = &artifact.value;
+            Some(WaiverDetail {
+                id: id.to_owned(),
+                title: text_at(v, "/metadata/title"),
+                file: run.workspace.file_of(artifact).display.clone(),
+                justification: text_at(v, "/spec/justification"),
+                scope: text_at(v, "/spec/scope"),
+                risk_owner: text_at(v, "/spec/risk_owner"),
+                approver: text_at(v, "/spec/approval/approver"),
+                approval_date: text_at(v, "/spec/approval/date"),
+                expires: text_at(v, "/spec/expires"),
+                rules: texts_at(v, "/spec/rules"),
+                artifacts: texts_at(v, "/spec/artifacts"),
+            })
+        })
+        .collect()
+}
+
+/// Orders control ids as people read them: runs of digits compare as numbers, so A.5.2 comes
+/// before A.5.10 and CIS 1.1 before 11.5.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (x, y) = (chunks(a), chunks(b));
+    for ((dx, cx), (dy, cy)) in x.iter().zip(&y) {
+        let order = if *dx && *dy {
+            let (tx, ty) = (cx.trim_start_matches('0'), cy.trim_start_matches('0'));
+            tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
+        } else {
+            cx.cmp(cy)
+        };
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+    }
+    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
 }
 
 pub fn policy_digest(sources: &[(String, std::sync::Arc<str>)]) -> String {
@@ -200,7 +303,7 @@ fn status_of(disabled: bool, applicable: usize, findings: &[&Finding]) -> Status
     }
 }
 
-fn controls_of<'a>(rule: &'a Rule, framework: &str) -> &'a [String] {
+pub fn controls_of<'a>(rule: &'a Rule, framework: &str) -> &'a [String] {
     match framework {
         "iso27001" => &rule.frameworks.iso27001,
         "nist" => &rule.frameworks.nist_800_53,
@@ -211,7 +314,14 @@ fn controls_of<'a>(rule: &'a Rule, framework: &str) -> &'a [String] {
 
 /// Builds the report. `frameworks` selects the framework views (empty: all).
 pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
+    build_listing(run, frameworks, EVIDENCE_LIMIT)
+}
+
+/// [`build`] listing up to `limit` evidence artifacts per requirement (CSV and OSCAL list all).
+pub fn build_listing(run: &CheckRun, frameworks: &[String], limit: usize) -> AuditReport {
     let git = Git::discover(&run.root).ok();
+    let remote = git.as_ref().and_then(Git::remote_url);
+    let forge = remote.as_deref().and_then(Forge::of);
     let commits: HashMap<String, CommitInfo> =
         run.last_commits(run.workspace.files.iter().map(|f| f.display.as_str()));
     let commit_of = |file: &crate::model::SourceFile| -> Option<CommitInfo> {
@@ -261,18 +371,28 @@ pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
                 &findings,
             ),
             source: rule.source.clone(),
+            rationale: rule.rationale.clone(),
+            remediation: rule.remediation.clone(),
             frameworks: rule.frameworks.clone(),
             evidence_total: applicable.len(),
             evidence: applicable
                 .iter()
-                .take(EVIDENCE_LIMIT)
+                .take(limit)
                 .map(|a| {
                     let file = run.workspace.file_of(a);
+                    let commit = commit_of(file);
+                    let link = match (&forge, &commit, &git) {
+                        (Some(forge), Some(c), Some(git)) => git
+                            .relative(&run.root.join(&file.display))
+                            .map(|path| forge.file_link(&c.sha, &path)),
+                        _ => None,
+                    };
                     Evidence {
                         id: a.id.clone(),
                         kind: a.kind.name.to_owned(),
                         file: file.display.clone(),
-                        commit: commit_of(file),
+                        commit,
+                        link,
                     }
                 })
                 .collect(),
@@ -330,25 +450,31 @@ pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
                     slot.1.push(rule.code.clone());
                 }
             }
+            let mut controls: Vec<Control> = controls
+                .into_iter()
+                .map(|(control, (status, requirements))| Control {
+                    control,
+                    status,
+                    requirements,
+                })
+                .collect();
+            controls.sort_by(|a, b| natural_cmp(&a.control, &b.control));
             FrameworkView {
                 framework: (*key).to_owned(),
                 title: (*title).to_owned(),
-                controls: controls
-                    .into_iter()
-                    .map(|(control, (status, requirements))| Control {
-                        control,
-                        status,
-                        requirements,
-                    })
-                    .collect(),
+                controls,
             }
         })
         .collect();
 
+    let waivers = waiver_details(run, &requirements);
     AuditReport {
+        waivers,
         format_version: FORMAT_VERSION,
+        only: None,
         scope: Scope {
-            repository: run.root.display().to_string(),
+            // A reader elsewhere cannot use a local path: the remote's URL when there is one.
+            repository: remote.unwrap_or_else(|| run.root.display().to_string()),
             commit: git.as_ref().and_then(Git::head),
             branch: git.as_ref().and_then(Git::branch),
             as_of: run.as_of.clone(),
@@ -362,5 +488,80 @@ pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
         requirements,
         input_problems,
         frameworks: framework_views,
+    }
+}
+
+impl AuditReport {
+    /// `--only failed`: keeps the failed requirements and the framework controls they make fail.
+    /// The totals still count every requirement.
+    pub fn only_failed(&mut self) {
+        self.only = Some("failed");
+        self.requirements.retain(|r| r.status == Status::Failed);
+        for view in &mut self.frameworks {
+            view.controls.retain(|c| c.status == Status::Failed);
+        }
+    }
+}
+
+/// A known forge's web address for a repository, to link evidence files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forge {
+    /// `https://host/owner/name`
+    pub base: String,
+    host: String,
+}
+
+impl Forge {
+    /// The forge of a remote URL (`https://…`, `ssh://git@…`, `git@host:owner/name.git`), if it
+    /// is GitHub, GitLab, Bitbucket or Codeberg.
+    pub fn of(url: &str) -> Option<Forge> {
+        let rest = match url.split_once("://") {
+            Some((_, rest)) => rest.to_owned(),
+            None => url.replacen(':', "/", 1),
+        };
+        let rest = rest.rsplit_once('@').map_or(rest.as_str(), |(_, r)| r);
+        let (host, path) = rest.split_once('/')?;
+        let host = host.split(':').next()?.to_ascii_lowercase();
+        if !["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host.as_str()) {
+            return None;
+        }
+        let path = path.trim_end_matches('/').trim_end_matches(".git");
+        if path.split('/').filter(|p| !p.is_empty()).count() < 2
+            || !path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        {
+            return None;
+        }
+        Some(Forge {
+            base: format!("https://{host}/{path}"),
+            host,
+        })
+    }
+
+    /// The web page of `path` (repository-relative) at `sha`.
+    pub fn file_link(&self, sha: &str, path: &str) -> String {
+        let encoded: String = path
+            .split('/')
+            .map(|segment| {
+                segment
+                    .bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        match self.host.as_str() {
+            "gitlab.com" => format!("{}/-/blob/{sha}/{encoded}", self.base),
+            "bitbucket.org" => format!("{}/src/{sha}/{encoded}", self.base),
+            "codeberg.org" => format!("{}/src/commit/{sha}/{encoded}", self.base),
+            _ => format!("{}/blob/{sha}/{encoded}", self.base),
+        }
     }
 }

@@ -198,6 +198,49 @@ impl Git {
 }
 
 impl Git {
+    /// A commit as evidence, if it exists.
+    pub fn info(&self, oid: Oid) -> Option<CommitInfo> {
+        self.repo.find_commit(oid).ok().map(|c| info(&c))
+    }
+
+    /// Every path in the tree of `commit` (a root commit's change from nothing).
+    pub fn changed_paths_from_empty(&self, commit: Oid) -> Result<Vec<Vec<u8>>, GitError> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        let mut entries = Vec::new();
+        self.walk_tree(&tree, &mut Vec::new(), &mut entries)?;
+        Ok(entries.into_iter().map(|(path, _, _)| path).collect())
+    }
+
+    /// The URL of the `origin` remote (else of the first remote), for reports: a reader elsewhere
+    /// cannot use a local path. Credentials embedded in the URL are removed.
+    pub fn remote_url(&self) -> Option<String> {
+        let remote = self.repo.find_remote("origin").ok().or_else(|| {
+            let names = self.repo.remotes().ok()?;
+            let first = names.iter().flatten().flatten().next()?.to_owned();
+            self.repo.find_remote(&first).ok()
+        })?;
+        let url = remote.url().ok()?;
+        Some(strip_credentials(url))
+    }
+}
+
+/// `https://user:token@host/x` → `https://host/x`; other forms unchanged.
+pub fn strip_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            if path.is_empty() && !rest.contains('/') {
+                format!("{scheme}://{host}")
+            } else {
+                format!("{scheme}://{host}/{path}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl Git {
     /// How to get the missing history, for the shallow-clone error.
     pub const SHALLOW_HELP: &'static str = "fetch enough history for the merge base: in GitHub Actions set `fetch-depth: 0` on actions/checkout; in GitLab CI set `GIT_DEPTH: 0`; by hand run `git fetch --unshallow` (or `git fetch --deepen=200 origin <base>`)";
 

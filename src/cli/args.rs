@@ -244,13 +244,36 @@ pub struct ReportArgs {
     /// Framework views to include (repeatable) [default: all].
     #[arg(long = "framework", value_enum)]
     pub frameworks: Vec<Framework>,
+    /// Compliance over a period, from the git history: START..END (YYYY-MM-DD..YYYY-MM-DD). Every
+    /// first-parent commit of the branch within the period is evaluated as of its own date.
+    #[arg(long, value_name = "START..END", conflicts_with = "as_of")]
+    pub period: Option<String>,
+    /// With --period: the branch (or any revision) whose history is read [default: HEAD].
+    #[arg(long, value_name = "REV", requires = "period")]
+    pub branch: Option<String>,
+    /// Show only these requirements: `failed` leaves out what was met, waived, disabled or not
+    /// applicable.
+    #[arg(long, value_enum)]
+    pub only: Option<OnlyFilter>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OnlyFilter {
+    /// Requirements that failed (at any time of the period with --period).
+    Failed,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
+    /// One self-contained page that prints with every detail shown.
     Html,
     Markdown,
+    /// Versioned JSON.
     Json,
+    /// OSCAL 1.1 assessment-results JSON (reproducible byte for byte).
+    Oscal,
+    /// One row per requirement × artifact, for a spreadsheet.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::args::{
-    CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OutputFormat, ReportArgs,
+    CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OnlyFilter, OutputFormat, ReportArgs,
     ReportFormat, RunArgs,
 };
 use super::args::{ColorWhen, HookAction};
@@ -201,6 +201,50 @@ fn prepare_and_check(
     gate: Option<&GateMode>,
     show_progress: impl Fn(&Config) -> bool,
 ) -> Result<(Config, CheckRun), u8> {
+    let (config, options) = prepare(args, gate, show_progress)?;
+    let result = match gate {
+        None => check(&options),
+        Some(mode) => match check_git(&options, mode) {
+            Ok(run) => Ok(run),
+            Err(GateError::Check(error)) => Err(error),
+            Err(GateError::Git(error)) => return Err(git_error(&error)),
+        },
+    };
+    crate::progress::finish();
+    let run = match result {
+        Ok(run) => run,
+        Err(error) => return Err(check_error(error)),
+    };
+    if let Err(error) = config.check_codes(&run.policies.registry) {
+        eprint!(
+            "{}",
+            report::text::render_config_error(&error, stderr_style())
+        );
+        return Err(exit::USAGE);
+    }
+    Ok((config, run))
+}
+
+/// Reports a failed run on stderr; the exit code.
+fn check_error(error: CheckError) -> u8 {
+    match error {
+        CheckError::Policy(error) => {
+            eprint!(
+                "{}",
+                report::text::render_policy_error(&error, stderr_style())
+            );
+            exit::POLICY_ERROR
+        }
+        error => usage_error(&error.to_string()),
+    }
+}
+
+/// The configuration and the options of a run, as the command line and opsgate.toml say.
+fn prepare(
+    args: &RunArgs,
+    gate: Option<&GateMode>,
+    show_progress: impl Fn(&Config) -> bool,
+) -> Result<(Config, CheckOptions), u8> {
     let as_of = match &args.as_of {
         Some(date) => match date.parse::<jiff::civil::Date>() {
             // The policies count time in nanoseconds: outside these years they cannot compute
@@ -258,34 +302,7 @@ fn prepare_and_check(
             },
         },
     };
-    let result = match gate {
-        None => check(&options),
-        Some(mode) => match check_git(&options, mode) {
-            Ok(run) => Ok(run),
-            Err(GateError::Check(error)) => Err(error),
-            Err(GateError::Git(error)) => return Err(git_error(&error)),
-        },
-    };
-    crate::progress::finish();
-    let run = match result {
-        Ok(run) => run,
-        Err(CheckError::Policy(error)) => {
-            eprint!(
-                "{}",
-                report::text::render_policy_error(&error, stderr_style())
-            );
-            return Err(exit::POLICY_ERROR);
-        }
-        Err(error) => return Err(usage_error(&error.to_string())),
-    };
-    if let Err(error) = config.check_codes(&run.policies.registry) {
-        eprint!(
-            "{}",
-            report::text::render_config_error(&error, stderr_style())
-        );
-        return Err(exit::USAGE);
-    }
-    Ok((config, run))
+    Ok((config, options))
 }
 
 /// A gate that checked nothing must not pass: the layout, the include globs or an ignore rule
@@ -375,17 +392,126 @@ fn emit(output: Option<&Path>, rendered: &str) -> Result<(), u8> {
     }
 }
 
+fn run_period_report(args: &ReportArgs, period: &str) -> u8 {
+    let period = match crate::history::Period::parse(period) {
+        Ok(period) => period,
+        Err(message) => return usage_error(&message),
+    };
+    let (config, options) = match prepare(&args.run, None, |_| args.output.is_some()) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let git = match Git::discover(&args.run.path) {
+        Ok(git) => git,
+        Err(error) => {
+            return usage_error(&format!(
+                "{error}\nhelp: --period reads the git history; run it in a clone of the repository"
+            ))
+        }
+    };
+    let tip = match args.branch.as_deref() {
+        Some(rev) => git.commit_of(rev),
+        None => git.head_oid(),
+    };
+    let tip = match tip {
+        Ok(tip) => tip,
+        Err(error) => return git_error(&error),
+    };
+    let collected = crate::history::collect(&git, &options, &period, tip);
+    crate::progress::finish();
+    let collected = match collected {
+        Ok(collected) => collected,
+        Err(crate::history::HistoryError::Check(error)) => return check_error(error),
+        Err(error) => {
+            let help = error
+                .help()
+                .map_or(String::new(), |h| format!("\nhelp: {h}"));
+            return usage_error(&format!("{error}{help}"));
+        }
+    };
+    if let Err(error) = config.check_codes(&collected.policies.registry) {
+        eprint!(
+            "{}",
+            report::text::render_config_error(&error, stderr_style())
+        );
+        return exit::USAGE;
+    }
+    let scope = crate::period::PeriodScope {
+        repository: git
+            .remote_url()
+            .unwrap_or_else(|| git.workdir.display().to_string()),
+        branch: args.branch.clone().or_else(|| git.branch()),
+        start: period.start.to_string(),
+        end: period.end.to_string(),
+        baseline: collected.walk.baseline.and_then(|oid| git.info(oid)),
+        tip: git.info(tip),
+        commits_in_period: collected.walk.commits.len(),
+        evaluation_points: collected.points.len(),
+        opsgate_version: env!("CARGO_PKG_VERSION"),
+        policy_digest: crate::audit::policy_digest(collected.policies.sources()),
+        rules: collected.policies.registry.len(),
+    };
+    let mut audit = crate::period::build(crate::period::Inputs {
+        registry: &collected.policies.registry,
+        disabled: &options.rules.disabled,
+        period,
+        points: &collected.points,
+        scope,
+        frameworks: &framework_names(args),
+    });
+    if args.only == Some(OnlyFilter::Failed) {
+        audit.only_failed();
+    }
+    let rendered = match args.format {
+        ReportFormat::Html => report::period_html::render(&audit),
+        ReportFormat::Markdown => report::period_markdown::render(&audit),
+        ReportFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&audit).unwrap_or_default()
+        ),
+        ReportFormat::Csv => report::csv::render_period(&audit),
+        ReportFormat::Oscal => report::oscal::render_period(&audit),
+    };
+    if let Err(code) = emit(args.output.as_deref(), &rendered) {
+        return code;
+    }
+    if collected.errors.is_empty() {
+        exit::CLEAN
+    } else {
+        for error in &collected.errors {
+            eprint!(
+                "{}",
+                report::text::render_policy_error(error, stderr_style())
+            );
+        }
+        exit::POLICY_ERROR
+    }
+}
+
+fn framework_names(args: &ReportArgs) -> Vec<String> {
+    args.frameworks
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_owned()))
+        .collect()
+}
+
 fn run_report(args: ReportArgs) -> u8 {
+    if let Some(period) = args.period.clone() {
+        return run_period_report(&args, &period);
+    }
     let (config, run) = match prepare_and_check(&args.run, None, |_| args.output.is_some()) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let frameworks: Vec<String> = args
-        .frameworks
-        .iter()
-        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_owned()))
-        .collect();
-    let audit = crate::audit::build(&run, &frameworks);
+    // CSV and OSCAL list every evidence artifact; the pages keep theirs readable.
+    let limit = match args.format {
+        ReportFormat::Csv | ReportFormat::Oscal => usize::MAX,
+        _ => crate::audit::EVIDENCE_LIMIT,
+    };
+    let mut audit = crate::audit::build_listing(&run, &framework_names(&args), limit);
+    if args.only == Some(OnlyFilter::Failed) {
+        audit.only_failed();
+    }
     let rendered = match args.format {
         ReportFormat::Html => report::audit_html::render(&audit),
         ReportFormat::Markdown => report::audit_markdown::render(&audit),
@@ -393,6 +519,8 @@ fn run_report(args: ReportArgs) -> u8 {
             "{}\n",
             serde_json::to_string_pretty(&audit).unwrap_or_default()
         ),
+        ReportFormat::Csv => report::csv::render(&audit),
+        ReportFormat::Oscal => report::oscal::render(&audit),
     };
     if let Err(code) = emit(args.output.as_deref(), &rendered) {
         return code;

@@ -86,6 +86,9 @@ impl Context {
 /// shares the head's unchanged artifacts (the same `Arc`), so it finds them here by identity.
 pub struct Converted {
     by_address: HashMap<usize, regorus::Value>,
+    /// With [`Converted::update`]: the values converted, kept alive so that no other value can
+    /// take their address while it names them here.
+    kept: HashMap<usize, Arc<Value>>,
 }
 
 impl Converted {
@@ -95,6 +98,37 @@ impl Converted {
                 .par_iter()
                 .filter_map(|a| Some((Arc::as_ptr(&a.value) as usize, to_regorus(&a.value).ok()?)))
                 .collect(),
+            kept: HashMap::new(),
+        }
+    }
+
+    /// A cache carried from one state of a repository to the next (the period report): converts
+    /// only the artifacts not seen yet and forgets the ones that are gone.
+    pub fn update(&mut self, artifacts: &[Artifact]) {
+        let current: HashMap<usize, &Arc<Value>> = artifacts
+            .iter()
+            .map(|a| (Arc::as_ptr(&a.value) as usize, &a.value))
+            .collect();
+        self.kept.retain(|address, _| current.contains_key(address));
+        self.by_address
+            .retain(|address, _| self.kept.contains_key(address));
+        let missing: Vec<(usize, Arc<Value>)> = current
+            .iter()
+            .filter(|(address, _)| !self.kept.contains_key(address))
+            .map(|(address, value)| (*address, Arc::clone(value)))
+            .collect();
+        let converted: Vec<(usize, Arc<Value>, Option<regorus::Value>)> = missing
+            .into_par_iter()
+            .map(|(address, value)| {
+                let engine = to_regorus(&value).ok();
+                (address, value, engine)
+            })
+            .collect();
+        for (address, value, engine) in converted {
+            self.kept.insert(address, value);
+            if let Some(engine) = engine {
+                self.by_address.insert(address, engine);
+            }
         }
     }
 

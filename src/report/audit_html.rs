@@ -25,16 +25,17 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1b1f24;padding:0 1rem}\
+pub const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1b1f24;padding:0 1rem}\
 h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}\
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}.bar{display:flex;height:.9rem;min-width:12rem;border-radius:3px;overflow:hidden;background:#eaeef2}\
 .bar span{display:block}.s-met{background:#2da44e}.s-failed{background:#cf222e}.s-waived{background:#bf8700}.s-not_applicable{background:#8c959f}.s-disabled{background:#6e40c9}\
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;color:#fff;font-size:.8rem;white-space:nowrap}\
 code{font-size:.85em}details{margin:.2rem 0}.muted{color:#57606a}dl.scope{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}\
-dl.scope dt{font-weight:600}@media print{details{display:block}}";
+dl.scope dt{font-weight:600}.why{margin:.3rem 0;font-size:.92em}\
+@media print{body{max-width:none;margin:0}tr,li,p{break-inside:avoid}summary{list-style:none}details::details-content{content-visibility:visible;display:block}}";
 
-fn badge(status: Status) -> String {
+pub fn badge(status: Status) -> String {
     let key = match status {
         Status::Met => "met",
         Status::Failed => "failed",
@@ -117,6 +118,9 @@ pub fn render(report: &AuditReport) -> String {
     row("Artifacts", scope.artifacts.to_string());
     out.push_str("</dl>\n");
 
+    if report.only.is_some() {
+        out.push_str("<p><strong>Only the failed requirements are shown.</strong></p>\n");
+    }
     let t = &report.totals;
     let _ = writeln!(
         out,
@@ -157,6 +161,14 @@ pub fn render(report: &AuditReport) -> String {
                 "<tr id=\"{}\"><td><code>{}</code></td><td>{}<div class=\"muted\">{}</div></td><td>{}</td><td>",
                 escape(&r.code), escape(&r.code), escape(&r.title), escape(&r.source), badge(r.status)
             );
+            if r.status == Status::Failed {
+                let _ = write!(
+                    out,
+                    "<p class=\"why\"><strong>Why it matters:</strong> {}</p><p class=\"why\"><strong>Remediation:</strong> {}</p>",
+                    escape(&r.rationale),
+                    escape(&r.remediation)
+                );
+            }
             if !r.findings.is_empty() {
                 out.push_str("<ul>");
                 for f in &r.findings {
@@ -181,9 +193,11 @@ pub fn render(report: &AuditReport) -> String {
                 out.push_str("</ul>");
             }
             if r.evidence_total > 0 {
+                // Open: a printed or PDF report must show the evidence (a closed <details>
+                // prints only its summary).
                 let _ = write!(
                     out,
-                    "<details><summary>{} evidence artifact{}</summary><ul>",
+                    "<details open><summary>{} evidence artifact{}</summary><ul>",
                     r.evidence_total,
                     if r.evidence_total == 1 { "" } else { "s" }
                 );
@@ -192,11 +206,13 @@ pub fn render(report: &AuditReport) -> String {
                         .commit
                         .as_ref()
                         .map_or(String::from(" (not committed)"), |c| {
-                            format!(
-                                " @ <code>{}</code> {}",
-                                escape(&c.sha[..c.sha.len().min(12)]),
-                                escape(&c.date)
-                            )
+                            let sha =
+                                format!("<code>{}</code>", escape(&c.sha[..c.sha.len().min(12)]));
+                            let sha = match &e.link {
+                                Some(link) => format!("<a href=\"{}\">{sha}</a>", escape(link)),
+                                None => sha,
+                            };
+                            format!(" @ {sha} {} by {}", escape(&c.date), escape(&c.author))
                         });
                     let _ = write!(
                         out,
@@ -221,6 +237,7 @@ pub fn render(report: &AuditReport) -> String {
         out.push_str("</tbody></table>\n");
     }
 
+    render_waivers(&mut out, report);
     for view in &report.frameworks {
         let _ = write!(out, "<h2 id=\"fw-{}\">{}</h2>\n<table><thead><tr><th>Control</th><th>Status</th><th>Requirements</th></tr></thead><tbody>\n", escape(&view.framework), escape(&view.title));
         for control in &view.controls {
@@ -241,4 +258,30 @@ pub fn render(report: &AuditReport) -> String {
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// Every risk acceptance that waived a finding, with what an auditor checks on it.
+fn render_waivers(out: &mut String, report: &AuditReport) {
+    if report.waivers.is_empty() {
+        return;
+    }
+    out.push_str("<h2 id=\"waivers\">Risk acceptances</h2>\n<table><thead><tr><th>Acceptance</th><th>Justification</th><th>Scope</th><th>Risk owner</th><th>Approved by</th><th>Approved on</th><th>Expires</th><th>Waives</th></tr></thead><tbody>\n");
+    for w in &report.waivers {
+        let _ = writeln!(
+            out,
+            "<tr id=\"waiver-{0}\"><td><code>{0}</code> {1}<div class=\"muted\">{2}</div></td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td><td>{8}</td><td>{9} on {10}</td></tr>",
+            escape(&w.id),
+            escape(&w.title),
+            escape(&w.file),
+            escape(&w.justification),
+            escape(&w.scope),
+            escape(&w.risk_owner),
+            escape(&w.approver),
+            escape(&w.approval_date),
+            escape(&w.expires),
+            escape(&w.rules.join(", ")),
+            escape(&w.artifacts.join(", "))
+        );
+    }
+    out.push_str("</tbody></table>\n");
 }

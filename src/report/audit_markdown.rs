@@ -26,6 +26,9 @@ pub fn render(report: &AuditReport) -> String {
         "- As of: {}\n- opsgate {}\n- Policy set: `{}` ({} rules)\n- Artifacts: {}\n",
         s.as_of, s.opsgate_version, s.policy_digest, s.rules, s.artifacts
     );
+    if report.only.is_some() {
+        out.push_str("*Only the failed requirements are shown.*\n\n");
+    }
     let t = &report.totals;
     let _ = writeln!(
         out,
@@ -78,6 +81,40 @@ pub fn render(report: &AuditReport) -> String {
                 r.status.label(),
                 r.evidence_total,
                 findings.join("<br>")
+            );
+        }
+    }
+    let failed: Vec<_> = report
+        .requirements
+        .iter()
+        .filter(|r| r.status == crate::audit::Status::Failed)
+        .collect();
+    if !failed.is_empty() {
+        out.push_str("\n## Failed requirements: why and how to fix\n\n");
+        for r in failed {
+            let _ = writeln!(
+                out,
+                "- **{}** {}\n  - Why it matters: {}\n  - Remediation: {}",
+                r.code,
+                escape(&r.title),
+                escape(&r.rationale),
+                escape(&r.remediation)
+            );
+        }
+    }
+    if !report.waivers.is_empty() {
+        out.push_str("\n## Risk acceptances\n\n| Acceptance | Justification | Scope | Risk owner | Approved by | Approved on | Expires |\n|---|---|---|---|---|---|---|\n");
+        for w in &report.waivers {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                escape(&w.id),
+                escape(&w.justification),
+                escape(&w.scope),
+                escape(&w.risk_owner),
+                escape(&w.approver),
+                escape(&w.approval_date),
+                escape(&w.expires)
             );
         }
     }

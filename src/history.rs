@@ -1,0 +1,481 @@
+//! The repository as it stood at each commit of a branch within a period: a first-parent walk of
+//! the history, each commit evaluated with `--as-of` = its date, incrementally — a file is parsed
+//! only when its blob changed (every other file is shared with the previous state, see
+//! [`load::substitute`]) and, between two commits of the same day, only the neighbourhood of what
+//! the commit changed is evaluated again (the git gates' neighbourhood). When the date moves, every
+//! artifact is evaluated again: time-based rules change their verdict on artifacts no commit
+//! touched, and an interval of non-compliance must never be missed for the sake of speed.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use std::sync::Arc;
+
+use git2::Oid;
+
+use crate::check::CheckOptions;
+use crate::diff::ChangeSet;
+use crate::evaluate::{Context, PolicyError, PolicySet};
+use crate::finding::{sort_findings, Finding, Stage};
+use crate::git::{CommitInfo, Git, GitError};
+use crate::load::{self, Loaded, Source};
+use crate::validate::SchemaSet;
+
+/// Same depth as the git gates (`gate::NEIGHBOURHOOD_DEPTH`): three hops of references either way
+/// (XP-006 reads that far).
+const NEIGHBOURHOOD_DEPTH: usize = 3;
+
+/// A closed range of calendar days (UTC), `START..END` on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: jiff::civil::Date,
+    pub end: jiff::civil::Date,
+}
+
+impl Period {
+    /// Parses `YYYY-MM-DD..YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Period, String> {
+        let (start, end) = text.split_once("..").ok_or_else(|| {
+            format!("--period `{text}` is not START..END (YYYY-MM-DD..YYYY-MM-DD)")
+        })?;
+        let date = |s: &str| {
+            s.parse::<jiff::civil::Date>()
+                .map_err(|e| format!("--period `{text}`: `{s}` is not a date (YYYY-MM-DD): {e}"))
+        };
+        let (start, end) = (date(start)?, date(end)?);
+        if end < start {
+            return Err(format!("--period `{text}` ends before it starts"));
+        }
+        Ok(Period { start, end })
+    }
+
+    fn seconds(date: jiff::civil::Date) -> i64 {
+        date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(i64::MIN)
+    }
+
+    /// The first second of the period (UTC).
+    pub fn start_second(&self) -> i64 {
+        Period::seconds(self.start)
+    }
+
+    /// The first second after the period (UTC).
+    pub fn end_second(&self) -> i64 {
+        self.end.tomorrow().map(Period::seconds).unwrap_or(i64::MAX)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// Never a silently shortened period: the history before the boundary is not in this clone.
+    #[error("the period starts {start} but this clone is shallow: its history stops at commit {boundary} ({date}), so the state at the period's start is unknown")]
+    Shallow {
+        start: String,
+        boundary: String,
+        date: String,
+    },
+    #[error(transparent)]
+    Check(#[from] crate::check::CheckError),
+}
+
+impl HistoryError {
+    /// What to run to get the missing history.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            HistoryError::Shallow { start, .. } => Some(format!(
+                "fetch the history back to the period's start: `git fetch --shallow-since={start}` \
+                 (one day earlier is safest for commits made the day before), or `git fetch --unshallow`; \
+                 in GitHub Actions set `fetch-depth: 0` on actions/checkout, in GitLab CI `GIT_DEPTH: 0`"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The commits a period report evaluates, oldest first.
+#[derive(Debug)]
+pub struct Walk {
+    /// The last commit before the period (the state at its start); `None` when the history
+    /// begins inside the period.
+    pub baseline: Option<Oid>,
+    /// First-parent commits dated within the period, oldest first.
+    pub commits: Vec<Oid>,
+}
+
+/// The commit ids of a shallow clone's boundary (`.git/shallow`).
+fn shallow_boundary(git: &Git) -> HashSet<Oid> {
+    let repo = git.repository();
+    if !repo.is_shallow() {
+        return HashSet::new();
+    }
+    std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect()
+}
+
+/// Walks the first-parent history from `tip` back to the last commit before `period`.
+pub fn walk(git: &Git, tip: Oid, period: &Period) -> Result<Walk, HistoryError> {
+    let repo = git.repository();
+    let boundary = shallow_boundary(git);
+    let (start, end) = (period.start_second(), period.end_second());
+    let mut commits = Vec::new();
+    let mut current = Some(repo.find_commit(tip).map_err(GitError::from)?);
+    let mut baseline = None;
+    while let Some(commit) = current {
+        let time = commit.time().seconds();
+        if time < start {
+            baseline = Some(commit.id());
+            break;
+        }
+        if time < end {
+            commits.push(commit.id());
+        }
+        if boundary.contains(&commit.id()) {
+            return Err(HistoryError::Shallow {
+                start: period.start.to_string(),
+                boundary: commit.id().to_string(),
+                date: git.info(commit.id()).map(|c| c.date).unwrap_or_default(),
+            });
+        }
+        current = commit.parents().next();
+    }
+    commits.reverse();
+    Ok(Walk { baseline, commits })
+}
+
+/// One state of the repository, evaluated.
+pub struct Point {
+    /// The commit this state is (none: before the first commit).
+    pub commit: Option<CommitInfo>,
+    pub as_of: String,
+    /// Findings after waivers and rule settings.
+    pub findings: Vec<Finding>,
+    /// Every artifact was evaluated again (a new day), not only the neighbourhood.
+    pub full: bool,
+    /// What the commit changed and the neighbourhood of it: a finding that appears or goes away
+    /// there is the commit's doing; elsewhere it is the date's.
+    pub touched: HashSet<String>,
+    /// Ids of the artifacts with an id, and their kinds.
+    pub artifacts: Vec<(String, &'static str, String)>,
+}
+
+/// The evaluator's state between two points.
+struct State {
+    loaded: Loaded,
+    commit: Option<Oid>,
+    as_of: String,
+    /// Findings before waivers and settings (so waivers are judged again at every point).
+    raw: Vec<Finding>,
+}
+
+pub struct Evaluator<'a> {
+    /// Engine values of the artifacts, carried from state to state (unchanged ones are shared).
+    converted: Option<Arc<crate::evaluate::Converted>>,
+    /// Schema results per artifact value, carried likewise.
+    validated: HashMap<usize, Checked>,
+    pub git: &'a Git,
+    pub options: &'a CheckOptions,
+    pub schemas: &'a SchemaSet,
+    pub policies: &'a PolicySet,
+    pub errors: Vec<PolicyError>,
+    /// Files parsed (each changed blob once per state it enters).
+    pub files_parsed: usize,
+    state: Option<State>,
+}
+
+fn display(path: &[u8]) -> String {
+    String::from_utf8(path.to_vec()).unwrap_or_else(|_| crate::git::escape_path(path))
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        git: &'a Git,
+        options: &'a CheckOptions,
+        schemas: &'a SchemaSet,
+        policies: &'a PolicySet,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            converted: None,
+            validated: HashMap::new(),
+            git,
+            options,
+            schemas,
+            policies,
+            errors: Vec::new(),
+            files_parsed: 0,
+            state: None,
+        }
+    }
+
+    fn filtered(&self, sources: Vec<Source>) -> Vec<Source> {
+        sources
+            .into_iter()
+            .filter(|s| self.options.filter.allows(&s.path))
+            .collect()
+    }
+
+    /// Moves to `commit` (none: an empty repository) evaluated as of `as_of`. Returns `None` when
+    /// nothing opsgate reads changed and the date is the same (the point adds nothing).
+    pub fn advance(
+        &mut self,
+        commit: Option<Oid>,
+        as_of: &str,
+    ) -> Result<Option<Point>, HistoryError> {
+        let max = self.options.limits.max_file_bytes;
+        let limits = self.options.limits;
+        let previous = self.state.take();
+        let (loaded, changes) = match (&previous, commit) {
+            (Some(prev), Some(oid)) => {
+                let raw = match prev.commit {
+                    Some(before) => self
+                        .git
+                        .changed_paths(before, crate::git::Against::Commit(oid))?,
+                    // From an empty repository: every file is new.
+                    None => self.git.changed_paths_from_empty(oid)?,
+                };
+                let raw: Vec<Vec<u8>> = raw
+                    .into_iter()
+                    .filter(|p| crate::load::discover::is_yaml(std::path::Path::new(&display(p))))
+                    .collect();
+                if raw.is_empty() && prev.as_of == as_of {
+                    self.state = previous;
+                    return Ok(None);
+                }
+                let changed: HashSet<String> = raw.iter().map(|p| display(p)).collect();
+                let sources = self.filtered(self.git.commit_sources_at(oid, &raw, max)?);
+                self.files_parsed += sources.len();
+                let next = load::substitute(&prev.loaded, &changed, sources, limits);
+                let changes = ChangeSet::classify(&prev.loaded.workspace, &next.workspace);
+                (next, Some(changes))
+            }
+            (_, Some(oid)) => {
+                let sources = self.filtered(self.git.commit_sources(oid, max)?);
+                self.files_parsed += sources.len();
+                (load::load_sources(sources, limits), None)
+            }
+            (_, None) => (load::load_sources(Vec::new(), limits), None),
+        };
+        // What the commit can have moved: its changes and their neighbourhood.
+        let touched: HashSet<String> = match (&previous, &changes) {
+            (Some(prev), Some(changes)) => changes.neighbourhood(
+                &prev.loaded.workspace,
+                &loaded.workspace,
+                NEIGHBOURHOOD_DEPTH,
+            ),
+            _ => HashSet::new(),
+        };
+        // Same day: only the neighbourhood is evaluated again. A new day: everything.
+        let only = match &previous {
+            Some(prev) if prev.as_of == as_of && changes.is_some() => {
+                let mut only = touched.clone();
+                only.extend(
+                    loaded
+                        .workspace
+                        .artifacts
+                        .iter()
+                        .filter(|a| a.kind.name == crate::waive::RISK_ACCEPTANCE && a.has_id)
+                        .map(|a| a.id.clone()),
+                );
+                Some(Arc::new(only))
+            }
+            _ => None,
+        };
+        let raw = self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref());
+        let mut findings = raw.clone();
+        crate::sink::settle(
+            &loaded.workspace,
+            &self.policies.registry,
+            &self.options.rules,
+            &mut findings,
+        );
+        let artifacts = loaded
+            .workspace
+            .artifacts
+            .iter()
+            .filter(|a| a.has_id)
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    a.kind.name,
+                    loaded.workspace.file_of(a).display.clone(),
+                )
+            })
+            .collect();
+        let point = Point {
+            commit: commit.and_then(|oid| self.git.info(oid)),
+            as_of: as_of.to_owned(),
+            findings,
+            full: only.is_none(),
+            touched,
+            artifacts,
+        };
+        self.state = Some(State {
+            loaded,
+            commit,
+            as_of: as_of.to_owned(),
+            raw,
+        });
+        Ok(Some(point))
+    }
+
+    /// Schema and policy findings for `only` (all when `None`), the others carried over from the
+    /// previous state, plus every load finding of the new state; not yet settled.
+    fn raw_findings(
+        &mut self,
+        loaded: &Loaded,
+        as_of: &str,
+        only: Option<Arc<HashSet<String>>>,
+        previous: Option<&State>,
+    ) -> Vec<Finding> {
+        let workspace = &loaded.workspace;
+        let validation = self.validate(workspace, only.as_deref());
+        let mut converted = self
+            .converted
+            .take()
+            .and_then(|c| Arc::try_unwrap(c).ok())
+            .unwrap_or_else(|| crate::evaluate::Converted::of(&[]));
+        converted.update(&workspace.artifacts);
+        let converted = Arc::new(converted);
+        let context = Context {
+            as_of: as_of.to_owned(),
+            params: self.options.params.clone(),
+            changes: None,
+            only: only.clone(),
+            ill_typed: Arc::new(validation.ill_typed),
+            converted: Some(converted.clone()),
+        };
+        let evaluation = self.policies.evaluate(workspace, &context);
+        drop(context);
+        self.converted = Some(converted);
+        self.errors.extend(evaluation.errors);
+        let mut findings = loaded.findings.clone();
+        findings.extend(validation.findings);
+        findings.extend(evaluation.findings);
+        if let (Some(only), Some(previous)) = (&only, previous) {
+            findings.extend(
+                previous
+                    .raw
+                    .iter()
+                    .filter(|f| f.stage != Stage::Load)
+                    .filter(|f| {
+                        f.artifact.as_ref().is_some_and(|id| {
+                            !only.contains(id) && workspace.by_id.contains_key(id)
+                        })
+                    })
+                    .cloned(),
+            );
+        }
+        sort_findings(&mut findings);
+        findings.dedup();
+        findings
+    }
+}
+
+/// One artifact value's schema result: its findings and ill-typed pointers, with the value kept
+/// alive so its address cannot name another value while cached.
+struct Checked {
+    _value: Arc<serde_json::Value>,
+    findings: Vec<Finding>,
+    ill_typed: Vec<String>,
+}
+
+impl Evaluator<'_> {
+    /// Schema validation of every artifact (the policies need every ill-typed value), computed
+    /// only for values not validated in an earlier state; findings for `only` (all when `None`).
+    fn validate(
+        &mut self,
+        workspace: &crate::model::Workspace,
+        only: Option<&HashSet<String>>,
+    ) -> crate::validate::Validation {
+        let address = |a: &crate::model::Artifact| Arc::as_ptr(&a.value) as usize;
+        let current: HashSet<usize> = workspace.artifacts.iter().map(address).collect();
+        self.validated.retain(|a, _| current.contains(a));
+        let missing: Vec<&crate::model::Artifact> = workspace
+            .artifacts
+            .iter()
+            .filter(|a| !self.validated.contains_key(&address(a)))
+            .collect();
+        let schemas = self.schemas;
+        let checked: Vec<(usize, Checked)> = missing
+            .par_iter()
+            .map(|a| {
+                let (findings, ill_typed) = schemas.validate_one(workspace, a);
+                let checked = Checked {
+                    _value: Arc::clone(&a.value),
+                    findings,
+                    ill_typed,
+                };
+                (address(a), checked)
+            })
+            .collect();
+        self.validated.extend(checked);
+        let mut validation = crate::validate::Validation::default();
+        for (index, artifact) in workspace.artifacts.iter().enumerate() {
+            let Some(checked) = self.validated.get(&address(artifact)) else {
+                continue;
+            };
+            if only.is_none_or(|only| only.contains(&artifact.id)) {
+                validation.findings.extend(checked.findings.iter().cloned());
+            }
+            if !checked.ill_typed.is_empty() {
+                validation
+                    .ill_typed
+                    .insert(index, checked.ill_typed.clone());
+            }
+        }
+        validation
+    }
+}
+
+/// Everything a period report is built from.
+pub struct Collected {
+    pub points: Vec<Point>,
+    pub policies: PolicySet,
+    pub errors: Vec<PolicyError>,
+    pub walk: Walk,
+    pub files_parsed: usize,
+}
+
+/// Evaluates the state at the period's start, after each first-parent commit within it that
+/// changed a YAML file, and at its end.
+pub fn collect(
+    git: &Git,
+    options: &CheckOptions,
+    period: &Period,
+    tip: Oid,
+) -> Result<Collected, HistoryError> {
+    let walk = walk(git, tip, period)?;
+    let (schemas, policies) = rayon::join(SchemaSet::compile, || {
+        PolicySet::load(&options.policy_files, options.policy_timeout)
+    });
+    let schemas = schemas.map_err(crate::check::CheckError::from)?;
+    let policies = policies.map_err(crate::check::CheckError::from)?;
+    let mut evaluator = Evaluator::new(git, options, &schemas, &policies);
+    let mut points = Vec::new();
+    let start = period.start.to_string();
+    points.extend(evaluator.advance(walk.baseline, &start)?);
+    for oid in &walk.commits {
+        let date = git
+            .info(*oid)
+            .map(|c| c.date)
+            .unwrap_or_else(|| start.clone());
+        points.extend(evaluator.advance(Some(*oid), &date)?);
+    }
+    let last = walk.commits.last().copied().or(walk.baseline);
+    points.extend(evaluator.advance(last, &period.end.to_string())?);
+    let errors = std::mem::take(&mut evaluator.errors);
+    let files_parsed = evaluator.files_parsed;
+    drop(evaluator);
+    Ok(Collected {
+        points,
+        policies,
+        errors,
+        walk,
+        files_parsed,
+    })
+}
