@@ -70,3 +70,36 @@ fn machine_formats_name_files_from_the_repository_root() {
         assert!(text.contains(needle), "{format}: {text}");
     }
 }
+
+#[test]
+fn sarif_names_the_repository_and_revision_without_credentials() {
+    let dir = repo();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "ops"]);
+    git(
+        dir.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://ci-bot:s3cret@example.com/org/ops.git",
+        ],
+    );
+    let head = git(dir.path(), &["rev-parse", "HEAD"]);
+    let output = opsgate()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--as-of", AS_OF, "--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let provenance = &sarif["runs"][0]["versionControlProvenance"][0];
+    assert_eq!(
+        provenance["repositoryUri"],
+        "https://example.com/org/ops.git"
+    );
+    assert_eq!(provenance["revisionId"], head.as_str());
+    assert_eq!(provenance["branch"], "main");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("s3cret"));
+}

@@ -241,6 +241,39 @@ fn root_uri(run: &CheckRun) -> String {
     format!("file://{path}")
 }
 
+/// Which repository and revision the results are about (code scanning matches them to commits):
+/// the remote's URL without credentials, HEAD's commit and branch. Empty outside git or without a
+/// remote (a local path is not a repository URI).
+fn provenance(run: &CheckRun) -> Value {
+    let Ok(git) = crate::git::Git::discover(&run.root) else {
+        return json!([]);
+    };
+    let Some(url) = git.remote_url().and_then(|url| absolute_uri(&url)) else {
+        return json!([]);
+    };
+    let mut entry = json!({"repositoryUri": url});
+    if let Some(commit) = &run.commit {
+        entry["revisionId"] = json!(commit);
+    }
+    if let Some(branch) = git.branch() {
+        entry["branch"] = json!(branch);
+    }
+    if run.root == git.workdir {
+        entry["mappedTo"] = json!({"uriBaseId": "SRCROOT"});
+    }
+    json!([entry])
+}
+
+/// A remote URL as an absolute URI: `git@host:org/repo.git` (scp form) becomes
+/// `ssh://git@host/org/repo.git`; anything else without a scheme is not one.
+fn absolute_uri(url: &str) -> Option<String> {
+    if url.contains("://") {
+        return Some(url.to_owned());
+    }
+    let (authority, path) = url.split_once(':')?;
+    (!authority.contains('/') && !path.is_empty()).then(|| format!("ssh://{authority}/{path}"))
+}
+
 pub fn render(run: &CheckRun) -> String {
     // Every rule of the run, in code order, then the load/schema codes that occur.
     let mut descriptors: Vec<Value> = run.policies.registry.iter().map(rule_descriptor).collect();
@@ -293,6 +326,7 @@ pub fn render(run: &CheckRun) -> String {
                 "rules": descriptors,
             }},
             "originalUriBaseIds": {"SRCROOT": {"uri": root_uri(run)}},
+            "versionControlProvenance": provenance(run),
             "columnKind": "unicodeCodePoints",
             "invocations": [{
                 "executionSuccessful": run.policy_errors.is_empty(),
@@ -309,6 +343,19 @@ pub fn render(run: &CheckRun) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn remote_urls_become_absolute_uris() {
+        assert_eq!(
+            super::absolute_uri("git@github.com:org/repo.git").as_deref(),
+            Some("ssh://git@github.com/org/repo.git")
+        );
+        assert_eq!(
+            super::absolute_uri("https://github.com/org/repo").as_deref(),
+            Some("https://github.com/org/repo")
+        );
+        assert_eq!(super::absolute_uri("/srv/git/repo"), None);
+    }
+
     #[test]
     fn rule_names_keep_possessives_whole() {
         assert_eq!(
