@@ -677,17 +677,20 @@ struct RawFinding {
 /// A policy file: its name (for messages) and its text.
 pub type PolicyFile = (String, Arc<str>);
 
+/// The folder that replaces the built-in policies: `OPSGATE_BUILTIN_POLICIES`, read only when
+/// `debug_build` (a release binary passes `false` and ignores the variable).
+fn development_override(debug_build: bool) -> Option<std::ffi::OsString> {
+    debug_build
+        .then(|| std::env::var_os("OPSGATE_BUILTIN_POLICIES"))
+        .flatten()
+}
+
 /// The shipped policies, or — in debug builds only, for people developing them — the `.rego`
 /// files of the directory named by `OPSGATE_BUILTIN_POLICIES`, so a policy edit is tried without
 /// rebuilding. A release build never reads it: pointed at an empty folder it would drop every
 /// built-in rule.
 fn builtin_sources() -> Result<Vec<(String, Arc<str>)>, PolicyError> {
-    let developing = if cfg!(debug_assertions) {
-        std::env::var_os("OPSGATE_BUILTIN_POLICIES")
-    } else {
-        None
-    };
-    match developing {
+    match development_override(cfg!(debug_assertions)) {
         Some(dir) => read_policy_dir(Path::new(&dir)).map(|files| {
             files
                 .into_iter()
@@ -827,4 +830,18 @@ fn inventory(
 fn prepare(engine: &mut Engine) {
     // The result is irrelevant; a failure here shows up again, located, in the real evaluation.
     let _ = engine.eval_query("true".to_owned(), false);
+}
+
+#[cfg(test)]
+mod tests {
+    /// A release build never lets the environment replace the built-in rules (pointed at an empty
+    /// folder, the variable would silently drop every one of them).
+    #[test]
+    fn release_builds_ignore_the_built_in_policy_override() {
+        // No other unit test reads this variable, so setting it cannot disturb them.
+        std::env::set_var("OPSGATE_BUILTIN_POLICIES", "/nonexistent");
+        assert_eq!(super::development_override(false), None);
+        assert!(super::development_override(true).is_some());
+        std::env::remove_var("OPSGATE_BUILTIN_POLICIES");
+    }
 }
