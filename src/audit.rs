@@ -408,33 +408,7 @@ pub fn build_listing(run: &CheckRun, frameworks: &[String], limit: usize) -> Aud
         });
     }
 
-    let mut totals = Counts::default();
-    let mut per_area: BTreeMap<&str, Counts> = BTreeMap::new();
-    for requirement in &requirements {
-        totals.add(requirement.status);
-        per_area
-            .entry(requirement.area.as_str())
-            .or_default()
-            .add(requirement.status);
-    }
-    let mut areas: Vec<AreaSummary> = Vec::new();
-    for (area, title) in AREAS {
-        if let Some(counts) = per_area.remove(area) {
-            areas.push(AreaSummary {
-                area: (*area).to_owned(),
-                title: (*title).to_owned(),
-                counts,
-            });
-        }
-    }
-    // Areas of a team's own rules, after the built-in ones.
-    for (area, counts) in per_area {
-        areas.push(AreaSummary {
-            area: area.to_owned(),
-            title: area_title(area).to_owned(),
-            counts,
-        });
-    }
+    let (totals, areas) = summarise(requirements.iter().map(|r| (r.area.as_str(), r.status)));
 
     let framework_views = FRAMEWORKS
         .iter()
@@ -564,4 +538,35 @@ impl Forge {
             _ => format!("{}/blob/{sha}/{encoded}", self.base),
         }
     }
+}
+
+/// Totals and per-area counts of requirement statuses: the built-in areas in their order, then
+/// the areas of a team's own rules. Shared by the snapshot and the period report.
+pub fn summarise<'a>(
+    statuses: impl Iterator<Item = (&'a str, Status)>,
+) -> (Counts, Vec<AreaSummary>) {
+    let mut totals = Counts::default();
+    let mut per_area: BTreeMap<&str, Counts> = BTreeMap::new();
+    for (area, status) in statuses {
+        totals.add(status);
+        per_area.entry(area).or_default().add(status);
+    }
+    let mut areas: Vec<AreaSummary> = Vec::new();
+    for (area, title) in AREAS {
+        if let Some(counts) = per_area.remove(area) {
+            areas.push(AreaSummary {
+                area: (*area).to_owned(),
+                title: (*title).to_owned(),
+                counts,
+            });
+        }
+    }
+    for (area, counts) in per_area {
+        areas.push(AreaSummary {
+            area: area.to_owned(),
+            title: area_title(area).to_owned(),
+            counts,
+        });
+    }
+    (totals, areas)
 }

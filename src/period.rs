@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::audit::{Counts, Status, FRAMEWORKS};
+use crate::audit::{AreaSummary, Counts, Status, FRAMEWORKS};
 use crate::finding::{Finding, Severity, Stage};
 use crate::git::CommitInfo;
 use crate::history::{Period, Point};
-use crate::rules::{area_title, Registry, AREAS};
+use crate::rules::Registry;
 
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -100,13 +100,6 @@ pub struct PeriodScope {
     pub opsgate_version: &'static str,
     pub policy_digest: String,
     pub rules: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AreaSummary {
-    pub area: String,
-    pub title: String,
-    pub counts: Counts,
 }
 
 #[derive(Debug, Serialize)]
@@ -336,30 +329,7 @@ pub fn build(inputs: Inputs<'_>) -> PeriodReport {
 }
 
 fn summarise(requirements: &[PeriodRequirement]) -> (Counts, Vec<AreaSummary>) {
-    let mut totals = Counts::default();
-    let mut per_area: BTreeMap<&str, Counts> = BTreeMap::new();
-    for r in requirements {
-        totals.add(r.status);
-        per_area.entry(r.area.as_str()).or_default().add(r.status);
-    }
-    let mut areas = Vec::new();
-    for (area, title) in AREAS {
-        if let Some(counts) = per_area.remove(area) {
-            areas.push(AreaSummary {
-                area: (*area).to_owned(),
-                title: (*title).to_owned(),
-                counts,
-            });
-        }
-    }
-    for (area, counts) in per_area {
-        areas.push(AreaSummary {
-            area: area.to_owned(),
-            title: area_title(area).to_owned(),
-            counts,
-        });
-    }
-    (totals, areas)
+    crate::audit::summarise(requirements.iter().map(|r| (r.area.as_str(), r.status)))
 }
 
 fn framework_views(
