@@ -188,6 +188,19 @@ peak_windows_by_service[service] contains [id, cycle.name, window.start, window.
 	is_string(window.end)
 }
 
+# Service id → [capacity plan, cycle name, window start, window end] of every business cycle that
+# loads the service in a dated window, whether or not it names an extra approval (XP-021: planned
+# downtime inside a peak).
+peak_cycles_by_service[service] contains [id, cycle.name, window.start, window.end] if {
+	some id, plan in _inv("CapacityPlan")
+	some cycle in lib.items(plan.spec, "business_cycles")
+	some service in lib.items(cycle, "services")
+	is_string(service)
+	some window in lib.items(cycle, "windows")
+	is_string(window.start)
+	is_string(window.end)
+}
+
 # Service types an incident management plan defines incidents for.
 incident_service_types contains entry.service_type if {
 	some plan in _inv("IncidentManagementPlan")
@@ -218,4 +231,5 @@ all := {
 	"availability_planned_services": {x | some x in availability_planned_services},
 	"incident_service_types": {x | some x in incident_service_types},
 	"peak_windows_by_service": {k: v | some k, v in peak_windows_by_service},
+	"peak_cycles_by_service": {k: v | some k, v in peak_cycles_by_service},
 }

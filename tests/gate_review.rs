@@ -279,3 +279,23 @@ fn pre_commit_inside_git_commit_checks_the_commit_whatever_refs_a_shell_left_exp
     assert_eq!(json["mode"], "staged");
     assert_eq!(failing(&json), vec!["REL-004"]);
 }
+
+/// XP-021 joins an availability plan to a capacity plan through the service both name: moving a
+/// peak window onto a planned maintenance window must surface the finding on the availability plan,
+/// which the change does not touch.
+#[test]
+fn a_peak_moved_onto_planned_maintenance_is_found_on_the_untouched_availability_plan() {
+    let dir = repo(&[]);
+    let (code, json) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "the base is compliant: {json:#}");
+    let plan = std::fs::read_to_string(dir.path().join("capacity/capacity-plan.yaml")).unwrap();
+    assert!(plan.contains("end: 2026-11-30}"), "{plan}");
+    write(
+        dir.path(),
+        "capacity/capacity-plan.yaml",
+        plan.replace("end: 2026-11-30}", "end: 2026-12-07}"),
+    );
+    commit(dir.path());
+    let (_, gate) = check_json(dir.path(), &["--base", "main"]);
+    assert_eq!(failing(&gate), ["XP-021"], "{gate:#}");
+}
