@@ -39,6 +39,7 @@ fn main() {
         panic!("cannot write {}: {error}", target.display());
     }
     record_commit(Path::new(&manifest_dir));
+    record_parser_id(Path::new(&manifest_dir));
     let mut starter = String::new();
     embed_starter(Path::new(&manifest_dir), &mut starter);
     let target =
@@ -46,6 +47,35 @@ fn main() {
     if let Err(error) = std::fs::write(&target, starter) {
         panic!("cannot write {}: {error}", target.display());
     }
+}
+
+/// `OPSGATE_PARSER_ID`: names the parse cache's directory (src/load/cache.rs). It changes whenever
+/// the loader, the kind table or a locked dependency does, so a build never reads entries another
+/// build's parser wrote (the commit alone would not tell an edited working tree apart).
+fn record_parser_id(manifest_dir: &Path) {
+    use std::hash::{Hash, Hasher};
+    let mut files = Vec::new();
+    for dir in ["src/load", "src/model"] {
+        let dir = manifest_dir.join(dir);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+        }
+    }
+    files.push(manifest_dir.join("Cargo.lock"));
+    files.sort();
+    // std's SipHash with its fixed keys: stable for one toolchain, which is all an id needs.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        file.file_name().hash(&mut hasher);
+        std::fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    println!(
+        "cargo:rustc-env=OPSGATE_PARSER_ID=v1-{version}-{:016x}",
+        hasher.finish()
+    );
 }
 
 /// `OPSGATE_COMMIT` for `--version`: the commit this binary was built from, or `unknown` outside git

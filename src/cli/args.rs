@@ -179,6 +179,13 @@ pub struct RunArgs {
     /// Most YAML documents read from one file.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_documents: usize,
+    /// Parse cache directory, keyed by file content [default: $XDG_CACHE_HOME/opsgate or
+    /// ~/.cache/opsgate; off when CI is set unless this is given].
+    #[arg(long, value_name = "DIR", env = "OPSGATE_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every file: neither read nor write the parse cache.
+    #[arg(long, env = "OPSGATE_NO_CACHE")]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, clap::Args)]

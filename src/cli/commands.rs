@@ -18,6 +18,7 @@ use crate::evaluate::PolicySet;
 use crate::finding::Severity;
 use crate::gate::{check_git, GateError, GateMode};
 use crate::git::{Git, GitError};
+use crate::load::cache::ParseCache;
 use crate::load::{LoadLimits, PathFilter};
 use crate::model::{Kind, KINDS};
 use crate::report::{self, text::TextStyle};
@@ -300,9 +301,53 @@ fn prepare(
                 max_documents: args.max_documents,
                 ..Default::default()
             },
+            cache: parse_cache(args),
         },
     };
     Ok((config, options))
+}
+
+static CACHE: std::sync::OnceLock<Option<ParseCache>> = std::sync::OnceLock::new();
+
+/// The parse cache this run uses, opened once per process (see src/load/cache.rs; README "Trust
+/// model" says why CI runs go without one unless a directory is named).
+fn parse_cache(args: &RunArgs) -> Option<&'static ParseCache> {
+    CACHE
+        .get_or_init(|| {
+            if args.no_cache {
+                return None;
+            }
+            let dir = args.cache_dir.clone().or_else(default_cache_dir)?;
+            match ParseCache::open(&dir, crate::load::cache::DEFAULT_MAX_BYTES) {
+                Ok(cache) => Some(cache),
+                Err(error) => {
+                    eprintln!("warning: {error}");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// `$XDG_CACHE_HOME/opsgate` (an absolute one), else `~/.cache/opsgate`; none in CI.
+fn default_cache_dir() -> Option<std::path::PathBuf> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set("CI").is_some() {
+        return None;
+    }
+    let base = set("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| set("HOME").map(|home| std::path::PathBuf::from(home).join(".cache")))?;
+    Some(base.join("opsgate"))
+}
+
+/// Keeps the parse cache under its bound once the run is over (it only prunes after writing).
+pub(super) fn finish() {
+    // The run opened it through `parse_cache`, if at all; a run that did not has nothing to prune.
+    if let Some(Some(cache)) = CACHE.get() {
+        cache.prune();
+    }
 }
 
 /// A gate that checked nothing must not pass: the layout, the include globs or an ignore rule

@@ -17,6 +17,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = commands::run(cli);
     let _ = std::io::stdout().flush();
+    commands::finish();
     ExitCode::from(code)
 }
 

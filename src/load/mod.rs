@@ -3,6 +3,7 @@
 //! Files are read once each and parsed in parallel. Problems are findings, never panics: a broken
 //! file is reported and every other file is still loaded.
 
+pub mod cache;
 mod dates;
 pub mod discover;
 mod envelope;
@@ -29,6 +30,9 @@ use yaml::{FatalKind, YamlLimits};
 pub struct LoadLimits {
     pub max_file_bytes: u64,
     pub yaml: YamlLimits,
+    /// Where clean parses are kept between runs; `None` parses every file (the library's default:
+    /// only the command line opens a cache).
+    pub cache: Option<&'static cache::ParseCache>,
 }
 
 impl Default for LoadLimits {
@@ -36,6 +40,7 @@ impl Default for LoadLimits {
         LoadLimits {
             max_file_bytes: 10 * 1024 * 1024,
             yaml: YamlLimits::default(),
+            cache: None,
         }
     }
 }
@@ -468,6 +473,16 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
             return outcome;
         }
     };
+    let key = limits
+        .cache
+        .map(|_| cache::Key::new(text.as_bytes(), &display, &limits));
+    if let (Some(store), Some(key)) = (limits.cache, &key) {
+        if let Some(cached) = store.get(key) {
+            if let Some(artifacts) = from_cache(cached) {
+                return outcome_of(display, source.path, &text, artifacts);
+            }
+        }
+    }
     let (body, shift) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, '\u{feff}'.len_utf8()),
         None => (text.as_str(), 0),
@@ -540,6 +555,9 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
             }
         }
     }
+    if let (Some(store), Some(key), true) = (limits.cache, &key, outcome.findings.is_empty()) {
+        store.put(key, outcome.artifacts.iter().map(to_cache).collect());
+    }
     if !outcome.artifacts.is_empty() || !outcome.findings.is_empty() {
         outcome.file = Some(SourceFile {
             display,
@@ -548,6 +566,50 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         });
     }
     outcome
+}
+
+/// A clean file's outcome, from its cached artifacts.
+fn outcome_of(display: String, path: PathBuf, text: &str, artifacts: Vec<Artifact>) -> FileOutcome {
+    FileOutcome {
+        file: (!artifacts.is_empty()).then(|| SourceFile {
+            display,
+            path,
+            text: Arc::from(text),
+        }),
+        artifacts,
+        findings: Vec::new(),
+    }
+}
+
+fn to_cache(artifact: &Artifact) -> cache::CachedArtifact {
+    cache::CachedArtifact {
+        id: artifact.id.clone(),
+        has_id: artifact.has_id,
+        kind: artifact.kind.name.to_owned(),
+        document: artifact.document,
+        value: artifact.value.to_string(),
+        positions: (*artifact.positions).clone(),
+        start: artifact.start,
+    }
+}
+
+/// The artifacts of a cache entry, or `None` when one does not decode (then the file is parsed).
+fn from_cache(cached: Vec<cache::CachedArtifact>) -> Option<Vec<Artifact>> {
+    cached
+        .into_iter()
+        .map(|c| {
+            Some(Artifact {
+                id: c.id,
+                has_id: c.has_id,
+                kind: crate::model::Kind::find(&c.kind)?,
+                file: 0,
+                document: c.document,
+                value: Arc::new(serde_json::from_str(&c.value).ok()?),
+                positions: Arc::new(c.positions),
+                start: c.start,
+            })
+        })
+        .collect()
 }
 
 pub use dates::{in_range as date_in_range, FIRST_YEAR, LAST_YEAR};

@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A position in a file: byte offset (for miette), 1-based line and 1-based column in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 pub struct Position {
     pub offset: usize,
     pub line: usize,
@@ -17,7 +17,7 @@ pub struct Position {
 }
 
 /// A half-open range of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 pub struct TextRange {
     pub start: Position,
     pub end: Position,
@@ -59,25 +59,25 @@ impl NodeSpans {
 /// repository has ~600,000): pointers are stored as 64-bit hashes (a collision among one
 /// document's nodes is vanishingly unlikely and would only misplace a diagnostic) and positions as
 /// 32-bit numbers (files are far below 4 GiB: the loader refuses anything over its size limit).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct PositionIndex {
     nodes: HashMap<u64, CompactSpans>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct CompactPosition {
     offset: u32,
     line: u32,
     column: u32,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct CompactRange {
     start: CompactPosition,
     end: CompactPosition,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct CompactSpans {
     key: Option<CompactRange>,
     value: CompactRange,

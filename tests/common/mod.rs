@@ -24,8 +24,17 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
 pub fn opsgate() -> Command {
     let mut cmd = Command::cargo_bin("opsgate").expect("binary built");
     cmd.env_remove("OPSGATE_BUILTIN_POLICIES")
-        .env("NO_COLOR", "1");
+        .env_remove("OPSGATE_NO_CACHE")
+        .env("NO_COLOR", "1")
+        // One parse cache shared by every test run of the binary: it stays out of the user's own
+        // cache, and every test's later runs read what earlier ones wrote, which the cache must
+        // never change the outcome of.
+        .env("OPSGATE_CACHE_DIR", shared_cache_dir());
     cmd
+}
+
+pub fn shared_cache_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("parse-cache")
 }
 
 /// Runs `opsgate check DIR --format json` and returns the exit code and the parsed document.

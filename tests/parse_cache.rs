@@ -1,0 +1,233 @@
+//! The parse cache (src/load/cache.rs) saves time and changes nothing: every run with it reports
+//! what a run without it reports, whatever state its directory is in.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// `opsgate check DIR --format json` with the parse cache in `cache` (or none): exit code and stdout.
+fn run(dir: &Path, cache: Option<&Path>, env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = opsgate();
+    cmd.arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--as-of", AS_OF]);
+    match cache {
+        Some(cache) => cmd.arg("--cache-dir").arg(cache),
+        None => cmd.arg("--no-cache"),
+    };
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let output = cmd.output().expect("runs");
+    (
+        output.status.code().expect("exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The example plus files with load problems (a syntax error, a near-miss apiVersion, a duplicate
+/// id), which are never cached and must be reported on every run.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&acme(), dir.path());
+    write(
+        dir.path(),
+        "broken.yaml",
+        "apiVersion: opsgate/v1\nkind: Service\nmetadata: {id: x\n",
+    );
+    write(
+        dir.path(),
+        "near.yaml",
+        "apiVersion: opsgate/v2\nkind: Service\nmetadata: {id: svc-near, title: N, owner: p-ben}\n",
+    );
+    let svc = std::fs::read_to_string(dir.path().join("services/services.yaml")).unwrap();
+    write(dir.path(), "services/copy.yaml", svc);
+    dir
+}
+
+fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![cache.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn cached_runs_report_exactly_what_uncached_runs_report() {
+    let repo = repository();
+    let cache = tempfile::tempdir().unwrap();
+    let (code, uncached, _) = run(repo.path(), None, &[]);
+    assert_eq!(code, 3, "the load problems fail the run: {uncached}");
+    assert!(entries(cache.path()).is_empty());
+    let (cold_code, cold, _) = run(repo.path(), Some(cache.path()), &[]);
+    let written = entries(cache.path()).len();
+    let (warm_code, warm, _) = run(repo.path(), Some(cache.path()), &[]);
+    assert_eq!((cold_code, warm_code), (code, code));
+    assert_eq!(cold, uncached);
+    assert_eq!(warm, uncached);
+    // One entry per clean file: the two that do not load are parsed every time. The duplicate id
+    // is found when the files are put together, from cached entries as from parsed ones.
+    let yaml_files = walk_yaml(repo.path());
+    assert_eq!(written, yaml_files - 2, "entries for the clean files only");
+    assert!(uncached.contains("LOAD-SYNTAX") && uncached.contains("LOAD-DUPLICATE-ID"));
+}
+
+fn walk_yaml(dir: &Path) -> usize {
+    entries(dir)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .count()
+}
+
+#[test]
+fn corrupt_truncated_and_swapped_entries_are_misses() {
+    let repo = repository();
+    let cache = tempfile::tempdir().unwrap();
+    let (_, uncached, _) = run(repo.path(), None, &[]);
+    run(repo.path(), Some(cache.path()), &[]);
+    let mut files = entries(cache.path());
+    files.sort();
+    assert!(files.len() > 4);
+    // Garbage, a truncated entry, an empty file, and one file's entry in another's place.
+    std::fs::write(&files[0], b"not an entry").unwrap();
+    let second = std::fs::read(&files[1]).unwrap();
+    std::fs::write(&files[1], &second[..second.len() / 2]).unwrap();
+    std::fs::write(&files[2], b"").unwrap();
+    std::fs::copy(&files[4], &files[3]).unwrap();
+    let (_, warm, _) = run(repo.path(), Some(cache.path()), &[]);
+    assert_eq!(warm, uncached);
+    // The bad entries were written again.
+    let (_, again, _) = run(repo.path(), Some(cache.path()), &[]);
+    assert_eq!(again, uncached);
+    assert_ne!(std::fs::read(&files[0]).unwrap(), b"not an entry");
+}
+
+/// An entry's file name is derived from the content, the path and the limits: the same content
+/// under another name, or read with other limits, is parsed again (an artifact without an id is
+/// known by its file and document).
+#[test]
+fn a_renamed_file_or_other_limits_do_not_reuse_an_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        "apiVersion: opsgate/v1\nkind: Service\nmetadata: {title: No id, owner: p-x}\nspec: {}\n";
+    write(dir.path(), "a.yaml", body);
+    let cache = tempfile::tempdir().unwrap();
+    let (_, first, _) = run(dir.path(), Some(cache.path()), &[]);
+    assert!(first.contains("\"a.yaml\""), "{first}");
+    assert_eq!(entries(cache.path()).len(), 1);
+    std::fs::rename(dir.path().join("a.yaml"), dir.path().join("b.yaml")).unwrap();
+    let (_, renamed, _) = run(dir.path(), Some(cache.path()), &[]);
+    assert!(
+        renamed.contains("\"b.yaml\"") && !renamed.contains("a.yaml"),
+        "{renamed}"
+    );
+    assert_eq!(entries(cache.path()).len(), 2);
+    let mut cmd = opsgate();
+    cmd.arg("check")
+        .arg(dir.path())
+        .args(["--as-of", AS_OF, "--max-documents", "5"]);
+    cmd.arg("--cache-dir").arg(cache.path()).output().unwrap();
+    assert_eq!(entries(cache.path()).len(), 3);
+}
+
+/// Whoever can write the cache decides what a file parses to: a directory other users may write,
+/// or a symlink, is refused with a warning, and the run goes on without it.
+#[cfg(unix)]
+#[test]
+fn a_cache_others_can_write_or_a_symlinked_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let repo = repository();
+    let (_, uncached, _) = run(repo.path(), None, &[]);
+    let open = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(open.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (_, out, err) = run(repo.path(), Some(open.path()), &[]);
+    assert_eq!(out, uncached);
+    assert!(err.contains("writable by its group or others"), "{err}");
+    assert!(entries(open.path()).is_empty(), "nothing written into it");
+    let real = tempfile::tempdir().unwrap();
+    let link_parent = tempfile::tempdir().unwrap();
+    let link = link_parent.path().join("cache");
+    std::os::unix::fs::symlink(real.path(), &link).unwrap();
+    let (_, out, err) = run(repo.path(), Some(&link), &[]);
+    assert_eq!(out, uncached);
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(entries(real.path()).is_empty());
+}
+
+/// Without a directory named, the cache lives under the user's cache directory, private to them,
+/// and a CI job (CI set) runs without one: CI caches are often restored from other branches' runs.
+#[cfg(unix)]
+#[test]
+fn the_default_cache_is_private_and_off_in_ci() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let repo = repository();
+    let home = tempfile::tempdir().unwrap();
+    let home_str = home.path().to_str().unwrap();
+    let output = opsgate()
+        .env_remove("OPSGATE_CACHE_DIR")
+        .env_remove("XDG_CACHE_HOME")
+        .env("HOME", home_str)
+        .env("CI", "true")
+        .arg("check")
+        .arg(repo.path())
+        .args(["--as-of", AS_OF])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(!home.path().join(".cache").exists(), "no cache in CI");
+    opsgate()
+        .env_remove("OPSGATE_CACHE_DIR")
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("CI")
+        .env("HOME", home_str)
+        .arg("check")
+        .arg(repo.path())
+        .args(["--as-of", AS_OF])
+        .output()
+        .unwrap();
+    let root = home.path().join(".cache/opsgate");
+    let mode = std::fs::metadata(&root).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    assert!(!entries(&root).is_empty());
+}
+
+/// The git gates read blobs; the same content read from the index is a hit for the cache and
+/// changes nothing either.
+#[test]
+fn the_staged_gate_reports_the_same_with_a_warm_cache() {
+    let dir = acme_repo(&[], None);
+    edit(
+        dir.path(),
+        "services/services.yaml",
+        "owner: p-eva",
+        "owner: p-nobody",
+    );
+    git(dir.path(), &["add", "-A"]);
+    let cache = tempfile::tempdir().unwrap();
+    let staged = |cache: Option<&Path>| {
+        let mut cmd = opsgate();
+        cmd.current_dir(dir.path())
+            .args(["check", "--staged", "--format", "json", "--as-of", AS_OF]);
+        match cache {
+            Some(c) => cmd.arg("--cache-dir").arg(c),
+            None => cmd.arg("--no-cache"),
+        };
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let uncached = staged(None);
+    assert!(uncached.contains("REF-001"), "{uncached}");
+    assert_eq!(staged(Some(cache.path())), uncached);
+    assert_eq!(staged(Some(cache.path())), uncached);
+}
