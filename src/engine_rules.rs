@@ -6,9 +6,7 @@
 use crate::finding::Severity;
 use crate::rules::{Frameworks, Rule};
 
-/// The area engine rules are listed under (not one of the policies' management areas).
-pub const AREA: &str = "engine";
-pub const AREA_TITLE: &str = "Input and engine checks";
+pub use crate::rules::{ENGINE_AREA as AREA, ENGINE_AREA_TITLE as AREA_TITLE};
 
 /// (code, severity, title, why it matters, how to fix)
 const RULES: &[(&str, Severity, &str, &str, &str)] = &[

@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use crate::load::position::TextRange;
-use crate::waive::WaiverRef;
+use crate::position::TextRange;
 
 /// What a finding means for the run, decided once by the findings sink ([`crate::sink`]) and read
 /// by every renderer: only `Failing` findings count towards the summary and the exit code.
@@ -207,4 +206,14 @@ impl Finding {
 
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// The acceptance that waives a finding, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaiverRef {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Sort};
 
-use crate::load::{discover::is_yaml, Source, Unread};
+use crate::model::{is_yaml, Source, Unread};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {

@@ -36,6 +36,7 @@ pub mod load;
 pub mod model;
 pub mod period;
 pub mod placeholders;
+pub mod position;
 pub mod progress;
 pub mod report;
 pub mod rule_test;

@@ -26,9 +26,14 @@ pub const AREAS: &[(&str, &str)] = &[
     ("cross_process", "How management processes relate"),
 ];
 
+/// The area engine rules (src/engine_rules.rs) are listed under: not one of the policies'
+/// management areas.
+pub const ENGINE_AREA: &str = "engine";
+pub const ENGINE_AREA_TITLE: &str = "Input and engine checks";
+
 pub fn area_title(area: &str) -> &str {
-    if area == crate::engine_rules::AREA {
-        return crate::engine_rules::AREA_TITLE;
+    if area == ENGINE_AREA {
+        return ENGINE_AREA_TITLE;
     }
     AREAS
         .iter()

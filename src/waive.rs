@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use globset::{Glob, GlobMatcher};
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity, Stage};
@@ -19,15 +18,7 @@ use crate::rules::Registry;
 
 pub const RISK_ACCEPTANCE: &str = "RiskAcceptance";
 
-/// The acceptance that waives a finding, as reports show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WaiverRef {
-    pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approver: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-}
+pub use crate::finding::WaiverRef;
 
 struct Acceptance {
     waiver: WaiverRef,

@@ -39,13 +39,7 @@ impl Discovered {
     }
 }
 
-/// `.yaml` or `.yml` in any case: `CHANGE.YAML` written on a case-insensitive file system is an
-/// artifact file too, not a file silently left out.
-pub fn is_yaml(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
-}
+pub use crate::model::is_yaml;
 
 /// Every `*.yaml`/`*.yml` under `root`, sorted by path. `root` itself may be a file.
 pub fn discover(root: &Path) -> Vec<Discovered> {

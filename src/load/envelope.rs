@@ -161,7 +161,7 @@ fn looks_like_ours(api: &str) -> bool {
 /// read as the Latin ones they imitate.
 fn normalise(text: &str) -> String {
     text.chars()
-        .filter(|c| !crate::report::sanitize::is_hidden(*c) && !c.is_whitespace())
+        .filter(|c| !crate::model::is_hidden(*c) && !c.is_whitespace())
         .map(|c| match c {
             'а' | 'А' | 'α' | 'Α' => 'a',
             'е' | 'Е' | 'ε' | 'Ε' => 'e',

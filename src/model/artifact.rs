@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Kind;
-use crate::load::position::{PositionIndex, TextRange};
+use crate::position::{PositionIndex, TextRange};
 
 /// A file that holds at least one artifact (or a problem worth reporting).
 #[derive(Debug, Clone)]

@@ -47,26 +47,7 @@ fn needs_escaping(text: &str) -> bool {
         || text.contains("##[")
 }
 
-/// Characters no reader should receive raw: C0/C1 controls and DEL (terminal escapes), and the
-/// invisible ones that change how text reads without showing (bidirectional overrides and isolates,
-/// marks, line/paragraph separators, zero-width space and word joiner, byte-order mark).
-pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}'
-                | '\u{200b}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{feff}'
-                | '\u{fff9}'..='\u{fffb}'
-        )
-}
+pub use crate::model::is_hidden;
 
 /// Kept for callers that want the old name: the same as [`visible`].
 pub fn strip_controls(text: &str) -> String {
