@@ -19,15 +19,13 @@ import yaml
 from opa_bindings import OpaEngine
 from opa_bindings.engine import OpaUndefinedError
 
-PARAMS = {
-    "test_interval_days": 365,
-    "review_interval_days": 365,
-    "analysis_interval_days": 180,
-    "incident_recurrence_threshold": 3,
-    "incident_recurrence_window_days": 30,
-    "waiver_warning_days": 30,
-    "waiver_max_days": 365,
-}
+# The rules' parameters at their defaults, from the configuration schema (whose `default`s
+# tests/params.rs checks against src/params.rs, the one table of them).
+_SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                       "schemas", "config", "opsgate.schema.json")
+with open(_SCHEMA) as _f:
+    PARAMS = {name: prop["default"] for name, prop in
+              json.load(_f)["properties"]["params"]["properties"].items()}
 
 
 class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

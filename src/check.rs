@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::evaluate::{Context, PolicyError, PolicySet};
 use crate::finding::{sort_findings, Finding, Severity, Stage, Status};
@@ -29,17 +29,7 @@ pub mod exit {
 
 /// Tunable parameters handed to policies as `data.params`, with their documented defaults.
 pub fn default_params() -> Value {
-    json!({
-        "test_interval_days": 365,
-        "review_interval_days": 365,
-        "analysis_interval_days": 180,
-        "incident_recurrence_threshold": 3,
-        "incident_recurrence_window_days": 30,
-        "waiver_warning_days": 30,
-        "waiver_max_days": 365,
-        "record_retention_days": 2555,
-        "emergency_approval_window_hours": 72,
-    })
+    crate::params::defaults()
 }
 
 #[derive(Debug, Clone)]

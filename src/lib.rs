@@ -34,6 +34,7 @@ pub mod hook;
 pub mod limit;
 pub mod load;
 pub mod model;
+pub mod params;
 pub mod period;
 pub mod placeholders;
 pub mod position;
