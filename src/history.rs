@@ -189,6 +189,8 @@ pub struct Evaluator<'a> {
     converted: Option<Arc<crate::evaluate::Converted>>,
     /// Schema results per artifact value, carried likewise.
     validated: HashMap<usize, Checked>,
+    /// The inventory indexes, computed again only when what they read changed.
+    index_memo: Arc<std::sync::Mutex<crate::evaluate::IndexMemo>>,
     pub git: &'a Git,
     pub options: &'a CheckOptions,
     pub schemas: &'a SchemaSet,
@@ -214,6 +216,7 @@ impl<'a> Evaluator<'a> {
             strategy: Strategy::Incremental,
             converted: None,
             validated: HashMap::new(),
+            index_memo: Default::default(),
             git,
             options,
             schemas,
@@ -285,20 +288,24 @@ impl<'a> Evaluator<'a> {
         // rules (the other verdicts cannot move with the date alone).
         let new_day = previous.as_ref().is_some_and(|prev| prev.as_of != as_of);
         let only = match &previous {
+            // Unlike the git gates, which compare two states' findings, a risk acceptance needs
+            // no evaluation outside the neighbourhood: its own verdicts follow the artifacts it
+            // names (its neighbours), the dated ones are evaluated on a new date, and whether it
+            // waives a finding is settled again at every point (`sink::settle`).
             Some(_) if self.strategy == Strategy::Incremental && changes.is_some() => {
-                let mut only = touched.clone();
-                only.extend(
-                    loaded
-                        .workspace
-                        .artifacts
-                        .iter()
-                        .filter(|a| a.kind.name == crate::waive::RISK_ACCEPTANCE && a.has_id)
-                        .map(|a| a.id.clone()),
-                );
-                Some(Arc::new(only))
+                Some(Arc::new(touched.clone()))
             }
             _ => None,
         };
+        if std::env::var_os("OPSGATE_TIMINGS").is_some() {
+            let evaluated = only
+                .as_ref()
+                .map_or(loaded.workspace.artifacts.len(), |o| o.len());
+            let total = loaded.workspace.artifacts.len();
+            eprintln!(
+                "opsgate: point {as_of}: {evaluated} of {total} artifacts evaluated by every rule"
+            );
+        }
         let raw = self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref(), new_day);
         let mut findings = raw.clone();
         crate::sink::settle(
@@ -364,6 +371,7 @@ impl<'a> Evaluator<'a> {
             dated_outside_only: new_day,
             ill_typed: Arc::new(validation.ill_typed),
             converted: Some(converted.clone()),
+            index_memo: Some(Arc::clone(&self.index_memo)),
         };
         let evaluation = self.policies.evaluate(workspace, &context);
         drop(context);

@@ -57,6 +57,8 @@ pub struct Context {
     pub ill_typed: Arc<crate::validate::IllTyped>,
     /// Artifacts already converted to the engine's value type.
     pub converted: Option<Arc<Converted>>,
+    /// The indexes of an earlier evaluation, reused while what they read is the same.
+    pub index_memo: Option<Arc<std::sync::Mutex<IndexMemo>>>,
 }
 
 impl Context {
@@ -71,6 +73,7 @@ impl Context {
             dated_outside_only: false,
             ill_typed: Default::default(),
             converted: None,
+            index_memo: None,
         }
     }
 
@@ -172,6 +175,8 @@ pub struct PolicySet {
     packages: Vec<Package>,
     /// Codes whose verdict may change with the evaluation date alone (see [`dated`]).
     dated_codes: HashSet<String>,
+    /// The kinds whose content the indexes read (`None`: any); see [`index_content_kinds`].
+    index_content_kinds: Option<HashSet<String>>,
     pub registry: Registry,
     sources: Vec<(String, Arc<str>)>,
     /// With `OPSGATE_TIMINGS` set: time spent in each package, in nanoseconds, summed over threads.
@@ -296,8 +301,10 @@ impl PolicySet {
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
+        let index_content_kinds = index_content_kinds(&sources);
         Ok(PolicySet {
             engine,
+            index_content_kinds,
             dated_codes,
             packages,
             registry,
@@ -359,7 +366,7 @@ impl PolicySet {
         // Without the indexes, the packages that read them are skipped (one error names them);
         // every other package still runs, so one failure does not erase every other finding.
         let mut index_error = None;
-        let references = match self.precompute_index(&mut engine) {
+        let references = match self.install_index(&mut engine, workspace, context) {
             Ok(references) => references,
             Err(error) => {
                 index_error = Some(self.index_failure(error));
@@ -445,7 +452,10 @@ impl PolicySet {
     /// Evaluates the whole-inventory indexes (`package opsgate.index`) once and hands them to every
     /// per-artifact evaluation as `data.precomputed_index`: the cross-artifact rules then look
     /// things up by id, and a run stays linear in the number of artifacts.
-    fn precompute_index(&self, engine: &mut Engine) -> Result<Option<ReferenceTable>, PolicyError> {
+    fn precompute_index(
+        &self,
+        engine: &mut Engine,
+    ) -> Result<Option<(regorus::Value, Option<ReferenceTable>)>, PolicyError> {
         if !self
             .sources
             .iter()
@@ -464,17 +474,151 @@ impl PolicySet {
                 serde_json::to_value(&index[&regorus::Value::from("reference_patterns")]).ok()
             })
             .map(|patterns| ReferenceTable::from_patterns(&patterns));
-        let mut wrapper = regorus::Value::new_object();
-        wrapper
-            .as_object_mut()
-            .map_err(|e| PolicyError::plain(e.to_string()))?
-            .insert(regorus::Value::from("precomputed_index"), index);
-        engine
-            .add_data(wrapper)
-            .map_err(|e| PolicyError::plain(e.to_string()))?;
-        Ok(references)
+        Ok(Some((index, references)))
     }
 
+    /// Hands the indexes to `engine` as `data.precomputed_index`: those of `context`'s memo when
+    /// they were computed from the same values, else computed now (and remembered).
+    fn install_index(
+        &self,
+        engine: &mut Engine,
+        workspace: &Workspace,
+        context: &Context,
+    ) -> Result<Option<ReferenceTable>, PolicyError> {
+        let Some(memo) = &context.index_memo else {
+            return self
+                .precompute_index(engine)?
+                .map(|(index, references)| add_index(engine, index).map(|_| references))
+                .transpose()
+                .map(Option::flatten);
+        };
+        let key = IndexKey::of(workspace, self.index_content_kinds.as_ref());
+        let mut memo = memo
+            .lock()
+            .map_err(|_| PolicyError::plain("the index memo is poisoned".to_owned()))?;
+        if memo.key.as_ref() != Some(&key) {
+            let computed = self.precompute_index(engine)?;
+            *memo = IndexMemo {
+                key: Some(key),
+                computed,
+            };
+        }
+        match &memo.computed {
+            Some((index, references)) => {
+                add_index(engine, index.clone())?;
+                Ok(references.clone())
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// Adds the evaluated indexes to the engine's data as `data.precomputed_index`.
+fn add_index(engine: &mut Engine, index: regorus::Value) -> Result<(), PolicyError> {
+    let mut wrapper = regorus::Value::new_object();
+    wrapper
+        .as_object_mut()
+        .map_err(|e| PolicyError::plain(e.to_string()))?
+        .insert(regorus::Value::from("precomputed_index"), index);
+    engine
+        .add_data(wrapper)
+        .map_err(|e| PolicyError::plain(e.to_string()))
+}
+
+/// The precomputed indexes of an earlier evaluation and what they were computed from, carried
+/// by the period report from one state of the history to the next.
+#[derive(Default)]
+pub struct IndexMemo {
+    key: Option<IndexKey>,
+    computed: Option<(regorus::Value, Option<ReferenceTable>)>,
+}
+
+impl std::fmt::Debug for IndexMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "IndexMemo({})",
+            if self.key.is_some() {
+                "computed"
+            } else {
+                "empty"
+            }
+        )
+    }
+}
+
+/// What the indexes read: every artifact's kind and id, and the values of the kinds the index
+/// package reads (by identity; the values are kept alive so that no other can take their place).
+#[derive(PartialEq)]
+struct IndexKey(Vec<(&'static str, String, Option<ByAddress>)>);
+
+struct ByAddress(Arc<Value>);
+
+impl PartialEq for ByAddress {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl IndexKey {
+    fn of(workspace: &Workspace, content_kinds: Option<&HashSet<String>>) -> IndexKey {
+        let mut entries: Vec<(&'static str, String, Option<ByAddress>)> = workspace
+            .artifacts
+            .iter()
+            .filter(|a| a.has_id)
+            .map(|a| {
+                let read = content_kinds.is_none_or(|kinds| kinds.contains(a.kind.name));
+                let value = read.then(|| ByAddress(Arc::clone(&a.value)));
+                (a.kind.name, a.id.clone(), value)
+            })
+            .collect();
+        entries.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        IndexKey(entries)
+    }
+}
+
+/// The kinds whose content the index package reads: those it names as string literals, when it
+/// reads `data.inventory` only through `_inv(kind)` and the id-only scan of `kinds_by_id`;
+/// `None` (every kind) for any other access.
+fn index_content_kinds(sources: &[(String, Arc<str>)]) -> Option<HashSet<String>> {
+    const KNOWN: [&str; 2] = [
+        "object.get(data.inventory, kind, {})",
+        "some kind, ids in data.inventory\n\tsome id, _ in ids\n",
+    ];
+    let mut kinds = HashSet::new();
+    for (_, text) in sources {
+        if !package_of(text).is_some_and(|p| p.starts_with("opsgate.index")) {
+            continue;
+        }
+        let known: usize = KNOWN.iter().map(|k| text.matches(k).count()).sum();
+        if text.matches("data.inventory").count() != known || reads_lib_inventory(text) {
+            return None;
+        }
+        for literal in text.split('"').skip(1).step_by(2) {
+            if literal.starts_with(|c: char| c.is_ascii_uppercase())
+                && literal.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                kinds.insert(literal.to_owned());
+            }
+        }
+    }
+    Some(kinds)
+}
+
+/// Whether the index calls a `lib` function that reads the inventory (only `lib.items` and the
+/// pure helpers are known not to).
+fn reads_lib_inventory(text: &str) -> bool {
+    const PURE: [&str; 5] = ["items", "index", "present", "missing", "blank"];
+    text.match_indices("lib.").any(|(at, _)| {
+        let name: String = text[at + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        !PURE.contains(&name.as_str())
+    })
+}
+
+impl PolicySet {
     /// The error of a failed index evaluation, naming what failed and what was skipped for it.
     fn index_failure(&self, mut error: PolicyError) -> PolicyError {
         let skipped: Vec<&str> = self
@@ -987,5 +1131,34 @@ mod tests {
         assert_eq!(super::development_override(false), None);
         assert!(super::development_override(true).is_some());
         std::env::remove_var("OPSGATE_BUILTIN_POLICIES");
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    /// The built-in index reads the content of the kinds it names and only the ids of the others;
+    /// an access the analysis does not know makes every kind's content count.
+    #[test]
+    fn the_index_reads_the_content_of_the_kinds_it_names() {
+        let sources = super::builtin_sources().unwrap_or_default();
+        let kinds = super::index_content_kinds(&sources).unwrap_or_default();
+        for kind in [
+            "IncidentRecord",
+            "ConfigurationItem",
+            "Service",
+            "ContinuityPlan",
+        ] {
+            assert!(kinds.contains(kind), "{kind} not in {kinds:?}");
+        }
+        assert!(
+            !kinds.contains("ChangeRecord") && !kinds.contains("Person"),
+            "{kinds:?}"
+        );
+        let index = "package opsgate.index\n\nx := data.inventory.Person\n";
+        let other = vec![("index.rego".to_owned(), std::sync::Arc::from(index))];
+        assert_eq!(super::index_content_kinds(&other), None);
+        let lib_call = "package opsgate.index\n\nx := lib.person(\"p\")\n";
+        let other = vec![("index.rego".to_owned(), std::sync::Arc::from(lib_call))];
+        assert_eq!(super::index_content_kinds(&other), None);
     }
 }
