@@ -1,10 +1,13 @@
 //! The repository as it stood at each commit of a branch within a period: a first-parent walk of
 //! the history, each commit evaluated with `--as-of` = its date, incrementally — a file is parsed
 //! only when its blob changed (every other file is shared with the previous state, see
-//! [`load::substitute`]) and, between two commits of the same day, only the neighbourhood of what
-//! the commit changed is evaluated again (the git gates' neighbourhood). When the date moves, every
-//! artifact is evaluated again: time-based rules change their verdict on artifacts no commit
-//! touched, and an interval of non-compliance must never be missed for the sake of speed.
+//! [`load::substitute`]); at each commit only the neighbourhood of what it changed (the git
+//! gates' neighbourhood) is evaluated by every rule, and when the date moves every artifact is
+//! evaluated again by the rules that read the date (see `evaluate::dated`): time-based rules
+//! change their verdict on artifacts no commit touched, and an interval of non-compliance must
+//! never be missed for the sake of speed. The inventory indexes are computed again only when
+//! what they read changed (`evaluate::IndexMemo`). [`Strategy::Naive`] evaluates everything at
+//! every point; a test holds the two equal over a crafted history.
 
 use std::collections::{HashMap, HashSet};
 
