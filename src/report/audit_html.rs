@@ -258,7 +258,8 @@ pub fn render(report: &AuditReport) -> String {
         if !view.uncovered.is_empty() {
             let _ = writeln!(
                 out,
-                "<p class=\"uncovered\"><strong>Not covered by any rule ({}):</strong> {}</p>\n<p class=\"limits\">{}</p>",
+                "<p class=\"uncovered\"><strong>Not covered by any rule ({}):</strong> {}</p>\n\
+                 <p class=\"limits\">{}</p>",
                 view.uncovered.len(),
                 escape(&view.uncovered_line()),
                 escape(view.limits)
