@@ -141,6 +141,9 @@ pub struct AreaSummary {
 #[derive(Debug, Serialize)]
 pub struct Control {
     pub control: String,
+    /// Its standard short title, from the control catalogue ([`crate::catalogue`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'static str>,
     /// The worst status of its requirements.
     pub status: Status,
     pub requirements: Vec<String>,
@@ -151,6 +154,92 @@ pub struct FrameworkView {
     pub framework: String,
     pub title: String,
     pub controls: Vec<Control>,
+    /// The framework's controls (CIS: Controls, NIST: families) that no rule covers.
+    pub uncovered: Vec<Uncovered>,
+    /// What automation cannot prove, said beside `uncovered`.
+    pub limits: &'static str,
+}
+
+impl Control {
+    /// `A.5.2 Information security roles and responsibilities`; the id alone when the title is
+    /// the id (ITIL practices) or unknown.
+    pub fn label(&self) -> String {
+        match self.title {
+            Some(title) if title != self.control => format!("{} {title}", self.control),
+            _ => self.control.clone(),
+        }
+    }
+}
+
+impl FrameworkView {
+    /// The uncovered controls as one line: `A.5.5 Contact with authorities; …`.
+    pub fn uncovered_line(&self) -> String {
+        let items: Vec<String> = self
+            .uncovered
+            .iter()
+            .map(|u| match u.control == u.title {
+                true => u.title.to_owned(),
+                false => format!("{} {}", u.control, u.title),
+            })
+            .collect();
+        items.join("; ")
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Uncovered {
+    pub control: &'static str,
+    pub title: &'static str,
+}
+
+/// The framework views (`selected`: their keys, empty: all) of the rules of `registry`, whose
+/// statuses are `statuses` in registry order: each cited control with its title and the worst
+/// status of its requirements, sorted naturally, and the controls no rule covers.
+pub fn framework_views(
+    registry: &crate::rules::Registry,
+    statuses: &[Status],
+    selected: &[String],
+) -> Vec<FrameworkView> {
+    FRAMEWORKS
+        .iter()
+        .filter(|(key, _)| selected.is_empty() || selected.iter().any(|f| f == key))
+        .map(|(key, title)| {
+            let mut controls: BTreeMap<String, (Status, Vec<String>)> = BTreeMap::new();
+            for (rule, status) in registry.iter().zip(statuses) {
+                for control in controls_of(rule, key) {
+                    let slot = controls
+                        .entry(control.clone())
+                        .or_insert((Status::NotApplicable, Vec::new()));
+                    slot.0 = slot.0.min(*status);
+                    slot.1.push(rule.code.clone());
+                }
+            }
+            let uncovered = crate::catalogue::uncovered(key, controls.keys().map(String::as_str))
+                .into_iter()
+                .map(|c| Uncovered {
+                    control: c.id,
+                    title: c.title,
+                })
+                .collect();
+            let mut controls: Vec<Control> = controls
+                .into_iter()
+                .map(|(control, (status, requirements))| Control {
+                    title: crate::catalogue::title(key, &control),
+                    control,
+                    status,
+                    requirements,
+                })
+                .collect();
+            controls.sort_by(|a, b| natural_cmp(&a.control, &b.control));
+            FrameworkView {
+                framework: (*key).to_owned(),
+                title: (*title).to_owned(),
+                controls,
+                uncovered,
+                limits: crate::catalogue::LIMITS,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -410,36 +499,8 @@ pub fn build_listing(run: &CheckRun, frameworks: &[String], limit: usize) -> Aud
 
     let (totals, areas) = summarise(requirements.iter().map(|r| (r.area.as_str(), r.status)));
 
-    let framework_views = FRAMEWORKS
-        .iter()
-        .filter(|(key, _)| frameworks.is_empty() || frameworks.iter().any(|f| f == key))
-        .map(|(key, title)| {
-            let mut controls: BTreeMap<String, (Status, Vec<String>)> = BTreeMap::new();
-            for (rule, requirement) in run.policies.registry.iter().zip(&requirements) {
-                for control in controls_of(rule, key) {
-                    let slot = controls
-                        .entry(control.clone())
-                        .or_insert((Status::NotApplicable, Vec::new()));
-                    slot.0 = slot.0.min(requirement.status);
-                    slot.1.push(rule.code.clone());
-                }
-            }
-            let mut controls: Vec<Control> = controls
-                .into_iter()
-                .map(|(control, (status, requirements))| Control {
-                    control,
-                    status,
-                    requirements,
-                })
-                .collect();
-            controls.sort_by(|a, b| natural_cmp(&a.control, &b.control));
-            FrameworkView {
-                framework: (*key).to_owned(),
-                title: (*title).to_owned(),
-                controls,
-            }
-        })
-        .collect();
+    let statuses: Vec<Status> = requirements.iter().map(|r| r.status).collect();
+    let framework_views = framework_views(&run.policies.registry, &statuses, frameworks);
 
     let waivers = waiver_details(run, &requirements);
     AuditReport {

@@ -326,6 +326,7 @@ pub fn findings_of(
     );
     let context = Context {
         only,
+        dated_outside_only: false,
         ill_typed: std::sync::Arc::new(validation.ill_typed),
         converted,
         ..Context::new(options.as_of.clone(), options.params.clone(), changes)

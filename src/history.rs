@@ -1,10 +1,13 @@
 //! The repository as it stood at each commit of a branch within a period: a first-parent walk of
 //! the history, each commit evaluated with `--as-of` = its date, incrementally — a file is parsed
 //! only when its blob changed (every other file is shared with the previous state, see
-//! [`load::substitute`]) and, between two commits of the same day, only the neighbourhood of what
-//! the commit changed is evaluated again (the git gates' neighbourhood). When the date moves, every
-//! artifact is evaluated again: time-based rules change their verdict on artifacts no commit
-//! touched, and an interval of non-compliance must never be missed for the sake of speed.
+//! [`load::substitute`]); at each commit only the neighbourhood of what it changed (the git
+//! gates' neighbourhood) is evaluated by every rule, and when the date moves every artifact is
+//! evaluated again by the rules that read the date (see `evaluate::dated`): time-based rules
+//! change their verdict on artifacts no commit touched, and an interval of non-compliance must
+//! never be missed for the sake of speed. The inventory indexes are computed again only when
+//! what they read changed (`evaluate::IndexMemo`). [`Strategy::Naive`] evaluates everything at
+//! every point; a test holds the two equal over a crafted history.
 
 use std::collections::{HashMap, HashSet};
 
@@ -155,7 +158,7 @@ pub struct Point {
     pub as_of: String,
     /// Findings after waivers and rule settings.
     pub findings: Vec<Finding>,
-    /// Every artifact was evaluated again (a new day), not only the neighbourhood.
+    /// Every artifact was evaluated by every rule, not only the neighbourhood (and the dated rules).
     pub full: bool,
     /// What the commit changed and the neighbourhood of it: a finding that appears or goes away
     /// there is the commit's doing; elsewhere it is the date's.
@@ -173,11 +176,24 @@ struct State {
     raw: Vec<Finding>,
 }
 
+/// How the states of a history are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// What a commit changed and its neighbourhood, and on a new date the dated rules.
+    Incremental,
+    /// Every artifact at every point, as `check --as-of` at that commit would: the reference the
+    /// incremental evaluation is tested against.
+    Naive,
+}
+
 pub struct Evaluator<'a> {
+    pub strategy: Strategy,
     /// Engine values of the artifacts, carried from state to state (unchanged ones are shared).
     converted: Option<Arc<crate::evaluate::Converted>>,
     /// Schema results per artifact value, carried likewise.
     validated: HashMap<usize, Checked>,
+    /// The inventory indexes, computed again only when what they read changed.
+    index_memo: Arc<std::sync::Mutex<crate::evaluate::IndexMemo>>,
     pub git: &'a Git,
     pub options: &'a CheckOptions,
     pub schemas: &'a SchemaSet,
@@ -200,8 +216,10 @@ impl<'a> Evaluator<'a> {
         policies: &'a PolicySet,
     ) -> Evaluator<'a> {
         Evaluator {
+            strategy: Strategy::Incremental,
             converted: None,
             validated: HashMap::new(),
+            index_memo: Default::default(),
             git,
             options,
             schemas,
@@ -269,23 +287,29 @@ impl<'a> Evaluator<'a> {
             ),
             _ => HashSet::new(),
         };
-        // Same day: only the neighbourhood is evaluated again. A new day: everything.
+        // Only the neighbourhood is evaluated again, and on a new day every artifact's dated
+        // rules (the other verdicts cannot move with the date alone).
+        let new_day = previous.as_ref().is_some_and(|prev| prev.as_of != as_of);
         let only = match &previous {
-            Some(prev) if prev.as_of == as_of && changes.is_some() => {
-                let mut only = touched.clone();
-                only.extend(
-                    loaded
-                        .workspace
-                        .artifacts
-                        .iter()
-                        .filter(|a| a.kind.name == crate::waive::RISK_ACCEPTANCE && a.has_id)
-                        .map(|a| a.id.clone()),
-                );
-                Some(Arc::new(only))
+            // Unlike the git gates, which compare two states' findings, a risk acceptance needs
+            // no evaluation outside the neighbourhood: its own verdicts follow the artifacts it
+            // names (its neighbours), the dated ones are evaluated on a new date, and whether it
+            // waives a finding is settled again at every point (`sink::settle`).
+            Some(_) if self.strategy == Strategy::Incremental && changes.is_some() => {
+                Some(Arc::new(touched.clone()))
             }
             _ => None,
         };
-        let raw = self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref());
+        if std::env::var_os("OPSGATE_TIMINGS").is_some() {
+            let evaluated = only
+                .as_ref()
+                .map_or(loaded.workspace.artifacts.len(), |o| o.len());
+            let total = loaded.workspace.artifacts.len();
+            eprintln!(
+                "opsgate: point {as_of}: {evaluated} of {total} artifacts evaluated by every rule"
+            );
+        }
+        let raw = self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref(), new_day);
         let mut findings = raw.clone();
         crate::sink::settle(
             &loaded.workspace,
@@ -331,6 +355,7 @@ impl<'a> Evaluator<'a> {
         as_of: &str,
         only: Option<Arc<HashSet<String>>>,
         previous: Option<&State>,
+        new_day: bool,
     ) -> Vec<Finding> {
         let workspace = &loaded.workspace;
         let validation = self.validate(workspace, only.as_deref());
@@ -346,8 +371,10 @@ impl<'a> Evaluator<'a> {
             params: self.options.params.clone(),
             changes: None,
             only: only.clone(),
+            dated_outside_only: new_day,
             ill_typed: Arc::new(validation.ill_typed),
             converted: Some(converted.clone()),
+            index_memo: Some(Arc::clone(&self.index_memo)),
         };
         let evaluation = self.policies.evaluate(workspace, &context);
         drop(context);
@@ -357,22 +384,55 @@ impl<'a> Evaluator<'a> {
         findings.extend(validation.findings);
         findings.extend(evaluation.findings);
         if let (Some(only), Some(previous)) = (&only, previous) {
+            let outside = Outside::of(workspace, only);
             findings.extend(
                 previous
                     .raw
                     .iter()
-                    .filter(|f| f.stage != Stage::Load)
-                    .filter(|f| {
-                        f.artifact.as_ref().is_some_and(|id| {
-                            !only.contains(id) && workspace.by_id.contains_key(id)
-                        })
-                    })
+                    .filter(|f| f.stage != Stage::Load && outside.holds(f))
+                    .filter(|f| !(new_day && self.policies.is_dated(&f.code)))
                     .cloned(),
             );
         }
         sort_findings(&mut findings);
         findings.dedup();
         findings
+    }
+}
+
+/// The artifacts a partial evaluation left out (not in `only`), whose findings of the previous
+/// state still hold: by id, and for artifacts without one (their findings name only a file), the
+/// files all of whose id-less artifacts were left out.
+struct Outside<'a> {
+    only: &'a HashSet<String>,
+    workspace: &'a crate::model::Workspace,
+    files: HashSet<&'a str>,
+}
+
+impl<'a> Outside<'a> {
+    fn of(workspace: &'a crate::model::Workspace, only: &'a HashSet<String>) -> Outside<'a> {
+        let anonymous = || workspace.artifacts.iter().filter(|a| !a.has_id);
+        let evaluated: HashSet<&str> = anonymous()
+            .filter(|a| only.contains(&a.id))
+            .map(|a| workspace.file_of(a).display.as_str())
+            .collect();
+        let files = anonymous()
+            .map(|a| workspace.file_of(a).display.as_str())
+            .filter(|file| !evaluated.contains(file))
+            .collect();
+        Outside {
+            only,
+            workspace,
+            files,
+        }
+    }
+
+    fn holds(&self, finding: &Finding) -> bool {
+        match (&finding.artifact, &finding.file) {
+            (Some(id), _) => !self.only.contains(id) && self.workspace.by_id.contains_key(id),
+            (None, Some(file)) => self.files.contains(file.as_str()),
+            (None, None) => false,
+        }
     }
 }
 
@@ -449,6 +509,17 @@ pub fn collect(
     period: &Period,
     tip: Oid,
 ) -> Result<Collected, HistoryError> {
+    collect_with(git, options, period, tip, Strategy::Incremental)
+}
+
+/// [`collect`] with the given evaluation strategy.
+pub fn collect_with(
+    git: &Git,
+    options: &CheckOptions,
+    period: &Period,
+    tip: Oid,
+    strategy: Strategy,
+) -> Result<Collected, HistoryError> {
     let walk = walk(git, tip, period)?;
     let (schemas, policies) = rayon::join(SchemaSet::compile, || {
         PolicySet::load(&options.policy_files, options.policy_timeout)
@@ -456,6 +527,7 @@ pub fn collect(
     let schemas = schemas.map_err(crate::check::CheckError::from)?;
     let policies = policies.map_err(crate::check::CheckError::from)?;
     let mut evaluator = Evaluator::new(git, options, &schemas, &policies);
+    evaluator.strategy = strategy;
     let mut points = Vec::new();
     let start = period.start.to_string();
     points.extend(evaluator.advance(walk.baseline, &start)?);

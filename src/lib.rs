@@ -17,6 +17,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::panic))]
 
 pub mod audit;
+pub mod catalogue;
 pub mod change_rules;
 pub mod check;
 pub mod cli;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::audit::{AreaSummary, Counts, Status, FRAMEWORKS};
+use crate::audit::{AreaSummary, Counts, Status};
 use crate::finding::{Finding, Severity, Stage};
 use crate::git::CommitInfo;
 use crate::history::{Period, Point};
@@ -102,19 +102,11 @@ pub struct PeriodScope {
     pub rules: usize,
 }
 
-#[derive(Debug, Serialize)]
-pub struct PeriodControl {
-    pub control: String,
-    pub status: Status,
-    pub requirements: Vec<String>,
-}
+/// A framework control over the period (its status: the worst of its requirements').
+pub type PeriodControl = crate::audit::Control;
 
-#[derive(Debug, Serialize)]
-pub struct PeriodFramework {
-    pub framework: String,
-    pub title: String,
-    pub controls: Vec<PeriodControl>,
-}
+/// A framework's view over the period.
+pub type PeriodFramework = crate::audit::FrameworkView;
 
 #[derive(Debug, Serialize)]
 pub struct PeriodReport {
@@ -337,36 +329,8 @@ fn framework_views(
     requirements: &[PeriodRequirement],
     selected: &[String],
 ) -> Vec<PeriodFramework> {
-    FRAMEWORKS
-        .iter()
-        .filter(|(key, _)| selected.is_empty() || selected.iter().any(|f| f == key))
-        .map(|(key, title)| {
-            let mut controls: BTreeMap<String, (Status, Vec<String>)> = BTreeMap::new();
-            for (rule, r) in registry.iter().zip(requirements) {
-                for control in crate::audit::controls_of(rule, key) {
-                    let slot = controls
-                        .entry(control.clone())
-                        .or_insert((Status::NotApplicable, Vec::new()));
-                    slot.0 = slot.0.min(r.status);
-                    slot.1.push(rule.code.clone());
-                }
-            }
-            let mut controls: Vec<PeriodControl> = controls
-                .into_iter()
-                .map(|(control, (status, requirements))| PeriodControl {
-                    control,
-                    status,
-                    requirements,
-                })
-                .collect();
-            controls.sort_by(|a, b| crate::audit::natural_cmp(&a.control, &b.control));
-            PeriodFramework {
-                framework: (*key).to_owned(),
-                title: (*title).to_owned(),
-                controls,
-            }
-        })
-        .collect()
+    let statuses: Vec<Status> = requirements.iter().map(|r| r.status).collect();
+    crate::audit::framework_views(registry, &statuses, selected)
 }
 
 impl PeriodReport {

@@ -413,3 +413,76 @@ fn a_same_day_commit_evaluated_incrementally_opens_exactly_what_a_full_check_fin
         "the incremental evaluation opens what a full check finds"
     );
 }
+
+/// Framework views: each control with its catalogue title, sorted naturally (A.5.2 before
+/// A.5.10, CIS 1.1 before 11.5), and the controls no rule covers with what automation cannot prove.
+#[test]
+fn framework_views_title_controls_sort_them_naturally_and_list_the_uncovered() {
+    let h = history();
+    let report = period_json(h.dir.path(), &[]);
+    let view = |key: &str| -> Value {
+        report["frameworks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["framework"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {key} view"))
+    };
+    let iso = view("iso27001");
+    let ids: Vec<&str> = iso["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["control"].as_str().unwrap())
+        .collect();
+    let at = |id: &str| {
+        ids.iter()
+            .position(|c| *c == id)
+            .unwrap_or_else(|| panic!("{id} not in {ids:?}"))
+    };
+    assert!(at("A.5.2") < at("A.5.10") && at("A.5.10") < at("A.8.2"));
+    let change = iso["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["control"] == "A.8.32")
+        .unwrap();
+    assert_eq!(change["title"], "Change management");
+    let uncovered: Vec<&str> = iso["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["control"].as_str().unwrap())
+        .collect();
+    assert!(
+        uncovered.contains(&"A.7.7") && !uncovered.contains(&"A.8.32"),
+        "{uncovered:?}"
+    );
+    assert_eq!(uncovered.len() + ids.len(), 93);
+    assert!(iso["limits"].as_str().unwrap().contains("cannot prove"));
+    let cis = view("cis");
+    let ids: Vec<&str> = cis["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["control"].as_str().unwrap())
+        .collect();
+    let at = |id: &str| ids.iter().position(|c| *c == id).unwrap();
+    assert!(at("1.1") < at("2.1") && at("2.1") < at("11.5"));
+    let uncovered: Vec<&str> = cis["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["control"].as_str().unwrap())
+        .collect();
+    assert_eq!(uncovered, ["3", "5", "7", "9", "10", "13", "18"]);
+    let (code, markdown, _) = period_report(h.dir.path(), "markdown", &[]);
+    assert_eq!(code, 0);
+    assert!(
+        markdown.contains("| A.8.32 Change management |"),
+        "{markdown}"
+    );
+    assert!(markdown
+        .contains("**Not covered by any rule (7):** 3 Data Protection; 5 Account Management"));
+}

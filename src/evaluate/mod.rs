@@ -5,12 +5,15 @@
 //! whole artifact set is `data.inventory`, so cross-artifact rules are lookups by id, not scans.
 
 mod cycles;
+mod dated;
 mod error;
 mod references;
 
+pub use dated::Dated;
+
 use references::ReferenceTable;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,10 +50,15 @@ pub struct Context {
     /// Evaluate only these artifacts (the rest still form `data.inventory`): the git gates pass
     /// the neighbourhood of what changed.
     pub only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    /// With `only`: the artifacts outside it are evaluated too, but only by their dated rules
+    /// (the period report at a new date: the other verdicts are the previous date's).
+    pub dated_outside_only: bool,
     /// Values the schema rejected for their type, left out of what the policies see.
     pub ill_typed: Arc<crate::validate::IllTyped>,
     /// Artifacts already converted to the engine's value type.
     pub converted: Option<Arc<Converted>>,
+    /// The indexes of an earlier evaluation, reused while what they read is the same.
+    pub index_memo: Option<Arc<std::sync::Mutex<IndexMemo>>>,
 }
 
 impl Context {
@@ -62,8 +70,10 @@ impl Context {
             params,
             changes,
             only: None,
+            dated_outside_only: false,
             ill_typed: Default::default(),
             converted: None,
+            index_memo: None,
         }
     }
 
@@ -147,6 +157,8 @@ impl std::fmt::Debug for Converted {
 struct Package {
     /// e.g. `data.opsgate.rules.change`
     path: String,
+    /// Whether (and which of) its `deny` rules read the evaluation date.
+    dated: Dated,
     /// Kinds the package inspects (`kinds := {...}`), or every kind.
     kinds: Option<HashSet<String>>,
     /// `modes := {"diff"}`: the package only has something to say about a change (`input.change`),
@@ -161,6 +173,10 @@ struct Package {
 pub struct PolicySet {
     engine: Engine,
     packages: Vec<Package>,
+    /// Codes whose verdict may change with the evaluation date alone (see [`dated`]).
+    dated_codes: HashSet<String>,
+    /// The kinds whose content the indexes read (`None`: any); see [`index_content_kinds`].
+    index_content_kinds: Option<HashSet<String>>,
     pub registry: Registry,
     sources: Vec<(String, Arc<str>)>,
     /// With `OPSGATE_TIMINGS` set: time spent in each package, in nanoseconds, summed over threads.
@@ -205,10 +221,11 @@ impl PolicySet {
 
         let mut package_files: BTreeMap<String, (String, bool)> = BTreeMap::new();
         let mut index_users: HashSet<String> = HashSet::new();
+        let mut splits = DatedSplits::of(&sources);
         for (index, (name, text)) in sources.iter().enumerate() {
             let builtin = index < builtin_count;
             let package = engine
-                .add_policy(name.clone(), text.to_string())
+                .add_policy(name.clone(), splits.text_for(index, text))
                 .map_err(|e| PolicyError::from_regorus(&e, &sources))?;
             if reads_index(text) {
                 index_users.insert(package.clone());
@@ -228,6 +245,7 @@ impl PolicySet {
 
         let mut registry = Registry::default();
         let mut packages = Vec::new();
+        let mut dated_codes = HashSet::new();
         for (path, (file, builtin)) in &package_files {
             if !path.starts_with(RULES_PREFIX) {
                 continue;
@@ -263,7 +281,18 @@ impl PolicySet {
             }
             let modes = eval_value(&mut engine, &format!("{path}.modes"), &sources)?
                 .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
+            let (dated, codes) = splits.of_package(path);
+            dated_codes.extend(match dated {
+                Dated::None => BTreeSet::new(),
+                Dated::Split { .. } => codes,
+                Dated::Whole => registry
+                    .iter()
+                    .filter(|r| &r.package == path)
+                    .map(|r| r.code.clone())
+                    .collect(),
+            });
             packages.push(Package {
+                dated,
                 path: path.clone(),
                 kinds,
                 diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
@@ -272,13 +301,21 @@ impl PolicySet {
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
+        let index_content_kinds = index_content_kinds(&sources);
         Ok(PolicySet {
             engine,
+            index_content_kinds,
+            dated_codes,
             packages,
             registry,
             sources,
             package_nanos,
         })
+    }
+
+    /// Whether a finding of `code` may appear or go away when only the evaluation date moves.
+    pub fn is_dated(&self, code: &str) -> bool {
+        self.dated_codes.contains(code)
     }
 
     /// Every policy file, in load order: the digest of the policy set is taken over these.
@@ -288,7 +325,8 @@ impl PolicySet {
 
     /// Evaluates every package over every artifact, in parallel.
     pub fn evaluate(&self, workspace: &Workspace, context: &Context) -> Evaluation {
-        if context.only.as_ref().is_some_and(|only| only.is_empty()) {
+        if !context.dated_outside_only && context.only.as_ref().is_some_and(|only| only.is_empty())
+        {
             // A change that alters no artifact's content (a comment, a reformatted file) has
             // nothing to evaluate: skip building the engine's inventory and indexes.
             return Evaluation {
@@ -328,7 +366,7 @@ impl PolicySet {
         // Without the indexes, the packages that read them are skipped (one error names them);
         // every other package still runs, so one failure does not erase every other finding.
         let mut index_error = None;
-        let references = match self.precompute_index(&mut engine) {
+        let references = match self.install_index(&mut engine, workspace, context) {
             Ok(references) => references,
             Err(error) => {
                 index_error = Some(self.index_failure(error));
@@ -352,18 +390,21 @@ impl PolicySet {
             .map_init(
                 || engine.clone(),
                 |engine, (artifact, value)| {
-                    if context
+                    let outside = context
                         .only
                         .as_ref()
-                        .is_some_and(|only| !only.contains(&artifact.id))
-                    {
+                        .is_some_and(|only| !only.contains(&artifact.id));
+                    if outside && !context.dated_outside_only {
                         return (Vec::new(), Vec::new());
                     }
                     let result = self.evaluate_one(
                         engine,
-                        workspace,
-                        artifact,
-                        value.as_ref(),
+                        Subject {
+                            workspace,
+                            artifact,
+                            value: value.as_ref(),
+                            dated_only: outside,
+                        },
                         context,
                         match (index_failed, references.as_ref()) {
                             (true, _) => Indexes::Failed,
@@ -411,7 +452,10 @@ impl PolicySet {
     /// Evaluates the whole-inventory indexes (`package opsgate.index`) once and hands them to every
     /// per-artifact evaluation as `data.precomputed_index`: the cross-artifact rules then look
     /// things up by id, and a run stays linear in the number of artifacts.
-    fn precompute_index(&self, engine: &mut Engine) -> Result<Option<ReferenceTable>, PolicyError> {
+    fn precompute_index(
+        &self,
+        engine: &mut Engine,
+    ) -> Result<Option<(regorus::Value, Option<ReferenceTable>)>, PolicyError> {
         if !self
             .sources
             .iter()
@@ -430,17 +474,151 @@ impl PolicySet {
                 serde_json::to_value(&index[&regorus::Value::from("reference_patterns")]).ok()
             })
             .map(|patterns| ReferenceTable::from_patterns(&patterns));
-        let mut wrapper = regorus::Value::new_object();
-        wrapper
-            .as_object_mut()
-            .map_err(|e| PolicyError::plain(e.to_string()))?
-            .insert(regorus::Value::from("precomputed_index"), index);
-        engine
-            .add_data(wrapper)
-            .map_err(|e| PolicyError::plain(e.to_string()))?;
-        Ok(references)
+        Ok(Some((index, references)))
     }
 
+    /// Hands the indexes to `engine` as `data.precomputed_index`: those of `context`'s memo when
+    /// they were computed from the same values, else computed now (and remembered).
+    fn install_index(
+        &self,
+        engine: &mut Engine,
+        workspace: &Workspace,
+        context: &Context,
+    ) -> Result<Option<ReferenceTable>, PolicyError> {
+        let Some(memo) = &context.index_memo else {
+            return self
+                .precompute_index(engine)?
+                .map(|(index, references)| add_index(engine, index).map(|_| references))
+                .transpose()
+                .map(Option::flatten);
+        };
+        let key = IndexKey::of(workspace, self.index_content_kinds.as_ref());
+        let mut memo = memo
+            .lock()
+            .map_err(|_| PolicyError::plain("the index memo is poisoned".to_owned()))?;
+        if memo.key.as_ref() != Some(&key) {
+            let computed = self.precompute_index(engine)?;
+            *memo = IndexMemo {
+                key: Some(key),
+                computed,
+            };
+        }
+        match &memo.computed {
+            Some((index, references)) => {
+                add_index(engine, index.clone())?;
+                Ok(references.clone())
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// Adds the evaluated indexes to the engine's data as `data.precomputed_index`.
+fn add_index(engine: &mut Engine, index: regorus::Value) -> Result<(), PolicyError> {
+    let mut wrapper = regorus::Value::new_object();
+    wrapper
+        .as_object_mut()
+        .map_err(|e| PolicyError::plain(e.to_string()))?
+        .insert(regorus::Value::from("precomputed_index"), index);
+    engine
+        .add_data(wrapper)
+        .map_err(|e| PolicyError::plain(e.to_string()))
+}
+
+/// The precomputed indexes of an earlier evaluation and what they were computed from, carried
+/// by the period report from one state of the history to the next.
+#[derive(Default)]
+pub struct IndexMemo {
+    key: Option<IndexKey>,
+    computed: Option<(regorus::Value, Option<ReferenceTable>)>,
+}
+
+impl std::fmt::Debug for IndexMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "IndexMemo({})",
+            if self.key.is_some() {
+                "computed"
+            } else {
+                "empty"
+            }
+        )
+    }
+}
+
+/// What the indexes read: every artifact's kind and id, and the values of the kinds the index
+/// package reads (by identity; the values are kept alive so that no other can take their place).
+#[derive(PartialEq)]
+struct IndexKey(Vec<(&'static str, String, Option<ByAddress>)>);
+
+struct ByAddress(Arc<Value>);
+
+impl PartialEq for ByAddress {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl IndexKey {
+    fn of(workspace: &Workspace, content_kinds: Option<&HashSet<String>>) -> IndexKey {
+        let mut entries: Vec<(&'static str, String, Option<ByAddress>)> = workspace
+            .artifacts
+            .iter()
+            .filter(|a| a.has_id)
+            .map(|a| {
+                let read = content_kinds.is_none_or(|kinds| kinds.contains(a.kind.name));
+                let value = read.then(|| ByAddress(Arc::clone(&a.value)));
+                (a.kind.name, a.id.clone(), value)
+            })
+            .collect();
+        entries.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        IndexKey(entries)
+    }
+}
+
+/// The kinds whose content the index package reads: those it names as string literals, when it
+/// reads `data.inventory` only through `_inv(kind)` and the id-only scan of `kinds_by_id`;
+/// `None` (every kind) for any other access.
+fn index_content_kinds(sources: &[(String, Arc<str>)]) -> Option<HashSet<String>> {
+    const KNOWN: [&str; 2] = [
+        "object.get(data.inventory, kind, {})",
+        "some kind, ids in data.inventory\n\tsome id, _ in ids\n",
+    ];
+    let mut kinds = HashSet::new();
+    for (_, text) in sources {
+        if !package_of(text).is_some_and(|p| p.starts_with("opsgate.index")) {
+            continue;
+        }
+        let known: usize = KNOWN.iter().map(|k| text.matches(k).count()).sum();
+        if text.matches("data.inventory").count() != known || reads_lib_inventory(text) {
+            return None;
+        }
+        for literal in text.split('"').skip(1).step_by(2) {
+            if literal.starts_with(|c: char| c.is_ascii_uppercase())
+                && literal.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                kinds.insert(literal.to_owned());
+            }
+        }
+    }
+    Some(kinds)
+}
+
+/// Whether the index calls a `lib` function that reads the inventory (only `lib.items` and the
+/// pure helpers are known not to).
+fn reads_lib_inventory(text: &str) -> bool {
+    const PURE: [&str; 5] = ["items", "index", "present", "missing", "blank"];
+    text.match_indices("lib.").any(|(at, _)| {
+        let name: String = text[at + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        !PURE.contains(&name.as_str())
+    })
+}
+
+impl PolicySet {
     /// The error of a failed index evaluation, naming what failed and what was skipped for it.
     fn index_failure(&self, mut error: PolicyError) -> PolicyError {
         let skipped: Vec<&str> = self
@@ -509,12 +687,16 @@ impl PolicySet {
     fn evaluate_one(
         &self,
         engine: &mut Engine,
-        workspace: &Workspace,
-        artifact: &Artifact,
-        value: Option<&regorus::Value>,
+        subject: Subject<'_>,
         context: &Context,
         indexes: Indexes<'_>,
     ) -> (Vec<Finding>, Vec<PolicyError>) {
+        let Subject {
+            workspace,
+            artifact,
+            value,
+            dated_only,
+        } = subject;
         let (references, index_failed) = match indexes {
             Indexes::Ready(references) => (references, false),
             Indexes::Failed => (None, true),
@@ -565,41 +747,61 @@ impl PolicySet {
                     continue;
                 }
             }
-            let rule = format!("{}.deny", package.path);
-            let timer = self
-                .package_nanos
-                .as_ref()
-                .map(|_| std::time::Instant::now());
-            let evaluated = engine.eval_rule(rule);
-            if let (Some(nanos), Some(timer)) = (&self.package_nanos, timer) {
-                nanos[index].fetch_add(
+            for rule in rules_to_evaluate(package.dated, dated_only) {
+                let found = self.evaluate_rule(engine, workspace, artifact, index, rule);
+                findings.extend(found.0);
+                errors.extend(found.1);
+            }
+        }
+        (findings, errors)
+    }
+
+    /// One `deny` rule (`deny` or `deny_dated`) of the package at `index`, on the input set.
+    fn evaluate_rule(
+        &self,
+        engine: &mut Engine,
+        workspace: &Workspace,
+        artifact: &Artifact,
+        index: usize,
+        rule: &str,
+    ) -> (Vec<Finding>, Vec<PolicyError>) {
+        let (mut findings, mut errors) = (Vec::new(), Vec::new());
+        let Some(package) = self.packages.get(index) else {
+            return (findings, errors);
+        };
+        let timer = self
+            .package_nanos
+            .as_ref()
+            .map(|_| std::time::Instant::now());
+        let evaluated = engine.eval_rule(format!("{}.{rule}", package.path));
+        if let (Some(nanos), Some(timer)) = (&self.package_nanos, timer) {
+            if let Some(slot) = nanos.get(index) {
+                slot.fetch_add(
                     timer.elapsed().as_nanos() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
             }
-            match evaluated {
-                Ok(value) => match serde_json::to_value(&value) {
-                    Ok(Value::Array(raw)) => {
-                        for raw in raw {
-                            match self.finding_from_rego(workspace, artifact, &package.path, raw) {
-                                Ok(finding) => findings.push(finding),
-                                Err(error) => errors.push(error),
-                            }
+        }
+        match evaluated {
+            Ok(value) => match serde_json::to_value(&value) {
+                Ok(Value::Array(raw)) => {
+                    for raw in raw {
+                        match self.finding_from_rego(workspace, artifact, &package.path, raw) {
+                            Ok(finding) => findings.push(finding),
+                            Err(error) => errors.push(error),
                         }
                     }
-                    Ok(_) => {}
-                    Err(error) => {
-                        errors.push(PolicyError::plain(format!("{}: {error}", package.path)))
-                    }
-                },
-                Err(error) => {
-                    let mut located = PolicyError::from_regorus(&error, &self.sources);
-                    located.message = format!(
-                        "evaluating `{}.deny` on {} failed: {}",
-                        package.path, artifact.id, located.message
-                    );
-                    errors.push(located);
                 }
+                Ok(_) => {}
+                Err(error) => errors.push(PolicyError::plain(format!("{}: {error}", package.path))),
+            },
+            Err(error) => {
+                let mut located = PolicyError::from_regorus(&error, &self.sources);
+                located.message = format!(
+                    "evaluating `{}.deny` on {} failed: {}",
+                    package.path, artifact.id, located.message
+                );
+                errors.push(located);
             }
         }
         (findings, errors)
@@ -655,6 +857,25 @@ impl PolicySet {
     }
 }
 
+/// The artifact one evaluation is about. `dated_only`: only its rules that read the date.
+struct Subject<'a> {
+    workspace: &'a Workspace,
+    artifact: &'a Artifact,
+    value: Option<&'a regorus::Value>,
+    dated_only: bool,
+}
+
+/// The `deny` rules of a package to evaluate: every body, or (`dated_only`) those that read the
+/// evaluation date.
+fn rules_to_evaluate(dated: Dated, dated_only: bool) -> &'static [&'static str] {
+    match (dated, dated_only) {
+        (Dated::Split { undated: true }, false) => &["deny", "deny_dated"],
+        (Dated::Split { .. }, _) => &["deny_dated"],
+        (Dated::None, true) => &[],
+        (Dated::None | Dated::Whole, _) => &["deny"],
+    }
+}
+
 /// What the precomputed indexes give each artifact's evaluation: the reference table (when the
 /// policies have one), or the news that the indexes failed (the packages reading them are skipped).
 #[derive(Clone, Copy)]
@@ -672,6 +893,73 @@ struct RawFinding {
     pointer: String,
     #[serde(default)]
     related: Vec<String>,
+}
+
+/// The `package` a Rego text declares (without `data.`).
+fn package_of(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("package "))
+        .map(str::trim)
+}
+
+/// The date analysis of every rules package (see [`dated`]): the text each file is loaded with,
+/// and each package's dependence on the date. A package spread over several files is dated as
+/// a whole (a code's bodies could be in different files).
+struct DatedSplits {
+    by_source: Vec<Option<dated::Split>>,
+    by_package: HashMap<String, (Dated, BTreeSet<String>)>,
+}
+
+impl DatedSplits {
+    fn of(sources: &[(String, Arc<str>)]) -> DatedSplits {
+        let text_of = |package: &str| -> String {
+            sources
+                .iter()
+                .filter(|(_, t)| package_of(t) == Some(package))
+                .map(|(_, t)| t.as_ref())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let library = dated::Library::of(&text_of("opsgate.lib"), &text_of("opsgate.index"));
+        let mut files: HashMap<&str, usize> = HashMap::new();
+        for (_, text) in sources {
+            *files
+                .entry(package_of(text).unwrap_or_default())
+                .or_default() += 1;
+        }
+        let mut by_package = HashMap::new();
+        let by_source = sources
+            .iter()
+            .map(|(_, text)| {
+                let package = package_of(text).filter(|p| p.starts_with("opsgate.rules."))?;
+                let path = format!("data.{package}");
+                if files.get(package).copied().unwrap_or_default() > 1 {
+                    by_package.insert(path, (Dated::Whole, BTreeSet::new()));
+                    return None;
+                }
+                let split = dated::split(text, &library);
+                by_package.insert(path, (split.dated, split.codes.clone()));
+                Some(split)
+            })
+            .collect();
+        DatedSplits {
+            by_source,
+            by_package,
+        }
+    }
+
+    fn text_for(&mut self, index: usize, text: &str) -> String {
+        match self.by_source.get_mut(index).and_then(Option::take) {
+            Some(split) => split.text,
+            None => text.to_owned(),
+        }
+    }
+
+    fn of_package(&mut self, path: &str) -> (Dated, BTreeSet<String>) {
+        self.by_package
+            .remove(path)
+            .unwrap_or((Dated::Whole, BTreeSet::new()))
+    }
 }
 
 /// A policy file: its name (for messages) and its text.
@@ -843,5 +1131,34 @@ mod tests {
         assert_eq!(super::development_override(false), None);
         assert!(super::development_override(true).is_some());
         std::env::remove_var("OPSGATE_BUILTIN_POLICIES");
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    /// The built-in index reads the content of the kinds it names and only the ids of the others;
+    /// an access the analysis does not know makes every kind's content count.
+    #[test]
+    fn the_index_reads_the_content_of_the_kinds_it_names() {
+        let sources = super::builtin_sources().unwrap_or_default();
+        let kinds = super::index_content_kinds(&sources).unwrap_or_default();
+        for kind in [
+            "IncidentRecord",
+            "ConfigurationItem",
+            "Service",
+            "ContinuityPlan",
+        ] {
+            assert!(kinds.contains(kind), "{kind} not in {kinds:?}");
+        }
+        assert!(
+            !kinds.contains("ChangeRecord") && !kinds.contains("Person"),
+            "{kinds:?}"
+        );
+        let index = "package opsgate.index\n\nx := data.inventory.Person\n";
+        let other = vec![("index.rego".to_owned(), std::sync::Arc::from(index))];
+        assert_eq!(super::index_content_kinds(&other), None);
+        let lib_call = "package opsgate.index\n\nx := lib.person(\"p\")\n";
+        let other = vec![("index.rego".to_owned(), std::sync::Arc::from(lib_call))];
+        assert_eq!(super::index_content_kinds(&other), None);
     }
 }

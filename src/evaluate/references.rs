@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 /// kind (or `*`) → pattern (`spec/affected_cis/*`) → expected kinds.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ReferenceTable {
     by_kind: HashMap<String, HashMap<String, Vec<String>>>,
 }

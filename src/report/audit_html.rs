@@ -249,12 +249,22 @@ pub fn render(report: &AuditReport) -> String {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&control.control),
+                escape(&control.label()),
                 badge(control.status),
                 links.join(", ")
             );
         }
         out.push_str("</tbody></table>\n");
+        if !view.uncovered.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p class=\"uncovered\"><strong>Not covered by any rule ({}):</strong> {}</p>\n\
+                 <p class=\"limits\">{}</p>",
+                view.uncovered.len(),
+                escape(&view.uncovered_line()),
+                escape(view.limits)
+            );
+        }
     }
     out.push_str("</body></html>\n");
     out

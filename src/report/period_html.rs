@@ -139,12 +139,22 @@ pub fn render(report: &PeriodReport) -> String {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&c.control),
+                escape(&c.label()),
                 badge(c.status),
                 links.join(", ")
             );
         }
         out.push_str("</tbody></table>\n");
+        if !view.uncovered.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p class=\"uncovered\"><strong>Not covered by any rule ({}):</strong> {}</p>\n\
+                 <p class=\"limits\">{}</p>",
+                view.uncovered.len(),
+                escape(&view.uncovered_line()),
+                escape(view.limits)
+            );
+        }
     }
     out.push_str("</body></html>\n");
     out

@@ -119,9 +119,18 @@ pub fn render(report: &PeriodReport) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                escape(&c.control),
+                escape(&c.label()),
                 c.status.label(),
                 c.requirements.join(", ")
+            );
+        }
+        if !view.uncovered.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n**Not covered by any rule ({}):** {}\n\n{}",
+                view.uncovered.len(),
+                escape(&view.uncovered_line()),
+                escape(view.limits)
             );
         }
         out.push('\n');
