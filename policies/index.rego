@@ -201,15 +201,6 @@ peak_cycles_by_service[service] contains [id, cycle.name, window.start, window.e
 	is_string(window.end)
 }
 
-# Owner (metadata.owner) → [kind, id] of every artifact they own: what an approver may not waive
-# (RSK-005), found per approver instead of by scanning the inventory for every glob entry.
-artifacts_by_owner[owner] contains [kind, id] if {
-	some kind, ids in data.inventory
-	some id, doc in ids
-	owner := doc.metadata.owner
-	is_string(owner)
-}
-
 # Service types an incident management plan defines incidents for.
 incident_service_types contains entry.service_type if {
 	some plan in _inv("IncidentManagementPlan")
@@ -241,5 +232,4 @@ all := {
 	"incident_service_types": {x | some x in incident_service_types},
 	"peak_windows_by_service": {k: v | some k, v in peak_windows_by_service},
 	"peak_cycles_by_service": {k: v | some k, v in peak_cycles_by_service},
-	"artifacts_by_owner": {k: v | some k, v in artifacts_by_owner},
 }

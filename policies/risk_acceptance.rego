@@ -119,7 +119,9 @@ _owned_by_approver(entry) := {[kind, entry] |
 } if not _is_glob(entry)
 
 _owned_by_approver(entry) := {[kind, id] |
-	some [kind, id] in lib.lookup("artifacts_by_owner", _spec.approval.approver)
+	some kind, ids in data.inventory
+	some id, doc in ids
+	doc.metadata.owner == _spec.approval.approver
 	glob.match(entry, [], id)
 } if _is_glob(entry)
 

@@ -204,9 +204,6 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
     } = load_states(&plan, options, started)?;
     let changes = Arc::new(ChangeSet::classify(&base.workspace, &head.workspace));
     let only = (!plan.all).then(|| Arc::new(evaluated(&changes, &base, &head)));
-    if let Some(only) = &only {
-        crate::timing::note(&format!("neighbourhood: {} artifacts", only.len()));
-    }
     stage_time("neighbourhood", started);
     let evaluated = evaluate_states(head, base, &schemas, &policies, options, &changes, only);
     let Evaluated {

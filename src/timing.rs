@@ -7,10 +7,3 @@ pub fn stage_time(stage: &str, since: Instant) {
         eprintln!("opsgate: {stage}: {} ms", since.elapsed().as_millis());
     }
 }
-
-/// A figure that explains a timing (e.g. how many artifacts a stage handled).
-pub fn note(text: &str) {
-    if std::env::var_os("OPSGATE_TIMINGS").is_some() {
-        eprintln!("opsgate: {text}");
-    }
-}
