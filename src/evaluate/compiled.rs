@@ -1,0 +1,130 @@
+//! The compiled engine: regorus's register VM (feature `rvm`) for the `deny` rules of the packages
+//! proven to behave like the interpreter.
+//!
+//! The VM is ~4× faster than the tree-walking interpreter but not the same language: on hostile
+//! inputs it silently differs (see docs/engine-differences.md). So a package's `deny` runs compiled
+//! only when (1) it is on [`PROVEN`], the list the differential test (tests/differential.rs)
+//! reviews — the test fails when a listed package differs from the interpreter or from OPA, or when
+//! an unlisted one stops differing, so the list cannot rot either way — and (2) it compiles.
+//! Everything else, and every team policy, stays on the interpreter.
+//!
+//! Conflicts: where the interpreter reports a conflict (a complete rule or function with two
+//! values) as an error, the VM answers undefined. [`CompiledDeny::run`] therefore hands back
+//! nothing but a well-formed set: an error or an undefined `deny` (what a conflict in a rule the
+//! whole set depends on gives) is re-evaluated by the caller on the interpreter, which reports the
+//! conflict as it always did. A conflict inside one body only drops that body's finding in the VM:
+//! the packages on [`PROVEN`] call no rule that can have two values (`no_conflict_possible` in the
+//! differential test checks it on their source), so none can arise there.
+
+use std::sync::Arc;
+
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::{Engine, Rc, Value};
+
+/// Built-in packages whose `deny` runs compiled: the differential test showed no difference on
+/// them. Kept sorted; the test names the packages to add or remove.
+pub const PROVEN: &[&str] = &[];
+
+/// The compiled `deny` rules of one policy set.
+pub struct CompiledDeny {
+    program: Arc<Program>,
+    /// For each package of the policy set (same order), its entry point when it runs compiled.
+    entries: Vec<Option<String>>,
+    timer: Option<ExecutionTimerConfig>,
+}
+
+/// The entry point of a package's findings.
+pub fn deny_rule(package: &str) -> String {
+    format!("{package}.deny")
+}
+
+/// Compiles the `deny` rules of `packages` (paths such as `data.opsgate.rules.change`) into one
+/// program; the compiler's error when one of them does not compile.
+pub fn compile(engine: &Engine, packages: &[&str]) -> Result<Arc<Program>, String> {
+    let entries: Vec<String> = packages.iter().map(|p| deny_rule(p)).collect();
+    let first = entries.first().ok_or("no package to compile")?;
+    // Compiling prepares the engine: work on a clone so the caller's stays as it was.
+    let mut engine = engine.clone();
+    let policy = engine
+        .compile_with_entrypoint(&Rc::from(first.as_str()))
+        .map_err(|e| e.to_string())?;
+    let names: Vec<&str> = entries.iter().map(String::as_str).collect();
+    Compiler::compile_from_policy(&policy, &names).map_err(|e| e.to_string())
+}
+
+impl CompiledDeny {
+    /// The compiled engine for those of `packages` (in policy-set order) that `admit` accepts and
+    /// that compile; `None` when there are none. A package that does not compile is left to the
+    /// interpreter rather than failing the load: the interpreter is the reference.
+    pub fn build(
+        engine: &Engine,
+        packages: &[&str],
+        admit: impl Fn(&str) -> bool,
+        timer: Option<ExecutionTimerConfig>,
+    ) -> Option<CompiledDeny> {
+        let wanted: Vec<&str> = packages.iter().copied().filter(|p| admit(p)).collect();
+        let compiled: Vec<&str> = match compile(engine, &wanted) {
+            Ok(_) => wanted,
+            Err(_) => wanted
+                .into_iter()
+                .filter(|p| compile(engine, &[p]).is_ok())
+                .collect(),
+        };
+        let program = compile(engine, &compiled).ok()?;
+        let entries = packages
+            .iter()
+            .map(|p| compiled.contains(p).then(|| deny_rule(p)))
+            .collect();
+        Some(CompiledDeny {
+            program,
+            entries,
+            timer,
+        })
+    }
+
+    /// Whether package number `index` of the policy set runs compiled.
+    pub fn runs(&self, index: usize) -> bool {
+        self.entries.get(index).is_some_and(Option::is_some)
+    }
+
+    /// A VM for one worker thread, over the run's `data` (inventory, params, indexes).
+    pub fn vm(&self, data: &Value) -> Result<RegoVM, String> {
+        new_vm(&self.program, data, self.timer)
+    }
+
+    /// Package `index`'s findings on the VM's current input: `None` when the package does not run
+    /// compiled or when the VM gives an error or anything but a set (see the module docs: the
+    /// caller then asks the interpreter).
+    pub fn run(&self, vm: &mut RegoVM, index: usize) -> Option<Value> {
+        let entry = self.entries.get(index)?.as_ref()?;
+        run_entry(vm, entry).ok().flatten()
+    }
+}
+
+/// A VM with the interpreter's settings: builtin errors make an expression undefined (OPA's
+/// default, as [`super::PolicySet::load`] sets), the policy time limit, and no instruction limit of
+/// its own (the default of 25,000 instructions stops ordinary artifacts; the time limit bounds it).
+pub fn new_vm(
+    program: &Arc<Program>,
+    data: &Value,
+    timer: Option<ExecutionTimerConfig>,
+) -> Result<RegoVM, String> {
+    let mut vm = RegoVM::new();
+    vm.load_program(Arc::clone(program));
+    vm.set_strict_builtin_errors(false);
+    vm.set_max_instructions(usize::MAX);
+    vm.set_execution_timer_config(timer);
+    vm.set_data(data.clone()).map_err(|e| e.to_string())?;
+    Ok(vm)
+}
+
+/// Runs one entry point: `Ok(None)` when it is not a set (undefined: a possible conflict).
+pub fn run_entry(vm: &mut RegoVM, entry: &str) -> Result<Option<Value>, String> {
+    let value = vm
+        .execute_entry_point_by_name(entry)
+        .map_err(|e| e.to_string())?;
+    Ok(matches!(value, Value::Set(_)).then_some(value))
+}
