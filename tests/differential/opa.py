@@ -30,9 +30,12 @@ edges := e if {
 
 index := object.union(data.opsgate.index.all, {"ci_cycle_edges": edges})
 
+# Every case of a copy. (The same comprehension written in the query itself gave wrong results:
+# RSK-003 on an approved acceptance.)
 results := {i: r |
 	some i, c in input.cases
-	r := data.opsgate.rules[c.package].deny with input as c.input with data.precomputed_index as index
+	idx := input.index
+	r := data.opsgate.rules[c.package].deny with input as c.input with data.precomputed_index as idx
 }
 
 # The case is bound first: `with input as` also replaces the input its own expression reads.
@@ -62,7 +65,11 @@ def evaluate_copy(eng, copy):
     """All cases of a copy in one query; case by case when that fails (an error names no case)."""
     try:
         got = eng.eval_query(
-            "out := data.difftest.results with data.inventory as input.inventory",
+            # The index is computed once per copy and handed in: under `with input as`, OPA starts
+            # a fresh cache, so a rule reading the index per case would compute it for each.
+            "inv := input.inventory; idx := data.difftest.index with data.inventory as inv; "
+            "out := data.difftest.results with data.inventory as inv "
+            'with input as {"cases": input.cases, "index": idx}',
             {"inventory": copy["inventory"], "cases": copy["cases"]},
         )
         results = first_value(got) or {}
