@@ -134,7 +134,8 @@ fn interpreter_compiled_engine_and_opa_agree_on_mutated_artifacts() {
     };
     for mutation in std::iter::once(&unmutated).chain(&chosen) {
         let index = copies.len();
-        let (copy, replayed) = evaluate_copy(index, mutation, &base, &policies, &schemas, &programs);
+        let (copy, replayed) =
+            evaluate_copy(index, mutation, &base, &policies, &schemas, &programs);
         copies.push(copy);
         cases.extend(replayed);
     }
@@ -160,7 +161,9 @@ fn interpreter_compiled_engine_and_opa_agree_on_mutated_artifacts() {
 fn sample_size(total: usize) -> usize {
     match std::env::var("OPSGATE_DIFF_MUTATIONS").as_deref() {
         Ok("all") => total,
-        Ok(n) => n.parse().expect("OPSGATE_DIFF_MUTATIONS is a number or `all`"),
+        Ok(n) => n
+            .parse()
+            .expect("OPSGATE_DIFF_MUTATIONS is a number or `all`"),
         Err(_) => DEFAULT_SAMPLE.min(total),
     }
 }
@@ -174,7 +177,11 @@ fn seed() -> u64 {
 
 /// The example repository's artifacts, in load order.
 fn base_artifacts() -> Vec<Value> {
-    let loaded = load_path(&common::acme(), LoadLimits::default(), &PathFilter::default());
+    let loaded = load_path(
+        &common::acme(),
+        LoadLimits::default(),
+        &PathFilter::default(),
+    );
     assert!(loaded.workspace.artifacts.len() > 20, "the example loads");
     loaded
         .workspace
@@ -271,13 +278,24 @@ fn changes_of(
     };
     if looks_like_date(text) {
         let rest = text.get(10..).unwrap_or_default();
-        out.push(("re-dated to the past", Change::Set(json!(format!("1999-01-01{rest}")))));
-        out.push(("re-dated to the future", Change::Set(json!(format!("2099-12-31{rest}")))));
-        out.push(("re-dated to an invalid date", Change::Set(json!(format!("2026-02-30{rest}")))));
+        out.push((
+            "re-dated to the past",
+            Change::Set(json!(format!("1999-01-01{rest}"))),
+        ));
+        out.push((
+            "re-dated to the future",
+            Change::Set(json!(format!("2099-12-31{rest}"))),
+        ));
+        out.push((
+            "re-dated to an invalid date",
+            Change::Set(json!(format!("2026-02-30{rest}"))),
+        ));
     }
     if let Some(kind) = ids.get(text) {
         out.push(("reference to nothing", Change::Set(json!("NOPE-404"))));
-        let other = ids.iter().find(|(_, k)| *k != kind && k.as_str() != own_kind);
+        let other = ids
+            .iter()
+            .find(|(_, k)| *k != kind && k.as_str() != own_kind);
         if let Some((other, _)) = other {
             out.push(("reference to another kind", Change::Set(json!(other))));
         }
@@ -288,16 +306,24 @@ fn changes_of(
 fn looks_like_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() >= 10
-        && bytes[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
 }
 
 /// A deterministic sample of `n` mutations (a seeded shuffle, then the original order).
 fn sample(all: &[Mutation], n: usize, seed: u64) -> Vec<Mutation> {
     let mut order: Vec<(u64, usize)> = (0..all.len())
-        .map(|i| (splitmix(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)), i))
+        .map(|i| {
+            (
+                splitmix(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+                i,
+            )
+        })
         .collect();
     order.sort_unstable();
     let mut chosen: Vec<usize> = order.into_iter().take(n).map(|(_, i)| i).collect();
@@ -456,11 +482,12 @@ fn evaluate_copy(
             }
         });
         let input = to_json(&input);
-        let opa_slot = related(mutation, &artifacts[mutation.artifact], &artifact, &input).then(|| {
-            let short = package.trim_start_matches("data.opsgate.rules.");
-            opa_cases.push(json!({"package": short, "input": input}));
-            opa_cases.len() - 1
-        });
+        let opa_slot =
+            related(mutation, &artifacts[mutation.artifact], &artifact, &input).then(|| {
+                let short = package.trim_start_matches("data.opsgate.rules.");
+                opa_cases.push(json!({"package": short, "input": input}));
+                opa_cases.len() - 1
+            });
         cases.push(Case {
             copy: index,
             artifact,
@@ -601,7 +628,11 @@ fn report(copies: &[Copy], cases: &[Case], programs: &ProgramSet) -> Vec<String>
         eprintln!(
             "\n=== {engine} differs from the interpreter in {package} ({} evaluation(s)){}",
             counts[&(*engine, *package)],
-            if fails { "" } else { " — not on compiled::PROVEN: runs on the interpreter" }
+            if fails {
+                ""
+            } else {
+                " — not on compiled::PROVEN: runs on the interpreter"
+            }
         );
         eprintln!("{}", describe(&copies[case.copy], case));
         if fails {
@@ -616,7 +647,12 @@ fn describe(copy: &Copy, case: &Case) -> String {
     let m = &copy.mutation;
     let other = case.compiled.iter().chain(case.opa.iter());
     let codes: BTreeSet<String> = other
-        .flat_map(|o| o.codes().symmetric_difference(&case.interpreter.codes()).cloned().collect::<Vec<_>>())
+        .flat_map(|o| {
+            o.codes()
+                .symmetric_difference(&case.interpreter.codes())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
         .collect();
     format!(
         "mutation: {} {} of artifact #{}\nevaluated artifact: {}\nrule codes differing: {:?}\n\
