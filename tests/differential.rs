@@ -32,7 +32,7 @@ use opsgate::validate::SchemaSet;
 use serde_json::{json, Value};
 
 /// Mutations evaluated by default: sized for under two minutes in a debug build on two cores.
-const DEFAULT_SAMPLE: usize = 250;
+const DEFAULT_SAMPLE: usize = 200;
 const DEFAULT_SEED: u64 = 20;
 
 /// What one mutation does at its pointer.
@@ -604,9 +604,14 @@ fn report(copies: &[Copy], cases: &[Case], programs: &ProgramSet) -> Vec<String>
     let mut smallest: BTreeMap<(&str, &str), (&Case, usize)> = BTreeMap::new();
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for case in cases {
+        let opa = if strict_opa_error(case) {
+            STRICT_OPA
+        } else {
+            "OPA"
+        };
         let pairs = [
             ("compiled engine", case.compiled.as_ref()),
-            ("OPA", case.opa.as_ref()),
+            (opa, case.opa.as_ref()),
         ];
         for (engine, other) in pairs {
             let Some(other) = other else { continue };
@@ -624,7 +629,7 @@ fn report(copies: &[Copy], cases: &[Case], programs: &ProgramSet) -> Vec<String>
     }
     let mut failures = Vec::new();
     for ((engine, package), (case, _)) in &smallest {
-        let fails = *engine == "OPA" || PROVEN.contains(package);
+        let fails = *engine == "OPA" || (*engine == "compiled engine" && PROVEN.contains(package));
         eprintln!(
             "\n=== {engine} differs from the interpreter in {package} ({} evaluation(s)){}",
             counts[&(*engine, *package)],
@@ -641,6 +646,20 @@ fn report(copies: &[Copy], cases: &[Case], programs: &ProgramSet) -> Vec<String>
     }
     print_summary(programs, &counts);
     failures
+}
+
+/// The one accepted kind of difference with OPA: where a built-in fails on its arguments (a date
+/// that does not exist, `object.get` of a non-object), opsgate's engines make the expression
+/// undefined (OPA's documented default, `set_strict_builtin_errors(false)` in evaluate/mod.rs) but
+/// the wheel's OPA stops the evaluation with `eval_builtin_error` / `eval_type_error`. Only
+/// already-reported schema errors get there (the schema stage withholds ill-typed values, invalid
+/// dates are its findings). Printed, not failing; docs/engine-differences.md lists them.
+const STRICT_OPA: &str = "OPA (stricter built-in errors)";
+
+fn strict_opa_error(case: &Case) -> bool {
+    let strict = |m: &str| m.contains("eval_builtin_error") || m.contains("eval_type_error");
+    matches!(&case.opa, Some(Outcome::Error(m)) if strict(m))
+        && !matches!(case.interpreter, Outcome::Error(_))
 }
 
 fn describe(copy: &Copy, case: &Case) -> String {
