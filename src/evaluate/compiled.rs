@@ -12,9 +12,11 @@
 //! values) as an error, the VM answers undefined. [`CompiledDeny::run`] therefore hands back
 //! nothing but a well-formed set: an error or an undefined `deny` (what a conflict in a rule the
 //! whole set depends on gives) is re-evaluated by the caller on the interpreter, which reports the
-//! conflict as it always did. A conflict inside one body only drops that body's finding in the VM:
-//! the packages on [`PROVEN`] call no rule that can have two values (`no_conflict_possible` in the
-//! differential test checks it on their source), so none can arise there.
+//! conflict as it always did. A conflict inside one body only drops that body's finding in the VM;
+//! there the differential test is the guard: the interpreter's conflict error against the VM's set
+//! is a difference, which fails the test for a package on [`PROVEN`]. (No mutation so far reached
+//! one; whether a function with several definitions can ever give two values is not checked
+//! statically.)
 
 use std::sync::Arc;
 
@@ -151,4 +153,61 @@ pub fn run_entry(vm: &mut RegoVM, entry: &str) -> Result<Option<Value>, String> 
         .execute_entry_point_by_name(entry)
         .map_err(|e| e.to_string())?;
     Ok(matches!(value, Value::Set(_)).then_some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(policy: &str) -> Engine {
+        let mut engine = Engine::new();
+        engine.set_strict_builtin_errors(false);
+        engine
+            .add_policy("t.rego".to_owned(), policy.to_owned())
+            .expect("policy parses");
+        engine
+    }
+
+    fn compiled(engine: &Engine) -> (CompiledDeny, RegoVM) {
+        let deny = CompiledDeny::build(engine, &["data.t"], |_| true, None).expect("compiles");
+        let vm = deny.vm(&Value::new_object()).expect("a VM");
+        (deny, vm)
+    }
+
+    /// The compiled engine gives the interpreter's findings.
+    #[test]
+    fn a_compiled_deny_gives_the_interpreters_set() {
+        let mut engine =
+            engine("package t\nimport rego.v1\ndeny contains x if { some x in input.xs; x > 1 }\n");
+        let (deny, mut vm) = compiled(&engine);
+        let input = Value::from_json_str(r#"{"xs": [1, 2, 3]}"#).expect("json");
+        vm.set_input(input.clone());
+        engine.set_input(input);
+        let expected = engine
+            .eval_rule("data.t.deny".to_owned())
+            .expect("evaluates");
+        assert_eq!(deny.run(&mut vm, 0), Some(expected));
+    }
+
+    /// A conflict the whole set depends on: the VM says undefined, so `run` hands the package back
+    /// to the interpreter (which reports the conflict) instead of returning no findings.
+    #[test]
+    fn a_conflict_goes_back_to_the_interpreter() {
+        let policy = "package t\nimport rego.v1\nv := 1 if input.a\nv := 2 if input.b\n\
+                      deny := {v}\n";
+        let mut engine = engine(policy);
+        let (deny, mut vm) = compiled(&engine);
+        let input = Value::from_json_str(r#"{"a": true, "b": true}"#).expect("json");
+        vm.set_input(input.clone());
+        engine.set_input(input);
+        assert_eq!(deny.run(&mut vm, 0), None);
+        assert!(engine.eval_rule("data.t.deny".to_owned()).is_err());
+    }
+
+    /// A package that does not compile is left out, not an error.
+    #[test]
+    fn a_package_that_does_not_compile_stays_on_the_interpreter() {
+        let engine = engine("package t\nimport rego.v1\ndeny contains p if walk(input, [p, _])\n");
+        assert!(CompiledDeny::build(&engine, &["data.t"], |_| true, None).is_none());
+    }
 }
