@@ -211,3 +211,112 @@ mod tests {
         assert!(CompiledDeny::build(&engine, &["data.t"], |_| true, None).is_none());
     }
 }
+
+/// The differences of docs/engine-differences.md, pinned: when a regorus upgrade changes one, this
+/// fails, and the document and [`PROVEN`] are reviewed again.
+#[cfg(test)]
+mod documented_differences {
+    use super::*;
+
+    /// (interpreter, VM) results of `data.t.p`, as JSON text or the first line of the error.
+    fn both(policy: &str, input: &str) -> (String, String) {
+        let rule = "data.t.p";
+        let mut engine = Engine::new();
+        engine.set_strict_builtin_errors(false);
+        let policy = format!("package t\nimport rego.v1\n{policy}\n");
+        engine
+            .add_policy("t.rego".to_owned(), policy)
+            .expect("parses");
+        let input = Value::from_json_str(input).expect("json");
+        engine.set_input(input.clone());
+        let shown = |r: Result<Value, String>| match r {
+            Ok(v) => v
+                .to_json_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect(),
+            Err(e) => e.lines().last().unwrap_or_default().to_owned(),
+        };
+        let interpreter = shown(engine.eval_rule(rule.to_owned()).map_err(|e| e.to_string()));
+        let vm = (|| {
+            let mut e = engine.clone();
+            let policy = e
+                .compile_with_entrypoint(&Rc::from(rule))
+                .map_err(|e| e.to_string())?;
+            let program =
+                Compiler::compile_from_policy(&policy, &[rule]).map_err(|e| e.to_string())?;
+            let mut vm = new_vm(&program, &Value::new_object(), None)?;
+            vm.set_input(input);
+            vm.execute_entry_point_by_name(rule)
+                .map_err(|e| e.to_string())
+        })();
+        (interpreter, shown(vm))
+    }
+
+    fn check(policy: &str, input: &str, interpreter: &str, vm: &str) {
+        assert_eq!(
+            both(policy, input),
+            (interpreter.to_owned(), vm.to_owned()),
+            "{policy}"
+        );
+    }
+
+    #[test]
+    fn multi_value_rules_come_back_flat() {
+        check(
+            "m[k] contains v if { some k, v in input.o }\np := m",
+            r#"{"o": {"a": 1, "b": 2}}"#,
+            r#"{"a":[1],"b":[2]}"#,
+            "[1,2]",
+        );
+    }
+
+    #[test]
+    fn an_unused_assignment_of_undefined_does_not_fail_the_body() {
+        check(
+            "p contains 1 if { x := input.a.b }",
+            r#"{"a": {}}"#,
+            "[]",
+            "[1]",
+        );
+    }
+
+    #[test]
+    fn an_array_comprehension_of_an_undefined_value_has_one_element() {
+        check(
+            "p := [x | x := input.missing]",
+            "{}",
+            "[]",
+            r#"["<undefined>"]"#,
+        );
+    }
+
+    #[test]
+    fn a_conflict_is_undefined_instead_of_an_error() {
+        check(
+            "v := 1 if input.a\nv := 2 if input.b\np contains 1 if v",
+            r#"{"a": true, "b": true}"#,
+            "error: rule conflicts with rule at t.rego:3:1",
+            "[]",
+        );
+        check(
+            "f(x) := 1 if x > 0\nf(x) := 2 if x > 1\np contains y if { y := f(input.n) }",
+            r#"{"n": 5}"#,
+            "error: functions must not produce multiple outputs for same inputs",
+            "[]",
+        );
+    }
+
+    #[test]
+    fn iterating_a_string_is_an_error_only_in_the_interpreter() {
+        check("p contains i if { some i, o in input.xs; ys := [y | some y in o.l; y > 1]; count(ys) == 0 }",
+              r#"{"xs": [{"l": [1]}, {"l": [5]}, {"l": "s"}]}"#,
+              "error: `some .. in collection` expects array/set/object. Got `\"s\"`", "[0,2]");
+    }
+
+    #[test]
+    fn walk_does_not_compile() {
+        let (_, vm) = both("p contains x if walk(input, [x, _])", "{}");
+        assert!(vm.contains("walk loops are not yet supported"), "{vm}");
+    }
+}
