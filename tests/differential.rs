@@ -700,3 +700,94 @@ fn print_summary(programs: &ProgramSet, counts: &BTreeMap<(&str, &str), usize>) 
         .collect();
     eprintln!("compiled without a difference here but not on compiled::PROVEN: {candidates:?}");
 }
+
+// --- The VM's known hazards, checked on the source of the packages it runs ---------------------
+
+/// Two of the VM's differences (docs/engine-differences.md) hide in ordinary-looking Rego: an
+/// assignment whose variable is never used again (`x := <undefined>` does not fail the body) and an
+/// array comprehension whose head is assigned last (`[x | …; x := <undefined>]` gets an undefined
+/// element). A package on `compiled::PROVEN` (or the library) must contain neither; the check is
+/// textual (a rule is a block between blank lines), so it errs on the side of flagging.
+#[test]
+fn packages_run_compiled_avoid_the_vm_hazards() {
+    let assignment = regex::Regex::new(r"(?m)^\s+(\w+)\s*:=").expect("regex");
+    let mut hazards = Vec::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    for entry in std::fs::read_dir(root).expect("policies") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("reads");
+        let package = text
+            .lines()
+            .find_map(|l| l.strip_prefix("package "))
+            .map(|p| format!("data.{}", p.trim()))
+            .unwrap_or_default();
+        if !PROVEN.contains(&package.as_str()) && !package.ends_with(".lib") {
+            continue;
+        }
+        hazards.extend(assigned_heads(&text).into_iter().map(|head| {
+            format!(
+                "{}: `[{head} | …; {head} := …]` never uses {head} again",
+                path.display()
+            )
+        }));
+        for block in text.split("\n\n") {
+            let head_end = block.find('{').unwrap_or(0);
+            for found in assignment.captures_iter(block) {
+                let name = &found[1];
+                let used = regex::Regex::new(&format!(r"\b{name}\b")).expect("regex");
+                let rest = block
+                    .get(found.get(0).map_or(0, |m| m.end())..)
+                    .unwrap_or_default();
+                let head = block.get(..head_end).unwrap_or_default();
+                // Used before the assignment counts too: a comprehension's head comes first.
+                if name != "_"
+                    && used.find_iter(block).count() < 2
+                    && !used.is_match(rest)
+                    && !used.is_match(head)
+                {
+                    hazards.push(format!("{}: `{name} :=` is never used", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        hazards.is_empty(),
+        "VM hazards in packages that run compiled:\n{}",
+        hazards.join("\n")
+    );
+}
+
+/// The heads of array comprehensions `[v | …]` whose body assigns `v` and never uses it after.
+fn assigned_heads(text: &str) -> Vec<String> {
+    let open = regex::Regex::new(r"\[\s*(\w+)\s*\|").expect("regex");
+    let mut out = Vec::new();
+    for found in open.captures_iter(text) {
+        let head = found[1].to_owned();
+        let start = found.get(0).map_or(0, |m| m.end());
+        let body = comprehension_body(&text[start..]);
+        let assigned = regex::Regex::new(&format!(r"(?:^|[;\s]){head}\s*:=")).expect("regex");
+        let used = regex::Regex::new(&format!(r"\b{head}\b")).expect("regex");
+        if let Some(at) = assigned.find(body) {
+            if !used.is_match(&body[at.end()..]) {
+                out.push(head);
+            }
+        }
+    }
+    out
+}
+
+/// The text up to the bracket that closes a comprehension (its opening bracket already read).
+fn comprehension_body(text: &str) -> &str {
+    let mut depth = 1;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '{' | '(' => depth += 1,
+            ']' | '}' | ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return &text[..i];
+        }
+    }
+    text
+}

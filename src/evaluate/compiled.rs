@@ -291,6 +291,32 @@ mod documented_differences {
         );
     }
 
+    /// Inside a loop too; a later use of the variable (`is_number(x)`) restores the interpreter's
+    /// answer, the form policies run compiled must use (tests/differential.rs checks it).
+    #[test]
+    fn an_undefined_comprehension_head_becomes_an_element() {
+        let f = "f(y) := 1 if y == 1\n";
+        let input = r#"{"ys": [1, 2]}"#;
+        check(
+            &format!("{f}p := [x | some y in input.ys; x := f(y)]"),
+            input,
+            "[1]",
+            r#"[1,"<undefined>"]"#,
+        );
+        check(
+            &format!("{f}p := [x | some y in input.ys; x := f(y); is_number(x)]"),
+            input,
+            "[1]",
+            "[1]",
+        );
+        check(
+            &format!("{f}p := {{x | some y in input.ys; x := f(y)}}"),
+            input,
+            "[1]",
+            "[1]",
+        );
+    }
+
     #[test]
     fn a_conflict_is_undefined_instead_of_an_error() {
         check(
