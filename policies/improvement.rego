@@ -319,6 +319,7 @@ _meets("<", v, n) if v < n
 _missed(target, value) if {
 	[op, n] := _numeric_target(target)
 	v := _num(value)
+	is_number(v) # (always true here; the compiled engine needs it: docs/engine-differences.md)
 	not _meets(op, v, n)
 }
 
