@@ -282,6 +282,23 @@ mod documented_differences {
     }
 
     #[test]
+    fn an_undefined_variable_used_only_under_not_passes() {
+        check(
+            "f(x) := true if x.ok\np contains 1 if { x := input.missing; not f(x) }",
+            "{}",
+            "[]",
+            "[1]",
+        );
+    }
+
+    #[test]
+    fn an_else_whose_value_is_undefined_is_taken() {
+        let policy =
+            "v := \"a\" if input.never\nelse := m if { m := input.missing }\nelse := \"c\"\np := v";
+        check(policy, "{}", "\"c\"", "\"<undefined>\"");
+    }
+
+    #[test]
     fn an_array_comprehension_of_an_undefined_value_has_one_element() {
         check(
             "p := [x | x := input.missing]",
