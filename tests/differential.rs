@@ -32,7 +32,7 @@ use opsgate::validate::SchemaSet;
 use serde_json::{json, Value};
 
 /// Mutations evaluated by default: sized for under two minutes in a debug build on two cores.
-const DEFAULT_SAMPLE: usize = 200;
+const DEFAULT_SAMPLE: usize = 150;
 const DEFAULT_SEED: u64 = 20;
 
 /// What one mutation does at its pointer.
