@@ -430,7 +430,7 @@ impl PolicySet {
         &self,
         workspace: &Workspace,
         context: &Context,
-    ) -> Result<(Engine, Vec<(String, String, regorus::Value)>), PolicyError> {
+    ) -> Result<(Engine, Vec<ProbeCase>), PolicyError> {
         let run = self.prepare_run(workspace, context)?;
         let mut cases = Vec::new();
         for (artifact, value) in workspace.artifacts.iter().zip(&run.values) {
@@ -755,6 +755,9 @@ enum Indexes<'a> {
     Ready(Option<(&'a ReferenceTable, &'a HashMap<&'a str, Vec<&'a str>>)>),
     Failed,
 }
+
+/// One evaluation of a run, for [`PolicySet::probe`]: (artifact id, package, input).
+pub type ProbeCase = (String, String, regorus::Value);
 
 /// One run's prepared engine and what its evaluations share.
 struct Run<'w> {
