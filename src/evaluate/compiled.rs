@@ -27,7 +27,9 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Rc, Value};
 
 /// Built-in packages whose `deny` runs compiled: the differential test showed no difference on
-/// them. Kept sorted; the test names the packages to add or remove.
+/// them. Kept sorted; the test names the packages to add or remove. Not here: `references` (does
+/// not compile), `change_control` (diff mode only, never probed) and `cross_process`, whose XP-003
+/// still differs (a release naming a change that is not in the inventory: docs/engine-differences.md).
 pub const PROVEN: &[&str] = &[
     "data.opsgate.rules.availability",
     "data.opsgate.rules.business_cycles",
@@ -36,7 +38,6 @@ pub const PROVEN: &[&str] = &[
     "data.opsgate.rules.configuration",
     "data.opsgate.rules.continuity",
     "data.opsgate.rules.control_csc2",
-    "data.opsgate.rules.cross_process",
     "data.opsgate.rules.document_control",
     "data.opsgate.rules.improvement",
     "data.opsgate.rules.incident",
