@@ -354,7 +354,11 @@ deny contains lib.finding_with("XP-008", "/spec/last_change", msg, [_spec.last_c
 	msg := sprintf("last change `%s` %s", [_spec.last_change, concat(", ", problems)])
 }
 
-_change_problems(change) := ({"has no approval" | not lib.change_authorized(change)} | {sprintf("is `%s`, not implemented", [object.get(change.spec, "status", "unset")]) | not change.spec.status in _implemented}) | {"does not list this CI" | not _id in object.get(change.spec, "affected_cis", [])}
+# A change without a spec lists no CI. (Written as `not _id in object.get(change.spec, …)`, the
+# undefined `change.spec` made the `not` true in regorus and false in OPA: docs/engine-differences.md.)
+_lists_this_ci(change) if _id in object.get(object.get(change, "spec", {}), "affected_cis", [])
+
+_change_problems(change) := ({"has no approval" | not lib.change_authorized(change)} | {sprintf("is `%s`, not implemented", [object.get(change.spec, "status", "unset")]) | not change.spec.status in _implemented}) | {"does not list this CI" | not _lists_this_ci(change)}
 
 # --- Configuration ↔ availability -------------------------------------------------------------
 
@@ -379,9 +383,16 @@ deny contains lib.finding_with("XP-010", sprintf("/spec/revisions/%d/change", [i
 	_a.kind == "ServiceLevelAgreement"
 	some i, revision in object.get(_spec, "revisions", [])
 	problem := _revision_change_problem(i, revision)
-	related := [r | r := revision.change; is_string(r)]
+	related := _change_of(revision)
 	msg := sprintf("revision %v: %s", [object.get(revision, "version", i), problem])
 }
+
+# The revision's change record as the finding's related ids. (A function, not `[r | r :=
+# revision.change; is_string(r)]`: that comprehension over an undefined value failed the whole
+# iteration in regorus's compiled engine, a missed XP-010: docs/engine-differences.md.)
+_change_of(revision) := [revision.change] if is_string(revision.change)
+
+else := []
 
 _revision_change_problem(i, revision) := "references no change record" if {
 	not revision.change
@@ -393,6 +404,7 @@ _initial(0, revision) if revision.initial == true
 
 _revision_change_problem(i, revision) := sprintf("change `%s` is not approved", [revision.change]) if {
 	change := _inv("ChangeRecord")[revision.change]
+	is_object(change) # (always true here; the compiled engine needs it: docs/engine-differences.md)
 	not lib.change_authorized(change)
 }
 

@@ -360,6 +360,9 @@ deny contains lib.finding("INC-002", sprintf("/spec/roles/%d", [i]), msg) if {
 	some i, role in object.get(_spec, "roles", [])
 	missing := lib.missing_fields(role, ["party", "role", "responsibilities"])
 	count(missing) > 0
+	# A role of another type is the schema's finding; said here, OPA stops on object.get's type
+	# error where regorus leaves the message undefined.
+	is_object(role)
 	msg := sprintf("role `%v` lacks %s", [object.get(role, "role", i), lib.join_names(missing)])
 }
 

@@ -8,6 +8,9 @@
 #   - headless Chromium, cmark-gfm (GitHub's markdown renderer) and pdftotext (poppler-utils), Debian
 #     packages through apt-get: the only system-wide installs.
 #   - yaml-language-server (npm), the language server editors use with opsgate's schemas.
+#   - the real Open Policy Agent (Go, inside the PyPI wheel opa-golib-python-bindings, the one the
+#     benchmark uses) in a venv of its own: the differential test (tests/differential.rs) compares
+#     opsgate's engines with it.
 # Everything else is cached under target/peers/, so `cargo clean` resets it. Idempotent: each tool
 # has a stamp file (target/peers/.stamp-*) naming what was installed; a rerun with every stamp
 # current only checks them (well under a second). Writes target/peers/env.sh and prints the same
@@ -19,6 +22,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${OPSGATE_PEERS_DIR:-"$ROOT/target/peers"}  # override only to try the script elsewhere
 SARIF_SPEC='@microsoft/sarif-multitool@5.7.0'
 YLS_SPEC='yaml-language-server@1.19.2'
+OPA_SPEC='opa-golib-python-bindings==0.4.4'
 PY_SPECS=('junitparser>=5,<6' 'pre-commit>=4,<5' 'pyte>=0.8,<0.9' 'compliance-trestle>=5,<6')
 PYTHON=${PYTHON:-python3}
 
@@ -148,6 +152,17 @@ if [[ -z "$PDFTOTEXT" ]]; then
   fi
 fi
 
+# --- 7. OPA (PyPI wheel), for the differential test -------------------------------------------
+if ! stamp_ok opa "$OPA_SPEC"; then
+  log "creating $PEERS/opa with $OPA_SPEC from PyPI..."
+  "$PYTHON" -m venv --clear "$PEERS/opa"
+  # The wheel says Requires-Python >=3.14, but its ctypes wrapper runs on 3.11 (bench/setup.sh too).
+  "$PEERS/opa/bin/python" -m pip install -q --disable-pip-version-check --ignore-requires-python "$OPA_SPEC" >&2
+  "$PEERS/opa/bin/python" -c 'from opa_bindings import OpaEngine; OpaEngine()' || die "the OPA wheel does not load"
+  stamp_write opa "$OPA_SPEC" "$PEERS/opa/bin/python"
+fi
+OPA_PYTHON=$(stamp_path opa)
+
 # --- env.sh ---------------------------------------------------------------------------------------
 {
   printf '# Written by scripts/peers.sh; source it before `cargo test`.\n'
@@ -161,6 +176,7 @@ fi
     printf 'unset OPSGATE_CMARK_GFM  # not installed: see the message scripts/peers.sh printed\n'
   fi
   printf 'export OPSGATE_YAML_LANGUAGE_SERVER=%q\n' "$YAML_LANGUAGE_SERVER"
+  printf 'export OPSGATE_OPA_PYTHON=%q\n' "$OPA_PYTHON"
   if [[ -n "$PDFTOTEXT" ]]; then
     printf 'export OPSGATE_PDFTOTEXT=%q\n' "$PDFTOTEXT"
   else

@@ -522,7 +522,7 @@ pub fn collect_with(
 ) -> Result<Collected, HistoryError> {
     let walk = walk(git, tip, period)?;
     let (schemas, policies) = rayon::join(SchemaSet::compile, || {
-        PolicySet::load(&options.policy_files, options.policy_timeout)
+        PolicySet::load_for_period(&options.policy_files, options.policy_timeout)
     });
     let schemas = schemas.map_err(crate::check::CheckError::from)?;
     let policies = policies.map_err(crate::check::CheckError::from)?;

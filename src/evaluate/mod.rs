@@ -4,6 +4,7 @@
 //! shares the compiled modules and data). Each artifact is one evaluation with a small `input`; the
 //! whole artifact set is `data.inventory`, so cross-artifact rules are lookups by id, not scans.
 
+pub mod compiled;
 mod cycles;
 mod dated;
 mod error;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::prelude::*;
+use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Engine;
 use serde::Deserialize;
@@ -181,6 +183,15 @@ pub struct PolicySet {
     sources: Vec<(String, Arc<str>)>,
     /// With `OPSGATE_TIMINGS` set: time spent in each package, in nanoseconds, summed over threads.
     package_nanos: Option<Vec<std::sync::atomic::AtomicU64>>,
+    /// The `deny` rules that run on the compiled engine (see [`compiled`]).
+    compiled: Option<compiled::CompiledDeny>,
+}
+
+/// What one worker thread evaluates with: its clone of the engine and, when some packages run
+/// compiled, its VM over the same data.
+struct Worker {
+    engine: Engine,
+    vm: Option<RegoVM>,
 }
 
 /// The result of evaluating every artifact.
@@ -201,6 +212,25 @@ impl PolicySet {
 
     /// Loads the built-in policies and the team's `extra` policy files (name, text).
     pub fn load(extra: &[PolicyFile], timeout: Duration) -> Result<PolicySet, PolicyError> {
+        PolicySet::load_with(extra, timeout, false)
+    }
+
+    /// [`PolicySet::load`] for the period report: each package's `deny` bodies that read the date
+    /// are split off into `deny_dated` (see [`dated`]), so that a new day re-evaluates only those,
+    /// and everything runs on the interpreter. Checks and gates never split: the compiled engine and
+    /// the differential test that admits it judge the policies as written.
+    pub fn load_for_period(
+        extra: &[PolicyFile],
+        timeout: Duration,
+    ) -> Result<PolicySet, PolicyError> {
+        PolicySet::load_with(extra, timeout, true)
+    }
+
+    fn load_with(
+        extra: &[PolicyFile],
+        timeout: Duration,
+        split: bool,
+    ) -> Result<PolicySet, PolicyError> {
         let mut engine = Engine::new();
         // OPA's default: a built-in that fails on its arguments (a date it cannot parse, a field
         // of a string) makes the expression undefined instead of failing the whole evaluation. The
@@ -209,11 +239,12 @@ impl PolicySet {
         // error. Conflicts, undefined functions and the time limit still fail.
         engine.set_strict_builtin_errors(false);
         // `--policy-timeout 0` means no limit (a limit of zero would stop every policy at once).
-        if !timeout.is_zero() {
-            engine.set_execution_timer_config(ExecutionTimerConfig {
-                limit: timeout,
-                check_interval: NonZeroU32::MIN.saturating_add(63),
-            });
+        let timer = (!timeout.is_zero()).then(|| ExecutionTimerConfig {
+            limit: timeout,
+            check_interval: NonZeroU32::MIN.saturating_add(63),
+        });
+        if let Some(timer) = timer {
+            engine.set_execution_timer_config(timer);
         }
         let mut sources = builtin_sources()?;
         let builtin_count = sources.len();
@@ -221,7 +252,11 @@ impl PolicySet {
 
         let mut package_files: BTreeMap<String, (String, bool)> = BTreeMap::new();
         let mut index_users: HashSet<String> = HashSet::new();
-        let mut splits = DatedSplits::of(&sources);
+        let mut splits = if split {
+            DatedSplits::of(&sources)
+        } else {
+            DatedSplits::none()
+        };
         for (index, (name, text)) in sources.iter().enumerate() {
             let builtin = index < builtin_count;
             let package = engine
@@ -301,6 +336,13 @@ impl PolicySet {
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
+        // A split policy set (the period report) runs on the interpreter only: the compiled
+        // engine is admitted package by package on the `deny` rules as written.
+        let compiled = if split {
+            None
+        } else {
+            compiled_engine(&engine, &packages, &package_files, timer)
+        };
         let index_content_kinds = index_content_kinds(&sources);
         Ok(PolicySet {
             engine,
@@ -310,6 +352,7 @@ impl PolicySet {
             registry,
             sources,
             package_nanos,
+            compiled,
         })
     }
 
@@ -334,6 +377,70 @@ impl PolicySet {
                 errors: Vec::new(),
             };
         }
+        let run = match self.prepare_run(workspace, context) {
+            Ok(run) => run,
+            Err(error) => {
+                return Evaluation {
+                    findings: Vec::new(),
+                    errors: vec![error],
+                }
+            }
+        };
+        let data = run.engine.get_data();
+        let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
+            .artifacts
+            .par_iter()
+            .zip(run.values.par_iter())
+            .map_init(
+                || Worker {
+                    engine: run.engine.clone(),
+                    // Without a VM (its data refused), every package runs on the interpreter.
+                    vm: self.compiled.as_ref().and_then(|c| c.vm(&data).ok()),
+                },
+                |worker, (artifact, value)| {
+                    let outside = context
+                        .only
+                        .as_ref()
+                        .is_some_and(|only| !only.contains(&artifact.id));
+                    if outside && !context.dated_outside_only {
+                        return (Vec::new(), Vec::new());
+                    }
+                    let result = self.evaluate_one(
+                        worker,
+                        Subject {
+                            workspace,
+                            artifact,
+                            value: value.as_ref(),
+                            dated_only: outside,
+                        },
+                        context,
+                        run.indexes(),
+                    );
+                    crate::progress::tick();
+                    result
+                },
+            )
+            .collect();
+        let mut evaluation = Evaluation {
+            findings: Vec::new(),
+            errors: run.index_error.into_iter().collect(),
+        };
+        for (findings, errors) in results {
+            evaluation.findings.extend(findings);
+            evaluation.errors.extend(errors);
+        }
+        self.print_package_timings();
+        evaluation
+    }
+
+    /// The engine of one run: the inventory and the precomputed indexes added, prepared for the
+    /// per-thread clones. An error only when the artifacts cannot be handed to the engine; a
+    /// failed index is recorded in [`Run::index_error`] and the run goes on without it.
+    fn prepare_run<'w>(
+        &self,
+        workspace: &'w Workspace,
+        context: &Context,
+    ) -> Result<Run<'w>, PolicyError> {
         let started = std::time::Instant::now();
         let mut engine = self.engine.clone();
         let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
@@ -345,22 +452,18 @@ impl PolicySet {
             .enumerate()
             .map(|(index, a)| context.policy_value(index, a).ok())
             .collect();
-        let data = to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
+        to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
             .and_then(|mut data| {
                 let inventory = inventory(workspace, &values)?;
                 data.as_object_mut()
                     .map_err(|e| e.to_string())?
                     .insert(regorus::Value::from("inventory"), inventory);
                 Ok(data)
-            });
-        if let Err(error) = data.and_then(|d| engine.add_data(d).map_err(|e| e.to_string())) {
-            return Evaluation {
-                findings: Vec::new(),
-                errors: vec![PolicyError::plain(format!(
-                    "cannot hand the artifacts to the engine: {error}"
-                ))],
-            };
-        }
+            })
+            .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
+            .map_err(|error| {
+                PolicyError::plain(format!("cannot hand the artifacts to the engine: {error}"))
+            })?;
         crate::timing::stage_time("  inventory handed to the engine", started);
         let started = std::time::Instant::now();
         // Without the indexes, the packages that read them are skipped (one error names them);
@@ -373,7 +476,6 @@ impl PolicySet {
                 None
             }
         };
-        let index_failed = index_error.is_some();
         crate::timing::stage_time("  index precomputed", started);
         prepare(&mut engine);
         let mut kinds_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -383,49 +485,51 @@ impl PolicySet {
                 kinds.push(artifact.kind.name);
             }
         }
-        let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
-            .artifacts
-            .par_iter()
-            .zip(values.par_iter())
-            .map_init(
-                || engine.clone(),
-                |engine, (artifact, value)| {
-                    let outside = context
-                        .only
-                        .as_ref()
-                        .is_some_and(|only| !only.contains(&artifact.id));
-                    if outside && !context.dated_outside_only {
-                        return (Vec::new(), Vec::new());
-                    }
-                    let result = self.evaluate_one(
-                        engine,
-                        Subject {
-                            workspace,
-                            artifact,
-                            value: value.as_ref(),
-                            dated_only: outside,
-                        },
-                        context,
-                        match (index_failed, references.as_ref()) {
-                            (true, _) => Indexes::Failed,
-                            (false, table) => Indexes::Ready(table.map(|t| (t, &kinds_of))),
-                        },
-                    );
-                    crate::progress::tick();
-                    result
-                },
-            )
-            .collect();
-        let mut evaluation = Evaluation {
-            findings: Vec::new(),
-            errors: index_error.into_iter().collect(),
-        };
-        for (findings, errors) in results {
-            evaluation.findings.extend(findings);
-            evaluation.errors.extend(errors);
+        Ok(Run {
+            engine,
+            values,
+            references,
+            index_error,
+            kinds_of,
+        })
+    }
+
+    /// For the differential test (tests/differential.rs): the prepared engine of a run over
+    /// `workspace` and every evaluation `evaluate` would make, as (artifact id, package, input).
+    pub fn probe(
+        &self,
+        workspace: &Workspace,
+        context: &Context,
+    ) -> Result<(Engine, Vec<ProbeCase>), PolicyError> {
+        let run = self.prepare_run(workspace, context)?;
+        let mut cases = Vec::new();
+        for (artifact, value) in workspace.artifacts.iter().zip(&run.values) {
+            let input = self
+                .input_of(artifact, value.as_ref(), context, run.indexes())
+                .map_err(PolicyError::plain)?;
+            for package in &self.packages {
+                if self.applies(package, artifact, context, run.index_error.is_some()) {
+                    cases.push((artifact.id.clone(), package.path.clone(), input.clone()));
+                }
+            }
         }
-        self.print_package_timings();
-        evaluation
+        Ok((run.engine, cases))
+    }
+
+    /// Whether `package` is evaluated on `artifact`.
+    fn applies(
+        &self,
+        package: &Package,
+        artifact: &Artifact,
+        context: &Context,
+        index_failed: bool,
+    ) -> bool {
+        !((package.diff_only && context.changes.is_none())
+            || (index_failed && package.uses_index)
+            || package
+                .kinds
+                .as_ref()
+                .is_some_and(|kinds| !kinds.contains(artifact.kind.name)))
     }
 
     /// CPU time per package, longest first, for policy authors chasing a slow run (`OPSGATE_TIMINGS=1`).
@@ -686,7 +790,7 @@ impl PolicySet {
 
     fn evaluate_one(
         &self,
-        engine: &mut Engine,
+        worker: &mut Worker,
         subject: Subject<'_>,
         context: &Context,
         indexes: Indexes<'_>,
@@ -697,69 +801,38 @@ impl PolicySet {
             value,
             dated_only,
         } = subject;
-        let (references, index_failed) = match indexes {
-            Indexes::Ready(references) => (references, false),
-            Indexes::Failed => (None, true),
-        };
+        let index_failed = matches!(indexes, Indexes::Failed);
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        let built = (|| -> Result<regorus::Value, String> {
-            let document = match value {
-                Some(value) => value.clone(),
-                None => to_regorus(&artifact.value)?,
-            };
-            let mut input = regorus::Value::new_object();
-            let fields = input.as_object_mut().map_err(|e| e.to_string())?;
-            fields.insert(regorus::Value::from("artifact"), document);
-            fields.insert(
-                regorus::Value::from("as_of"),
-                regorus::Value::from(context.as_of.as_str()),
-            );
-            if let Some((table, kinds_of)) = references {
-                fields.insert(
-                    regorus::Value::from("unresolved_references"),
-                    to_regorus(&table.unresolved(artifact.kind.name, &artifact.value, kinds_of))?,
-                );
+        match self.input_of(artifact, value, context, indexes) {
+            Ok(input) => {
+                if let Some(vm) = &mut worker.vm {
+                    vm.set_input(input.clone());
+                }
+                worker.engine.set_input(input)
             }
-            if let Some(changes) = &context.changes {
-                fields.insert(
-                    regorus::Value::from("change"),
-                    to_regorus(&changes.input_for(&artifact.id))?,
-                );
-            }
-            Ok(input)
-        })();
-        match built {
-            Ok(input) => engine.set_input(input),
             Err(error) => {
                 errors.push(PolicyError::plain(format!("{}: {error}", artifact.id)));
                 return (findings, errors);
             }
         }
         for (index, package) in self.packages.iter().enumerate() {
-            if (package.diff_only && context.changes.is_none())
-                || (index_failed && package.uses_index)
-            {
+            if !self.applies(package, artifact, context, index_failed) {
                 continue;
             }
-            if let Some(kinds) = &package.kinds {
-                if !kinds.contains(artifact.kind.name) {
-                    continue;
-                }
-            }
             for rule in rules_to_evaluate(package.dated, dated_only) {
-                let found = self.evaluate_rule(engine, workspace, artifact, index, rule);
-                findings.extend(found.0);
-                errors.extend(found.1);
+                let (found, failed) = self.evaluate_rule(worker, workspace, artifact, index, rule);
+                findings.extend(found);
+                errors.extend(failed);
             }
         }
         (findings, errors)
     }
 
-    /// One `deny` rule (`deny` or `deny_dated`) of the package at `index`, on the input set.
+    /// One `deny` rule (`deny`, or `deny_dated` of a split package) of the package at `index`.
     fn evaluate_rule(
         &self,
-        engine: &mut Engine,
+        worker: &mut Worker,
         workspace: &Workspace,
         artifact: &Artifact,
         index: usize,
@@ -773,7 +846,7 @@ impl PolicySet {
             .package_nanos
             .as_ref()
             .map(|_| std::time::Instant::now());
-        let evaluated = engine.eval_rule(format!("{}.{rule}", package.path));
+        let evaluated = self.eval_deny(worker, index, &package.path, rule);
         if let (Some(nanos), Some(timer)) = (&self.package_nanos, timer) {
             if let Some(slot) = nanos.get(index) {
                 slot.fetch_add(
@@ -798,13 +871,66 @@ impl PolicySet {
             Err(error) => {
                 let mut located = PolicyError::from_regorus(&error, &self.sources);
                 located.message = format!(
-                    "evaluating `{}.deny` on {} failed: {}",
+                    "evaluating `{}.{rule}` on {} failed: {}",
                     package.path, artifact.id, located.message
                 );
                 errors.push(located);
             }
         }
         (findings, errors)
+    }
+
+    /// Package `index`'s `deny` on the worker's input: compiled where proven, else (or when the VM
+    /// gives anything but a set: an error, or undefined where a conflict may be) on the interpreter.
+    fn eval_deny(
+        &self,
+        worker: &mut Worker,
+        index: usize,
+        package: &str,
+        rule: &str,
+    ) -> Result<regorus::Value, impl std::fmt::Display> {
+        if rule == "deny" {
+            if let (Some(compiled), Some(vm)) = (&self.compiled, worker.vm.as_mut()) {
+                if let Some(value) = compiled.run(vm, index) {
+                    return Ok(value);
+                }
+            }
+        }
+        worker.engine.eval_rule(format!("{package}.{rule}"))
+    }
+
+    /// The `input` of `artifact`'s evaluations.
+    fn input_of(
+        &self,
+        artifact: &Artifact,
+        value: Option<&regorus::Value>,
+        context: &Context,
+        indexes: Indexes<'_>,
+    ) -> Result<regorus::Value, String> {
+        let document = match value {
+            Some(value) => value.clone(),
+            None => to_regorus(&artifact.value)?,
+        };
+        let mut input = regorus::Value::new_object();
+        let fields = input.as_object_mut().map_err(|e| e.to_string())?;
+        fields.insert(regorus::Value::from("artifact"), document);
+        fields.insert(
+            regorus::Value::from("as_of"),
+            regorus::Value::from(context.as_of.as_str()),
+        );
+        if let Indexes::Ready(Some((table, kinds_of))) = indexes {
+            fields.insert(
+                regorus::Value::from("unresolved_references"),
+                to_regorus(&table.unresolved(artifact.kind.name, &artifact.value, kinds_of))?,
+            );
+        }
+        if let Some(changes) = &context.changes {
+            fields.insert(
+                regorus::Value::from("change"),
+                to_regorus(&changes.input_for(&artifact.id))?,
+            );
+        }
+        Ok(input)
     }
 
     fn finding_from_rego(
@@ -884,6 +1010,52 @@ enum Indexes<'a> {
     Failed,
 }
 
+/// One evaluation of a run, for [`PolicySet::probe`]: (artifact id, package, input).
+pub type ProbeCase = (String, String, regorus::Value);
+
+/// One run's prepared engine and what its evaluations share.
+struct Run<'w> {
+    engine: Engine,
+    /// Each artifact as the policies see it (workspace order).
+    values: Vec<Option<regorus::Value>>,
+    references: Option<ReferenceTable>,
+    index_error: Option<PolicyError>,
+    kinds_of: HashMap<&'w str, Vec<&'w str>>,
+}
+
+impl Run<'_> {
+    fn indexes(&self) -> Indexes<'_> {
+        match (&self.index_error, &self.references) {
+            (Some(_), _) => Indexes::Failed,
+            (None, table) => Indexes::Ready(table.as_ref().map(|t| (t, &self.kinds_of))),
+        }
+    }
+}
+
+/// The compiled engine for the built-in packages on [`compiled::PROVEN`]; none when the built-in
+/// policies are replaced for development (the list was proven on the shipped ones) or when
+/// `OPSGATE_ENGINE=interpreter` asks for the reference engine alone.
+fn compiled_engine(
+    engine: &Engine,
+    packages: &[Package],
+    files: &BTreeMap<String, (String, bool)>,
+    timer: Option<ExecutionTimerConfig>,
+) -> Option<compiled::CompiledDeny> {
+    if development_override(cfg!(debug_assertions)).is_some()
+        || std::env::var("OPSGATE_ENGINE").is_ok_and(|e| e == "interpreter")
+    {
+        return None;
+    }
+    let paths: Vec<&str> = packages.iter().map(|p| p.path.as_str()).collect();
+    let builtin = |path: &str| files.get(path).is_some_and(|(_, builtin)| *builtin);
+    compiled::CompiledDeny::build(
+        engine,
+        &paths,
+        |path| builtin(path) && compiled::PROVEN.contains(&path),
+        timer,
+    )
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFinding {
@@ -908,6 +1080,8 @@ fn package_of(text: &str) -> Option<&str> {
 struct DatedSplits {
     by_source: Vec<Option<dated::Split>>,
     by_package: HashMap<String, (Dated, BTreeSet<String>)>,
+    /// Whether packages are split at all ([`PolicySet::load_for_period`]).
+    split: bool,
 }
 
 impl DatedSplits {
@@ -945,6 +1119,16 @@ impl DatedSplits {
         DatedSplits {
             by_source,
             by_package,
+            split: true,
+        }
+    }
+
+    /// No package split: every `deny` is evaluated whole, as written.
+    fn none() -> DatedSplits {
+        DatedSplits {
+            by_source: Vec::new(),
+            by_package: HashMap::new(),
+            split: false,
         }
     }
 
@@ -955,7 +1139,12 @@ impl DatedSplits {
         }
     }
 
+    /// How `path` was split; unsplit loads leave every package whole and name no dated code
+    /// (nothing asks: only the period report evaluates by date).
     fn of_package(&mut self, path: &str) -> (Dated, BTreeSet<String>) {
+        if !self.split {
+            return (Dated::None, BTreeSet::new());
+        }
         self.by_package
             .remove(path)
             .unwrap_or((Dated::Whole, BTreeSet::new()))

@@ -1,0 +1,366 @@
+//! The compiled engine: regorus's register VM (feature `rvm`) for the `deny` rules of the packages
+//! proven to behave like the interpreter.
+//!
+//! The VM is ~4× faster than the tree-walking interpreter but not the same language: on hostile
+//! inputs it silently differs (see docs/engine-differences.md). So a package's `deny` runs compiled
+//! only when (1) it is on [`PROVEN`], the list the differential test (tests/differential.rs)
+//! reviews — the test fails when a listed package differs from the interpreter or from OPA, or when
+//! an unlisted one stops differing, so the list cannot rot either way — and (2) it compiles.
+//! Everything else, and every team policy, stays on the interpreter.
+//!
+//! Conflicts: where the interpreter reports a conflict (a complete rule or function with two
+//! values) as an error, the VM answers undefined. [`CompiledDeny::run`] therefore hands back
+//! nothing but a well-formed set: an error or an undefined `deny` (what a conflict in a rule the
+//! whole set depends on gives) is re-evaluated by the caller on the interpreter, which reports the
+//! conflict as it always did. A conflict inside one body only drops that body's finding in the VM;
+//! there the differential test is the guard: the interpreter's conflict error against the VM's set
+//! is a difference, which fails the test for a package on [`PROVEN`]. (No mutation so far reached
+//! one; whether a function with several definitions can ever give two values is not checked
+//! statically.)
+
+use std::sync::Arc;
+
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::{Engine, Rc, Value};
+
+/// Built-in packages whose `deny` runs compiled: the differential test showed no difference on
+/// them. Kept sorted; the test names the packages to add or remove. Not here: `references` (does
+/// not compile), `change_control` (diff mode only, never probed) and `cross_process`, whose XP-003
+/// still differs (a release naming a change that is not in the inventory: docs/engine-differences.md).
+pub const PROVEN: &[&str] = &[
+    "data.opsgate.rules.availability",
+    "data.opsgate.rules.business_cycles",
+    "data.opsgate.rules.capacity",
+    "data.opsgate.rules.change",
+    "data.opsgate.rules.configuration",
+    "data.opsgate.rules.continuity",
+    "data.opsgate.rules.control_csc2",
+    "data.opsgate.rules.document_control",
+    "data.opsgate.rules.improvement",
+    "data.opsgate.rules.incident",
+    "data.opsgate.rules.information_security",
+    "data.opsgate.rules.management_system",
+    "data.opsgate.rules.placeholders",
+    "data.opsgate.rules.problem",
+    "data.opsgate.rules.problem_management",
+    "data.opsgate.rules.release",
+    "data.opsgate.rules.risk_acceptance",
+    "data.opsgate.rules.service_level",
+];
+
+/// The compiled `deny` rules of one policy set.
+pub struct CompiledDeny {
+    program: Arc<Program>,
+    /// For each package of the policy set (same order), its entry point when it runs compiled.
+    entries: Vec<Option<String>>,
+    timer: Option<ExecutionTimerConfig>,
+}
+
+/// The entry point of a package's findings.
+pub fn deny_rule(package: &str) -> String {
+    format!("{package}.deny")
+}
+
+/// Compiles the `deny` rules of `packages` (paths such as `data.opsgate.rules.change`) into one
+/// program; the compiler's error when one of them does not compile.
+pub fn compile(engine: &Engine, packages: &[&str]) -> Result<Arc<Program>, String> {
+    let entries: Vec<String> = packages.iter().map(|p| deny_rule(p)).collect();
+    let first = entries.first().ok_or("no package to compile")?;
+    // Compiling prepares the engine: work on a clone so the caller's stays as it was.
+    let mut engine = engine.clone();
+    let policy = engine
+        .compile_with_entrypoint(&Rc::from(first.as_str()))
+        .map_err(|e| e.to_string())?;
+    let names: Vec<&str> = entries.iter().map(String::as_str).collect();
+    Compiler::compile_from_policy(&policy, &names).map_err(|e| e.to_string())
+}
+
+impl CompiledDeny {
+    /// The compiled engine for those of `packages` (in policy-set order) that `admit` accepts and
+    /// that compile; `None` when there are none. A package that does not compile is left to the
+    /// interpreter rather than failing the load: the interpreter is the reference.
+    pub fn build(
+        engine: &Engine,
+        packages: &[&str],
+        admit: impl Fn(&str) -> bool,
+        timer: Option<ExecutionTimerConfig>,
+    ) -> Option<CompiledDeny> {
+        let wanted: Vec<&str> = packages.iter().copied().filter(|p| admit(p)).collect();
+        // Compiling takes ~1 s: once when everything compiles, package by package only to find
+        // which do not.
+        let (program, compiled) = match compile(engine, &wanted) {
+            Ok(program) => (program, wanted),
+            Err(_) => {
+                let compiled: Vec<&str> = wanted
+                    .into_iter()
+                    .filter(|p| compile(engine, &[p]).is_ok())
+                    .collect();
+                (compile(engine, &compiled).ok()?, compiled)
+            }
+        };
+        let entries = packages
+            .iter()
+            .map(|p| compiled.contains(p).then(|| deny_rule(p)))
+            .collect();
+        Some(CompiledDeny {
+            program,
+            entries,
+            timer,
+        })
+    }
+
+    /// Whether package number `index` of the policy set runs compiled.
+    pub fn runs(&self, index: usize) -> bool {
+        self.entries.get(index).is_some_and(Option::is_some)
+    }
+
+    /// A VM for one worker thread, over the run's `data` (inventory, params, indexes).
+    pub fn vm(&self, data: &Value) -> Result<RegoVM, String> {
+        new_vm(&self.program, data, self.timer)
+    }
+
+    /// Package `index`'s findings on the VM's current input: `None` when the package does not run
+    /// compiled or when the VM gives an error or anything but a set (see the module docs: the
+    /// caller then asks the interpreter).
+    pub fn run(&self, vm: &mut RegoVM, index: usize) -> Option<Value> {
+        let entry = self.entries.get(index)?.as_ref()?;
+        run_entry(vm, entry).ok().flatten()
+    }
+}
+
+/// A VM with the interpreter's settings: builtin errors make an expression undefined (OPA's
+/// default, as [`super::PolicySet::load`] sets), the policy time limit, and no instruction limit of
+/// its own (the default of 25,000 instructions stops ordinary artifacts; the time limit bounds it).
+pub fn new_vm(
+    program: &Arc<Program>,
+    data: &Value,
+    timer: Option<ExecutionTimerConfig>,
+) -> Result<RegoVM, String> {
+    let mut vm = RegoVM::new();
+    vm.load_program(Arc::clone(program));
+    vm.set_strict_builtin_errors(false);
+    vm.set_max_instructions(usize::MAX);
+    vm.set_execution_timer_config(timer);
+    vm.set_data(data.clone()).map_err(|e| e.to_string())?;
+    Ok(vm)
+}
+
+/// Runs one entry point: `Ok(None)` when it is not a set (undefined: a possible conflict).
+pub fn run_entry(vm: &mut RegoVM, entry: &str) -> Result<Option<Value>, String> {
+    let value = vm
+        .execute_entry_point_by_name(entry)
+        .map_err(|e| e.to_string())?;
+    Ok(matches!(value, Value::Set(_)).then_some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(policy: &str) -> Engine {
+        let mut engine = Engine::new();
+        engine.set_strict_builtin_errors(false);
+        engine
+            .add_policy("t.rego".to_owned(), policy.to_owned())
+            .expect("policy parses");
+        engine
+    }
+
+    fn compiled(engine: &Engine) -> (CompiledDeny, RegoVM) {
+        let deny = CompiledDeny::build(engine, &["data.t"], |_| true, None).expect("compiles");
+        let vm = deny.vm(&Value::new_object()).expect("a VM");
+        (deny, vm)
+    }
+
+    /// The compiled engine gives the interpreter's findings.
+    #[test]
+    fn a_compiled_deny_gives_the_interpreters_set() {
+        let mut engine =
+            engine("package t\nimport rego.v1\ndeny contains x if { some x in input.xs; x > 1 }\n");
+        let (deny, mut vm) = compiled(&engine);
+        let input = Value::from_json_str(r#"{"xs": [1, 2, 3]}"#).expect("json");
+        vm.set_input(input.clone());
+        engine.set_input(input);
+        let expected = engine
+            .eval_rule("data.t.deny".to_owned())
+            .expect("evaluates");
+        assert_eq!(deny.run(&mut vm, 0), Some(expected));
+    }
+
+    /// A conflict the whole set depends on: the VM says undefined, so `run` hands the package back
+    /// to the interpreter (which reports the conflict) instead of returning no findings.
+    #[test]
+    fn a_conflict_goes_back_to_the_interpreter() {
+        let policy = "package t\nimport rego.v1\nv := 1 if input.a\nv := 2 if input.b\n\
+                      deny := {v}\n";
+        let mut engine = engine(policy);
+        let (deny, mut vm) = compiled(&engine);
+        let input = Value::from_json_str(r#"{"a": true, "b": true}"#).expect("json");
+        vm.set_input(input.clone());
+        engine.set_input(input);
+        assert_eq!(deny.run(&mut vm, 0), None);
+        assert!(engine.eval_rule("data.t.deny".to_owned()).is_err());
+    }
+
+    /// A package that does not compile is left out, not an error.
+    #[test]
+    fn a_package_that_does_not_compile_stays_on_the_interpreter() {
+        let engine = engine("package t\nimport rego.v1\ndeny contains p if walk(input, [p, _])\n");
+        assert!(CompiledDeny::build(&engine, &["data.t"], |_| true, None).is_none());
+    }
+}
+
+/// The differences of docs/engine-differences.md, pinned: when a regorus upgrade changes one, this
+/// fails, and the document and [`PROVEN`] are reviewed again.
+#[cfg(test)]
+mod documented_differences {
+    use super::*;
+
+    /// (interpreter, VM) results of `data.t.p`, as JSON text or the first line of the error.
+    fn both(policy: &str, input: &str) -> (String, String) {
+        let rule = "data.t.p";
+        let mut engine = Engine::new();
+        engine.set_strict_builtin_errors(false);
+        let policy = format!("package t\nimport rego.v1\n{policy}\n");
+        engine
+            .add_policy("t.rego".to_owned(), policy)
+            .expect("parses");
+        let input = Value::from_json_str(input).expect("json");
+        engine.set_input(input.clone());
+        let shown = |r: Result<Value, String>| match r {
+            Ok(v) => v
+                .to_json_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect(),
+            Err(e) => e.lines().last().unwrap_or_default().to_owned(),
+        };
+        let interpreter = shown(engine.eval_rule(rule.to_owned()).map_err(|e| e.to_string()));
+        let vm = (|| {
+            let mut e = engine.clone();
+            let policy = e
+                .compile_with_entrypoint(&Rc::from(rule))
+                .map_err(|e| e.to_string())?;
+            let program =
+                Compiler::compile_from_policy(&policy, &[rule]).map_err(|e| e.to_string())?;
+            let mut vm = new_vm(&program, &Value::new_object(), None)?;
+            vm.set_input(input);
+            vm.execute_entry_point_by_name(rule)
+                .map_err(|e| e.to_string())
+        })();
+        (interpreter, shown(vm))
+    }
+
+    fn check(policy: &str, input: &str, interpreter: &str, vm: &str) {
+        assert_eq!(
+            both(policy, input),
+            (interpreter.to_owned(), vm.to_owned()),
+            "{policy}"
+        );
+    }
+
+    #[test]
+    fn multi_value_rules_come_back_flat() {
+        check(
+            "m[k] contains v if { some k, v in input.o }\np := m",
+            r#"{"o": {"a": 1, "b": 2}}"#,
+            r#"{"a":[1],"b":[2]}"#,
+            "[1,2]",
+        );
+    }
+
+    #[test]
+    fn an_unused_assignment_of_undefined_does_not_fail_the_body() {
+        check(
+            "p contains 1 if { x := input.a.b }",
+            r#"{"a": {}}"#,
+            "[]",
+            "[1]",
+        );
+    }
+
+    #[test]
+    fn an_undefined_variable_used_only_under_not_passes() {
+        check(
+            "f(x) := true if x.ok\np contains 1 if { x := input.missing; not f(x) }",
+            "{}",
+            "[]",
+            "[1]",
+        );
+    }
+
+    #[test]
+    fn an_else_whose_value_is_undefined_is_taken() {
+        let policy =
+            "v := \"a\" if input.never\nelse := m if { m := input.missing }\nelse := \"c\"\np := v";
+        check(policy, "{}", "\"c\"", "\"<undefined>\"");
+    }
+
+    #[test]
+    fn an_array_comprehension_of_an_undefined_value_has_one_element() {
+        check(
+            "p := [x | x := input.missing]",
+            "{}",
+            "[]",
+            r#"["<undefined>"]"#,
+        );
+    }
+
+    /// Inside a loop too; a later use of the variable (`is_number(x)`) restores the interpreter's
+    /// answer, the form policies run compiled must use (tests/differential.rs checks it).
+    #[test]
+    fn an_undefined_comprehension_head_becomes_an_element() {
+        let f = "f(y) := 1 if y == 1\n";
+        let input = r#"{"ys": [1, 2]}"#;
+        check(
+            &format!("{f}p := [x | some y in input.ys; x := f(y)]"),
+            input,
+            "[1]",
+            r#"[1,"<undefined>"]"#,
+        );
+        check(
+            &format!("{f}p := [x | some y in input.ys; x := f(y); is_number(x)]"),
+            input,
+            "[1]",
+            "[1]",
+        );
+        check(
+            &format!("{f}p := {{x | some y in input.ys; x := f(y)}}"),
+            input,
+            "[1]",
+            "[1]",
+        );
+    }
+
+    #[test]
+    fn a_conflict_is_undefined_instead_of_an_error() {
+        check(
+            "v := 1 if input.a\nv := 2 if input.b\np contains 1 if v",
+            r#"{"a": true, "b": true}"#,
+            "error: rule conflicts with rule at t.rego:3:1",
+            "[]",
+        );
+        check(
+            "f(x) := 1 if x > 0\nf(x) := 2 if x > 1\np contains y if { y := f(input.n) }",
+            r#"{"n": 5}"#,
+            "error: functions must not produce multiple outputs for same inputs",
+            "[]",
+        );
+    }
+
+    #[test]
+    fn iterating_a_string_is_an_error_only_in_the_interpreter() {
+        check("p contains i if { some i, o in input.xs; ys := [y | some y in o.l; y > 1]; count(ys) == 0 }",
+              r#"{"xs": [{"l": [1]}, {"l": [5]}, {"l": "s"}]}"#,
+              "error: `some .. in collection` expects array/set/object. Got `\"s\"`", "[0,2]");
+    }
+
+    #[test]
+    fn walk_does_not_compile() {
+        let (_, vm) = both("p contains x if walk(input, [x, _])", "{}");
+        assert!(vm.contains("walk loops are not yet supported"), "{vm}");
+    }
+}
