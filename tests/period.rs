@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use common::*;
 use serde_json::Value;
@@ -13,35 +12,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
-}
-
-/// Runs git as `author`, dated `date` (author and committer).
-fn git_at(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
-    let out = Process::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            &format!("user.name={author}"),
-            "-c",
-            "user.email=dev@example.com",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
-        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 fn commit(dir: &Path, author: &str, date: &str, message: &str) -> String {

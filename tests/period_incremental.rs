@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command as Process;
 
 use common::*;
 use opsgate::check::CheckOptions;
@@ -14,35 +13,13 @@ use opsgate::git::Git;
 use opsgate::history::{collect_with, Collected, Period, Strategy};
 
 fn commit_at(dir: &Path, author: &str, date: &str) {
-    for args in [
-        &["add", "-A"][..],
-        &["commit", "-q", "--allow-empty", "-m", "change"][..],
-    ] {
-        let out = Process::new("git")
-            .current_dir(dir)
-            .args([
-                "-c",
-                &format!("user.name={author}"),
-                "-c",
-                "user.email=d@example.com",
-            ])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
-            .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    git_at(dir, author, date, &["add", "-A"]);
+    git_at(
+        dir,
+        author,
+        date,
+        &["commit", "-q", "--allow-empty", "-m", "change"],
+    );
 }
 
 fn replace(dir: &Path, file: &str, from: &str, to: &str) {
