@@ -125,6 +125,15 @@ impl Git {
         Ok(Git { repo, workdir })
     }
 
+    /// Another handle on the same repository, for another thread (a handle is not shared).
+    pub fn reopen(&self) -> Result<Git, GitError> {
+        let repo = Repository::open(self.repo.path()).map_err(|e| open_error(&self.workdir, &e))?;
+        Ok(Git {
+            repo,
+            workdir: self.workdir.clone(),
+        })
+    }
+
     pub fn repository(&self) -> &Repository {
         &self.repo
     }

@@ -509,40 +509,63 @@ pub fn collect(
     period: &Period,
     tip: Oid,
 ) -> Result<Collected, HistoryError> {
-    collect_with(git, options, period, tip, Strategy::Incremental)
+    collect_with(git, options, period, tip, Strategy::Incremental, None)
 }
 
-/// [`collect`] with the given evaluation strategy.
+/// Below this many commits a worker of its own costs more (a full evaluation to start from) than
+/// it saves.
+const COMMITS_PER_WORKER: usize = 64;
+
+/// [`collect`] with the given evaluation strategy, the history cut into `workers` runs of
+/// consecutive commits evaluated in parallel (`None`: one per thread, each at least
+/// [`COMMITS_PER_WORKER`] long; never more runs than commits). Each run after the first starts from a full
+/// evaluation of the commit before it (the state the previous run ends in), so the points are
+/// those of one run through the whole history.
 pub fn collect_with(
     git: &Git,
     options: &CheckOptions,
     period: &Period,
     tip: Oid,
     strategy: Strategy,
+    workers: Option<usize>,
 ) -> Result<Collected, HistoryError> {
     let walk = walk(git, tip, period)?;
-    let (schemas, policies) = rayon::join(SchemaSet::compile, || {
-        PolicySet::load_for_period(&options.policy_files, options.policy_timeout)
+    let (schemas, policies) = rayon::join(SchemaSet::compile, || match strategy {
+        Strategy::Incremental => {
+            PolicySet::load_for_period(&options.policy_files, options.policy_timeout)
+        }
+        // The reference: the policies as `check` loads them.
+        Strategy::Naive => PolicySet::load(&options.policy_files, options.policy_timeout),
     });
     let schemas = schemas.map_err(crate::check::CheckError::from)?;
     let policies = policies.map_err(crate::check::CheckError::from)?;
-    let mut evaluator = Evaluator::new(git, options, &schemas, &policies);
-    evaluator.strategy = strategy;
-    let mut points = Vec::new();
-    let start = period.start.to_string();
-    points.extend(evaluator.advance(walk.baseline, &start)?);
-    for oid in &walk.commits {
-        let date = git
-            .info(*oid)
-            .map(|c| c.date)
-            .unwrap_or_else(|| start.clone());
-        points.extend(evaluator.advance(Some(*oid), &date)?);
+    let runs = runs(&walk, workers);
+    // A repository handle is not shared between threads: one each.
+    let handles = runs
+        .iter()
+        .map(|_| git.reopen())
+        .collect::<Result<Vec<Git>, GitError>>()?;
+    let shared = Shared {
+        options,
+        schemas: &schemas,
+        policies: &policies,
+        strategy,
+        period,
+        walk: &walk,
+    };
+    let results: Vec<Result<RunResult, HistoryError>> = runs
+        .into_par_iter()
+        .zip(handles)
+        .map(|(range, git)| shared.run(&git, range))
+        .collect();
+    let (mut points, mut errors, mut files_parsed) = (Vec::new(), Vec::new(), 0);
+    for result in results {
+        let result = result?;
+        points.extend(result.points);
+        errors.extend(result.errors);
+        files_parsed += result.files_parsed;
     }
-    let last = walk.commits.last().copied().or(walk.baseline);
-    points.extend(evaluator.advance(last, &period.end.to_string())?);
-    let errors = std::mem::take(&mut evaluator.errors);
-    let files_parsed = evaluator.files_parsed;
-    drop(evaluator);
+    dedup_errors(&mut errors);
     Ok(Collected {
         points,
         policies,
@@ -550,4 +573,75 @@ pub fn collect_with(
         walk,
         files_parsed,
     })
+}
+
+/// The runs of commit positions (into [`Walk::commits`]) evaluated in parallel; at least one,
+/// possibly empty (a period without commits still has its start and end).
+fn runs(walk: &Walk, workers: Option<usize>) -> Vec<std::ops::Range<usize>> {
+    let total = walk.commits.len();
+    let count = workers
+        .unwrap_or_else(|| rayon::current_num_threads().min(total / COMMITS_PER_WORKER))
+        .clamp(1, total.max(1));
+    (0..count)
+        .map(|i| (total * i / count)..(total * (i + 1) / count))
+        .collect()
+}
+
+/// What every run of a history's evaluation reads.
+struct Shared<'a> {
+    options: &'a CheckOptions,
+    schemas: &'a SchemaSet,
+    policies: &'a PolicySet,
+    strategy: Strategy,
+    period: &'a Period,
+    walk: &'a Walk,
+}
+
+struct RunResult {
+    points: Vec<Point>,
+    errors: Vec<PolicyError>,
+    files_parsed: usize,
+}
+
+impl Shared<'_> {
+    fn date_of(&self, git: &Git, oid: Oid) -> String {
+        git.info(oid)
+            .map(|c| c.date)
+            .unwrap_or_else(|| self.period.start.to_string())
+    }
+
+    /// The points of the commits in `range`: the first run adds the period's start, the last its
+    /// end; a later run begins from the state after the commit before its first (not a point of
+    /// its own: the previous run ends with it).
+    fn run(&self, git: &Git, range: std::ops::Range<usize>) -> Result<RunResult, HistoryError> {
+        let commits = &self.walk.commits;
+        let mut evaluator = Evaluator::new(git, self.options, self.schemas, self.policies);
+        evaluator.strategy = self.strategy;
+        let mut points = Vec::new();
+        if range.start == 0 {
+            let start = self.period.start.to_string();
+            points.extend(evaluator.advance(self.walk.baseline, &start)?);
+        } else {
+            let before = commits[range.start - 1];
+            evaluator.advance(Some(before), &self.date_of(git, before))?;
+        }
+        for oid in &commits[range.clone()] {
+            points.extend(evaluator.advance(Some(*oid), &self.date_of(git, *oid))?);
+        }
+        if range.end == commits.len() {
+            let last = commits.last().copied().or(self.walk.baseline);
+            points.extend(evaluator.advance(last, &self.period.end.to_string())?);
+        }
+        Ok(RunResult {
+            points,
+            errors: std::mem::take(&mut evaluator.errors),
+            files_parsed: evaluator.files_parsed,
+        })
+    }
+}
+
+/// The same policy error at several points (or from two runs) is reported once.
+fn dedup_errors(errors: &mut Vec<PolicyError>) {
+    let mut seen = HashSet::new();
+    errors.retain(|e| seen.insert(format!("{e:?}")));
 }

@@ -75,12 +75,12 @@ fn history() -> tempfile::TempDir {
     dir
 }
 
-fn collected(dir: &Path, strategy: Strategy) -> Collected {
+fn collected(dir: &Path, strategy: Strategy, workers: Option<usize>) -> Collected {
     let git = Git::discover(dir).expect("a repository");
     let tip = git.head_oid().expect("HEAD");
     let period = Period::parse("2026-10-01..2026-11-24").expect("period");
     let options = CheckOptions::new(dir, "2026-11-24");
-    collect_with(&git, &options, &period, tip, strategy).expect("collected")
+    collect_with(&git, &options, &period, tip, strategy, workers).expect("collected")
 }
 
 /// Every point's findings as JSON lines, for a readable difference.
@@ -100,13 +100,29 @@ fn points(collected: &Collected) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// Each point's findings, and what the commit touched, are the same in both.
+fn assert_same_points(incremental: &Collected, naive: &[(String, Vec<String>)], label: &str) {
+    let points_of = points(incremental);
+    for (a, b) in points_of.iter().zip(naive) {
+        assert_eq!(a.0, b.0, "{label}");
+        let missing: Vec<&String> = b.1.iter().filter(|f| !a.1.contains(f)).collect();
+        let extra: Vec<&String> = a.1.iter().filter(|f| !b.1.contains(f)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{label} at {}: missed {missing:#?}, extra {extra:#?}",
+            a.0
+        );
+    }
+    assert_eq!(points_of.len(), naive.len(), "{label}");
+}
+
 #[test]
 fn the_incremental_period_evaluation_equals_a_full_re_check_at_every_point() {
     let dir = history();
-    let incremental = collected(dir.path(), Strategy::Incremental);
-    let naive = collected(dir.path(), Strategy::Naive);
-    assert!(incremental.errors.is_empty() && naive.errors.is_empty());
-    let (incremental, naive) = (points(&incremental), points(&naive));
+    // The reference: every point evaluated whole, by the policies as `check` loads them.
+    let naive_run = collected(dir.path(), Strategy::Naive, Some(1));
+    assert!(naive_run.errors.is_empty());
+    let naive = points(&naive_run);
     // The start, each of the 9 commits (an empty one on a new date is a point too), the end.
     assert_eq!(
         naive.len(),
@@ -114,17 +130,24 @@ fn the_incremental_period_evaluation_equals_a_full_re_check_at_every_point() {
         "{:#?}",
         naive.iter().map(|p| &p.0).collect::<Vec<_>>()
     );
-    for (a, b) in incremental.iter().zip(&naive) {
-        assert_eq!(a.0, b.0);
-        let missing: Vec<&String> = b.1.iter().filter(|f| !a.1.contains(f)).collect();
-        let extra: Vec<&String> = a.1.iter().filter(|f| !b.1.contains(f)).collect();
-        assert!(
-            missing.is_empty() && extra.is_empty(),
-            "at {}: missed {missing:#?}, extra {extra:#?}",
-            a.0
-        );
+    // One run through the history, and the history cut into parallel runs (each after the first
+    // starts from the commit before it): the same points.
+    for workers in [1, 4] {
+        let incremental = collected(dir.path(), Strategy::Incremental, Some(workers));
+        assert!(incremental.errors.is_empty());
+        assert_same_points(&incremental, &naive, &format!("{workers} runs"));
+        let touched = |c: &Collected| -> Vec<Vec<String>> {
+            c.points
+                .iter()
+                .map(|p| {
+                    let mut t: Vec<String> = p.touched.iter().cloned().collect();
+                    t.sort();
+                    t
+                })
+                .collect()
+        };
+        assert_eq!(touched(&incremental), touched(&naive_run), "{workers} runs");
     }
-    assert_eq!(incremental.len(), naive.len());
     // The history exercises what the incremental evaluation could miss.
     let codes_at = |index: usize| -> Vec<String> {
         naive[index]

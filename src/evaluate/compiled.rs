@@ -54,8 +54,9 @@ pub const PROVEN: &[&str] = &[
 /// The compiled `deny` rules of one policy set.
 pub struct CompiledDeny {
     program: Arc<Program>,
-    /// For each package of the policy set (same order), its entry point when it runs compiled.
-    entries: Vec<Option<String>>,
+    /// For each package of the policy set (same order), the rules (`deny`, and `deny_dated` of a
+    /// package the period report split) that run compiled: none when the package does not.
+    entries: Vec<Vec<(&'static str, String)>>,
     timer: Option<ExecutionTimerConfig>,
 }
 
@@ -68,6 +69,12 @@ pub fn deny_rule(package: &str) -> String {
 /// program; the compiler's error when one of them does not compile.
 pub fn compile(engine: &Engine, packages: &[&str]) -> Result<Arc<Program>, String> {
     let entries: Vec<String> = packages.iter().map(|p| deny_rule(p)).collect();
+    compile_entries(engine, &entries)
+}
+
+/// Compiles the rules named by `entries` (paths such as `data.opsgate.rules.change.deny`) into
+/// one program.
+fn compile_entries(engine: &Engine, entries: &[String]) -> Result<Arc<Program>, String> {
     let first = entries.first().ok_or("no package to compile")?;
     // Compiling prepares the engine: work on a clone so the caller's stays as it was.
     let mut engine = engine.clone();
@@ -78,32 +85,62 @@ pub fn compile(engine: &Engine, packages: &[&str]) -> Result<Arc<Program>, Strin
     Compiler::compile_from_policy(&policy, &names).map_err(|e| e.to_string())
 }
 
+/// A package of the policy set as the compiled engine sees it: its path and the `deny` rules it
+/// has (a package the period report split has `deny_dated` too, or only that).
+pub struct Candidate<'a> {
+    pub path: &'a str,
+    pub rules: &'static [&'static str],
+}
+
+impl Candidate<'_> {
+    fn entries(&self) -> Vec<String> {
+        self.rules
+            .iter()
+            .map(|rule| format!("{}.{rule}", self.path))
+            .collect()
+    }
+}
+
 impl CompiledDeny {
     /// The compiled engine for those of `packages` (in policy-set order) that `admit` accepts and
     /// that compile; `None` when there are none. A package that does not compile is left to the
     /// interpreter rather than failing the load: the interpreter is the reference.
+    ///
+    /// Splitting a package for the period report renames some `deny` bodies `deny_dated` and
+    /// changes nothing else, so a package proven as written runs compiled split as well: each body
+    /// is compiled as it was, the union of the two rules is the `deny` the test compared.
     pub fn build(
         engine: &Engine,
-        packages: &[&str],
+        packages: &[Candidate<'_>],
         admit: impl Fn(&str) -> bool,
         timer: Option<ExecutionTimerConfig>,
     ) -> Option<CompiledDeny> {
-        let wanted: Vec<&str> = packages.iter().copied().filter(|p| admit(p)).collect();
+        let wanted: Vec<&Candidate<'_>> = packages
+            .iter()
+            .filter(|p| admit(p.path) && !p.rules.is_empty())
+            .collect();
+        let all = |list: &[&Candidate<'_>]| -> Vec<String> {
+            list.iter().flat_map(|p| p.entries()).collect()
+        };
         // Compiling takes ~1 s: once when everything compiles, package by package only to find
         // which do not.
-        let (program, compiled) = match compile(engine, &wanted) {
+        let (program, compiled) = match compile_entries(engine, &all(&wanted)) {
             Ok(program) => (program, wanted),
             Err(_) => {
-                let compiled: Vec<&str> = wanted
+                let compiled: Vec<&Candidate<'_>> = wanted
                     .into_iter()
-                    .filter(|p| compile(engine, &[p]).is_ok())
+                    .filter(|p| compile_entries(engine, &p.entries()).is_ok())
                     .collect();
-                (compile(engine, &compiled).ok()?, compiled)
+                (compile_entries(engine, &all(&compiled)).ok()?, compiled)
             }
         };
+        let runs = |path: &str| compiled.iter().any(|p| p.path == path);
         let entries = packages
             .iter()
-            .map(|p| compiled.contains(p).then(|| deny_rule(p)))
+            .map(|p| match runs(p.path) {
+                true => p.rules.iter().copied().zip(p.entries()).collect(),
+                false => Vec::new(),
+            })
             .collect();
         Some(CompiledDeny {
             program,
@@ -114,7 +151,7 @@ impl CompiledDeny {
 
     /// Whether package number `index` of the policy set runs compiled.
     pub fn runs(&self, index: usize) -> bool {
-        self.entries.get(index).is_some_and(Option::is_some)
+        self.entries.get(index).is_some_and(|e| !e.is_empty())
     }
 
     /// A VM for one worker thread, over the run's `data` (inventory, params, indexes).
@@ -122,11 +159,11 @@ impl CompiledDeny {
         new_vm(&self.program, data, self.timer)
     }
 
-    /// Package `index`'s findings on the VM's current input: `None` when the package does not run
-    /// compiled or when the VM gives an error or anything but a set (see the module docs: the
+    /// The findings of package `index`'s `rule` on the VM's current input: `None` when it does not
+    /// run compiled or when the VM gives an error or anything but a set (see the module docs: the
     /// caller then asks the interpreter).
-    pub fn run(&self, vm: &mut RegoVM, index: usize) -> Option<Value> {
-        let entry = self.entries.get(index)?.as_ref()?;
+    pub fn run(&self, vm: &mut RegoVM, index: usize, rule: &str) -> Option<Value> {
+        let (_, entry) = self.entries.get(index)?.iter().find(|(r, _)| *r == rule)?;
         run_entry(vm, entry).ok().flatten()
     }
 }

@@ -216,9 +216,11 @@ impl PolicySet {
     }
 
     /// [`PolicySet::load`] for the period report: each package's `deny` bodies that read the date
-    /// are split off into `deny_dated` (see [`dated`]), so that a new day re-evaluates only those,
-    /// and everything runs on the interpreter. Checks and gates never split: the compiled engine and
-    /// the differential test that admits it judge the policies as written.
+    /// are split off into `deny_dated` (see [`dated`]), so that a new day re-evaluates only those.
+    /// Checks and gates never split. The packages the differential test admits to the compiled
+    /// engine run compiled split too (renaming bodies changes no body; see
+    /// [`compiled::CompiledDeny::build`]), which tests/period_incremental.rs checks against the
+    /// interpreter over a whole history.
     pub fn load_for_period(
         extra: &[PolicyFile],
         timeout: Duration,
@@ -336,13 +338,7 @@ impl PolicySet {
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
-        // A split policy set (the period report) runs on the interpreter only: the compiled
-        // engine is admitted package by package on the `deny` rules as written.
-        let compiled = if split {
-            None
-        } else {
-            compiled_engine(&engine, &packages, &package_files, timer)
-        };
+        let compiled = compiled_engine(&engine, &packages, &package_files, timer);
         let index_content_kinds = index_content_kinds(&sources);
         Ok(PolicySet {
             engine,
@@ -889,11 +885,9 @@ impl PolicySet {
         package: &str,
         rule: &str,
     ) -> Result<regorus::Value, impl std::fmt::Display> {
-        if rule == "deny" {
-            if let (Some(compiled), Some(vm)) = (&self.compiled, worker.vm.as_mut()) {
-                if let Some(value) = compiled.run(vm, index) {
-                    return Ok(value);
-                }
+        if let (Some(compiled), Some(vm)) = (&self.compiled, worker.vm.as_mut()) {
+            if let Some(value) = compiled.run(vm, index, rule) {
+                return Ok(value);
             }
         }
         worker.engine.eval_rule(format!("{package}.{rule}"))
@@ -1046,11 +1040,17 @@ fn compiled_engine(
     {
         return None;
     }
-    let paths: Vec<&str> = packages.iter().map(|p| p.path.as_str()).collect();
+    let candidates: Vec<compiled::Candidate<'_>> = packages
+        .iter()
+        .map(|p| compiled::Candidate {
+            path: p.path.as_str(),
+            rules: rules_to_evaluate(p.dated, false),
+        })
+        .collect();
     let builtin = |path: &str| files.get(path).is_some_and(|(_, builtin)| *builtin);
     compiled::CompiledDeny::build(
         engine,
-        &paths,
+        &candidates,
         |path| builtin(path) && compiled::PROVEN.contains(&path),
         timer,
     )
