@@ -93,6 +93,43 @@ fn gaps_reports_exactly_the_planted_problems_at_their_lines() {
     );
 }
 
+/// The three ways a package is evaluated give the same report: compiled where proven (the
+/// default), on the interpreter alone, and compiled but with every result handed back to the
+/// interpreter over all the modules (what happens when the VM errs, in a run whose own engine holds
+/// only the packages that are not compiled).
+#[test]
+fn every_engine_path_reports_the_same_findings() {
+    for fixture_name in ["gaps", "acme"] {
+        let run = |engine: Option<&str>| {
+            let mut cmd = opsgate();
+            if let Some(engine) = engine {
+                cmd.env("OPSGATE_ENGINE", engine);
+            }
+            let out = cmd
+                .args([
+                    "check",
+                    "--format",
+                    "json",
+                    "--no-config",
+                    "--as-of",
+                    "2026-11-24",
+                ])
+                .arg(fixture(fixture_name))
+                .output()
+                .expect("runs");
+            String::from_utf8(out.stdout).expect("utf-8")
+        };
+        let compiled = run(None);
+        assert!(compiled.contains("\"findings\""), "{compiled}");
+        assert_eq!(
+            run(Some("interpreter")),
+            compiled,
+            "{fixture_name}: interpreter"
+        );
+        assert_eq!(run(Some("fallback")), compiled, "{fixture_name}: fallback");
+    }
+}
+
 #[test]
 fn gaps_plants_a_problem_for_every_rule_family() {
     let families: BTreeSet<String> = expected_gaps()

@@ -206,8 +206,13 @@ mod tests {
         engine
     }
 
+    const T: &[Candidate<'static>] = &[Candidate {
+        path: "data.t",
+        rules: &["deny"],
+    }];
+
     fn compiled(engine: &Engine) -> (CompiledDeny, RegoVM) {
-        let deny = CompiledDeny::build(engine, &["data.t"], |_| true, None).expect("compiles");
+        let deny = CompiledDeny::build(engine, T, |_| true, None).expect("compiles");
         let vm = deny.vm(&Value::new_object()).expect("a VM");
         (deny, vm)
     }
@@ -224,7 +229,7 @@ mod tests {
         let expected = engine
             .eval_rule("data.t.deny".to_owned())
             .expect("evaluates");
-        assert_eq!(deny.run(&mut vm, 0), Some(expected));
+        assert_eq!(deny.run(&mut vm, 0, "deny"), Some(expected));
     }
 
     /// A conflict the whole set depends on: the VM says undefined, so `run` hands the package back
@@ -238,7 +243,7 @@ mod tests {
         let input = Value::from_json_str(r#"{"a": true, "b": true}"#).expect("json");
         vm.set_input(input.clone());
         engine.set_input(input);
-        assert_eq!(deny.run(&mut vm, 0), None);
+        assert_eq!(deny.run(&mut vm, 0, "deny"), None);
         assert!(engine.eval_rule("data.t.deny".to_owned()).is_err());
     }
 
@@ -246,7 +251,7 @@ mod tests {
     #[test]
     fn a_package_that_does_not_compile_stays_on_the_interpreter() {
         let engine = engine("package t\nimport rego.v1\ndeny contains p if walk(input, [p, _])\n");
-        assert!(CompiledDeny::build(&engine, &["data.t"], |_| true, None).is_none());
+        assert!(CompiledDeny::build(&engine, T, |_| true, None).is_none());
     }
 }
 

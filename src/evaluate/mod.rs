@@ -169,11 +169,20 @@ struct Package {
     /// It reads the whole-inventory indexes (`lib.index`, `lib.lookup`, `lib.indexed`): skipped,
     /// not run without them, when the indexes fail.
     uses_index: bool,
+    /// It is in [`PolicySet::interpreter`], the engine a run prepares (else only in the whole one,
+    /// for the rare evaluation the compiled engine hands back).
+    interpreted: bool,
 }
 
 /// The loaded, prepared policy set.
 pub struct PolicySet {
+    /// Every module: what the load, the differential test and fallbacks from the VM evaluate with.
     engine: Engine,
+    /// With a compiled engine: only the modules the interpreter runs (the packages not compiled and
+    /// what they read). A run adds its data to it, and adding data makes regorus analyse every
+    /// module again before the next evaluation (~25 ms for all of them); the period report does that
+    /// at every point of a history.
+    interpreter: Option<Engine>,
     packages: Vec<Package>,
     /// Codes whose verdict may change with the evaluation date alone (see [`dated`]).
     dated_codes: HashSet<String>,
@@ -185,13 +194,48 @@ pub struct PolicySet {
     package_nanos: Option<Vec<std::sync::atomic::AtomicU64>>,
     /// The `deny` rules that run on the compiled engine (see [`compiled`]).
     compiled: Option<compiled::CompiledDeny>,
+    /// Debug builds with `OPSGATE_ENGINE=fallback`: every compiled result is discarded, as if the
+    /// VM had handed it back, so a test can hold the fallback path to the interpreter's findings.
+    force_fallback: bool,
 }
 
-/// What one worker thread evaluates with: its clone of the engine and, when some packages run
-/// compiled, its VM over the same data.
+/// What one worker thread evaluates with: its clone of the run's engine and, when some packages
+/// run compiled, its VM over the same data.
 struct Worker {
     engine: Engine,
     vm: Option<RegoVM>,
+    /// The run's data and the current input, for [`Worker::whole`].
+    data: regorus::Value,
+    input: regorus::Value,
+    /// Every module over the run's data: made when the VM hands back an evaluation of a package
+    /// the run's engine does not hold.
+    whole: Option<Engine>,
+}
+
+impl Worker {
+    fn set_input(&mut self, input: regorus::Value) {
+        if let Some(vm) = &mut self.vm {
+            vm.set_input(input.clone());
+        }
+        if let Some(whole) = &mut self.whole {
+            whole.set_input(input.clone());
+        }
+        self.engine.set_input(input.clone());
+        self.input = input;
+    }
+
+    /// The engine with every module, `template` with the run's data and input.
+    fn whole(&mut self, template: &Engine) -> Result<&mut Engine, String> {
+        if self.whole.is_none() {
+            let mut engine = template.clone();
+            engine
+                .add_data(self.data.clone())
+                .map_err(|e| e.to_string())?;
+            engine.set_input(self.input.clone());
+            self.whole = Some(engine);
+        }
+        self.whole.as_mut().ok_or_else(|| "no engine".to_owned())
+    }
 }
 
 /// The result of evaluating every artifact.
@@ -259,11 +303,15 @@ impl PolicySet {
         } else {
             DatedSplits::none()
         };
+        // Each source as the engine holds it (split for the period report), with its package.
+        let mut loaded: Vec<(String, String)> = Vec::new();
         for (index, (name, text)) in sources.iter().enumerate() {
             let builtin = index < builtin_count;
+            let text_loaded = splits.text_for(index, text);
             let package = engine
-                .add_policy(name.clone(), splits.text_for(index, text))
+                .add_policy(name.clone(), text_loaded.clone())
                 .map_err(|e| PolicyError::from_regorus(&e, &sources))?;
+            loaded.push((package.clone(), text_loaded));
             if reads_index(text) {
                 index_users.insert(package.clone());
             }
@@ -334,14 +382,26 @@ impl PolicySet {
                 kinds,
                 diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
                 uses_index: index_users.contains(path),
+                interpreted: true,
             });
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
         let compiled = compiled_engine(&engine, &packages, &package_files, timer);
+        let interpreter = match &compiled {
+            Some(compiled) => {
+                let kept = interpreted_packages(&loaded, &packages, compiled);
+                for (index, package) in packages.iter_mut().enumerate() {
+                    package.interpreted = !compiled.runs(index);
+                }
+                Some(interpreter_engine(&loaded, &kept, &sources, timer)?)
+            }
+            None => None,
+        };
         let index_content_kinds = index_content_kinds(&sources);
         Ok(PolicySet {
             engine,
+            interpreter,
             index_content_kinds,
             dated_codes,
             packages,
@@ -349,6 +409,8 @@ impl PolicySet {
             sources,
             package_nanos,
             compiled,
+            force_fallback: cfg!(debug_assertions)
+                && std::env::var("OPSGATE_ENGINE").is_ok_and(|e| e == "fallback"),
         })
     }
 
@@ -373,7 +435,7 @@ impl PolicySet {
                 errors: Vec::new(),
             };
         }
-        let run = match self.prepare_run(workspace, context) {
+        let run = match self.prepare_run(workspace, context, false) {
             Ok(run) => run,
             Err(error) => {
                 return Evaluation {
@@ -392,6 +454,9 @@ impl PolicySet {
                     engine: run.engine.clone(),
                     // Without a VM (its data refused), every package runs on the interpreter.
                     vm: self.compiled.as_ref().and_then(|c| c.vm(&data).ok()),
+                    data: data.clone(),
+                    input: regorus::Value::Undefined,
+                    whole: None,
                 },
                 |worker, (artifact, value)| {
                     let outside = context
@@ -436,9 +501,13 @@ impl PolicySet {
         &self,
         workspace: &'w Workspace,
         context: &Context,
+        whole: bool,
     ) -> Result<Run<'w>, PolicyError> {
         let started = std::time::Instant::now();
-        let mut engine = self.engine.clone();
+        let mut engine = match (&self.interpreter, whole) {
+            (Some(interpreter), false) => interpreter.clone(),
+            _ => self.engine.clone(),
+        };
         let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
         // Each artifact is converted to the engine's value type once, in parallel; the inventory
         // and every input share it (regorus values are reference-counted).
@@ -497,7 +566,7 @@ impl PolicySet {
         workspace: &Workspace,
         context: &Context,
     ) -> Result<(Engine, Vec<ProbeCase>), PolicyError> {
-        let run = self.prepare_run(workspace, context)?;
+        let run = self.prepare_run(workspace, context, true)?;
         let mut cases = Vec::new();
         for (artifact, value) in workspace.artifacts.iter().zip(&run.values) {
             let input = self
@@ -801,12 +870,7 @@ impl PolicySet {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         match self.input_of(artifact, value, context, indexes) {
-            Ok(input) => {
-                if let Some(vm) = &mut worker.vm {
-                    vm.set_input(input.clone());
-                }
-                worker.engine.set_input(input)
-            }
+            Ok(input) => worker.set_input(input),
             Err(error) => {
                 errors.push(PolicyError::plain(format!("{}: {error}", artifact.id)));
                 return (findings, errors);
@@ -884,13 +948,20 @@ impl PolicySet {
         index: usize,
         package: &str,
         rule: &str,
-    ) -> Result<regorus::Value, impl std::fmt::Display> {
+    ) -> Result<regorus::Value, String> {
         if let (Some(compiled), Some(vm)) = (&self.compiled, worker.vm.as_mut()) {
             if let Some(value) = compiled.run(vm, index, rule) {
-                return Ok(value);
+                if !self.force_fallback {
+                    return Ok(value);
+                }
             }
         }
-        worker.engine.eval_rule(format!("{package}.{rule}"))
+        let rule = format!("{package}.{rule}");
+        let engine = match self.packages.get(index).is_none_or(|p| p.interpreted) {
+            true => &mut worker.engine,
+            false => worker.whole(&self.engine)?,
+        };
+        engine.eval_rule(rule).map_err(|e| e.to_string())
     }
 
     /// The `input` of `artifact`'s evaluations.
@@ -1065,6 +1136,76 @@ struct RawFinding {
     pointer: String,
     #[serde(default)]
     related: Vec<String>,
+}
+
+/// The packages the interpreter runs beside a compiled engine: every package that is not a
+/// compiled rules package (`lib`, the indexes, team helpers, the rules the VM does not run), and
+/// every package one of those names (`data.<package>`), transitively.
+fn interpreted_packages(
+    loaded: &[(String, String)],
+    packages: &[Package],
+    compiled: &compiled::CompiledDeny,
+) -> HashSet<String> {
+    let runs_compiled: HashSet<&str> = packages
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| compiled.runs(*index))
+        .map(|(_, p)| p.path.as_str())
+        .collect();
+    let mut kept: HashSet<String> = loaded
+        .iter()
+        .map(|(package, _)| package)
+        .filter(|package| !runs_compiled.contains(package.as_str()))
+        .cloned()
+        .collect();
+    loop {
+        let named: Vec<String> = loaded
+            .iter()
+            .filter(|(package, _)| kept.contains(package))
+            .flat_map(|(_, text)| {
+                runs_compiled
+                    .iter()
+                    .filter(|other| mentions_package(text, other))
+                    .map(|other| other.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let before = kept.len();
+        kept.extend(named);
+        if kept.len() == before {
+            return kept;
+        }
+    }
+}
+
+/// Whether `text` names `package` (`data.opsgate.rules.change`, followed by a non-name character):
+/// a reference, an import or a `with`.
+fn mentions_package(text: &str, package: &str) -> bool {
+    text.match_indices(package).any(|(at, _)| {
+        !text[at + package.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// An engine with the policy set's settings holding the sources of the `kept` packages.
+fn interpreter_engine(
+    loaded: &[(String, String)],
+    kept: &HashSet<String>,
+    sources: &[(String, Arc<str>)],
+    timer: Option<ExecutionTimerConfig>,
+) -> Result<Engine, PolicyError> {
+    let mut interpreter = Engine::new();
+    interpreter.set_strict_builtin_errors(false);
+    if let Some(timer) = timer {
+        interpreter.set_execution_timer_config(timer);
+    }
+    for ((package, text), (name, _)) in loaded.iter().zip(sources) {
+        if kept.contains(package) {
+            interpreter
+                .add_policy(name.clone(), text.clone())
+                .map_err(|e| PolicyError::from_regorus(&e, sources))?;
+        }
+    }
+    Ok(interpreter)
 }
 
 /// The `package` a Rego text declares (without `data.`).
