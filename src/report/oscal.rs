@@ -53,6 +53,34 @@ fn prop(name: &str, value: &str) -> Value {
     json!({"name": name, "ns": NS, "value": if value.is_empty() { "-" } else { value }})
 }
 
+/// One `control` prop per framework control the requirement maps to (natural order, framework by
+/// framework): `class` names the framework, `value` the control id, `remarks` its title.
+fn control_props(frameworks: &crate::rules::Frameworks) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (key, _) in crate::audit::FRAMEWORKS {
+        let cited = match *key {
+            "iso27001" => &frameworks.iso27001,
+            "nist" => &frameworks.nist_800_53,
+            "cis" => &frameworks.cis_v8,
+            _ => &frameworks.itil4,
+        };
+        for id in crate::catalogue::sorted(cited.iter()) {
+            let mut p = json!({"name": "control", "ns": NS, "class": key, "value": id});
+            if let Some(title) = crate::catalogue::title(key, id) {
+                p["remarks"] = json!(title);
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn add_controls(finding: &mut Value, frameworks: &crate::rules::Frameworks) {
+    if let Some(props) = finding["props"].as_array_mut() {
+        props.extend(control_props(frameworks));
+    }
+}
+
 /// OSCAL's finding target state: only a met requirement is "satisfied"; waived, disabled and
 /// not-applicable ones proved nothing and say why in the reason and remarks.
 fn target_status(status: Status) -> Value {
@@ -156,6 +184,7 @@ pub fn render(report: &AuditReport) -> String {
                 "props": [prop("status", r.status.label()), prop("severity", r.severity.as_str())],
                 "target": {"type": "objective-id", "target-id": r.code, "status": target_status(r.status)},
             });
+            add_controls(&mut finding, &r.frameworks);
             let related: Vec<Value> = r
                 .evidence
                 .iter()
@@ -245,6 +274,7 @@ pub fn render_period(report: &PeriodReport) -> String {
             "props": [prop("status", r.status.label()), prop("severity", r.severity.as_str())],
             "target": {"type": "objective-id", "target-id": r.code, "status": target_status(r.status)},
         });
+        add_controls(&mut finding, &r.frameworks);
         if !related.is_empty() {
             finding["related-observations"] = json!(related);
         }
