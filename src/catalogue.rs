@@ -202,7 +202,9 @@ mod tests {
             assert!(!c.title.is_empty() && !c.title.contains('\t'), "{c:?}");
             assert_eq!(c.title.trim(), c.title, "{c:?}");
             assert!(seen.insert((c.framework, c.id)), "duplicate {c:?}");
-            let known = crate::audit::FRAMEWORKS.iter().any(|(k, _)| *k == c.framework);
+            let known = crate::audit::FRAMEWORKS
+                .iter()
+                .any(|(k, _)| *k == c.framework);
             assert!(known, "{c:?}");
         }
     }
@@ -226,7 +228,10 @@ mod tests {
             assert_eq!(got, *expected, "CIS Control {control}");
             // Numbered 1…k without gaps.
             for k in 1..=*expected {
-                assert!(title("cis", &format!("{control}.{k}")).is_some(), "{control}.{k}");
+                assert!(
+                    title("cis", &format!("{control}.{k}")).is_some(),
+                    "{control}.{k}"
+                );
             }
         }
         assert_eq!(count("nist", |c| is_group("nist", c.id)), 20);
@@ -241,7 +246,10 @@ mod tests {
             assert_eq!(title("nist", &first), Some(expected), "{first}");
         }
         assert_eq!(title("nist", "SR-12"), Some("Component Disposal"));
-        assert_eq!(title("nist", "IA-13"), Some("Identity Providers and Authorization Servers"));
+        assert_eq!(
+            title("nist", "IA-13"),
+            Some("Identity Providers and Authorization Servers")
+        );
         // Withdrawn controls are left out: AC-13 was incorporated into AC-2 and AU-6.
         assert_eq!(title("nist", "AC-13"), None);
         assert_eq!(title("cis", "18.6"), None);
@@ -253,7 +261,10 @@ mod tests {
         for c in controls() {
             match group_of(c.framework, c.id) {
                 Some(group) => assert!(title(c.framework, group).is_some(), "{c:?}"),
-                None => assert!(c.framework == "itil" || is_group(c.framework, c.id), "{c:?}"),
+                None => assert!(
+                    c.framework == "itil" || is_group(c.framework, c.id),
+                    "{c:?}"
+                ),
             }
         }
     }
@@ -295,7 +306,9 @@ mod tests {
 
     #[test]
     fn natural_order_compares_numbers_as_numbers() {
-        let mut ids = ["A.5.10", "A.8.2", "A.5.2", "AC-10", "AC-2(1)", "AC-2", "11.5", "1.1", "2.1"];
+        let mut ids = [
+            "A.5.10", "A.8.2", "A.5.2", "AC-10", "AC-2(1)", "AC-2", "11.5", "1.1", "2.1",
+        ];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             ids,

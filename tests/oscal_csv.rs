@@ -130,11 +130,23 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
     assert_eq!(
         controls,
         [
-            ("iso27001", "A.5.20", "Addressing information security within supplier agreements"),
-            ("iso27001", "A.8.14", "Redundancy of information processing facilities"),
+            (
+                "iso27001",
+                "A.5.20",
+                "Addressing information security within supplier agreements"
+            ),
+            (
+                "iso27001",
+                "A.8.14",
+                "Redundancy of information processing facilities"
+            ),
             ("nist", "CP-2", "Contingency Plan"),
             ("itil", "Availability management", "Availability management"),
-            ("itil", "Service level management", "Service level management"),
+            (
+                "itil",
+                "Service level management",
+                "Service level management"
+            ),
         ]
     );
     let named: usize = result["findings"]
@@ -144,7 +156,11 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
         .flat_map(|f| f["props"].as_array().unwrap())
         .filter(|p| p["name"] == "control")
         .count();
-    assert_eq!(parts[4], named.to_string(), "trestle reads every control prop");
+    assert_eq!(
+        parts[4],
+        named.to_string(),
+        "trestle reads every control prop"
+    );
     // A failed requirement is not satisfied and points at its evidence.
     let prb = result["findings"]
         .as_array()

@@ -146,7 +146,10 @@ fn sarif_rules_name_their_controls_with_titles() {
         "{help}"
     );
     let markdown = rule["help"]["markdown"].as_str().unwrap();
-    assert!(markdown.contains("NIST SP 800-53 rev. 5: CP-2 Contingency Plan"), "{markdown}");
+    assert!(
+        markdown.contains("NIST SP 800-53 rev. 5: CP-2 Contingency Plan"),
+        "{markdown}"
+    );
 }
 
 #[test]

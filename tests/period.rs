@@ -462,7 +462,10 @@ fn framework_views_title_controls_sort_them_naturally_and_list_the_uncovered() {
     };
     assert_eq!(of("1"), ["1.2", "1.3", "1.4", "1.5"]);
     assert_eq!(of("3").len(), 14);
-    assert!(of("17").is_empty(), "every Safeguard of Control 17 is cited");
+    assert!(
+        of("17").is_empty(),
+        "every Safeguard of Control 17 is cited"
+    );
     assert_eq!(cis["uncovered"][0]["title"], "Address Unauthorized Assets");
     // NIST: per base control; an enhancement covers its base (CM-7 through CM-7(5), SC-5
     // through SC-5(2)); enhancements are never listed.

@@ -135,6 +135,9 @@ fn the_printed_report_shows_every_evidence_file_rationale_and_waiver() {
         "A.7.7 Clear desk and clear screen",
         "Architecture management",
     ] {
-        assert!(has(uncovered), "{uncovered} is not in the printed report:\n{text}");
+        assert!(
+            has(uncovered),
+            "{uncovered} is not in the printed report:\n{text}"
+        );
     }
 }

@@ -68,6 +68,8 @@ fn rule_docs_name_controls_with_their_titles_in_natural_order() {
     );
     // Enhancements and CIS Safeguards too; an ITIL practice is its own title.
     assert!(docs.contains("CP-2(2) Capacity Planning; SC-5(2) Capacity, Bandwidth, and Redundancy"));
-    assert!(docs.contains("- **CIS Controls v8:** 17.4 Establish and Maintain an Incident Response Process"));
+    assert!(docs.contains(
+        "- **CIS Controls v8:** 17.4 Establish and Maintain an Incident Response Process"
+    ));
     assert!(docs.contains("- **ITIL 4:** Information security management\n"));
 }

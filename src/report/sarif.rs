@@ -103,7 +103,10 @@ fn rule_descriptor(rule: &Rule) -> Value {
             controls.push(control);
         }
         if !ids.is_empty() {
-            let labels: Vec<String> = ids.iter().map(|id| crate::catalogue::label(key, id)).collect();
+            let labels: Vec<String> = ids
+                .iter()
+                .map(|id| crate::catalogue::label(key, id))
+                .collect();
             lines.push(format!("{prefix}: {}", labels.join("; ")));
         }
     }
