@@ -65,8 +65,14 @@ fn control_props(frameworks: &crate::rules::Frameworks) -> Vec<Value> {
             _ => &frameworks.itil4,
         };
         for id in crate::catalogue::sorted(cited.iter()) {
+            // A team policy's metadata may name a control with stray whitespace, or none at all:
+            // an OSCAL prop value has no leading, trailing or only whitespace.
+            let id = id.split_whitespace().collect::<Vec<_>>().join(" ");
+            if id.is_empty() {
+                continue;
+            }
             let mut p = json!({"name": "control", "ns": NS, "class": key, "value": id});
-            if let Some(title) = crate::catalogue::title(key, id) {
+            if let Some(title) = crate::catalogue::title(key, &id) {
                 p["remarks"] = json!(title);
             }
             out.push(p);
@@ -321,4 +327,54 @@ pub fn render_period(report: &PeriodReport) -> String {
         s.opsgate_version,
         result,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_props_name_the_framework_the_id_and_the_title_and_skip_blank_ids() {
+        let frameworks = crate::rules::Frameworks {
+            iso27001: vec!["A.5.10".into(), "A.5.2".into()],
+            nist_800_53: vec![" CM-3(2)\n".into(), "  ".into(), "XX-1".into()],
+            cis_v8: vec![],
+            itil4: vec!["Change enablement".into()],
+        };
+        let props = control_props(&frameworks);
+        let got: Vec<(String, String, Option<String>)> = props
+            .iter()
+            .map(|p| {
+                (
+                    p["class"].as_str().unwrap_or_default().to_owned(),
+                    p["value"].as_str().unwrap_or_default().to_owned(),
+                    p["remarks"].as_str().map(str::to_owned),
+                )
+            })
+            .collect();
+        let row =
+            |c: &str, v: &str, r: Option<&str>| (c.to_owned(), v.to_owned(), r.map(str::to_owned));
+        assert_eq!(
+            got,
+            [
+                row(
+                    "iso27001",
+                    "A.5.2",
+                    Some("Information security roles and responsibilities")
+                ),
+                row(
+                    "iso27001",
+                    "A.5.10",
+                    Some("Acceptable use of information and other associated assets")
+                ),
+                row(
+                    "nist",
+                    "CM-3(2)",
+                    Some("Testing, Validation, and Documentation of Changes")
+                ),
+                row("nist", "XX-1", None),
+                row("itil", "Change enablement", Some("Change enablement")),
+            ]
+        );
+    }
 }
