@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::catalogue::natural_cmp;
 use crate::check::CheckRun;
 use crate::finding::{Finding, Severity, Stage};
 use crate::git::{CommitInfo, Git};
@@ -154,7 +155,10 @@ pub struct FrameworkView {
     pub framework: String,
     pub title: String,
     pub controls: Vec<Control>,
-    /// The framework's controls (CIS: Controls, NIST: families) that no rule covers.
+    /// How many controls of the framework coverage is judged on (the catalogue's, see
+    /// [`crate::catalogue`]): ISO Annex A controls, ITIL practices, CIS Safeguards, NIST base controls.
+    pub catalogued: usize,
+    /// Those that no rule covers, sorted naturally.
     pub uncovered: Vec<Uncovered>,
     /// What automation cannot prove, said beside `uncovered`.
     pub limits: &'static str,
@@ -171,25 +175,57 @@ impl Control {
     }
 }
 
-impl FrameworkView {
-    /// The uncovered controls as one line: `A.5.5 Contact with authorities; …`.
-    pub fn uncovered_line(&self) -> String {
-        let items: Vec<String> = self
-            .uncovered
-            .iter()
-            .map(|u| match u.control == u.title {
-                true => u.title.to_owned(),
-                false => format!("{} {}", u.control, u.title),
-            })
-            .collect();
-        items.join("; ")
-    }
-}
-
 #[derive(Debug, Serialize)]
 pub struct Uncovered {
     pub control: &'static str,
     pub title: &'static str,
+    /// The Annex A theme, CIS Control or NIST family it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<&'static str>,
+}
+
+impl Uncovered {
+    pub fn label(&self) -> String {
+        crate::catalogue::label_of(self.control, self.title)
+    }
+}
+
+/// Uncovered controls of one group, for the views that list them group by group.
+pub struct UncoveredGroup<'a> {
+    /// `AC Access Control`; empty for a framework without groups (ITIL).
+    pub label: String,
+    /// The group's controls in the catalogue.
+    pub total: usize,
+    pub controls: Vec<&'a Uncovered>,
+}
+
+impl FrameworkView {
+    /// The uncovered controls, group by group in natural order.
+    pub fn uncovered_groups(&self) -> Vec<UncoveredGroup<'_>> {
+        let mut out: Vec<UncoveredGroup<'_>> = Vec::new();
+        let mut current: Option<Option<&str>> = None;
+        for u in &self.uncovered {
+            if current != Some(u.group) {
+                current = Some(u.group);
+                let (label, total) = match u.group {
+                    Some(group) => (
+                        crate::catalogue::label(&self.framework, group),
+                        crate::catalogue::group_size(&self.framework, group),
+                    ),
+                    None => (String::new(), self.catalogued),
+                };
+                out.push(UncoveredGroup {
+                    label,
+                    total,
+                    controls: Vec::new(),
+                });
+            }
+            if let Some(last) = out.last_mut() {
+                last.controls.push(u);
+            }
+        }
+        out
+    }
 }
 
 /// The framework views (`selected`: their keys, empty: all) of the rules of `registry`, whose
@@ -219,6 +255,7 @@ pub fn framework_views(
                 .map(|c| Uncovered {
                     control: c.id,
                     title: c.title,
+                    group: crate::catalogue::group_of(key, c.id),
                 })
                 .collect();
             let mut controls: Vec<Control> = controls
@@ -235,6 +272,7 @@ pub fn framework_views(
                 framework: (*key).to_owned(),
                 title: (*title).to_owned(),
                 controls,
+                catalogued: crate::catalogue::unit_count(key),
                 uncovered,
                 limits: crate::catalogue::LIMITS,
             }
@@ -321,36 +359,6 @@ fn waiver_details(run: &CheckRun, requirements: &[Requirement]) -> Vec<WaiverDet
             })
         })
         .collect()
-}
-
-/// Orders control ids as people read them: runs of digits compare as numbers, so A.5.2 comes
-/// before A.5.10 and CIS 1.1 before 11.5.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        for i in 1..=bytes.len() {
-            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
-                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
-                start = i;
-            }
-        }
-        out
-    }
-    let (x, y) = (chunks(a), chunks(b));
-    for ((dx, cx), (dy, cy)) in x.iter().zip(&y) {
-        let order = if *dx && *dy {
-            let (tx, ty) = (cx.trim_start_matches('0'), cy.trim_start_matches('0'));
-            tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
-        } else {
-            cx.cmp(cy)
-        };
-        if order != std::cmp::Ordering::Equal {
-            return order;
-        }
-    }
-    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
 }
 
 pub fn policy_digest(sources: &[(String, std::sync::Arc<str>)]) -> String {

@@ -40,17 +40,25 @@ pub fn explain(rule: &Rule) -> String {
     out
 }
 
+/// Each framework a rule maps to, with its controls in natural order and their titles
+/// (`A.5.24 Information security incident management planning and preparation; A.5.26 …`).
 fn framework_lines(rule: &Rule) -> Vec<(&'static str, String)> {
     let f = &rule.frameworks;
     [
-        ("ISO/IEC 27001:2022 Annex A", &f.iso27001),
-        ("NIST SP 800-53 rev. 5", &f.nist_800_53),
-        ("CIS Controls v8", &f.cis_v8),
-        ("ITIL 4", &f.itil4),
+        ("ISO/IEC 27001:2022 Annex A", "iso27001", &f.iso27001),
+        ("NIST SP 800-53 rev. 5", "nist", &f.nist_800_53),
+        ("CIS Controls v8", "cis", &f.cis_v8),
+        ("ITIL 4", "itil", &f.itil4),
     ]
     .into_iter()
-    .filter(|(_, controls)| !controls.is_empty())
-    .map(|(name, controls)| (name, controls.join(", ")))
+    .filter(|(_, _, controls)| !controls.is_empty())
+    .map(|(name, key, controls)| {
+        let labels: Vec<String> = crate::catalogue::sorted(controls.iter())
+            .into_iter()
+            .map(|id| crate::catalogue::label(key, id))
+            .collect();
+        (name, labels.join("; "))
+    })
     .collect()
 }
 

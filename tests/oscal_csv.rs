@@ -57,7 +57,8 @@ fn report(dir: &Path, format: &str, extra: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Loads FILE with trestle's AssessmentResults model; prints "findings observations risks".
+/// Loads FILE with trestle's AssessmentResults model; prints "findings observations risks
+/// oscal-version control-props" (the framework controls the findings name, as the model reads them).
 const TRESTLE: &str = r#"
 import pathlib, sys
 from trestle.oscal.assessment_results import AssessmentResults
@@ -66,7 +67,8 @@ r = m.results[0]
 v = m.metadata.oscal_version
 while hasattr(v, "root"):
     v = v.root
-print(len(r.findings or []), len(r.observations or []), len(r.risks or []), v)
+controls = [p for f in r.findings or [] for p in f.props or [] if p.name == "control" and p.remarks]
+print(len(r.findings or []), len(r.observations or []), len(r.risks or []), v, len(controls))
 "#;
 
 fn trestle(document: &str) -> String {
@@ -105,6 +107,60 @@ fn oscal_assessment_results_validate_with_trestle_and_are_reproducible() {
         "the fixture's risk acceptance waives nothing: {counts}"
     );
     assert_eq!(parts[3], "1.1.2");
+    // Each finding names the framework controls of its requirement, with their titles.
+    let avl = result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["target"]["target-id"] == "AVL-001")
+        .unwrap();
+    let controls: Vec<(&str, &str, &str)> = avl["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"] == "control")
+        .map(|p| {
+            (
+                p["class"].as_str().unwrap(),
+                p["value"].as_str().unwrap(),
+                p["remarks"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        controls,
+        [
+            (
+                "iso27001",
+                "A.5.20",
+                "Addressing information security within supplier agreements"
+            ),
+            (
+                "iso27001",
+                "A.8.14",
+                "Redundancy of information processing facilities"
+            ),
+            ("nist", "CP-2", "Contingency Plan"),
+            ("itil", "Availability management", "Availability management"),
+            (
+                "itil",
+                "Service level management",
+                "Service level management"
+            ),
+        ]
+    );
+    let named: usize = result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["props"].as_array().unwrap())
+        .filter(|p| p["name"] == "control")
+        .count();
+    assert_eq!(
+        parts[4],
+        named.to_string(),
+        "trestle reads every control prop"
+    );
     // A failed requirement is not satisfied and points at its evidence.
     let prb = result["findings"]
         .as_array()

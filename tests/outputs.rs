@@ -103,6 +103,55 @@ fn sarif_output_is_valid_for_the_official_schema_and_github_upload_rules() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// Rule descriptors keep framework tags as bare ids (code scanning filters on them) and carry
+/// each control's title in `properties.controls` and the help text; the validated document above
+/// is the same one.
+#[test]
+fn sarif_rules_name_their_controls_with_titles() {
+    let document: Value = serde_json::from_str(&render(&gaps(), "sarif")).unwrap();
+    let rules = document["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = rules.iter().find(|r| r["id"] == "AVL-001").unwrap();
+    let tags: Vec<&str> = rule["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    // AVL-001 cites ["A.8.14", "A.5.20"]: natural order.
+    assert_eq!(
+        tags,
+        [
+            "Availability management",
+            "compliance",
+            "ISO27001:A.5.20",
+            "ISO27001:A.8.14",
+            "NIST-800-53:CP-2",
+            "ITIL4:Availability management",
+            "ITIL4:Service level management"
+        ]
+    );
+    assert_eq!(
+        rule["properties"]["controls"][0],
+        serde_json::json!({"framework": "ISO27001", "id": "A.5.20", "title": "Addressing information security within supplier agreements"})
+    );
+    assert_eq!(
+        rule["properties"]["controls"][2],
+        serde_json::json!({"framework": "NIST-800-53", "id": "CP-2", "title": "Contingency Plan"})
+    );
+    let help = rule["help"]["text"].as_str().unwrap();
+    assert!(
+        help.ends_with("Controls: ISO27001: A.5.20 Addressing information security within supplier agreements; A.8.14 Redundancy of information processing facilities | NIST-800-53: CP-2 Contingency Plan | ITIL4: Availability management; Service level management"),
+        "{help}"
+    );
+    let markdown = rule["help"]["markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains("NIST SP 800-53 rev. 5: CP-2 Contingency Plan"),
+        "{markdown}"
+    );
+}
+
 #[test]
 fn sarif_fingerprints_survive_moved_lines() {
     let copy = tempfile::tempdir().unwrap();

@@ -446,13 +446,55 @@ fn framework_views_title_controls_sort_them_naturally_and_list_the_uncovered() {
         .iter()
         .map(|c| c["control"].as_str().unwrap())
         .collect();
-    assert_eq!(uncovered, ["3", "5", "7", "9", "10", "13", "18"]);
+    // Coverage is per Safeguard: the 153 are either cited or listed, never both.
+    assert_eq!(cis["catalogued"], 153);
+    assert_eq!(uncovered.len(), 128, "{uncovered:?}");
+    assert!(uncovered.iter().all(|u| !ids.contains(u)), "{uncovered:?}");
+    assert_eq!(uncovered.len() + ids.len(), 153);
+    let of = |group: &str| -> Vec<&str> {
+        cis["uncovered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["group"] == group)
+            .map(|c| c["control"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(of("1"), ["1.2", "1.3", "1.4", "1.5"]);
+    assert_eq!(of("3").len(), 14);
+    assert!(
+        of("17").is_empty(),
+        "every Safeguard of Control 17 is cited"
+    );
+    assert_eq!(cis["uncovered"][0]["title"], "Address Unauthorized Assets");
+    // NIST: per base control; an enhancement covers its base (CM-7 through CM-7(5), SC-5
+    // through SC-5(2)); enhancements are never listed.
+    let nist = view("nist");
+    assert_eq!(nist["catalogued"], 299);
+    let uncovered: Vec<&str> = nist["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["control"].as_str().unwrap())
+        .collect();
+    assert_eq!(uncovered.len(), 237, "{uncovered:?}");
+    for covered in ["CM-3", "CP-2", "CM-7", "SC-5"] {
+        assert!(!uncovered.contains(&covered), "{covered} is covered");
+    }
+    assert!(uncovered.iter().all(|u| !u.contains('(')));
+    let at = |id: &str| uncovered.iter().position(|c| *c == id).unwrap();
+    assert!(at("AC-3") < at("AC-10") && at("AC-25") < at("AT-1") && at("SR-2") < at("SR-12"));
     let (code, markdown, _) = period_report(h.dir.path(), "markdown", &[]);
     assert_eq!(code, 0);
     assert!(
         markdown.contains("| A.8.32 Change management |"),
         "{markdown}"
     );
-    assert!(markdown
-        .contains("**Not covered by any rule (7):** 3 Data Protection; 5 Account Management"));
+    assert!(markdown.contains("**Not covered by any rule: 128 of 153 controls.**"));
+    assert!(
+        markdown.contains("\n- **1 Inventory and Control of Enterprise Assets** (4 of 5): 1.2 Address Unauthorized Assets; 1.3 Utilize an Active Discovery Tool; "),
+        "{markdown}"
+    );
+    assert!(markdown.contains("\n- **AC Access Control** (19 of 23): AC-3 Access Enforcement; "));
+    assert!(!markdown.contains("**17 Incident Response Management**"));
 }

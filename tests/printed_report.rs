@@ -123,4 +123,21 @@ fn the_printed_report_shows_every_evidence_file_rationale_and_waiver() {
     for value in ["p-gwen", "2026-11-02", "2027-01-31"] {
         assert!(has(value), "{value} is not in the printed report:\n{text}");
     }
+    // The controls no rule covers sit in <details> closed on screen (one per CIS Control, NIST
+    // family, Annex A theme): printed, every one is open.
+    for uncovered in [
+        "Not covered by any rule: 237 of 299 controls.",
+        "AC Access Control — 19 of 23 not covered",
+        "AC-3 Access Enforcement",
+        "SR-12 Component Disposal",
+        "18.5 Perform Periodic Internal Penetration Tests",
+        "3.14 Log Sensitive Data Access",
+        "A.7.7 Clear desk and clear screen",
+        "Architecture management",
+    ] {
+        assert!(
+            has(uncovered),
+            "{uncovered} is not in the printed report:\n{text}"
+        );
+    }
 }

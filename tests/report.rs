@@ -215,4 +215,11 @@ fn the_html_report_renders_in_a_browser_and_runs_nothing_from_the_repository() {
         "the deviation text is shown as text"
     );
     assert!(dom.contains("CFG-007"));
+    // The uncovered controls are grouped and collapsed on screen (printing opens them:
+    // tests/printed_report.rs).
+    assert!(
+        dom.contains("<details class=\"group\"><summary><strong>AC Access Control</strong> — 19 of 23 not covered</summary><ul class=\"cols\"><li>AC-3 Access Enforcement</li>"),
+        "{dom}"
+    );
+    assert!(!dom.contains("<details class=\"group\" open"));
 }

@@ -44,3 +44,32 @@ fn every_rule_cites_its_source_and_explains_itself() {
         );
     }
 }
+
+/// docs/rules.md names each mapped control with its catalogue title, in natural order:
+/// AVL-001 cites `["A.8.14", "A.5.20"]` and the page lists A.5.20 first.
+#[test]
+fn rule_docs_name_controls_with_their_titles_in_natural_order() {
+    let policies = PolicySet::load(&[], Duration::from_secs(10)).expect("built-in policies load");
+    let docs = rules_markdown(&policies.registry);
+    let section = docs
+        .split("### AVL-001\n")
+        .nth(1)
+        .and_then(|s| s.split("### ").next())
+        .expect("AVL-001 is documented");
+    assert!(
+        section.contains(
+            "- **ISO/IEC 27001:2022 Annex A:** A.5.20 Addressing information security within supplier agreements; A.8.14 Redundancy of information processing facilities\n"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("- **NIST SP 800-53 rev. 5:** CP-2 Contingency Plan\n"),
+        "{section}"
+    );
+    // Enhancements and CIS Safeguards too; an ITIL practice is its own title.
+    assert!(docs.contains("CP-2(2) Capacity Planning; SC-5(2) Capacity, Bandwidth, and Redundancy"));
+    assert!(docs.contains(
+        "- **CIS Controls v8:** 17.4 Establish and Maintain an Incident Response Process"
+    ));
+    assert!(docs.contains("- **ITIL 4:** Information security management\n"));
+}

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::audit::{AuditReport, Counts, Status};
+use crate::audit::{AuditReport, Counts, FrameworkView, Status};
 
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -33,6 +33,7 @@ th{background:#f6f8fa}.bar{display:flex;height:.9rem;min-width:12rem;border-radi
 .badge{display:inline-block;padding:0 .45rem;border-radius:1rem;color:#fff;font-size:.8rem;white-space:nowrap}\
 code{font-size:.85em}details{margin:.2rem 0}.muted{color:#57606a}dl.scope{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}\
 dl.scope dt{font-weight:600}.why{margin:.3rem 0;font-size:.92em}\
+.uncovered ul.cols{columns:2 22rem;margin:.2rem 0 .6rem}.uncovered li{break-inside:avoid}details.group>summary{cursor:pointer}\
 @media print{body{max-width:none;margin:0}tr,li,p{break-inside:avoid}summary{list-style:none}details::details-content{content-visibility:visible;display:block}}";
 
 pub fn badge(status: Status) -> String {
@@ -255,19 +256,45 @@ pub fn render(report: &AuditReport) -> String {
             );
         }
         out.push_str("</tbody></table>\n");
-        if !view.uncovered.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p class=\"uncovered\"><strong>Not covered by any rule ({}):</strong> {}</p>\n\
-                 <p class=\"limits\">{}</p>",
-                view.uncovered.len(),
-                escape(&view.uncovered_line()),
-                escape(view.limits)
-            );
-        }
+        render_uncovered(&mut out, view);
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// The framework's controls no rule covers, one collapsed `<details>` per group (Annex A theme,
+/// CIS Control, NIST family) so that hundreds of them stay readable on screen; the print style
+/// opens every one, so a printed or PDF report lists them all.
+pub fn render_uncovered(out: &mut String, view: &FrameworkView) {
+    if view.uncovered.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<div class=\"uncovered\"><p><strong>Not covered by any rule: {} of {} controls.</strong></p><p class=\"limits\">{}</p>",
+        view.uncovered.len(),
+        view.catalogued,
+        escape(view.limits)
+    );
+    for group in view.uncovered_groups() {
+        let items: String = group
+            .controls
+            .iter()
+            .map(|u| format!("<li>{}</li>", escape(&u.label())))
+            .collect();
+        if group.label.is_empty() {
+            let _ = writeln!(out, "<ul class=\"cols\">{items}</ul>");
+        } else {
+            let _ = writeln!(
+                out,
+                "<details class=\"group\"><summary><strong>{}</strong> — {} of {} not covered</summary><ul class=\"cols\">{items}</ul></details>",
+                escape(&group.label),
+                group.controls.len(),
+                group.total
+            );
+        }
+    }
+    out.push_str("</div>\n");
 }
 
 /// Every risk acceptance that waived a finding, with what an auditor checks on it.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::markdown::escape;
-use crate::audit::AuditReport;
+use crate::audit::{AuditReport, FrameworkView};
 
 pub fn render(report: &AuditReport) -> String {
     let s = &report.scope;
@@ -133,15 +133,37 @@ pub fn render(report: &AuditReport) -> String {
                 c.requirements.join(", ")
             );
         }
-        if !view.uncovered.is_empty() {
+        render_uncovered(&mut out, view);
+    }
+    out
+}
+
+/// The framework's controls no rule covers, one line per group (Annex A theme, CIS Control, NIST
+/// family), and what automation cannot prove.
+pub fn render_uncovered(out: &mut String, view: &FrameworkView) {
+    if view.uncovered.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n**Not covered by any rule: {} of {} controls.** {}\n",
+        view.uncovered.len(),
+        view.catalogued,
+        escape(view.limits)
+    );
+    for group in view.uncovered_groups() {
+        let items: Vec<String> = group.controls.iter().map(|u| escape(&u.label())).collect();
+        if group.label.is_empty() {
+            let _ = writeln!(out, "{}", items.join("; "));
+        } else {
             let _ = writeln!(
                 out,
-                "\n**Not covered by any rule ({}):** {}\n\n{}",
-                view.uncovered.len(),
-                escape(&view.uncovered_line()),
-                escape(view.limits)
+                "- **{}** ({} of {}): {}",
+                escape(&group.label),
+                group.controls.len(),
+                group.total,
+                items.join("; ")
             );
         }
     }
-    out
 }

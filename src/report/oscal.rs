@@ -53,6 +53,40 @@ fn prop(name: &str, value: &str) -> Value {
     json!({"name": name, "ns": NS, "value": if value.is_empty() { "-" } else { value }})
 }
 
+/// One `control` prop per framework control the requirement maps to (natural order, framework by
+/// framework): `class` names the framework, `value` the control id, `remarks` its title.
+fn control_props(frameworks: &crate::rules::Frameworks) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (key, _) in crate::audit::FRAMEWORKS {
+        let cited = match *key {
+            "iso27001" => &frameworks.iso27001,
+            "nist" => &frameworks.nist_800_53,
+            "cis" => &frameworks.cis_v8,
+            _ => &frameworks.itil4,
+        };
+        for id in crate::catalogue::sorted(cited.iter()) {
+            // A team policy's metadata may name a control with stray whitespace, or none at all:
+            // an OSCAL prop value has no leading, trailing or only whitespace.
+            let id = id.split_whitespace().collect::<Vec<_>>().join(" ");
+            if id.is_empty() {
+                continue;
+            }
+            let mut p = json!({"name": "control", "ns": NS, "class": key, "value": id});
+            if let Some(title) = crate::catalogue::title(key, &id) {
+                p["remarks"] = json!(title);
+            }
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn add_controls(finding: &mut Value, frameworks: &crate::rules::Frameworks) {
+    if let Some(props) = finding["props"].as_array_mut() {
+        props.extend(control_props(frameworks));
+    }
+}
+
 /// OSCAL's finding target state: only a met requirement is "satisfied"; waived, disabled and
 /// not-applicable ones proved nothing and say why in the reason and remarks.
 fn target_status(status: Status) -> Value {
@@ -156,6 +190,7 @@ pub fn render(report: &AuditReport) -> String {
                 "props": [prop("status", r.status.label()), prop("severity", r.severity.as_str())],
                 "target": {"type": "objective-id", "target-id": r.code, "status": target_status(r.status)},
             });
+            add_controls(&mut finding, &r.frameworks);
             let related: Vec<Value> = r
                 .evidence
                 .iter()
@@ -245,6 +280,7 @@ pub fn render_period(report: &PeriodReport) -> String {
             "props": [prop("status", r.status.label()), prop("severity", r.severity.as_str())],
             "target": {"type": "objective-id", "target-id": r.code, "status": target_status(r.status)},
         });
+        add_controls(&mut finding, &r.frameworks);
         if !related.is_empty() {
             finding["related-observations"] = json!(related);
         }
@@ -291,4 +327,54 @@ pub fn render_period(report: &PeriodReport) -> String {
         s.opsgate_version,
         result,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_props_name_the_framework_the_id_and_the_title_and_skip_blank_ids() {
+        let frameworks = crate::rules::Frameworks {
+            iso27001: vec!["A.5.10".into(), "A.5.2".into()],
+            nist_800_53: vec![" CM-3(2)\n".into(), "  ".into(), "XX-1".into()],
+            cis_v8: vec![],
+            itil4: vec!["Change enablement".into()],
+        };
+        let props = control_props(&frameworks);
+        let got: Vec<(String, String, Option<String>)> = props
+            .iter()
+            .map(|p| {
+                (
+                    p["class"].as_str().unwrap_or_default().to_owned(),
+                    p["value"].as_str().unwrap_or_default().to_owned(),
+                    p["remarks"].as_str().map(str::to_owned),
+                )
+            })
+            .collect();
+        let row =
+            |c: &str, v: &str, r: Option<&str>| (c.to_owned(), v.to_owned(), r.map(str::to_owned));
+        assert_eq!(
+            got,
+            [
+                row(
+                    "iso27001",
+                    "A.5.2",
+                    Some("Information security roles and responsibilities")
+                ),
+                row(
+                    "iso27001",
+                    "A.5.10",
+                    Some("Acceptable use of information and other associated assets")
+                ),
+                row(
+                    "nist",
+                    "CM-3(2)",
+                    Some("Testing, Validation, and Documentation of Changes")
+                ),
+                row("nist", "XX-1", None),
+                row("itil", "Change enablement", Some("Change enablement")),
+            ]
+        );
+    }
 }

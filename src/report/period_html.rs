@@ -145,16 +145,7 @@ pub fn render(report: &PeriodReport) -> String {
             );
         }
         out.push_str("</tbody></table>\n");
-        if !view.uncovered.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p class=\"uncovered\"><strong>Not covered by any rule ({}):</strong> {}</p>\n\
-                 <p class=\"limits\">{}</p>",
-                view.uncovered.len(),
-                escape(&view.uncovered_line()),
-                escape(view.limits)
-            );
-        }
+        super::audit_html::render_uncovered(&mut out, view);
     }
     out.push_str("</body></html>\n");
     out

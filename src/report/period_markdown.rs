@@ -124,15 +124,7 @@ pub fn render(report: &PeriodReport) -> String {
                 c.requirements.join(", ")
             );
         }
-        if !view.uncovered.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n**Not covered by any rule ({}):** {}\n\n{}",
-                view.uncovered.len(),
-                escape(&view.uncovered_line()),
-                escape(view.limits)
-            );
-        }
+        super::audit_markdown::render_uncovered(&mut out, view);
         out.push('\n');
     }
     out

@@ -82,28 +82,52 @@ pub fn fingerprints<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<
 
 fn rule_descriptor(rule: &Rule) -> Value {
     let mut tags = vec![area_title(&rule.area).to_owned(), "compliance".to_owned()];
+    // Tags stay bare ids (code scanning filters on them); the titles go in `properties.controls`
+    // and in the help text.
+    let mut controls = Vec::new();
+    let mut lines = Vec::new();
     let frameworks = &rule.frameworks;
-    for (prefix, controls) in [
-        ("ISO27001", &frameworks.iso27001),
-        ("NIST-800-53", &frameworks.nist_800_53),
-        ("CIS-v8", &frameworks.cis_v8),
-        ("ITIL4", &frameworks.itil4),
+    for (prefix, key, cited) in [
+        ("ISO27001", "iso27001", &frameworks.iso27001),
+        ("NIST-800-53", "nist", &frameworks.nist_800_53),
+        ("CIS-v8", "cis", &frameworks.cis_v8),
+        ("ITIL4", "itil", &frameworks.itil4),
     ] {
-        tags.extend(controls.iter().map(|c| format!("{prefix}:{c}")));
+        let ids = crate::catalogue::sorted(cited.iter());
+        tags.extend(ids.iter().map(|c| format!("{prefix}:{c}")));
+        for id in &ids {
+            let mut control = json!({"framework": prefix, "id": id});
+            if let Some(title) = crate::catalogue::title(key, id) {
+                control["title"] = json!(title);
+            }
+            controls.push(control);
+        }
+        if !ids.is_empty() {
+            let labels: Vec<String> = ids
+                .iter()
+                .map(|id| crate::catalogue::label(key, id))
+                .collect();
+            lines.push(format!("{prefix}: {}", labels.join("; ")));
+        }
     }
+    let frameworks_text = if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nControls: {}", lines.join(" | "))
+    };
     json!({
         "id": rule.code,
         "name": pascal_case(&rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale},
         "help": {
-            "text": format!("{}\n\nHow to fix: {}\n\nSource: {}", rule.rationale, rule.remediation, rule.source),
+            "text": format!("{}\n\nHow to fix: {}\n\nSource: {}{frameworks_text}", rule.rationale, rule.remediation, rule.source),
             "markdown": docs::explain(rule),
         },
         "defaultConfiguration": {"level": level(rule.severity)},
         // Pinned to this release: the rule text a result was judged by, not whatever main says later.
         "helpUri": format!("{}/blob/v{}/docs/rules.md#{}", env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_VERSION"), rule.code.to_lowercase()),
-        "properties": {"tags": tags, "area": rule.area, "precision": "very-high"},
+        "properties": {"tags": tags, "area": rule.area, "precision": "very-high", "controls": controls},
     })
 }
 
