@@ -453,6 +453,20 @@ fn probe(
             None,
         )
     };
+    // The indexes the run hands the policies are computed natively: they must be index.rego's
+    // (or, for a value the native code does not reproduce, left to the interpreter).
+    let (native, rego) = policies
+        .index_pair(&loaded.workspace, &context)
+        .expect("the indexes evaluate");
+    if let Some(native) = native {
+        assert!(
+            native == rego,
+            "the native indexes differ from index.rego in {}:\nnative: {:#}\nrego: {:#}",
+            dir.display(),
+            to_json(&native),
+            to_json(&rego)
+        );
+    }
     policies
         .probe(&loaded.workspace, &context)
         .expect("the copy reaches the engine")
@@ -806,4 +820,37 @@ fn comprehension_body(text: &str) -> &str {
         }
     }
     text
+}
+
+/// On the shipped examples the native indexes are computed (not left to the interpreter) and are
+/// index.rego's, value for value.
+#[test]
+fn native_indexes_are_index_rego_on_the_examples() {
+    let policies = PolicySet::load(&[], Duration::from_secs(30)).expect("policies load");
+    let schemas = SchemaSet::compile().expect("schemas compile");
+    for name in ["acme", "gaps"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
+        let loaded = load_path(&dir, LoadLimits::default(), &PathFilter::default());
+        let validation = schemas.validate(&loaded.workspace, None);
+        let context = Context {
+            ill_typed: Arc::new(validation.ill_typed),
+            ..Context::new(
+                common::AS_OF.to_owned(),
+                opsgate::check::default_params(),
+                None,
+            )
+        };
+        let (native, rego) = policies
+            .index_pair(&loaded.workspace, &context)
+            .expect("the indexes evaluate");
+        let native = native.unwrap_or_else(|| panic!("{name}: the native indexes gave up"));
+        assert!(
+            native == rego,
+            "{name}:\nnative: {:#}\nrego: {:#}",
+            to_json(&native),
+            to_json(&rego)
+        );
+    }
 }

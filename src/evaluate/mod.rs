@@ -8,6 +8,7 @@ pub mod compiled;
 mod cycles;
 mod dated;
 mod error;
+mod index;
 mod references;
 
 pub use dated::Dated;
@@ -194,6 +195,9 @@ pub struct PolicySet {
     package_nanos: Option<Vec<std::sync::atomic::AtomicU64>>,
     /// The `deny` rules that run on the compiled engine (see [`compiled`]).
     compiled: Option<compiled::CompiledDeny>,
+    /// The built-in index package's `reference_patterns` while the indexes are computed natively
+    /// ([`index`]): the built-in policies as shipped and not the interpreter alone.
+    native_index: Option<regorus::Value>,
     /// Debug builds with `OPSGATE_ENGINE=fallback`: every compiled result is discarded, as if the
     /// VM had handed it back, so a test can hold the fallback path to the interpreter's findings.
     force_fallback: bool,
@@ -388,6 +392,7 @@ impl PolicySet {
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
         let compiled = compiled_engine(&engine, &packages, &package_files, timer);
+        let native_index = native_index(&mut engine);
         let interpreter = match &compiled {
             Some(compiled) => {
                 let kept = interpreted_packages(&loaded, &packages, compiled);
@@ -409,6 +414,7 @@ impl PolicySet {
             sources,
             package_nanos,
             compiled,
+            native_index,
             force_fallback: cfg!(debug_assertions)
                 && std::env::var("OPSGATE_ENGINE").is_ok_and(|e| e == "fallback"),
         })
@@ -508,33 +514,14 @@ impl PolicySet {
             (Some(interpreter), false) => interpreter.clone(),
             _ => self.engine.clone(),
         };
-        let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
-        // Each artifact is converted to the engine's value type once, in parallel; the inventory
-        // and every input share it (regorus values are reference-counted).
-        let values: Vec<Option<regorus::Value>> = workspace
-            .artifacts
-            .par_iter()
-            .enumerate()
-            .map(|(index, a)| context.policy_value(index, a).ok())
-            .collect();
-        to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
-            .and_then(|mut data| {
-                let inventory = inventory(workspace, &values)?;
-                data.as_object_mut()
-                    .map_err(|e| e.to_string())?
-                    .insert(regorus::Value::from("inventory"), inventory);
-                Ok(data)
-            })
-            .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
-            .map_err(|error| {
-                PolicyError::plain(format!("cannot hand the artifacts to the engine: {error}"))
-            })?;
+        let (values, inventory_value) = self.run_data(workspace, context, &mut engine)?;
         crate::timing::stage_time("  inventory handed to the engine", started);
         let started = std::time::Instant::now();
         // Without the indexes, the packages that read them are skipped (one error names them);
         // every other package still runs, so one failure does not erase every other finding.
         let mut index_error = None;
-        let references = match self.install_index(&mut engine, workspace, context) {
+        let references = match self.install_index(&mut engine, workspace, context, &inventory_value)
+        {
             Ok(references) => references,
             Err(error) => {
                 index_error = Some(self.index_failure(error));
@@ -557,6 +544,58 @@ impl PolicySet {
             index_error,
             kinds_of,
         })
+    }
+
+    /// Each artifact as the policies see it and the inventory, added to `engine`'s data with the
+    /// parameters. Each artifact is converted to the engine's value type once, in parallel; the
+    /// inventory and every input share it (regorus values are reference-counted).
+    fn run_data(
+        &self,
+        workspace: &Workspace,
+        context: &Context,
+        engine: &mut Engine,
+    ) -> Result<(Vec<Option<regorus::Value>>, regorus::Value), PolicyError> {
+        let rule_codes: Vec<&str> = self.registry.iter().map(|r| r.code.as_str()).collect();
+        let values: Vec<Option<regorus::Value>> = workspace
+            .artifacts
+            .par_iter()
+            .enumerate()
+            .map(|(index, a)| context.policy_value(index, a).ok())
+            .collect();
+        let mut inventory_value = regorus::Value::Undefined;
+        to_regorus(&json!({"params": context.params, "rule_codes": rule_codes}))
+            .and_then(|mut data| {
+                inventory_value = inventory(workspace, &values)?;
+                data.as_object_mut()
+                    .map_err(|e| e.to_string())?
+                    .insert(regorus::Value::from("inventory"), inventory_value.clone());
+                Ok(data)
+            })
+            .and_then(|d| engine.add_data(d).map_err(|e| e.to_string()))
+            .map_err(|error| {
+                PolicyError::plain(format!("cannot hand the artifacts to the engine: {error}"))
+            })?;
+        Ok((values, inventory_value))
+    }
+
+    /// For the tests: the indexes of `workspace` computed natively (`None` when they are not, or
+    /// give up) and by the interpreter from `policies/index.rego`, before the cycle edges.
+    #[doc(hidden)]
+    pub fn index_pair(
+        &self,
+        workspace: &Workspace,
+        context: &Context,
+    ) -> Result<(Option<regorus::Value>, regorus::Value), PolicyError> {
+        let mut engine = self.engine.clone();
+        let (_, inventory) = self.run_data(workspace, context, &mut engine)?;
+        let native = self
+            .native_index
+            .as_ref()
+            .and_then(|patterns| index::build(&inventory, patterns));
+        let rego = engine
+            .eval_rule(INDEX_PACKAGE.to_owned())
+            .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
+        Ok((native, rego))
     }
 
     /// For the differential test (tests/differential.rs): the prepared engine of a run over
@@ -624,6 +663,7 @@ impl PolicySet {
     fn precompute_index(
         &self,
         engine: &mut Engine,
+        inventory: &regorus::Value,
     ) -> Result<Option<(regorus::Value, Option<ReferenceTable>)>, PolicyError> {
         if !self
             .sources
@@ -632,9 +672,16 @@ impl PolicySet {
         {
             return Ok(None);
         }
-        let mut index = engine
-            .eval_rule(INDEX_PACKAGE.to_owned())
-            .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
+        let native = self
+            .native_index
+            .as_ref()
+            .and_then(|patterns| index::build(inventory, patterns));
+        let mut index = match native {
+            Some(index) => index,
+            None => engine
+                .eval_rule(INDEX_PACKAGE.to_owned())
+                .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?,
+        };
         add_cycle_edges(&mut index)?;
         let references = index[&regorus::Value::from("reference_patterns")]
             .as_object()
@@ -653,10 +700,11 @@ impl PolicySet {
         engine: &mut Engine,
         workspace: &Workspace,
         context: &Context,
+        inventory: &regorus::Value,
     ) -> Result<Option<ReferenceTable>, PolicyError> {
         let Some(memo) = &context.index_memo else {
             return self
-                .precompute_index(engine)?
+                .precompute_index(engine, inventory)?
                 .map(|(index, references)| add_index(engine, index).map(|_| references))
                 .transpose()
                 .map(Option::flatten);
@@ -666,7 +714,7 @@ impl PolicySet {
             .lock()
             .map_err(|_| PolicyError::plain("the index memo is poisoned".to_owned()))?;
         if memo.key.as_ref() != Some(&key) {
-            let computed = self.precompute_index(engine)?;
+            let computed = self.precompute_index(engine, inventory)?;
             *memo = IndexMemo {
                 key: Some(key),
                 computed,
@@ -1136,6 +1184,20 @@ struct RawFinding {
     pointer: String,
     #[serde(default)]
     related: Vec<String>,
+}
+
+/// The reference patterns the native indexes carry (a constant table of references.rego), when
+/// the indexes are the shipped ones and the interpreter is not asked to do everything itself.
+fn native_index(engine: &mut Engine) -> Option<regorus::Value> {
+    if development_override(cfg!(debug_assertions)).is_some()
+        || std::env::var("OPSGATE_ENGINE").is_ok_and(|e| e == "interpreter")
+    {
+        return None;
+    }
+    engine
+        .eval_rule("data.opsgate.rules.references.patterns".to_owned())
+        .ok()
+        .filter(|patterns| matches!(patterns, regorus::Value::Object(_)))
 }
 
 /// The packages the interpreter runs beside a compiled engine: every package that is not a
