@@ -111,7 +111,7 @@ impl ChangeSet {
         head: &Workspace,
         depth: usize,
     ) -> HashSet<String> {
-        let known: HashSet<&str> = head
+        let known: IdSet<'_> = head
             .by_id
             .keys()
             .map(String::as_str)
@@ -133,9 +133,9 @@ impl ChangeSet {
             .collect();
         // One scan per level instead of building the whole reference graph: the frontier is small,
         // so each artifact costs a set lookup per string it holds.
-        let mut frontier = reached.clone();
+        let mut frontier: IdSet<'_> = reached.iter().copied().collect();
         for _ in 0..depth {
-            if frontier.is_empty() {
+            if frontier.ids.is_empty() {
                 break;
             }
             let next: Vec<&str> = sources
@@ -148,12 +148,56 @@ impl ChangeSet {
     }
 }
 
+/// A set of ids that answers "is this string one of them?" for every string of every artifact
+/// cheaply: most strings (titles, descriptions, dates) have a length no id of the set has, and
+/// are rejected before they are hashed. The hash is keyed per process (`ahash`), so ids chosen to
+/// collide cannot slow the scan down.
+struct IdSet<'a> {
+    ids: HashSet<&'a str, ahash::RandomState>,
+    /// Bit `n`: an id of `n` bytes is in the set (`n` < 128).
+    lengths: u128,
+    /// An id of 128 bytes or more is in the set.
+    long: bool,
+}
+
+impl<'a> FromIterator<&'a str> for IdSet<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut set = IdSet {
+            ids: HashSet::default(),
+            lengths: 0,
+            long: false,
+        };
+        for id in iter {
+            match id.len() {
+                n if n < 128 => set.lengths |= 1 << n,
+                _ => set.long = true,
+            }
+            set.ids.insert(id);
+        }
+        set
+    }
+}
+
+impl<'a> IdSet<'a> {
+    fn get(&self, text: &str) -> Option<&'a str> {
+        let possible = match text.len() {
+            n if n < 128 => self.lengths & (1 << n) != 0,
+            _ => self.long,
+        };
+        possible.then(|| self.ids.get(text).copied()).flatten()
+    }
+
+    fn contains(&self, text: &str) -> bool {
+        self.get(text).is_some()
+    }
+}
+
 /// What `artifact` links to the frontier: the known ids it mentions when it is in the frontier
 /// itself, or its own id when it mentions an artifact of the frontier.
 fn neighbours_in<'a>(
     artifact: &'a Artifact,
-    frontier: &HashSet<&str>,
-    known: &HashSet<&'a str>,
+    frontier: &IdSet<'_>,
+    known: &IdSet<'a>,
 ) -> Vec<&'a str> {
     let own = artifact.id.as_str();
     let mut found = Vec::new();
@@ -161,7 +205,7 @@ fn neighbours_in<'a>(
         visit_strings(&artifact.value, &mut |text| {
             if text != own {
                 if let Some(id) = known.get(text) {
-                    found.push(*id);
+                    found.push(id);
                 }
             }
             true
