@@ -3,7 +3,7 @@
 //! fail each rule; consecutive failing points form an interval of non-compliance, opened by the
 //! point (commit) that broke it and closed by the one that fixed it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -165,15 +165,43 @@ struct Open {
     messages: BTreeMap<String, String>,
 }
 
+/// Each point's findings by rule code: every rule reads only its own (a history has thousands of
+/// points and a registry hundreds of rules).
+struct ByCode<'a>(Vec<HashMap<&'a str, Vec<&'a Finding>>>);
+
+impl<'a> ByCode<'a> {
+    fn of(points: &'a [Point]) -> ByCode<'a> {
+        let index = |point: &'a Point| {
+            let mut by_code: HashMap<&'a str, Vec<&'a Finding>> = HashMap::new();
+            for finding in &point.findings {
+                by_code
+                    .entry(finding.code.as_str())
+                    .or_default()
+                    .push(finding);
+            }
+            by_code
+        };
+        ByCode(points.iter().map(index).collect())
+    }
+
+    fn at(&self, point: usize, code: &str) -> &[&'a Finding] {
+        self.0
+            .get(point)
+            .and_then(|by_code| by_code.get(code))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The intervals of one rule over the points.
-fn intervals(code: &str, points: &[Point]) -> Vec<Interval> {
+fn intervals(code: &str, points: &[Point], by_code: &ByCode<'_>) -> Vec<Interval> {
     let mut out = Vec::new();
     let mut open: Option<Open> = None;
     for (index, point) in points.iter().enumerate() {
-        let now: BTreeMap<String, &Finding> = point
-            .findings
+        let now: BTreeMap<String, &Finding> = by_code
+            .at(index, code)
             .iter()
-            .filter(|f| f.code == code && failing(f))
+            .copied()
+            .filter(|f| failing(f))
             .map(|f| (subject(f), f))
             .collect();
         match open.take() {
@@ -224,10 +252,10 @@ fn intervals(code: &str, points: &[Point]) -> Vec<Interval> {
 }
 
 /// The waivers that covered findings of `code`, with the dates they covered.
-fn waivers(code: &str, points: &[Point]) -> Vec<WaiverCover> {
+fn waivers(code: &str, points: &[Point], by_code: &ByCode<'_>) -> Vec<WaiverCover> {
     let mut by_id: BTreeMap<String, WaiverCover> = BTreeMap::new();
-    for point in points {
-        for f in point.findings.iter().filter(|f| f.code == code) {
+    for (index, point) in points.iter().enumerate() {
+        for f in by_code.at(index, code) {
             let Some(w) = &f.waiver else { continue };
             let cover = by_id.entry(w.id.clone()).or_insert_with(|| WaiverCover {
                 id: w.id.clone(),
@@ -277,18 +305,21 @@ fn status(
 
 pub fn build(inputs: Inputs<'_>) -> PeriodReport {
     let points = inputs.points;
+    let by_code = ByCode::of(points);
+    let kinds: BTreeSet<&str> = points
+        .iter()
+        .flat_map(|p| p.artifacts.iter().map(|(_, kind, _)| *kind))
+        .collect();
     let mut requirements = Vec::new();
     for rule in inputs.registry.iter() {
-        let applicable = points
-            .iter()
-            .any(|p| p.artifacts.iter().any(|(_, kind, _)| rule.applies_to(kind)));
+        let applicable = kinds.iter().any(|kind| rule.applies_to(kind));
         let disabled = inputs.disabled.contains(&rule.code);
         let intervals = if disabled {
             Vec::new()
         } else {
-            intervals(&rule.code, points)
+            intervals(&rule.code, points, &by_code)
         };
-        let waivers = waivers(&rule.code, points);
+        let waivers = waivers(&rule.code, points, &by_code);
         let days_non_compliant = intervals.iter().map(|i| i.days.max(1)).sum();
         requirements.push(PeriodRequirement {
             status: status(disabled, applicable, &intervals, &waivers),
