@@ -25,6 +25,7 @@ pub mod config;
 pub mod diff;
 pub mod docs;
 pub mod engine_rules;
+pub mod evidence;
 pub mod evaluate;
 pub mod finding;
 pub mod gate;

@@ -64,6 +64,13 @@ pub const PARAMS: &[Param] = &[
         description: "An emergency change's written approval must follow its emergency \
                       authorization within this many hours (CHG-020).",
     },
+    Param {
+        name: "evidence_grace_days",
+        default: 14,
+        description: "Tests, reviews, evaluations, legal reviews, security tests and document \
+                      approvals must be committed within this many days of their own date, or \
+                      the auditor's report flags them as written after the fact (EVD-002).",
+    },
 ];
 
 /// Every parameter at its default, as the policies read them (`data.params`).

@@ -83,3 +83,15 @@ pub fn select(
         })
         .collect()
 }
+
+/// Steps 1 and 2 for findings emitted after the state's own were settled (the auditor's report's
+/// backdating findings), with the acceptances already judged invalid on the whole state.
+pub fn settle_late(
+    workspace: &Workspace,
+    invalid: &BTreeSet<String>,
+    settings: &RuleSettings,
+    findings: &mut [Finding],
+) {
+    waive_late(workspace, invalid, findings);
+    apply_settings(settings, findings, &[]);
+}
