@@ -39,10 +39,13 @@ fn commit(dir: &Path, at: &str, message: &str) -> String {
 }
 
 fn report(dir: &Path, format: &str, extra: &[&str]) -> std::process::Output {
+    // --period conflicts with --as-of: the period's end is the date.
+    let as_of: &[&str] = if extra.contains(&"--period") { &[] } else { &["--as-of", AS_OF] };
     opsgate()
         .arg("report")
         .arg(dir)
-        .args(["--as-of", AS_OF, "--format", format])
+        .args(as_of)
+        .args(["--format", format])
         .args(extra)
         .output()
         .unwrap()
@@ -256,6 +259,7 @@ fn a_moved_record_keeps_its_first_commit() {
     let dir = repo();
     write(dir.path(), PLAN, plan(&["2026-02-01"]));
     commit(dir.path(), "2026-02-02T12:00:00Z", "Exercise");
+    std::fs::create_dir_all(dir.path().join("plans")).unwrap();
     git(dir.path(), &["mv", PLAN, "plans/continuity.yaml"]);
     commit(dir.path(), "2026-09-01T12:00:00Z", "Reorganise the folders");
     assert_eq!(evd(&report_json(dir.path(), &[])), vec![]);
@@ -435,7 +439,10 @@ fn every_report_format_lists_them_and_check_does_not_run_them() {
         assert_eq!(out.status.code(), Some(0), "{format}");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("EVD-002"), "{format}");
-        assert!(text.contains("test of BCP-1 dated 2026-02-01"), "{format}");
+        // OSCAL's findings are the requirements' status (and their count), not the messages.
+        if format != "oscal" {
+            assert!(text.contains("test of BCP-1 dated 2026-02-01"), "{format}");
+        }
     }
     let (_, json) = check_json(dir.path(), &[]);
     assert!(!codes(&json).iter().any(|c| c.starts_with("EVD-")), "{json:#}");

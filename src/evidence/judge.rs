@@ -33,7 +33,7 @@ pub struct Verdict {
 }
 
 fn day_start(date: Date) -> i64 {
-    date.to_zoned(jiff::tz::TimeZone::UTC).map_or(i64::MAX, |z| z.timestamp().as_second())
+    date.to_zoned_datetime(jiff::tz::TimeZone::UTC).map_or(i64::MAX, |z| z.timestamp().as_second())
 }
 
 /// The first second after `date` (UTC): a date-only deadline is met by the end of its day.

@@ -92,7 +92,7 @@ pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
         .parse::<jiff::civil::Date>()
         .ok()
         .and_then(|d| d.tomorrow().ok())
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
         .map_or(i64::MAX, |z| z.timestamp().as_second());
     let severity = |code: &str| severity_of(inputs.policies, code);
     let rules = judge::Rules {
