@@ -124,7 +124,15 @@ fn statuses_per_requirement_and_area_and_framework() {
         "releases/REL-2026-014.yaml"
     );
     assert_eq!(requirement(&report, "REL-001")["status"], "met");
-    assert_eq!(report["totals"]["failed"], 29);
+    // The EVD rules judge the history of the repository the fixture sits in (opsgate's own, where
+    // fixture records were added long after their dates), not the fixture: tests/backdating.rs.
+    let failed = report["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "failed" && !r["code"].as_str().unwrap().starts_with("EVD-"))
+        .count();
+    assert_eq!(failed, 29);
     let release_area = report["areas"]
         .as_array()
         .unwrap()

@@ -53,10 +53,10 @@ pub struct Analysis {
     pub blobs_parsed: usize,
 }
 
-fn param(params: &serde_json::Value, name: &str) -> i64 {
-    params
-        .get(name)
-        .and_then(serde_json::Value::as_i64)
+/// A parameter's value (`value`: as `[params]` or the default set it), else the table's default.
+fn param(value: &serde_json::Value, name: &str) -> i64 {
+    value
+        .as_i64()
         .or_else(|| crate::params::default_of(name).and_then(|d| i64::try_from(d).ok()))
         .unwrap_or(0)
 }
@@ -99,8 +99,11 @@ pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
         workspace: inputs.workspace,
         history: &history,
         git,
-        grace_days: param(inputs.params, GRACE_PARAM),
-        emergency_hours: param(inputs.params, "emergency_approval_window_hours"),
+        grace_days: param(&inputs.params["evidence_grace_days"], GRACE_PARAM),
+        emergency_hours: param(
+            &inputs.params["emergency_approval_window_hours"],
+            "emergency_approval_window_hours",
+        ),
         now,
         severity: &severity,
     };
