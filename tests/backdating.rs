@@ -16,7 +16,12 @@ const AS_OF: &str = "2026-11-24";
 /// so that later commits are judged.
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    git_at(dir.path(), "Init", "2026-01-01", &["init", "-q", "-b", "main"]);
+    git_at(
+        dir.path(),
+        "Init",
+        "2026-01-01",
+        &["init", "-q", "-b", "main"],
+    );
     write(dir.path(), "people/p-ann.yaml", person("p-ann"));
     commit(dir.path(), "2026-01-01T09:00:00Z", "Import");
     dir
@@ -24,23 +29,41 @@ fn repo() -> tempfile::TempDir {
 
 /// Commits everything at `at` (RFC 3339), committer and author dates alike.
 fn commit(dir: &Path, at: &str, message: &str) -> String {
-    for args in [&["add", "-A"][..], &["commit", "-q", "--allow-empty", "-m", message][..]] {
+    for args in [
+        &["add", "-A"][..],
+        &["commit", "-q", "--allow-empty", "-m", message][..],
+    ] {
         let out = std::process::Command::new("git")
             .current_dir(dir)
-            .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=Dev",
+                "-c",
+                "user.email=dev@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .env("GIT_AUTHOR_DATE", at)
             .env("GIT_COMMITTER_DATE", at)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     git(dir, &["rev-parse", "HEAD"])
 }
 
 fn report(dir: &Path, format: &str, extra: &[&str]) -> std::process::Output {
     // --period conflicts with --as-of: the period's end is the date.
-    let as_of: &[&str] = if extra.contains(&"--period") { &[] } else { &["--as-of", AS_OF] };
+    let as_of: &[&str] = if extra.contains(&"--period") {
+        &[]
+    } else {
+        &["--as-of", AS_OF]
+    };
     opsgate()
         .arg("report")
         .arg(dir)
@@ -53,7 +76,12 @@ fn report(dir: &Path, format: &str, extra: &[&str]) -> std::process::Output {
 
 fn report_json(dir: &Path, extra: &[&str]) -> Value {
     let out = report(dir, "json", extra);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -79,12 +107,27 @@ fn evd(report: &Value) -> Vec<(String, String, u64)> {
 }
 
 fn messages(report: &Value, code: &str) -> Vec<String> {
-    let requirement = report["requirements"].as_array().unwrap().iter().find(|r| r["code"] == code).unwrap();
-    requirement["findings"].as_array().unwrap().iter().map(|f| f["message"].as_str().unwrap().to_owned()).collect()
+    let requirement = report["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap();
+    requirement["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn status(report: &Value, code: &str) -> String {
-    let requirement = report["requirements"].as_array().unwrap().iter().find(|r| r["code"] == code).unwrap();
+    let requirement = report["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap();
     requirement["status"].as_str().unwrap().to_owned()
 }
 
@@ -100,7 +143,9 @@ fn change(approval: &str, started: Option<&str>) -> String {
         "apiVersion: opsgate/v1\nkind: ChangeRecord\nmetadata: {{id: CHG-1, title: Patch, owner: p-ann}}\nspec:\n  type: normal\n  status: authorized\n  requested_by: p-ann\n  requested_on: 2026-02-27\n  affected_cis: [CI-1]\n  approvals:\n    - {{approver: p-ann, role: CAB chair, date: {approval}, decision: approved}}\n"
     );
     if let Some(started) = started {
-        text.push_str(&format!("  implementation: {{implemented_by: p-ann, started: \"{started}\"}}\n"));
+        text.push_str(&format!(
+            "  implementation: {{implemented_by: p-ann, started: \"{started}\"}}\n"
+        ));
     }
     text
 }
@@ -112,7 +157,11 @@ fn approval_recorded_then_implemented_the_same_day_is_normal_practice() {
     let dir = repo();
     write(dir.path(), CHANGE, change("2026-03-01", None));
     commit(dir.path(), "2026-03-01T09:00:00Z", "CHG-1 approved");
-    write(dir.path(), CHANGE, change("2026-03-01", Some("2026-03-01T14:00:00Z")));
+    write(
+        dir.path(),
+        CHANGE,
+        change("2026-03-01", Some("2026-03-01T14:00:00Z")),
+    );
     commit(dir.path(), "2026-03-01T15:00:00Z", "CHG-1 implemented");
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![]);
@@ -122,14 +171,28 @@ fn approval_recorded_then_implemented_the_same_day_is_normal_practice() {
 #[test]
 fn an_approval_squashed_into_the_implementation_commit_is_flagged() {
     let dir = repo();
-    write(dir.path(), CHANGE, change("2026-03-01", Some("2026-03-02T10:00:00Z")));
-    commit(dir.path(), "2026-03-05T12:00:00Z", "CHG-1 approved and implemented");
+    write(
+        dir.path(),
+        CHANGE,
+        change("2026-03-01", Some("2026-03-02T10:00:00Z")),
+    );
+    commit(
+        dir.path(),
+        "2026-03-05T12:00:00Z",
+        "CHG-1 approved and implemented",
+    );
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-001", "CHG-1", 11)]);
     let message = &messages(&json, "EVD-001")[0];
-    assert!(message.contains("dated 2026-03-01 was first committed in commit"), "{message}");
+    assert!(
+        message.contains("dated 2026-03-01 was first committed in commit"),
+        "{message}"
+    );
     assert!(message.contains("2026-03-05 12:00 UTC"), "{message}");
-    assert!(message.contains("after implementation started (2026-03-02T10:00:00Z)"), "{message}");
+    assert!(
+        message.contains("after implementation started (2026-03-02T10:00:00Z)"),
+        "{message}"
+    );
     assert_eq!(status(&json, "EVD-001"), "failed");
 }
 
@@ -139,18 +202,38 @@ fn an_approval_added_after_the_implementation_was_recorded_is_flagged() {
     let implemented = change("2026-03-01", Some("2026-03-02T10:00:00Z")).replace("  approvals:\n    - {approver: p-ann, role: CAB chair, date: 2026-03-01, decision: approved}\n", "");
     write(dir.path(), CHANGE, implemented);
     commit(dir.path(), "2026-03-02T11:00:00Z", "CHG-1 implemented");
-    write(dir.path(), CHANGE, change("2026-03-01", Some("2026-03-02T10:00:00Z")));
-    commit(dir.path(), "2026-03-03T09:00:00Z", "Add the missing approval");
-    assert_eq!(evd(&report_json(dir.path(), &[])), vec![found("EVD-001", "CHG-1", 11)]);
+    write(
+        dir.path(),
+        CHANGE,
+        change("2026-03-01", Some("2026-03-02T10:00:00Z")),
+    );
+    commit(
+        dir.path(),
+        "2026-03-03T09:00:00Z",
+        "Add the missing approval",
+    );
+    assert_eq!(
+        evd(&report_json(dir.path(), &[])),
+        vec![found("EVD-001", "CHG-1", 11)]
+    );
 }
 
 #[test]
 fn a_rejection_and_an_unimplemented_change_need_no_timely_record() {
     let dir = repo();
-    let rejected = change("2026-03-01", Some("2026-03-02T10:00:00Z")).replace("decision: approved", "decision: rejected");
+    let rejected = change("2026-03-01", Some("2026-03-02T10:00:00Z"))
+        .replace("decision: approved", "decision: rejected");
     write(dir.path(), CHANGE, rejected);
-    write(dir.path(), "changes/CHG-2.yaml", change("2026-03-01", None).replace("CHG-1", "CHG-2"));
-    commit(dir.path(), "2026-06-01T12:00:00Z", "Late, but nothing was implemented on them");
+    write(
+        dir.path(),
+        "changes/CHG-2.yaml",
+        change("2026-03-01", None).replace("CHG-1", "CHG-2"),
+    );
+    commit(
+        dir.path(),
+        "2026-06-01T12:00:00Z",
+        "Late, but nothing was implemented on them",
+    );
     assert_eq!(evd(&report_json(dir.path(), &[])), vec![]);
 }
 
@@ -166,13 +249,24 @@ fn an_emergency_change_may_record_its_written_approval_within_the_window() {
     let dir = repo();
     write(dir.path(), CHANGE, emergency("2026-03-02"));
     // 71 hours after the authorization: within the 72-hour window.
-    commit(dir.path(), "2026-03-04T00:00:00Z", "Emergency change written up");
+    commit(
+        dir.path(),
+        "2026-03-04T00:00:00Z",
+        "Emergency change written up",
+    );
     assert_eq!(evd(&report_json(dir.path(), &[])), vec![]);
 
     let late = repo();
     write(late.path(), CHANGE, emergency("2026-03-02"));
-    commit(late.path(), "2026-03-04T02:00:00Z", "Emergency change written up, 73 hours on");
-    assert_eq!(evd(&report_json(late.path(), &[])), vec![found("EVD-001", "CHG-1", 12)]);
+    commit(
+        late.path(),
+        "2026-03-04T02:00:00Z",
+        "Emergency change written up, 73 hours on",
+    );
+    assert_eq!(
+        evd(&report_json(late.path(), &[])),
+        vec![found("EVD-001", "CHG-1", 12)]
+    );
 }
 
 fn release(status: &str) -> String {
@@ -187,7 +281,10 @@ fn a_release_deployed_before_its_change_was_approved_on_record_is_flagged() {
     commit(dir.path(), "2026-04-10T18:00:00Z", "Deployed");
     write(dir.path(), CHANGE, change("2026-04-09", None));
     commit(dir.path(), "2026-04-12T09:00:00Z", "Approval written up");
-    assert_eq!(evd(&report_json(dir.path(), &[])), vec![found("EVD-001", "REL-1", 5)]);
+    assert_eq!(
+        evd(&report_json(dir.path(), &[])),
+        vec![found("EVD-001", "REL-1", 5)]
+    );
 
     // Approved on record the day it was deployed: normal practice.
     let ok = repo();
@@ -205,7 +302,9 @@ const PLAN: &str = "continuity/BCP-1.yaml";
 fn plan(tests: &[&str]) -> String {
     let mut text = "apiVersion: opsgate/v1\nkind: ContinuityPlan\nmetadata: {id: BCP-1, title: Continuity, owner: p-ann}\nspec:\n  tests:\n".to_owned();
     for date in tests {
-        text.push_str(&format!("    - {{date: {date}, type: tabletop, result: passed}}\n"));
+        text.push_str(&format!(
+            "    - {{date: {date}, type: tabletop, result: passed}}\n"
+        ));
     }
     text
 }
@@ -214,14 +313,28 @@ fn plan(tests: &[&str]) -> String {
 fn a_test_committed_within_the_grace_period_passes_and_months_later_fails() {
     let dir = repo();
     write(dir.path(), PLAN, plan(&["2026-01-10"]));
-    commit(dir.path(), "2026-01-24T18:00:00Z", "Tabletop exercise, 14 days on");
+    commit(
+        dir.path(),
+        "2026-01-24T18:00:00Z",
+        "Tabletop exercise, 14 days on",
+    );
     write(dir.path(), PLAN, plan(&["2026-01-10", "2026-02-01"]));
-    commit(dir.path(), "2026-05-01T12:00:00Z", "February exercise, written up in May");
+    commit(
+        dir.path(),
+        "2026-05-01T12:00:00Z",
+        "February exercise, written up in May",
+    );
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-002", "BCP-1", 7)]);
     let message = &messages(&json, "EVD-002")[0];
-    assert!(message.starts_with("test of BCP-1 dated 2026-02-01 was first committed in commit"), "{message}");
-    assert!(message.ends_with("more than 14 days after its date"), "{message}");
+    assert!(
+        message.starts_with("test of BCP-1 dated 2026-02-01 was first committed in commit"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("more than 14 days after its date"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -229,14 +342,31 @@ fn the_grace_period_is_a_parameter_and_the_rule_is_configurable() {
     let dir = repo();
     write(dir.path(), PLAN, plan(&["2026-02-01"]));
     commit(dir.path(), "2026-05-01T12:00:00Z", "Written up in May");
-    write(dir.path(), "opsgate.toml", "[params]\nevidence_grace_days = 120\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[params]\nevidence_grace_days = 120\n",
+    );
     assert_eq!(evd(&report_json(dir.path(), &[])), vec![]);
-    write(dir.path(), "opsgate.toml", "[rules.severity]\n\"EVD-002\" = \"error\"\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[rules.severity]\n\"EVD-002\" = \"error\"\n",
+    );
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-002", "BCP-1", 6)]);
-    let requirement = json["requirements"].as_array().unwrap().iter().find(|r| r["code"] == "EVD-002").unwrap();
+    let requirement = json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "EVD-002")
+        .unwrap();
     assert_eq!(requirement["findings"][0]["severity"], "error");
-    write(dir.path(), "opsgate.toml", "[rules]\ndisable = [\"EVD-002\"]\n");
+    write(
+        dir.path(),
+        "opsgate.toml",
+        "[rules]\ndisable = [\"EVD-002\"]\n",
+    );
     assert_eq!(status(&report_json(dir.path(), &[]), "EVD-002"), "disabled");
 }
 
@@ -247,10 +377,24 @@ fn a_risk_acceptance_waives_a_late_record_through_the_sink() {
     commit(dir.path(), "2026-05-01T12:00:00Z", "Written up in May");
     write(dir.path(), "people/p-bob.yaml", person("p-bob"));
     write(dir.path(), "waivers/RA-1.yaml", "apiVersion: opsgate/v1\nkind: RiskAcceptance\nmetadata: {id: RA-1, title: Late write-up, owner: p-ann}\nspec:\n  rules: [EVD-002]\n  artifacts: [BCP-1]\n  scope: The February exercise was written up late.\n  justification: Minutes kept in the meeting tool at the time.\n  risk_owner: p-ann\n  approval: {approver: p-bob, role: CISO, date: 2026-11-01, decision: approved}\n  expires: 2027-01-31\n");
-    commit(dir.path(), "2026-11-01T12:00:00Z", "Accept the late write-up");
+    commit(
+        dir.path(),
+        "2026-11-01T12:00:00Z",
+        "Accept the late write-up",
+    );
     let json = report_json(dir.path(), &[]);
-    assert_eq!(status(&json, "EVD-002"), "waived", "{:#}", json["requirements"]);
-    let requirement = json["requirements"].as_array().unwrap().iter().find(|r| r["code"] == "EVD-002").unwrap();
+    assert_eq!(
+        status(&json, "EVD-002"),
+        "waived",
+        "{:#}",
+        json["requirements"]
+    );
+    let requirement = json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "EVD-002")
+        .unwrap();
     assert_eq!(requirement["findings"][0]["waiver"]["id"], "RA-1");
 }
 
@@ -284,8 +428,15 @@ fn redating_a_record_makes_it_a_new_one() {
     write(dir.path(), PLAN, plan(&["2026-06-01"]));
     commit(dir.path(), "2026-06-02T12:00:00Z", "June exercise");
     write(dir.path(), PLAN, plan(&["2026-03-01"]));
-    commit(dir.path(), "2026-06-20T12:00:00Z", "It was in March, really");
-    assert_eq!(evd(&report_json(dir.path(), &[])), vec![found("EVD-002", "BCP-1", 6)]);
+    commit(
+        dir.path(),
+        "2026-06-20T12:00:00Z",
+        "It was in March, really",
+    );
+    assert_eq!(
+        evd(&report_json(dir.path(), &[])),
+        vec![found("EVD-002", "BCP-1", 6)]
+    );
 }
 
 #[test]
@@ -302,12 +453,19 @@ fn the_records_of_the_first_commit_are_counted_not_judged() {
     let dir = tempfile::tempdir().unwrap();
     git(dir.path(), &["init", "-q", "-b", "main"]);
     write(dir.path(), PLAN, plan(&["2025-01-10", "2025-06-10"]));
-    commit(dir.path(), "2026-09-01T12:00:00Z", "Import the records kept on the wiki");
+    commit(
+        dir.path(),
+        "2026-09-01T12:00:00Z",
+        "Import the records kept on the wiki",
+    );
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-005", "", 0)]);
     let message = &messages(&json, "EVD-005")[0];
     assert!(message.contains("(2026-09-01, Dev)"), "{message}");
-    assert!(message.contains("the 2 dated record(s) it imported"), "{message}");
+    assert!(
+        message.contains("the 2 dated record(s) it imported"),
+        "{message}"
+    );
     assert_eq!(status(&json, "EVD-002"), "met");
 }
 
@@ -335,13 +493,25 @@ fn a_change_record_written_after_its_ci_was_modified_is_flagged() {
     write(dir.path(), CI, ci("1.1", Some("CHG-1")));
     commit(dir.path(), "2026-03-10T12:00:00Z", "Upgrade the web server");
     write(dir.path(), CHANGE, planned_change());
-    commit(dir.path(), "2026-03-12T12:00:00Z", "The change record for the upgrade");
+    commit(
+        dir.path(),
+        "2026-03-12T12:00:00Z",
+        "The change record for the upgrade",
+    );
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-003", "CHG-1", 9)]);
     let message = &messages(&json, "EVD-003")[0];
-    assert!(message.starts_with("configuration item CI-1 was modified in commit"), "{message}");
+    assert!(
+        message.starts_with("configuration item CI-1 was modified in commit"),
+        "{message}"
+    );
     assert!(message.contains("2026-03-10 12:00 UTC"), "{message}");
-    assert!(message.contains("before change record CHG-1 existed in the history (first committed in commit"), "{message}");
+    assert!(
+        message.contains(
+            "before change record CHG-1 existed in the history (first committed in commit"
+        ),
+        "{message}"
+    );
 }
 
 #[test]
@@ -352,8 +522,15 @@ fn a_modification_in_the_window_that_names_no_change_is_flagged_too() {
     write(dir.path(), CI, ci("1.1", None));
     commit(dir.path(), "2026-03-10T12:00:00Z", "Upgrade the web server");
     write(dir.path(), CHANGE, planned_change());
-    commit(dir.path(), "2026-03-12T12:00:00Z", "The change record for the upgrade");
-    assert_eq!(evd(&report_json(dir.path(), &[])), vec![found("EVD-003", "CHG-1", 9)]);
+    commit(
+        dir.path(),
+        "2026-03-12T12:00:00Z",
+        "The change record for the upgrade",
+    );
+    assert_eq!(
+        evd(&report_json(dir.path(), &[])),
+        vec![found("EVD-003", "CHG-1", 9)]
+    );
 }
 
 #[test]
@@ -372,7 +549,11 @@ fn change_first_then_ci_or_both_in_one_commit_is_normal_practice() {
     commit(together.path(), "2026-02-01T12:00:00Z", "CI");
     write(together.path(), CHANGE, planned_change());
     write(together.path(), CI, ci("1.1", Some("CHG-1")));
-    commit(together.path(), "2026-03-09T12:00:00Z", "Change and its configuration in one pull request");
+    commit(
+        together.path(),
+        "2026-03-09T12:00:00Z",
+        "Change and its configuration in one pull request",
+    );
     assert_eq!(evd(&report_json(together.path(), &[])), vec![]);
 }
 
@@ -385,7 +566,14 @@ fn an_earlier_change_or_a_record_keeping_edit_is_not_this_change() {
     write(dir.path(), CI, ci("1.1", None));
     commit(dir.path(), "2026-03-01T12:00:00Z", "Earlier upgrade");
     // In the window but only record-keeping fields move (GIT-001's distinction).
-    write(dir.path(), CI, format!("{}  baseline_compliance: {{checked_on: 2026-03-10, compliant: true}}\n", ci("1.1", None)));
+    write(
+        dir.path(),
+        CI,
+        format!(
+            "{}  baseline_compliance: {{checked_on: 2026-03-10, compliant: true}}\n",
+            ci("1.1", None)
+        ),
+    );
     commit(dir.path(), "2026-03-10T12:00:00Z", "Baseline re-checked");
     write(dir.path(), CHANGE, planned_change());
     commit(dir.path(), "2026-03-12T12:00:00Z", "Change record");
@@ -398,11 +586,18 @@ fn an_earlier_change_or_a_record_keeping_edit_is_not_this_change() {
 fn a_shallow_clone_is_reported_never_taken_as_the_first_record() {
     let origin = repo();
     write(origin.path(), PLAN, plan(&["2026-02-01"]));
-    commit(origin.path(), "2026-05-01T12:00:00Z", "Late exercise write-up");
+    commit(
+        origin.path(),
+        "2026-05-01T12:00:00Z",
+        "Late exercise write-up",
+    );
     write(origin.path(), "notes.md", "x\n");
     commit(origin.path(), "2026-05-02T12:00:00Z", "Notes");
     // The full clone flags it ...
-    assert_eq!(evd(&report_json(origin.path(), &[])), vec![found("EVD-002", "BCP-1", 6)]);
+    assert_eq!(
+        evd(&report_json(origin.path(), &[])),
+        vec![found("EVD-002", "BCP-1", 6)]
+    );
     // ... a shallow one cannot date it and says so.
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", origin.path().display());
@@ -410,12 +605,21 @@ fn a_shallow_clone_is_reported_never_taken_as_the_first_record() {
     let json = report_json(clone.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-004", "", 0)]);
     let message = &messages(&json, "EVD-004")[0];
-    assert!(message.starts_with("this clone is shallow: its history stops at commit"), "{message}");
-    assert!(message.contains("the 1 dated record(s) it already holds"), "{message}");
+    assert!(
+        message.starts_with("this clone is shallow: its history stops at commit"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the 1 dated record(s) it already holds"),
+        "{message}"
+    );
     assert_eq!(status(&json, "EVD-004"), "failed");
     // Deepened far enough, the finding is back.
     git(clone.path(), &["fetch", "-q", "--unshallow"]);
-    assert_eq!(evd(&report_json(clone.path(), &[])), vec![found("EVD-002", "BCP-1", 6)]);
+    assert_eq!(
+        evd(&report_json(clone.path(), &[])),
+        vec![found("EVD-002", "BCP-1", 6)]
+    );
 }
 
 #[test]
@@ -445,7 +649,10 @@ fn every_report_format_lists_them_and_check_does_not_run_them() {
         }
     }
     let (_, json) = check_json(dir.path(), &[]);
-    assert!(!codes(&json).iter().any(|c| c.starts_with("EVD-")), "{json:#}");
+    assert!(
+        !codes(&json).iter().any(|c| c.starts_with("EVD-")),
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -456,7 +663,12 @@ fn the_period_report_opens_the_interval_at_the_late_commit() {
     write(dir.path(), "notes.md", "x\n");
     commit(dir.path(), "2026-06-01T12:00:00Z", "Notes");
     let json = report_json(dir.path(), &["--period", "2026-04-01..2026-06-30"]);
-    let requirement = json["requirements"].as_array().unwrap().iter().find(|r| r["code"] == "EVD-002").unwrap();
+    let requirement = json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "EVD-002")
+        .unwrap();
     assert_eq!(requirement["status"], "failed");
     let intervals = requirement["intervals"].as_array().unwrap();
     assert_eq!(intervals.len(), 1, "{requirement:#}");

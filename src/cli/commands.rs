@@ -208,7 +208,11 @@ fn prepare_and_check(
 }
 
 /// The check of prepared options, its errors reported; the exit code on failure.
-fn checked(config: &Config, options: &CheckOptions, gate: Option<&GateMode>) -> Result<CheckRun, u8> {
+fn checked(
+    config: &Config,
+    options: &CheckOptions,
+    gate: Option<&GateMode>,
+) -> Result<CheckRun, u8> {
     let result = match gate {
         None => check(options),
         Some(mode) => match check_git(options, mode) {
@@ -492,9 +496,14 @@ fn run_period_report(args: &ReportArgs, period: &str) -> u8 {
     let started = std::time::Instant::now();
     let end = period.end.to_string();
     let policies = &collected.policies;
-    match crate::evidence::add_to_points(&git, tip, &options, &end, policies, &mut collected.points) {
+    match crate::evidence::add_to_points(&git, tip, &options, &end, policies, &mut collected.points)
+    {
         Ok(analysis) => crate::timing::stage_time(
-            &format!("backdating ({} commits, {} blobs parsed)", analysis.commits.len(), analysis.blobs_parsed),
+            &format!(
+                "backdating ({} commits, {} blobs parsed)",
+                analysis.commits.len(),
+                analysis.blobs_parsed
+            ),
             started,
         ),
         Err(error) => return git_error(&error),
@@ -574,7 +583,11 @@ fn run_report(args: ReportArgs) -> u8 {
     let started = std::time::Instant::now();
     let analysis = crate::evidence::add_to_run(&mut run, &options);
     crate::timing::stage_time(
-        &format!("backdating ({} commits, {} blobs parsed)", analysis.commits.len(), analysis.blobs_parsed),
+        &format!(
+            "backdating ({} commits, {} blobs parsed)",
+            analysis.commits.len(),
+            analysis.blobs_parsed
+        ),
         started,
     );
     // CSV and OSCAL list every evidence artifact; the pages keep theirs readable.

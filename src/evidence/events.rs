@@ -55,21 +55,116 @@ const DOCUMENTS: &[&str] = &[
 ];
 
 const SITES: &[Site] = &[
-    Site { kinds: &["ChangeRecord"], at: "/spec/approvals/*", date: "/date", keyed_by: &["/approver", "/decision"], class: Class::ChangeApproval },
-    Site { kinds: &["ChangeRecord"], at: "/spec/evaluation", date: "/date", keyed_by: &[], class: Class::Evaluation },
-    Site { kinds: &["ChangeRecord"], at: "/spec/tests/*", date: "/date", keyed_by: &["/name"], class: Class::Test },
-    Site { kinds: &["ChangeRecord"], at: "/spec/review", date: "/date", keyed_by: &["/reviewer"], class: Class::Review },
-    Site { kinds: &["ContinuityPlan", "IncidentManagementPlan"], at: "/spec/tests/*", date: "/date", keyed_by: &["/type"], class: Class::Test },
-    Site { kinds: &["ControlImplementation"], at: "/spec/sampling/tests/*", date: "/date", keyed_by: &[], class: Class::Test },
-    Site { kinds: &["ReleaseRecord"], at: "/spec/security_testing", date: "/date", keyed_by: &["/type"], class: Class::SecurityTest },
-    Site { kinds: &["ServiceLevelAgreement"], at: "/spec/legal_review", date: "/date", keyed_by: &["/reviewer"], class: Class::LegalReview },
-    Site { kinds: &["ServiceLevelAgreement"], at: "/spec/revisions/*", date: "/legal_review/date", keyed_by: &["/version", "/legal_review/reviewer"], class: Class::LegalReview },
-    Site { kinds: DOCUMENTS, at: "/spec/approval", date: "/date", keyed_by: &["/approver"], class: Class::Approval },
-    Site { kinds: &["ControlImplementation"], at: "/spec/plan/approval", date: "/date", keyed_by: &["/approver"], class: Class::Approval },
-    Site { kinds: &["ProcessPolicy"], at: "/spec/change_models/*", date: "/approval/date", keyed_by: &["/id", "/approval/approver"], class: Class::Approval },
-    Site { kinds: &["BusinessImpactAnalysis"], at: "/spec", date: "/completed_on", keyed_by: &[], class: Class::Evaluation },
-    Site { kinds: &["InformationSecurityPlan", "SecurityBaseline", "AvailabilityPlan", "CapacityPlan"], at: "/spec", date: "/last_reviewed", keyed_by: &[], class: Class::Review },
-    Site { kinds: &["ConfigurationItem"], at: "/spec/baseline_compliance", date: "/checked_on", keyed_by: &[], class: Class::Review },
+    Site {
+        kinds: &["ChangeRecord"],
+        at: "/spec/approvals/*",
+        date: "/date",
+        keyed_by: &["/approver", "/decision"],
+        class: Class::ChangeApproval,
+    },
+    Site {
+        kinds: &["ChangeRecord"],
+        at: "/spec/evaluation",
+        date: "/date",
+        keyed_by: &[],
+        class: Class::Evaluation,
+    },
+    Site {
+        kinds: &["ChangeRecord"],
+        at: "/spec/tests/*",
+        date: "/date",
+        keyed_by: &["/name"],
+        class: Class::Test,
+    },
+    Site {
+        kinds: &["ChangeRecord"],
+        at: "/spec/review",
+        date: "/date",
+        keyed_by: &["/reviewer"],
+        class: Class::Review,
+    },
+    Site {
+        kinds: &["ContinuityPlan", "IncidentManagementPlan"],
+        at: "/spec/tests/*",
+        date: "/date",
+        keyed_by: &["/type"],
+        class: Class::Test,
+    },
+    Site {
+        kinds: &["ControlImplementation"],
+        at: "/spec/sampling/tests/*",
+        date: "/date",
+        keyed_by: &[],
+        class: Class::Test,
+    },
+    Site {
+        kinds: &["ReleaseRecord"],
+        at: "/spec/security_testing",
+        date: "/date",
+        keyed_by: &["/type"],
+        class: Class::SecurityTest,
+    },
+    Site {
+        kinds: &["ServiceLevelAgreement"],
+        at: "/spec/legal_review",
+        date: "/date",
+        keyed_by: &["/reviewer"],
+        class: Class::LegalReview,
+    },
+    Site {
+        kinds: &["ServiceLevelAgreement"],
+        at: "/spec/revisions/*",
+        date: "/legal_review/date",
+        keyed_by: &["/version", "/legal_review/reviewer"],
+        class: Class::LegalReview,
+    },
+    Site {
+        kinds: DOCUMENTS,
+        at: "/spec/approval",
+        date: "/date",
+        keyed_by: &["/approver"],
+        class: Class::Approval,
+    },
+    Site {
+        kinds: &["ControlImplementation"],
+        at: "/spec/plan/approval",
+        date: "/date",
+        keyed_by: &["/approver"],
+        class: Class::Approval,
+    },
+    Site {
+        kinds: &["ProcessPolicy"],
+        at: "/spec/change_models/*",
+        date: "/approval/date",
+        keyed_by: &["/id", "/approval/approver"],
+        class: Class::Approval,
+    },
+    Site {
+        kinds: &["BusinessImpactAnalysis"],
+        at: "/spec",
+        date: "/completed_on",
+        keyed_by: &[],
+        class: Class::Evaluation,
+    },
+    Site {
+        kinds: &[
+            "InformationSecurityPlan",
+            "SecurityBaseline",
+            "AvailabilityPlan",
+            "CapacityPlan",
+        ],
+        at: "/spec",
+        date: "/last_reviewed",
+        keyed_by: &[],
+        class: Class::Review,
+    },
+    Site {
+        kinds: &["ConfigurationItem"],
+        at: "/spec/baseline_compliance",
+        date: "/checked_on",
+        keyed_by: &[],
+        class: Class::Review,
+    },
 ];
 
 /// One dated event of one artifact.
@@ -118,7 +213,10 @@ fn objects<'v>(value: &'v Value, at: &str) -> Vec<(String, &'v Value)> {
                 .collect(),
             _ => Vec::new(),
         },
-        None => value.pointer(at).map(|v| vec![(at.to_owned(), v)]).unwrap_or_default(),
+        None => value
+            .pointer(at)
+            .map(|v| vec![(at.to_owned(), v)])
+            .unwrap_or_default(),
     }
 }
 
@@ -140,7 +238,10 @@ pub fn of(id: &str, kind: &str, value: &Value) -> Vec<Event> {
                 pointer: format!("{pointer}{}", site.date),
                 class: site.class,
                 date,
-                decision: object.pointer("/decision").and_then(Value::as_str).map(str::to_owned),
+                decision: object
+                    .pointer("/decision")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             });
         }
     }
@@ -167,9 +268,22 @@ mod tests {
 
     #[test]
     fn a_new_date_is_a_new_event_and_a_bad_date_is_none() {
-        let a = of("SB-1", "SecurityBaseline", &serde_json::json!({"spec": {"last_reviewed": "2026-01-01"}}));
-        let b = of("SB-1", "SecurityBaseline", &serde_json::json!({"spec": {"last_reviewed": "2026-06-01"}}));
+        let a = of(
+            "SB-1",
+            "SecurityBaseline",
+            &serde_json::json!({"spec": {"last_reviewed": "2026-01-01"}}),
+        );
+        let b = of(
+            "SB-1",
+            "SecurityBaseline",
+            &serde_json::json!({"spec": {"last_reviewed": "2026-06-01"}}),
+        );
         assert_ne!(a[0].key, b[0].key);
-        assert!(of("SB-1", "SecurityBaseline", &serde_json::json!({"spec": {"last_reviewed": 3}})).is_empty());
+        assert!(of(
+            "SB-1",
+            "SecurityBaseline",
+            &serde_json::json!({"spec": {"last_reviewed": 3}})
+        )
+        .is_empty());
     }
 }

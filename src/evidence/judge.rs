@@ -33,7 +33,8 @@ pub struct Verdict {
 }
 
 fn day_start(date: Date) -> i64 {
-    date.to_zoned_datetime(jiff::tz::TimeZone::UTC).map_or(i64::MAX, |z| z.timestamp().as_second())
+    date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .map_or(i64::MAX, |z| z.timestamp().as_second())
 }
 
 /// The first second after `date` (UTC): a date-only deadline is met by the end of its day.
@@ -53,18 +54,36 @@ fn moment(value: Option<&Value>) -> Option<(i64, String)> {
 }
 
 fn utc(second: i64) -> String {
-    Timestamp::from_second(second).map_or_else(|_| second.to_string(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+    Timestamp::from_second(second).map_or_else(
+        |_| second.to_string(),
+        |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+    )
 }
 
 impl Rules<'_> {
     fn commit_words(&self, index: usize) -> String {
         let stamp = &self.history.commits[index];
         let sha = stamp.oid.to_string();
-        let author = self.git.info(stamp.oid).map(|c| c.author).unwrap_or_default();
-        format!("commit {} ({}, {author})", &sha[..12.min(sha.len())], utc(stamp.time))
+        let author = self
+            .git
+            .info(stamp.oid)
+            .map(|c| c.author)
+            .unwrap_or_default();
+        format!(
+            "commit {} ({}, {author})",
+            &sha[..12.min(sha.len())],
+            utc(stamp.time)
+        )
     }
 
-    fn finding(&self, code: &str, artifact: &Artifact, pointer: &str, message: String, help: &str) -> Finding {
+    fn finding(
+        &self,
+        code: &str,
+        artifact: &Artifact,
+        pointer: &str,
+        message: String,
+        help: &str,
+    ) -> Finding {
         let (_, range) = artifact.locate(pointer);
         let mut finding = Finding::new(code, (self.severity)(code), Stage::Policy, message)
             .in_file(&self.workspace.file_of(artifact).display, Some(range))
@@ -81,11 +100,14 @@ impl Rules<'_> {
             // The import (or a shallow clone's boundary) holds records written at any time
             // before it: they are counted (EVD-004/005), not judged.
             Some((index, _)) if Some(index) == self.history.import => None,
-            Some((index, stamp)) if stamp.time > deadline => {
-                Some((Some(index), format!("first committed in {}", self.commit_words(index))))
-            }
+            Some((index, stamp)) if stamp.time > deadline => Some((
+                Some(index),
+                format!("first committed in {}", self.commit_words(index)),
+            )),
             Some(_) => None,
-            None if self.now > deadline => Some((None, "not committed to the history at all".to_owned())),
+            None if self.now > deadline => {
+                Some((None, "not committed to the history at all".to_owned()))
+            }
             None => None,
         }
     }
@@ -93,9 +115,15 @@ impl Rules<'_> {
     /// The moment a change's approval had to be recorded by, in words.
     fn approval_deadline(&self, change: &Value) -> Option<(i64, String)> {
         let emergency = change.pointer("/spec/type").and_then(Value::as_str) == Some("emergency");
-        if let (true, Some((at, text))) = (emergency, moment(change.pointer("/spec/emergency/authorized_at"))) {
+        if let (true, Some((at, text))) = (
+            emergency,
+            moment(change.pointer("/spec/emergency/authorized_at")),
+        ) {
             let deadline = at.saturating_add(self.emergency_hours * 3600);
-            let words = format!("{} hours after the emergency authorization ({text})", self.emergency_hours);
+            let words = format!(
+                "{} hours after the emergency authorization ({text})",
+                self.emergency_hours
+            );
             return Some((deadline, words));
         }
         let (started, text) = moment(change.pointer("/spec/implementation/started"))?;
@@ -110,11 +138,16 @@ impl Rules<'_> {
                 if event.decision.as_deref() != Some("approved") {
                     continue;
                 }
-                let Some((deadline, words)) = self.approval_deadline(value) else { continue };
+                let Some((deadline, words)) = self.approval_deadline(value) else {
+                    continue;
+                };
                 if let Some((since, how)) = self.late(&event.key, deadline) {
                     let message = format!("approval of {} dated {} was {how}, after {words}: the change was implemented before its approval was on record", artifact.id, event.date);
                     let help = "find out when the change was really approved (the CAB minutes, the ticket); if the approval came late, record it as such and raise an improvement; never edit dates to close the gap";
-                    out.push(Verdict { finding: self.finding("EVD-001", artifact, &event.pointer, message, help), since });
+                    out.push(Verdict {
+                        finding: self.finding("EVD-001", artifact, &event.pointer, message, help),
+                        since,
+                    });
                 }
                 continue;
             }
@@ -126,11 +159,28 @@ impl Rules<'_> {
     }
 
     fn grace(&self, artifact: &Artifact, event: &Event, out: &mut Vec<Verdict>) {
-        let Some(limit) = event.date.checked_add(jiff::Span::new().days(self.grace_days)).ok() else { return };
-        let Some((since, how)) = self.late(&event.key, day_end(limit)) else { return };
-        let message = format!("{} of {} dated {} was {how}, more than {} days after its date", event.class.label(), artifact.id, event.date, self.grace_days);
+        let Some(limit) = event
+            .date
+            .checked_add(jiff::Span::new().days(self.grace_days))
+            .ok()
+        else {
+            return;
+        };
+        let Some((since, how)) = self.late(&event.key, day_end(limit)) else {
+            return;
+        };
+        let message = format!(
+            "{} of {} dated {} was {how}, more than {} days after its date",
+            event.class.label(),
+            artifact.id,
+            event.date,
+            self.grace_days
+        );
         let help = "commit records when the work is done; for a late record, say in it when and why it was written (a comment or a note), so the auditor reads it as a late record and not as evidence made after the fact";
-        out.push(Verdict { finding: self.finding("EVD-002", artifact, &event.pointer, message, help), since });
+        out.push(Verdict {
+            finding: self.finding("EVD-002", artifact, &event.pointer, message, help),
+            since,
+        });
     }
 
     /// EVD-001 for a release: its change's approvals had to be on record by the end of the day it
@@ -138,19 +188,39 @@ impl Rules<'_> {
     fn release(&self, release: &Artifact, out: &mut Vec<Verdict>) {
         let spec = release.value.get("spec").unwrap_or(&Value::Null);
         let deployed = ["deployed", "closed", "failed", "rolled_back"];
-        if !spec.get("status").and_then(Value::as_str).is_some_and(|s| deployed.contains(&s)) {
+        if !spec
+            .get("status")
+            .and_then(Value::as_str)
+            .is_some_and(|s| deployed.contains(&s))
+        {
             return;
         }
-        let Some(date) = spec.get("release_date").and_then(Value::as_str).and_then(|d| d.parse::<Date>().ok()) else { return };
-        let Some(change) = spec.get("change").and_then(Value::as_str).and_then(|id| self.workspace.artifact(id)) else { return };
+        let Some(date) = spec
+            .get("release_date")
+            .and_then(Value::as_str)
+            .and_then(|d| d.parse::<Date>().ok())
+        else {
+            return;
+        };
+        let Some(change) = spec
+            .get("change")
+            .and_then(Value::as_str)
+            .and_then(|id| self.workspace.artifact(id))
+        else {
+            return;
+        };
         for event in events::of(&change.id, change.kind.name, &change.value) {
-            if event.class != Class::ChangeApproval || event.decision.as_deref() != Some("approved") {
+            if event.class != Class::ChangeApproval || event.decision.as_deref() != Some("approved")
+            {
                 continue;
             }
             if let Some((since, how)) = self.late(&event.key, day_end(date)) {
                 let message = format!("release {} was deployed on {date}, but the approval of its change {} dated {} was {how}", release.id, change.id, event.date);
                 let help = "find out when the release was really approved; record a late approval as such, never with an earlier date";
-                out.push(Verdict { finding: self.finding("EVD-001", release, "/spec/change", message, help), since });
+                out.push(Verdict {
+                    finding: self.finding("EVD-001", release, "/spec/change", message, help),
+                    since,
+                });
             }
         }
     }
@@ -160,24 +230,46 @@ impl Rules<'_> {
     /// made after the change window opened that names no change on record at the time.
     pub fn change_record(&self, change: &Artifact, out: &mut Vec<Verdict>) {
         let value = &change.value;
-        let created = self.history.first(&events::artifact_key(&change.id)).map(|(i, _)| i);
-        let opened = [moment(value.pointer("/spec/plan/scheduled_start")), moment(value.pointer("/spec/implementation/started"))]
-            .into_iter()
-            .flatten()
-            .map(|(second, _)| second)
-            .min();
-        let cis = value.pointer("/spec/affected_cis").and_then(Value::as_array).cloned().unwrap_or_default();
+        let created = self
+            .history
+            .first(&events::artifact_key(&change.id))
+            .map(|(i, _)| i);
+        let opened = [
+            moment(value.pointer("/spec/plan/scheduled_start")),
+            moment(value.pointer("/spec/implementation/started")),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|(second, _)| second)
+        .min();
+        let cis = value
+            .pointer("/spec/affected_cis")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for (position, ci) in cis.iter().enumerate() {
             let Some(ci) = ci.as_str() else { continue };
-            let changes = self.history.ci_changes.get(ci).map(Vec::as_slice).unwrap_or_default();
-            let recorded = |id: &str, at: usize| self.history.first(&events::artifact_key(id)).is_some_and(|(i, _)| i <= at);
-            let early = changes.iter().filter(|(index, _)| Some(*index) != self.history.import).find(|(index, last)| {
-                let before = created.is_none_or(|c| *index < c);
-                let claims = last.as_deref() == Some(change.id.as_str());
-                let in_window = opened.is_some_and(|o| self.history.commits[*index].time >= o)
-                    && last.as_deref().is_none_or(|l| !recorded(l, *index));
-                before && (claims || in_window)
-            });
+            let changes = self
+                .history
+                .ci_changes
+                .get(ci)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let recorded = |id: &str, at: usize| {
+                self.history
+                    .first(&events::artifact_key(id))
+                    .is_some_and(|(i, _)| i <= at)
+            };
+            let early = changes
+                .iter()
+                .filter(|(index, _)| Some(*index) != self.history.import)
+                .find(|(index, last)| {
+                    let before = created.is_none_or(|c| *index < c);
+                    let claims = last.as_deref() == Some(change.id.as_str());
+                    let in_window = opened.is_some_and(|o| self.history.commits[*index].time >= o)
+                        && last.as_deref().is_none_or(|l| !recorded(l, *index));
+                    before && (claims || in_window)
+                });
             let Some((index, _)) = early else { continue };
             let record = match created {
                 Some(c) => format!("first committed in {}", self.commit_words(c)),
@@ -186,7 +278,10 @@ impl Rules<'_> {
             let message = format!("configuration item {ci} was modified in {} before change record {} existed in the history ({record})", self.commit_words(*index), change.id);
             let help = "a change record authorizes a change before it is made: find out whether the change was authorized elsewhere at the time; record an unauthorized change as an incident, never by writing the change record after the fact";
             let pointer = format!("/spec/affected_cis/{position}");
-            out.push(Verdict { finding: self.finding("EVD-003", change, &pointer, message, help), since: created });
+            out.push(Verdict {
+                finding: self.finding("EVD-003", change, &pointer, message, help),
+                since: created,
+            });
         }
     }
 }

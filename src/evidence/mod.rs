@@ -65,26 +65,52 @@ fn param(value: &serde_json::Value, name: &str) -> i64 {
 fn incomplete(inputs: &Inputs<'_>, message: String, help: &str) -> judge::Verdict {
     let severity = severity_of(inputs.policies, "EVD-004");
     let finding = Finding::new("EVD-004", severity, Stage::Policy, message).with_help(help);
-    judge::Verdict { finding, since: None }
+    judge::Verdict {
+        finding,
+        since: None,
+    }
 }
 
 fn severity_of(policies: &PolicySet, code: &str) -> Severity {
-    policies.registry.get(code).map_or(Severity::Warning, |rule| rule.severity)
+    policies
+        .registry
+        .get(code)
+        .map_or(Severity::Warning, |rule| rule.severity)
 }
 
 /// Runs the walk and every verdict. Findings are not yet settled (see [`settle`]).
 pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
     let Some((git, tip)) = inputs.git else {
         let message = "not in a git repository: when each record was first committed cannot be read, so paperwork written after the fact cannot be detected".to_owned();
-        let verdict = incomplete(inputs, message, "run the auditor's report in a clone of the repository");
-        return Analysis { verdicts: vec![verdict], commits: Vec::new(), blobs_parsed: 0 };
+        let verdict = incomplete(
+            inputs,
+            message,
+            "run the auditor's report in a clone of the repository",
+        );
+        return Analysis {
+            verdicts: vec![verdict],
+            commits: Vec::new(),
+            blobs_parsed: 0,
+        };
     };
-    let scope = walk::Scope { prefix: inputs.prefix, keep: inputs.keep, limits: inputs.limits };
+    let scope = walk::Scope {
+        prefix: inputs.prefix,
+        keep: inputs.keep,
+        limits: inputs.limits,
+    };
     let history = match walk::walk(git, tip, &scope) {
         Ok(history) => history,
         Err(error) => {
-            let verdict = incomplete(inputs, format!("the history could not be read: {error}"), "check the repository with `git fsck`");
-            return Analysis { verdicts: vec![verdict], commits: Vec::new(), blobs_parsed: 0 };
+            let verdict = incomplete(
+                inputs,
+                format!("the history could not be read: {error}"),
+                "check the repository with `git fsck`",
+            );
+            return Analysis {
+                verdicts: vec![verdict],
+                commits: Vec::new(),
+                blobs_parsed: 0,
+            };
         }
     };
     let now = inputs
@@ -120,7 +146,11 @@ pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
         verdicts.push(import);
     }
     let commits = history.commits.iter().map(|s| s.oid).collect();
-    Analysis { verdicts, commits, blobs_parsed: history.blobs_parsed }
+    Analysis {
+        verdicts,
+        commits,
+        blobs_parsed: history.blobs_parsed,
+    }
 }
 
 /// Dated records (not the artifacts' mere existence) the commit at `index` first recorded.
@@ -147,14 +177,26 @@ fn imported(inputs: &Inputs<'_>, history: &walk::History, git: &Git) -> Option<j
     let severity = severity_of(inputs.policies, "EVD-005");
     let finding = Finding::new("EVD-005", severity, Stage::Policy, message)
         .with_help("nothing to fix: an auditor relies on other evidence for the records made before the repository");
-    Some(judge::Verdict { finding, since: Some(index) })
+    Some(judge::Verdict {
+        finding,
+        since: Some(index),
+    })
 }
 
 /// EVD-004 for a shallow clone: whatever its oldest commit holds may have been recorded at any
 /// earlier time, so nothing it holds is judged, and the report says so.
 fn shallow(inputs: &Inputs<'_>, history: &walk::History, git: &Git) -> judge::Verdict {
-    let boundary = history.commits.first().map(|s| s.oid.to_string()).unwrap_or_default();
-    let date = history.commits.first().and_then(|s| git.info(s.oid)).map(|c| c.date).unwrap_or_default();
+    let boundary = history
+        .commits
+        .first()
+        .map(|s| s.oid.to_string())
+        .unwrap_or_default();
+    let date = history
+        .commits
+        .first()
+        .and_then(|s| git.info(s.oid))
+        .map(|c| c.date)
+        .unwrap_or_default();
     let undated = undated(history, 0);
     let message = format!("this clone is shallow: its history stops at commit {boundary} ({date}); the {undated} dated record(s) it already holds may have been written at any time before, so they were not checked for backdating");
     incomplete(inputs, message, "fetch the whole history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0` on actions/checkout, in GitLab CI `GIT_DEPTH: 0`) and run the report again")
@@ -179,9 +221,15 @@ pub fn settle(
 
 /// The auditor's report on a directory: the analysis of the history of the checked path's
 /// repository from HEAD, its findings settled and added to the run's.
-pub fn add_to_run(run: &mut crate::check::CheckRun, options: &crate::check::CheckOptions) -> Analysis {
+pub fn add_to_run(
+    run: &mut crate::check::CheckRun,
+    options: &crate::check::CheckOptions,
+) -> Analysis {
     let git = Git::discover(&run.root).ok();
-    let prefix = git.as_ref().and_then(|g| g.relative(&run.root)).unwrap_or_default();
+    let prefix = git
+        .as_ref()
+        .and_then(|g| g.relative(&run.root))
+        .unwrap_or_default();
     let tip = git.as_ref().and_then(|g| g.head_oid().ok());
     let keep = |path: &Path| options.filter.allows(path);
     let inputs = Inputs {
@@ -196,14 +244,26 @@ pub fn add_to_run(run: &mut crate::check::CheckRun, options: &crate::check::Chec
     };
     let mut analysis = match (&git, tip) {
         (Some(_), None) => {
-            let message = "the repository has no commits yet: no record is in the history".to_owned();
+            let message =
+                "the repository has no commits yet: no record is in the history".to_owned();
             let verdict = incomplete(&inputs, message, "commit the records, then run the report");
-            Analysis { verdicts: vec![verdict], commits: Vec::new(), blobs_parsed: 0 }
+            Analysis {
+                verdicts: vec![verdict],
+                commits: Vec::new(),
+                blobs_parsed: 0,
+            }
         }
         _ => analyse(&inputs),
     };
-    settle(&run.workspace, &run.findings, &run.policies, &options.rules, &mut analysis.verdicts);
-    run.findings.extend(analysis.verdicts.iter().map(|v| v.finding.clone()));
+    settle(
+        &run.workspace,
+        &run.findings,
+        &run.policies,
+        &options.rules,
+        &mut analysis.verdicts,
+    );
+    run.findings
+        .extend(analysis.verdicts.iter().map(|v| v.finding.clone()));
     crate::finding::sort_findings(&mut run.findings);
     analysis
 }
@@ -238,8 +298,17 @@ pub fn add_to_points(
         policies,
     };
     let mut analysis = analyse(&inputs);
-    let settled = points.last().map(|p| p.findings.as_slice()).unwrap_or_default();
-    settle(&loaded.workspace, settled, policies, &options.rules, &mut analysis.verdicts);
+    let settled = points
+        .last()
+        .map(|p| p.findings.as_slice())
+        .unwrap_or_default();
+    settle(
+        &loaded.workspace,
+        settled,
+        policies,
+        &options.rules,
+        &mut analysis.verdicts,
+    );
     let position: std::collections::HashMap<String, usize> = analysis
         .commits
         .iter()
@@ -247,7 +316,11 @@ pub fn add_to_points(
         .map(|(i, oid)| (oid.to_string(), i))
         .collect();
     for point in points.iter_mut() {
-        let at = point.commit.as_ref().and_then(|c| position.get(&c.sha)).copied();
+        let at = point
+            .commit
+            .as_ref()
+            .and_then(|c| position.get(&c.sha))
+            .copied();
         let holding = analysis
             .verdicts
             .iter()

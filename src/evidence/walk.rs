@@ -59,12 +59,21 @@ struct Parsed {
 
 /// The fields whose change needs a change record (as GIT-001 reads them); the record-keeping
 /// fields may move without one.
-const CONFIGURATION: &[&str] = &["/spec/type", "/spec/environment", "/spec/version", "/spec/baseline", "/spec/configuration"];
+const CONFIGURATION: &[&str] = &[
+    "/spec/type",
+    "/spec/environment",
+    "/spec/version",
+    "/spec/baseline",
+    "/spec/configuration",
+];
 
 fn fingerprint(value: &serde_json::Value) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for pointer in CONFIGURATION {
-        value.pointer(pointer).map(|v| v.to_string()).hash(&mut hasher);
+        value
+            .pointer(pointer)
+            .map(|v| v.to_string())
+            .hash(&mut hasher);
     }
     hasher.finish()
 }
@@ -77,8 +86,15 @@ fn parse(source: Source, limits: LoadLimits) -> Parsed {
         let events = super::events::of(&artifact.id, artifact.kind.name, &artifact.value);
         parsed.keys.extend(events.into_iter().map(|e| e.key));
         if artifact.kind.name == "ConfigurationItem" {
-            let last = artifact.value.pointer("/spec/last_change").and_then(|v| v.as_str());
-            parsed.cis.push((artifact.id.clone(), fingerprint(&artifact.value), last.map(str::to_owned)));
+            let last = artifact
+                .value
+                .pointer("/spec/last_change")
+                .and_then(|v| v.as_str());
+            parsed.cis.push((
+                artifact.id.clone(),
+                fingerprint(&artifact.value),
+                last.map(str::to_owned),
+            ));
         }
     }
     parsed
@@ -105,7 +121,10 @@ fn chain(git: &Git, tip: Oid) -> Result<(Vec<Stamp>, bool), GitError> {
     let mut shallow = false;
     let mut current = Some(git.repository().find_commit(tip)?);
     while let Some(commit) = current {
-        commits.push(Stamp { oid: commit.id(), time: commit.time().seconds() });
+        commits.push(Stamp {
+            oid: commit.id(),
+            time: commit.time().seconds(),
+        });
         if boundary.contains(&commit.id()) {
             shallow = true;
             break;
@@ -134,7 +153,11 @@ pub struct Scope<'a> {
 }
 
 /// The YAML blobs each commit added or changed under the scope: (commit index, display path, blob).
-fn changed_blobs(git: &Git, commits: &[Stamp], scope: &Scope<'_>) -> Result<Vec<(usize, String, Oid)>, GitError> {
+fn changed_blobs(
+    git: &Git,
+    commits: &[Stamp],
+    scope: &Scope<'_>,
+) -> Result<Vec<(usize, String, Oid)>, GitError> {
     let repo = git.repository();
     let mut out = Vec::new();
     let mut previous: Option<git2::Tree<'_>> = None;
@@ -147,14 +170,18 @@ fn changed_blobs(git: &Git, commits: &[Stamp], scope: &Scope<'_>) -> Result<Vec<
             }
             let file = delta.new_file();
             // Symlinks and submodules are not records (the loader reports them in the work tree).
-            if file.mode() != git2::FileMode::Blob && file.mode() != git2::FileMode::BlobExecutable {
+            if file.mode() != git2::FileMode::Blob && file.mode() != git2::FileMode::BlobExecutable
+            {
                 continue;
             }
             let Some(path) = file.path_bytes().and_then(|p| std::str::from_utf8(p).ok()) else {
                 continue;
             };
-            let Some(display) = Git::under(path, scope.prefix) else { continue };
-            if !crate::model::is_yaml(Path::new(display)) || !(scope.keep)(&git.workdir.join(path)) {
+            let Some(display) = Git::under(path, scope.prefix) else {
+                continue;
+            };
+            if !crate::model::is_yaml(Path::new(display)) || !(scope.keep)(&git.workdir.join(path))
+            {
                 continue;
             }
             out.push((index, display.to_owned(), file.id()));
@@ -185,17 +212,30 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
         } else {
             Ok(blob.content().to_vec())
         };
-        sources.push((oid, Source { path: git.workdir.join(&display), display, content }));
+        sources.push((
+            oid,
+            Source {
+                path: git.workdir.join(&display),
+                display,
+                content,
+            },
+        ));
     }
     let limits = scope.limits;
     let cache: HashMap<Oid, Parsed> = sources
         .into_par_iter()
         .map(|(oid, source)| (oid, parse(source, limits)))
         .collect();
-    let mut history = History { blobs_parsed: cache.len(), shallow, ..History::default() };
+    let mut history = History {
+        blobs_parsed: cache.len(),
+        shallow,
+        ..History::default()
+    };
     let mut last_fingerprint: HashMap<&str, u64> = HashMap::new();
     for (index, _, oid) in &changed {
-        let Some(parsed) = cache.get(oid) else { continue };
+        let Some(parsed) = cache.get(oid) else {
+            continue;
+        };
         for key in &parsed.keys {
             history.first.entry(key.clone()).or_insert(*index);
         }
@@ -205,7 +245,11 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
             }
             // The boundary of a shallow clone is where the history starts, not a modification.
             if !(shallow && *index == 0) {
-                history.ci_changes.entry(ci.clone()).or_default().push((*index, last_change.clone()));
+                history
+                    .ci_changes
+                    .entry(ci.clone())
+                    .or_default()
+                    .push((*index, last_change.clone()));
             }
         }
     }
