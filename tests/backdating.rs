@@ -219,6 +219,36 @@ fn an_approval_added_after_the_implementation_was_recorded_is_flagged() {
 }
 
 #[test]
+fn a_commit_dated_before_its_parent_counts_from_its_parent() {
+    // The approval's commit claims 2026-03-01, but it follows the implementation's commit of
+    // 2026-03-02: it cannot have been made before it.
+    let dir = repo();
+    let implemented = change("2026-03-01", Some("2026-03-02T10:00:00Z")).replace(
+        "  approvals:\n    - {approver: p-ann, role: CAB chair, date: 2026-03-01, decision: approved}\n",
+        "",
+    );
+    write(dir.path(), CHANGE, implemented);
+    commit(dir.path(), "2026-03-02T11:00:00Z", "CHG-1 implemented");
+    write(
+        dir.path(),
+        CHANGE,
+        change("2026-03-01", Some("2026-03-02T10:00:00Z")),
+    );
+    commit(
+        dir.path(),
+        "2026-03-01T08:00:00Z",
+        "Approval, with a forged date",
+    );
+    let json = report_json(dir.path(), &[]);
+    assert_eq!(evd(&json), vec![found("EVD-001", "CHG-1", 11)]);
+    let message = &messages(&json, "EVD-001")[0];
+    assert!(
+        message.contains("(2026-03-02 11:00 UTC, Dev; dated 2026-03-01 08:00 UTC by its committer, before its parent)"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_rejection_and_an_unimplemented_change_need_no_timely_record() {
     let dir = repo();
     let rejected = change("2026-03-01", Some("2026-03-02T10:00:00Z"))

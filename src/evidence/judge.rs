@@ -69,8 +69,15 @@ impl Rules<'_> {
             .info(stamp.oid)
             .map(|c| c.author)
             .unwrap_or_default();
+        let forged = match stamp.stated < stamp.time {
+            true => format!(
+                "; dated {} by its committer, before its parent",
+                utc(stamp.stated)
+            ),
+            false => String::new(),
+        };
         format!(
-            "commit {} ({}, {author})",
+            "commit {} ({}, {author}{forged})",
             &sha[..12.min(sha.len())],
             utc(stamp.time)
         )

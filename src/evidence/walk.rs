@@ -19,8 +19,13 @@ use crate::model::Source;
 #[derive(Debug, Clone)]
 pub struct Stamp {
     pub oid: Oid,
-    /// Committer time, seconds since the epoch: when the commit says it was made.
+    /// When the record existed at the earliest, seconds since the epoch: the commit's committer
+    /// time, or a first-parent ancestor's when that is later. A commit names its parent, so it
+    /// cannot have been made before the parent was: a date set earlier than the parent's (a
+    /// forged one, or a skewed clock) is never believed.
     pub time: i64,
+    /// The committer time as the commit states it.
+    pub stated: i64,
 }
 
 /// What the walk found.
@@ -121,9 +126,11 @@ fn chain(git: &Git, tip: Oid) -> Result<(Vec<Stamp>, bool), GitError> {
     let mut shallow = false;
     let mut current = Some(git.repository().find_commit(tip)?);
     while let Some(commit) = current {
+        let time = commit.time().seconds();
         commits.push(Stamp {
             oid: commit.id(),
-            time: commit.time().seconds(),
+            time,
+            stated: time,
         });
         if boundary.contains(&commit.id()) {
             shallow = true;
@@ -142,6 +149,11 @@ fn chain(git: &Git, tip: Oid) -> Result<(Vec<Stamp>, bool), GitError> {
         };
     }
     commits.reverse();
+    let mut latest = i64::MIN;
+    for stamp in &mut commits {
+        latest = latest.max(stamp.stated);
+        stamp.time = latest;
+    }
     Ok((commits, shallow))
 }
 
