@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use git2::{Delta, Oid};
+use git2::{ObjectType, Oid};
 use rayon::prelude::*;
 
 use crate::git::{Git, GitError};
@@ -175,38 +175,73 @@ fn changed_blobs(
     let mut previous: Option<git2::Tree<'_>> = None;
     for (index, stamp) in commits.iter().enumerate() {
         let tree = repo.find_commit(stamp.oid)?.tree()?;
-        let diff = repo.diff_tree_to_tree(previous.as_ref(), Some(&tree), None)?;
-        for delta in diff.deltas() {
-            if delta.status() == Delta::Deleted {
-                continue;
-            }
-            let file = delta.new_file();
-            // Symlinks and submodules are not records (the loader reports them in the work tree).
-            if file.mode() != git2::FileMode::Blob && file.mode() != git2::FileMode::BlobExecutable
-            {
-                continue;
-            }
-            let Some(path) = file.path_bytes().and_then(|p| std::str::from_utf8(p).ok()) else {
+        let mut found = Vec::new();
+        changed_entries(git, previous.as_ref(), &tree, &mut Vec::new(), &mut found)?;
+        for (path, id) in found {
+            let Ok(path) = String::from_utf8(path) else {
                 continue;
             };
-            let Some(display) = Git::under(path, scope.prefix) else {
+            let Some(display) = Git::under(&path, scope.prefix) else {
                 continue;
             };
-            if !crate::model::is_yaml(Path::new(display)) || !(scope.keep)(&git.workdir.join(path))
-            {
-                continue;
+            if crate::model::is_yaml(Path::new(display)) && (scope.keep)(&git.workdir.join(&path)) {
+                out.push((index, display.to_owned(), id));
             }
-            out.push((index, display.to_owned(), file.id()));
         }
         previous = Some(tree);
     }
     Ok(out)
 }
 
+/// The regular files of `tree` that `before` did not hold with the same content (path, blob):
+/// subtrees with the same id are skipped, so a commit costs what it changed. (Faster here than
+/// libgit2's diff, which builds a delta list per commit; deletions are not needed.)
+fn changed_entries(
+    git: &Git,
+    before: Option<&git2::Tree<'_>>,
+    tree: &git2::Tree<'_>,
+    prefix: &mut Vec<u8>,
+    out: &mut Vec<(Vec<u8>, Oid)>,
+) -> Result<(), GitError> {
+    for entry in tree.iter() {
+        let old = before.and_then(|b| b.get_name_bytes(entry.name_bytes()));
+        if old
+            .as_ref()
+            .is_some_and(|o| o.id() == entry.id() && o.filemode() == entry.filemode())
+        {
+            continue;
+        }
+        let length = prefix.len();
+        prefix.extend_from_slice(entry.name_bytes());
+        match entry.kind() {
+            Some(ObjectType::Tree) => {
+                let subtree = git.repository().find_tree(entry.id())?;
+                let old_tree = match old.filter(|o| o.kind() == Some(ObjectType::Tree)) {
+                    Some(o) => Some(git.repository().find_tree(o.id())?),
+                    None => None,
+                };
+                prefix.push(b'/');
+                changed_entries(git, old_tree.as_ref(), &subtree, prefix, out)?;
+            }
+            // Symlinks and submodules are not records (the loader reports them in the work tree).
+            Some(ObjectType::Blob) if [0o100644, 0o100755].contains(&entry.filemode()) => {
+                out.push((prefix.clone(), entry.id()));
+            }
+            _ => {}
+        }
+        prefix.truncate(length);
+    }
+    Ok(())
+}
+
 /// Walks the first-parent history of `tip`.
 pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError> {
+    let started = std::time::Instant::now();
     let (commits, shallow) = chain(git, tip)?;
+    crate::timing::stage_time("backdating: first-parent chain", started);
     let changed = changed_blobs(git, &commits, scope)?;
+    crate::timing::stage_time("backdating: history diffs", started);
+    let started = std::time::Instant::now();
     // Every distinct blob read once (git2 objects are not shared across threads), parsed in parallel.
     let mut wanted: Vec<(Oid, String)> = Vec::new();
     let mut seen = HashSet::new();
@@ -238,6 +273,7 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
         .into_par_iter()
         .map(|(oid, source)| (oid, parse(source, limits)))
         .collect();
+    crate::timing::stage_time("backdating: blobs read and parsed", started);
     let mut history = History {
         blobs_parsed: cache.len(),
         shallow,
