@@ -125,6 +125,18 @@ impl Git {
         Ok(Git { repo, workdir })
     }
 
+    /// The commits of a shallow clone's boundary (`.git/shallow`): none in a full clone.
+    pub fn shallow_boundary(&self) -> std::collections::HashSet<Oid> {
+        if !self.repo.is_shallow() {
+            return Default::default();
+        }
+        std::fs::read_to_string(self.repo.path().join("shallow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| Oid::from_str(line.trim()).ok())
+            .collect()
+    }
+
     /// Another handle on the same repository, for another thread (a handle is not shared).
     pub fn reopen(&self) -> Result<Git, GitError> {
         let repo = Repository::open(self.repo.path()).map_err(|e| open_error(&self.workdir, &e))?;

@@ -108,23 +108,10 @@ pub struct Walk {
     pub commits: Vec<Oid>,
 }
 
-/// The commit ids of a shallow clone's boundary (`.git/shallow`).
-fn shallow_boundary(git: &Git) -> HashSet<Oid> {
-    let repo = git.repository();
-    if !repo.is_shallow() {
-        return HashSet::new();
-    }
-    std::fs::read_to_string(repo.path().join("shallow"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| Oid::from_str(line.trim()).ok())
-        .collect()
-}
-
 /// Walks the first-parent history from `tip` back to the last commit before `period`.
 pub fn walk(git: &Git, tip: Oid, period: &Period) -> Result<Walk, HistoryError> {
     let repo = git.repository();
-    let boundary = shallow_boundary(git);
+    let boundary = git.shallow_boundary();
     let (start, end) = (period.start_second(), period.end_second());
     let mut commits = Vec::new();
     let mut current = Some(repo.find_commit(tip).map_err(GitError::from)?);

@@ -438,11 +438,8 @@ fn write_copy(artifacts: &[Value]) -> tempfile::TempDir {
 }
 
 /// The real pipeline up to the evaluations: load, schema (ill-typed values withheld), indexes.
-fn probe(
-    dir: &Path,
-    policies: &PolicySet,
-    schemas: &SchemaSet,
-) -> (regorus::Engine, Vec<(String, String, regorus::Value)>) {
+/// `dir` loaded and validated, and the context of its evaluation (ill-typed values withheld).
+fn loaded_context(dir: &Path, schemas: &SchemaSet) -> (opsgate::load::Loaded, Context) {
     let loaded = load_path(dir, LoadLimits::default(), &PathFilter::default());
     let validation = schemas.validate(&loaded.workspace, None);
     let context = Context {
@@ -453,20 +450,34 @@ fn probe(
             None,
         )
     };
-    // The indexes the run hands the policies are computed natively: they must be index.rego's
-    // (or, for a value the native code does not reproduce, left to the interpreter).
+    (loaded, context)
+}
+
+/// The indexes the run hands the policies are computed natively: they must be index.rego's (or,
+/// for a value the native code does not reproduce, left to the interpreter: `None`).
+fn native_index_of(dir: &Path, policies: &PolicySet, schemas: &SchemaSet) -> Option<()> {
+    let (loaded, context) = loaded_context(dir, schemas);
     let (native, rego) = policies
         .index_pair(&loaded.workspace, &context)
         .expect("the indexes evaluate");
-    if let Some(native) = native {
-        assert!(
-            native == rego,
-            "the native indexes differ from index.rego in {}:\nnative: {:#}\nrego: {:#}",
-            dir.display(),
-            to_json(&native),
-            to_json(&rego)
-        );
-    }
+    let native = native?;
+    assert!(
+        native == rego,
+        "the native indexes differ from index.rego in {}:\nnative: {:#}\nrego: {:#}",
+        dir.display(),
+        to_json(&native),
+        to_json(&rego)
+    );
+    Some(())
+}
+
+fn probe(
+    dir: &Path,
+    policies: &PolicySet,
+    schemas: &SchemaSet,
+) -> (regorus::Engine, Vec<(String, String, regorus::Value)>) {
+    native_index_of(dir, policies, schemas);
+    let (loaded, context) = loaded_context(dir, schemas);
     policies
         .probe(&loaded.workspace, &context)
         .expect("the copy reaches the engine")
@@ -832,25 +843,7 @@ fn native_indexes_are_index_rego_on_the_examples() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures")
             .join(name);
-        let loaded = load_path(&dir, LoadLimits::default(), &PathFilter::default());
-        let validation = schemas.validate(&loaded.workspace, None);
-        let context = Context {
-            ill_typed: Arc::new(validation.ill_typed),
-            ..Context::new(
-                common::AS_OF.to_owned(),
-                opsgate::check::default_params(),
-                None,
-            )
-        };
-        let (native, rego) = policies
-            .index_pair(&loaded.workspace, &context)
-            .expect("the indexes evaluate");
-        let native = native.unwrap_or_else(|| panic!("{name}: the native indexes gave up"));
-        assert!(
-            native == rego,
-            "{name}:\nnative: {:#}\nrego: {:#}",
-            to_json(&native),
-            to_json(&rego)
-        );
+        native_index_of(&dir, &policies, &schemas)
+            .unwrap_or_else(|| panic!("{name}: the native indexes gave up"));
     }
 }

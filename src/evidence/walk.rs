@@ -105,23 +105,9 @@ fn parse(source: Source, limits: LoadLimits) -> Parsed {
     parsed
 }
 
-/// The commits of a shallow clone's boundary (`.git/shallow`). history.rs reads the same file;
-/// kept apart so the period evaluation's module stays untouched.
-fn shallow_boundary(git: &Git) -> HashSet<Oid> {
-    let repo = git.repository();
-    if !repo.is_shallow() {
-        return HashSet::new();
-    }
-    std::fs::read_to_string(repo.path().join("shallow"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| Oid::from_str(line.trim()).ok())
-        .collect()
-}
-
 /// The first-parent chain from `tip`, oldest first, and whether it stops at a shallow boundary.
 fn chain(git: &Git, tip: Oid) -> Result<(Vec<Stamp>, bool), GitError> {
-    let boundary = shallow_boundary(git);
+    let boundary = git.shallow_boundary();
     let mut commits = Vec::new();
     let mut shallow = false;
     let mut current = Some(git.repository().find_commit(tip)?);
