@@ -503,6 +503,11 @@ pub fn collect(
 /// it saves.
 const COMMITS_PER_WORKER: usize = 64;
 
+/// At most this many runs: each holds its own caches of every artifact value (about half of the
+/// report's peak memory each on the history benchmark), so a many-core machine must not multiply
+/// the memory by its core count.
+const MAX_WORKERS: usize = 4;
+
 /// [`collect`] with the given evaluation strategy, the history cut into `workers` runs of
 /// consecutive commits evaluated in parallel (`None`: one per thread, each at least
 /// [`COMMITS_PER_WORKER`] long; never more runs than commits). Each run after the first starts from a full
@@ -567,7 +572,11 @@ pub fn collect_with(
 fn runs(walk: &Walk, workers: Option<usize>) -> Vec<std::ops::Range<usize>> {
     let total = walk.commits.len();
     let count = workers
-        .unwrap_or_else(|| rayon::current_num_threads().min(total / COMMITS_PER_WORKER))
+        .unwrap_or_else(|| {
+            rayon::current_num_threads()
+                .min(MAX_WORKERS)
+                .min(total / COMMITS_PER_WORKER)
+        })
         .clamp(1, total.max(1));
     (0..count)
         .map(|i| (total * i / count)..(total * (i + 1) / count))
