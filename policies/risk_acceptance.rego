@@ -77,7 +77,11 @@ metadata := {
 	},
 }
 
-_spec := input.artifact.spec
+# The package's own kind guard: plain OPA and conftest, which evaluate every package on every
+# document, find nothing here on other kinds (opsgate also filters by `kinds`).
+_acceptance if input.artifact.kind in kinds
+
+_spec := input.artifact.spec if _acceptance
 
 _approved if lib.is_approved(_spec.approval)
 
@@ -94,6 +98,7 @@ deny contains lib.finding("RSK-002", "/spec/expires", msg) if {
 }
 
 deny contains lib.finding("RSK-003", "/spec/approval", "the acceptance has no approval with decision `approved`") if {
+	_acceptance
 	not _approved
 }
 

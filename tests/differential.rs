@@ -585,11 +585,13 @@ fn opa_python() -> PathBuf {
     python
 }
 
-fn add_opa_outcomes(python: &Path, copies: &[Copy], cases: &mut [Case]) {
+/// OPA's results for `copies` (`[{inventory, cases: [{package, input}]}]`): one list per copy, one
+/// entry per case (see tests/differential/opa.py).
+fn opa_results(python: &Path, copies: Vec<Value>) -> Vec<Vec<Value>> {
     let request = json!({
         "params": opsgate::check::default_params(),
         "rule_codes": rule_codes(),
-        "copies": copies.iter().map(|c| json!({"inventory": c.inventory, "cases": c.cases})).collect::<Vec<_>>(),
+        "copies": copies,
     });
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("request.json");
@@ -609,7 +611,15 @@ fn add_opa_outcomes(python: &Path, copies: &[Copy], cases: &mut [Case]) {
         "OPA failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let results: Vec<Vec<Value>> = serde_json::from_slice(&output.stdout).expect("OPA's JSON");
+    serde_json::from_slice(&output.stdout).expect("OPA's JSON")
+}
+
+fn add_opa_outcomes(python: &Path, copies: &[Copy], cases: &mut [Case]) {
+    let request = copies
+        .iter()
+        .map(|c| json!({"inventory": c.inventory, "cases": c.cases}))
+        .collect();
+    let results = opa_results(python, request);
     for case in cases.iter_mut() {
         let Some(slot) = case.opa_slot else { continue };
         let result = &results[case.copy][slot];
@@ -846,4 +856,59 @@ fn native_indexes_are_index_rego_on_the_examples() {
         native_index_of(&dir, &policies, &schemas)
             .unwrap_or_else(|| panic!("{name}: the native indexes gave up"));
     }
+}
+
+/// Packages with their own kind guard: under plain OPA, which evaluates every package on every
+/// document (no `kinds` filter), they find nothing on an artifact of another kind.
+const KIND_GUARDED: &[&str] = &["risk_acceptance"];
+
+#[test]
+fn kind_guarded_packages_find_nothing_on_other_kinds_under_plain_opa() {
+    let policies = PolicySet::load(&[], Duration::ZERO).expect("built-in policies load");
+    let schemas = SchemaSet::compile().expect("schemas compile");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("acme");
+    let (engine, probed) = probe(&dir, &policies, &schemas);
+    let inputs: BTreeMap<String, regorus::Value> = probed
+        .into_iter()
+        .map(|(artifact, _, input)| (artifact, input))
+        .collect();
+    let mut cases = Vec::new();
+    for (artifact, input) in &inputs {
+        let input = to_json(input);
+        for package in KIND_GUARDED {
+            let kind = input["artifact"]["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            cases.push((
+                artifact.clone(),
+                kind,
+                json!({"package": package, "input": input}),
+            ));
+        }
+    }
+    let copy = json!({
+        "inventory": to_json(&engine.get_data()[&regorus::Value::from("inventory")]),
+        "cases": cases.iter().map(|(_, _, case)| case.clone()).collect::<Vec<_>>(),
+    });
+    let results = opa_results(&opa_python(), vec![copy]);
+    let mut own_kind_findings = 0;
+    for ((artifact, kind, case), result) in cases.iter().zip(&results[0]) {
+        let found = result["ok"].as_array().map_or(0, Vec::len);
+        if kind == "RiskAcceptance" {
+            own_kind_findings += found;
+            continue;
+        }
+        assert_eq!(
+            result["ok"],
+            json!([]),
+            "{} on {artifact} ({kind}) under plain OPA: {result}",
+            case["package"]
+        );
+    }
+    // The acceptances of the example pass; the guard is what the test is about, not them.
+    assert_eq!(own_kind_findings, 0);
+    assert!(cases.iter().any(|(_, kind, _)| kind == "RiskAcceptance"));
 }
