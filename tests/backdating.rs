@@ -29,31 +29,13 @@ fn repo() -> tempfile::TempDir {
 
 /// Commits everything at `at` (RFC 3339), committer and author dates alike.
 fn commit(dir: &Path, at: &str, message: &str) -> String {
-    for args in [
-        &["add", "-A"][..],
-        &["commit", "-q", "--allow-empty", "-m", message][..],
-    ] {
-        let out = std::process::Command::new("git")
-            .current_dir(dir)
-            .args([
-                "-c",
-                "user.name=Dev",
-                "-c",
-                "user.email=dev@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .env("GIT_AUTHOR_DATE", at)
-            .env("GIT_COMMITTER_DATE", at)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    git_at(dir, "Dev", at, &["add", "-A"]);
+    git_at(
+        dir,
+        "Dev",
+        at,
+        &["commit", "-q", "--allow-empty", "-m", message],
+    );
     git(dir, &["rev-parse", "HEAD"])
 }
 

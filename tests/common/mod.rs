@@ -152,8 +152,14 @@ pub fn commit_all(dir: &Path) {
     git(dir, &["commit", "-q", "-m", "change"]);
 }
 
-/// Runs git as `author`, dated `date` (author and committer).
+/// Runs git as `author`, dated `date` (author and committer): a day (`YYYY-MM-DD`, at noon UTC)
+/// or a whole RFC 3339 time.
 pub fn git_at(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
+    let at = if date.contains('T') {
+        date.to_owned()
+    } else {
+        format!("{date}T12:00:00Z")
+    };
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .args([
@@ -169,8 +175,8 @@ pub fn git_at(dir: &Path, author: &str, date: &str, args: &[&str]) -> String {
             "init.defaultBranch=main",
         ])
         .args(args)
-        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
-        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
+        .env("GIT_AUTHOR_DATE", &at)
+        .env("GIT_COMMITTER_DATE", &at)
         .output()
         .expect("git runs");
     assert!(
