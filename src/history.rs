@@ -159,8 +159,11 @@ struct State {
     loaded: Loaded,
     commit: Option<Oid>,
     as_of: String,
-    /// Findings before waivers and settings (so waivers are judged again at every point).
+    /// Findings before waivers and settings (so waivers are judged again at every point), but
+    /// those of the rules that read the date.
     raw: Vec<Finding>,
+    /// Those of the rules that read the date, likewise.
+    dated: Vec<Finding>,
 }
 
 /// How the states of a history are evaluated.
@@ -296,8 +299,12 @@ impl<'a> Evaluator<'a> {
                 "opsgate: point {as_of}: {evaluated} of {total} artifacts evaluated by every rule"
             );
         }
-        let raw = self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref(), new_day);
+        let (raw, dated) =
+            self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref(), new_day);
         let mut findings = raw.clone();
+        findings.extend(dated.iter().cloned());
+        sort_findings(&mut findings);
+        findings.dedup();
         crate::sink::settle(
             &loaded.workspace,
             &self.policies.registry,
@@ -330,12 +337,14 @@ impl<'a> Evaluator<'a> {
             commit,
             as_of: as_of.to_owned(),
             raw,
+            dated,
         });
         Ok(Some(point))
     }
 
     /// Schema and policy findings for `only` (all when `None`), the others carried over from the
-    /// previous state, plus every load finding of the new state; not yet settled.
+    /// previous state, plus every load finding of the new state; not yet settled. Apart: the
+    /// findings of the rules that read the date, carried over only while the date is the same.
     fn raw_findings(
         &mut self,
         loaded: &Loaded,
@@ -343,7 +352,7 @@ impl<'a> Evaluator<'a> {
         only: Option<Arc<HashSet<String>>>,
         previous: Option<&State>,
         new_day: bool,
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, Vec<Finding>) {
         let workspace = &loaded.workspace;
         let validation = self.validate(workspace, only.as_deref());
         let mut converted = self
@@ -359,6 +368,7 @@ impl<'a> Evaluator<'a> {
             changes: None,
             only: only.clone(),
             dated_outside_only: new_day,
+            separate_dated: true,
             ill_typed: Arc::new(validation.ill_typed),
             converted: Some(converted.clone()),
             index_memo: Some(Arc::clone(&self.index_memo)),
@@ -370,20 +380,21 @@ impl<'a> Evaluator<'a> {
         let mut findings = loaded.findings.clone();
         findings.extend(validation.findings);
         findings.extend(evaluation.findings);
+        let mut dated = evaluation.dated;
         if let (Some(only), Some(previous)) = (&only, previous) {
             let outside = Outside::of(workspace, only);
-            findings.extend(
-                previous
-                    .raw
-                    .iter()
+            let carried = |from: &[Finding]| -> Vec<Finding> {
+                from.iter()
                     .filter(|f| f.stage != Stage::Load && outside.holds(f))
-                    .filter(|f| !(new_day && self.policies.is_dated(&f.code)))
-                    .cloned(),
-            );
+                    .cloned()
+                    .collect()
+            };
+            findings.extend(carried(&previous.raw));
+            if !new_day {
+                dated.extend(carried(&previous.dated));
+            }
         }
-        sort_findings(&mut findings);
-        findings.dedup();
-        findings
+        (findings, dated)
     }
 }
 

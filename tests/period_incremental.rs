@@ -49,6 +49,29 @@ fn history() -> tempfile::TempDir {
         "title: Client portal",
     );
     commit_at(root, "Cy", "2026-10-05");
+    // Both plan-level packages mix rules that read the date with rules that do not, and one of
+    // them computes its codes from a table: the baseline's and the plan's reviews go stale while
+    // no commit touches them (a dated body), and the plan loses an area (an undated body with a
+    // computed code) whose finding must be carried over every later date.
+    replace(
+        root,
+        "security/baseline-cloud-workload.yaml",
+        "last_reviewed: 2026-04-01",
+        "last_reviewed: 2025-10-15",
+    );
+    replace(
+        root,
+        "security/information-security-plan.yaml",
+        "last_reviewed: 2026-01-18",
+        "last_reviewed: 2025-10-20",
+    );
+    replace(
+        root,
+        "security/information-security-plan.yaml",
+        "    security_management:\n",
+        "    security_managment:\n",
+    );
+    commit_at(root, "Dan", "2026-10-06");
     replace(
         root,
         "risk/RA-2026-001.yaml",
@@ -123,10 +146,10 @@ fn the_incremental_period_evaluation_equals_a_full_re_check_at_every_point() {
     let naive_run = collected(dir.path(), Strategy::Naive, Some(1));
     assert!(naive_run.errors.is_empty());
     let naive = points(&naive_run);
-    // The start, each of the 9 commits (an empty one on a new date is a point too), the end.
+    // The start, each of the 10 commits (an empty one on a new date is a point too), the end.
     assert_eq!(
         naive.len(),
-        1 + 9 + 1,
+        1 + 10 + 1,
         "{:#?}",
         naive.iter().map(|p| &p.0).collect::<Vec<_>>()
     );
@@ -163,19 +186,33 @@ fn the_incremental_period_evaluation_equals_a_full_re_check_at_every_point() {
         (
             count(0, "REF-001"),
             count(1, "REF-001"),
-            count(4, "REF-001")
+            count(5, "REF-001")
         ),
         (0, 6, 0)
     );
     // The waiver lapses on 2026-10-20 by date alone; future-dated plan reviews stop failing.
     assert_eq!(
         (
-            count(3, "RSK-001"),
             count(4, "RSK-001"),
-            count(10, "RSK-001")
+            count(5, "RSK-001"),
+            count(11, "RSK-001")
         ),
         (0, 1, 1)
     );
-    assert_eq!((count(4, "AVL-011"), count(5, "AVL-011")), (1, 0));
-    assert_eq!((count(6, "CAP-011"), count(7, "CAP-011")), (1, 0));
+    assert_eq!((count(5, "AVL-011"), count(6, "AVL-011")), (1, 0));
+    assert_eq!((count(7, "CAP-011"), count(8, "CAP-011")), (1, 0));
+    // The plan's missing area (a computed code, no date) holds at every later point; the two
+    // reviews go stale on 2026-10-16 and 2026-10-21, first seen at the 2026-10-25 commit.
+    let series = |code: &str| (3..=11).map(|i| count(i, code)).collect::<Vec<_>>();
+    assert_eq!(count(2, "ISP-001"), 0);
+    assert_eq!(series("ISP-001"), [1; 9]);
+    assert_eq!(series("ISP-014"), [0, 0, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(series("CFG-013"), [0, 0, 1, 1, 1, 1, 1, 1, 1]);
+    // And the stale reviews were found by date, outside what any commit touched.
+    let untouched = |id: &str| {
+        (4..=11)
+            .filter(|i| !naive_run.points[*i].touched.contains(id))
+            .count()
+    };
+    assert!(untouched("isp-2026") > 0 && untouched("sb-cloud-workload") > 0);
 }

@@ -7,14 +7,16 @@
 //! first column up to the next) is *dated* when it mentions `as_of`, `time.now_ns` or the whole
 //! `input`, or names a dated rule or function of its package, of `lib` or of the index package.
 //! It over-approximates (a mention is enough), never under: a package it cannot reason about
-//! (another import, a reference into another package, a `deny` whose code is not a literal) is
-//! dated as a whole.
+//! (another import, a reference into another package) is dated as a whole.
 //!
-//! A package with dated `deny` rules is split by rule code: every `deny` body of a dated code is
-//! renamed `deny_dated` (same line, so error locations keep their line), so the findings of a
-//! code come from exactly one of the two rules and can be carried over or replaced by code.
+//! A package with dated `deny` bodies is split by body: every dated body is renamed `deny_dated`
+//! (same line, so error locations keep their line). The evaluator keeps the findings of the two
+//! rules apart (`Context::separate_dated`), so at a new date it replaces those of `deny_dated`
+//! and carries over those of `deny`. A rule code may have bodies in both, and a body whose code
+//! is computed (a table of codes) splits like any other: which body found a finding, not its
+//! code, says whether the date can move it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// How a rules package depends on the evaluation date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +34,6 @@ pub enum Dated {
 pub struct Split {
     pub text: String,
     pub dated: Dated,
-    /// With [`Dated::Split`]: the codes whose findings come from `deny_dated`.
-    pub codes: BTreeSet<String>,
 }
 
 /// The dated names of the packages every rules package may call (`lib`, the index package).
@@ -167,23 +167,15 @@ fn foreign(text: &str) -> bool {
     imports || references
 }
 
-/// The literal rule code of a `deny` head (`deny contains lib.finding("CODE", …`).
-fn code_of(body: &str) -> Option<&str> {
-    let rest = body.trim_start().strip_prefix("contains lib.finding")?;
-    let rest = rest
-        .strip_prefix("_with")
-        .unwrap_or(rest)
-        .strip_prefix("(\"")?;
-    rest.split_once('"').map(|(code, _)| code)
-}
-
-/// Splits a rules package's `deny` into its undated and dated codes (see the module docs).
+/// Splits a rules package's `deny` into its undated and dated bodies (see the module docs).
 pub fn split(text: &str, library: &Library) -> Split {
     let unchanged = |dated| Split {
         text: text.to_owned(),
         dated,
-        codes: BTreeSet::new(),
     };
+    if foreign(text) {
+        return unchanged(Dated::Whole);
+    }
     let all = blocks(text);
     let mut local: HashSet<String> = HashSet::new();
     loop {
@@ -197,27 +189,15 @@ pub fn split(text: &str, library: &Library) -> Split {
             break;
         }
     }
-    let denies: Vec<&Block<'_>> = all.iter().filter(|b| b.name == "deny").collect();
-    let dated: Vec<&&Block<'_>> = denies
+    let denies = all.iter().filter(|b| b.name == "deny").count();
+    let renamed: HashSet<usize> = all
         .iter()
-        .filter(|b| library.dated(&b.body, &local))
-        .collect();
-    if dated.is_empty() && !foreign(text) {
-        return unchanged(Dated::None);
-    }
-    if foreign(text) || denies.iter().any(|b| code_of(&b.body).is_none()) {
-        return unchanged(Dated::Whole);
-    }
-    let codes: BTreeSet<String> = dated
-        .iter()
-        .filter_map(|b| code_of(&b.body))
-        .map(str::to_owned)
-        .collect();
-    let renamed: HashSet<usize> = denies
-        .iter()
-        .filter(|b| code_of(&b.body).is_some_and(|c| codes.contains(c)))
+        .filter(|b| b.name == "deny" && library.dated(&b.body, &local))
         .map(|b| b.line)
         .collect();
+    if renamed.is_empty() {
+        return unchanged(Dated::None);
+    }
     let mut out = String::with_capacity(text.len() + 16 * renamed.len());
     for (index, line) in text.split_inclusive('\n').enumerate() {
         if renamed.contains(&index) {
@@ -230,9 +210,8 @@ pub fn split(text: &str, library: &Library) -> Split {
     Split {
         text: out,
         dated: Dated::Split {
-            undated: renamed.len() < denies.len(),
+            undated: renamed.len() < denies,
         },
-        codes,
     }
 }
 
@@ -272,19 +251,20 @@ mod tests {
         deny contains lib.finding(\"DEM-003\", \"/spec/slas_of_release\", \"x\") if {\n\
         \t_spec._slas_of_release\n}\n";
 
-    #[test]
-    fn dated_codes_are_renamed_with_all_their_bodies_and_lines_are_kept() {
-        let split = split(RULES, &library());
-        assert_eq!(split.dated, Dated::Split { undated: true });
-        assert_eq!(split.codes, BTreeSet::from(["DEM-002".to_owned()]));
-        assert_eq!(split.text.lines().count(), RULES.lines().count());
-        let heads: Vec<&str> = split
-            .text
-            .lines()
+    fn heads(text: &str) -> Vec<&str> {
+        text.lines()
             .filter(|l| l.starts_with("deny"))
             .map(|l| l.split_once(" contains").map_or(l, |(h, _)| h))
-            .collect();
-        assert_eq!(heads, ["deny", "deny_dated", "deny_dated", "deny"]);
+            .collect()
+    }
+
+    #[test]
+    fn dated_bodies_are_renamed_one_by_one_and_lines_are_kept() {
+        let split = split(RULES, &library());
+        assert_eq!(split.dated, Dated::Split { undated: true });
+        assert_eq!(split.text.lines().count(), RULES.lines().count());
+        // DEM-002's first body reads the date, its second does not: they split.
+        assert_eq!(heads(&split.text), ["deny", "deny_dated", "deny", "deny"]);
     }
 
     #[test]
@@ -296,17 +276,30 @@ mod tests {
     }
 
     #[test]
-    fn the_whole_input_is_dated_and_computed_codes_or_foreign_references_date_the_package() {
+    fn the_whole_input_is_dated_and_foreign_references_date_the_package() {
         let whole_input = RULES
             .replace("t.date)]", "t.date)]\n\nwhole := input\n")
             .replace("not _spec.owner", "not _spec.owner\n\twhole");
         let split_input = split(&whole_input, &library());
-        let codes = BTreeSet::from(["DEM-001".to_owned(), "DEM-002".to_owned()]);
-        assert_eq!(split_input.codes, codes);
-        let computed =
-            format!("{RULES}\ndeny contains lib.finding(code, \"\", \"\") if code := \"DEM-9\"\n");
-        assert_eq!(split(&computed, &library()).dated, Dated::Whole);
+        assert_eq!(
+            heads(&split_input.text),
+            ["deny_dated", "deny_dated", "deny", "deny"]
+        );
         let foreign = RULES.replace("not _spec.owner", "not data.opsgate.rules.other.x");
         assert_eq!(split(&foreign, &library()).dated, Dated::Whole);
+    }
+
+    #[test]
+    fn a_computed_code_splits_by_whether_its_body_reads_the_date() {
+        let computed = format!(
+            "{RULES}\ndeny contains lib.finding(code, \"\", \"\") if code := \"DEM-9\"\n\n\
+             deny contains lib.finding(code, \"\", \"\") if {{\n\tcode := \"DEM-8\"\n\tinput.as_of\n}}\n"
+        );
+        let split = split(&computed, &library());
+        assert_eq!(split.dated, Dated::Split { undated: true });
+        assert_eq!(
+            heads(&split.text),
+            ["deny", "deny_dated", "deny", "deny", "deny", "deny_dated"]
+        );
     }
 }

@@ -15,7 +15,7 @@ pub use dated::Dated;
 
 use references::ReferenceTable;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,6 +56,9 @@ pub struct Context {
     /// With `only`: the artifacts outside it are evaluated too, but only by their dated rules
     /// (the period report at a new date: the other verdicts are the previous date's).
     pub dated_outside_only: bool,
+    /// Findings of the rules that read the date go to [`Evaluation::dated`], apart from the
+    /// others (the period report replaces them at a new date and carries the others over).
+    pub separate_dated: bool,
     /// Values the schema rejected for their type, left out of what the policies see.
     pub ill_typed: Arc<crate::validate::IllTyped>,
     /// Artifacts already converted to the engine's value type.
@@ -74,6 +77,7 @@ impl Context {
             changes,
             only: None,
             dated_outside_only: false,
+            separate_dated: false,
             ill_typed: Default::default(),
             converted: None,
             index_memo: None,
@@ -186,7 +190,6 @@ pub struct PolicySet {
     interpreter: Option<Engine>,
     packages: Vec<Package>,
     /// Codes whose verdict may change with the evaluation date alone (see [`dated`]).
-    dated_codes: HashSet<String>,
     /// The kinds whose content the indexes read (`None`: any); see [`index_content_kinds`].
     index_content_kinds: Option<HashSet<String>>,
     pub registry: Registry,
@@ -245,6 +248,9 @@ impl Worker {
 /// The result of evaluating every artifact.
 pub struct Evaluation {
     pub findings: Vec<Finding>,
+    /// With [`Context::separate_dated`]: the findings of the rules that read the date (not in
+    /// `findings`); otherwise empty.
+    pub dated: Vec<Finding>,
     pub errors: Vec<PolicyError>,
 }
 
@@ -334,7 +340,6 @@ impl PolicySet {
 
         let mut registry = Registry::default();
         let mut packages = Vec::new();
-        let mut dated_codes = HashSet::new();
         for (path, (file, builtin)) in &package_files {
             if !path.starts_with(RULES_PREFIX) {
                 continue;
@@ -370,16 +375,7 @@ impl PolicySet {
             }
             let modes = eval_value(&mut engine, &format!("{path}.modes"), &sources)?
                 .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
-            let (dated, codes) = splits.of_package(path);
-            dated_codes.extend(match dated {
-                Dated::None => BTreeSet::new(),
-                Dated::Split { .. } => codes,
-                Dated::Whole => registry
-                    .iter()
-                    .filter(|r| &r.package == path)
-                    .map(|r| r.code.clone())
-                    .collect(),
-            });
+            let dated = splits.of_package(path);
             packages.push(Package {
                 dated,
                 path: path.clone(),
@@ -408,7 +404,6 @@ impl PolicySet {
             engine,
             interpreter,
             index_content_kinds,
-            dated_codes,
             packages,
             registry,
             sources,
@@ -418,11 +413,6 @@ impl PolicySet {
             force_fallback: cfg!(debug_assertions)
                 && std::env::var("OPSGATE_ENGINE").is_ok_and(|e| e == "fallback"),
         })
-    }
-
-    /// Whether a finding of `code` may appear or go away when only the evaluation date moves.
-    pub fn is_dated(&self, code: &str) -> bool {
-        self.dated_codes.contains(code)
     }
 
     /// Every policy file, in load order: the digest of the policy set is taken over these.
@@ -438,6 +428,7 @@ impl PolicySet {
             // nothing to evaluate: skip building the engine's inventory and indexes.
             return Evaluation {
                 findings: Vec::new(),
+                dated: Vec::new(),
                 errors: Vec::new(),
             };
         }
@@ -446,12 +437,13 @@ impl PolicySet {
             Err(error) => {
                 return Evaluation {
                     findings: Vec::new(),
+                    dated: Vec::new(),
                     errors: vec![error],
                 }
             }
         };
         let data = run.engine.get_data();
-        let results: Vec<(Vec<Finding>, Vec<PolicyError>)> = workspace
+        let results: Vec<Found> = workspace
             .artifacts
             .par_iter()
             .zip(run.values.par_iter())
@@ -470,7 +462,7 @@ impl PolicySet {
                         .as_ref()
                         .is_some_and(|only| !only.contains(&artifact.id));
                     if outside && !context.dated_outside_only {
-                        return (Vec::new(), Vec::new());
+                        return Found::default();
                     }
                     let result = self.evaluate_one(
                         worker,
@@ -490,11 +482,16 @@ impl PolicySet {
             .collect();
         let mut evaluation = Evaluation {
             findings: Vec::new(),
+            dated: Vec::new(),
             errors: run.index_error.into_iter().collect(),
         };
-        for (findings, errors) in results {
-            evaluation.findings.extend(findings);
-            evaluation.errors.extend(errors);
+        for found in results {
+            evaluation.findings.extend(found.findings);
+            match context.separate_dated {
+                true => evaluation.dated.extend(found.dated),
+                false => evaluation.findings.extend(found.dated),
+            }
+            evaluation.errors.extend(found.errors);
         }
         self.print_package_timings();
         evaluation
@@ -907,7 +904,7 @@ impl PolicySet {
         subject: Subject<'_>,
         context: &Context,
         indexes: Indexes<'_>,
-    ) -> (Vec<Finding>, Vec<PolicyError>) {
+    ) -> Found {
         let Subject {
             workspace,
             artifact,
@@ -915,13 +912,13 @@ impl PolicySet {
             dated_only,
         } = subject;
         let index_failed = matches!(indexes, Indexes::Failed);
-        let mut findings = Vec::new();
-        let mut errors = Vec::new();
+        let mut out = Found::default();
         match self.input_of(artifact, value, context, indexes) {
             Ok(input) => worker.set_input(input),
             Err(error) => {
-                errors.push(PolicyError::plain(format!("{}: {error}", artifact.id)));
-                return (findings, errors);
+                out.errors
+                    .push(PolicyError::plain(format!("{}: {error}", artifact.id)));
+                return out;
             }
         }
         for (index, package) in self.packages.iter().enumerate() {
@@ -930,11 +927,14 @@ impl PolicySet {
             }
             for rule in rules_to_evaluate(package.dated, dated_only) {
                 let (found, failed) = self.evaluate_rule(worker, workspace, artifact, index, rule);
-                findings.extend(found);
-                errors.extend(failed);
+                match reads_date(package.dated, rule) {
+                    true => out.dated.extend(found),
+                    false => out.findings.extend(found),
+                }
+                out.errors.extend(failed);
             }
         }
-        (findings, errors)
+        out
     }
 
     /// One `deny` rule (`deny`, or `deny_dated` of a split package) of the package at `index`.
@@ -1102,6 +1102,19 @@ struct Subject<'a> {
     artifact: &'a Artifact,
     value: Option<&'a regorus::Value>,
     dated_only: bool,
+}
+
+/// What one artifact's evaluation found: apart, the findings of the rules that read the date.
+#[derive(Default)]
+struct Found {
+    findings: Vec<Finding>,
+    dated: Vec<Finding>,
+    errors: Vec<PolicyError>,
+}
+
+/// Whether `rule` of a package (`deny` or `deny_dated`) can change its verdict with the date.
+fn reads_date(dated: Dated, rule: &str) -> bool {
+    rule == "deny_dated" || dated == Dated::Whole
 }
 
 /// The `deny` rules of a package to evaluate: every body, or (`dated_only`) those that read the
@@ -1282,7 +1295,7 @@ fn package_of(text: &str) -> Option<&str> {
 /// a whole (a code's bodies could be in different files).
 struct DatedSplits {
     by_source: Vec<Option<dated::Split>>,
-    by_package: HashMap<String, (Dated, BTreeSet<String>)>,
+    by_package: HashMap<String, Dated>,
     /// Whether packages are split at all ([`PolicySet::load_for_period`]).
     split: bool,
 }
@@ -1311,11 +1324,11 @@ impl DatedSplits {
                 let package = package_of(text).filter(|p| p.starts_with("opsgate.rules."))?;
                 let path = format!("data.{package}");
                 if files.get(package).copied().unwrap_or_default() > 1 {
-                    by_package.insert(path, (Dated::Whole, BTreeSet::new()));
+                    by_package.insert(path, Dated::Whole);
                     return None;
                 }
                 let split = dated::split(text, &library);
-                by_package.insert(path, (split.dated, split.codes.clone()));
+                by_package.insert(path, split.dated);
                 Some(split)
             })
             .collect();
@@ -1344,13 +1357,11 @@ impl DatedSplits {
 
     /// How `path` was split; unsplit loads leave every package whole and name no dated code
     /// (nothing asks: only the period report evaluates by date).
-    fn of_package(&mut self, path: &str) -> (Dated, BTreeSet<String>) {
+    fn of_package(&mut self, path: &str) -> Dated {
         if !self.split {
-            return (Dated::None, BTreeSet::new());
+            return Dated::None;
         }
-        self.by_package
-            .remove(path)
-            .unwrap_or((Dated::Whole, BTreeSet::new()))
+        self.by_package.remove(path).unwrap_or(Dated::Whole)
     }
 }
 
