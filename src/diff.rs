@@ -104,12 +104,14 @@ impl ChangeSet {
 impl ChangeSet {
     /// The artifacts whose findings the change can affect: what it added, modified or deleted,
     /// and everything within `depth` references of those, in either direction (a service and the
-    /// CIs it lists, the availability plan of that service, …), across base and head.
+    /// CIs it lists, the availability plan of that service, …), across base and head. `strings`
+    /// holds each value's strings across calls (the period report's states share most values).
     pub fn neighbourhood(
         &self,
         base: &Workspace,
         head: &Workspace,
         depth: usize,
+        strings: &mut StringCache,
     ) -> HashSet<String> {
         let known: IdSet<'_> = head
             .by_id
@@ -124,6 +126,8 @@ impl ChangeSet {
                 .is_none_or(|status| *status != ChangeStatus::Unchanged)
         });
         let sources: Vec<&Artifact> = changed_in_base.chain(&head.artifacts).collect();
+        strings.fill(&sources);
+        let strings = &*strings;
         let mut reached: HashSet<&str> = self
             .status
             .iter()
@@ -140,7 +144,9 @@ impl ChangeSet {
             }
             let next: Vec<&str> = sources
                 .par_iter()
-                .flat_map_iter(|artifact| neighbours_in(artifact, &frontier, &known))
+                .flat_map_iter(|artifact| {
+                    neighbours_in(artifact, strings.of(&artifact.value), &frontier, &known)
+                })
                 .collect();
             frontier = next.into_iter().filter(|id| reached.insert(id)).collect();
         }
@@ -192,30 +198,71 @@ impl<'a> IdSet<'a> {
     }
 }
 
-/// What `artifact` links to the frontier: the known ids it mentions when it is in the frontier
-/// itself, or its own id when it mentions an artifact of the frontier.
+/// Every artifact value's distinct strings, read once per value: the neighbourhood scans them at
+/// each level, and the period report keeps them from commit to commit (a commit changes few
+/// values), instead of walking every value again. Each value is held so its address cannot name
+/// another value while cached.
+#[derive(Default)]
+pub struct StringCache {
+    by_value: HashMap<usize, (Arc<Value>, Box<[Box<str>]>)>,
+}
+
+fn address(value: &Arc<Value>) -> usize {
+    Arc::as_ptr(value) as usize
+}
+
+impl StringCache {
+    /// Holds exactly the values of `artifacts`: the missing ones read, the others let go.
+    fn fill(&mut self, artifacts: &[&Artifact]) {
+        let live: HashSet<usize> = artifacts.iter().map(|a| address(&a.value)).collect();
+        self.by_value.retain(|at, _| live.contains(at));
+        let missing: Vec<&Arc<Value>> = artifacts
+            .iter()
+            .map(|a| &a.value)
+            .filter(|v| !self.by_value.contains_key(&address(v)))
+            .collect();
+        let read: Vec<(usize, (Arc<Value>, Box<[Box<str>]>))> = missing
+            .par_iter()
+            .map(|v| (address(v), (Arc::clone(v), distinct_strings(v))))
+            .collect();
+        self.by_value.extend(read);
+    }
+
+    fn of(&self, value: &Arc<Value>) -> &[Box<str>] {
+        self.by_value
+            .get(&address(value))
+            .map_or(&[], |(_, strings)| strings)
+    }
+}
+
+fn distinct_strings(value: &Value) -> Box<[Box<str>]> {
+    let mut all: Vec<&str> = Vec::new();
+    visit_strings(value, &mut |text| {
+        all.push(text);
+        true
+    });
+    all.sort_unstable();
+    all.dedup();
+    all.into_iter().map(Box::from).collect()
+}
+
+/// What `artifact` (whose strings are `strings`) links to the frontier: the known ids it mentions
+/// when it is in the frontier itself, or its own id when it mentions an artifact of the frontier.
 fn neighbours_in<'a>(
     artifact: &'a Artifact,
+    strings: &[Box<str>],
     frontier: &IdSet<'_>,
     known: &IdSet<'a>,
 ) -> Vec<&'a str> {
     let own = artifact.id.as_str();
-    let mut found = Vec::new();
+    let others = strings.iter().map(|s| &**s).filter(|text| *text != own);
     if frontier.contains(own) {
-        visit_strings(&artifact.value, &mut |text| {
-            if text != own {
-                if let Some(id) = known.get(text) {
-                    found.push(id);
-                }
-            }
-            true
-        });
-    } else if !visit_strings(&artifact.value, &mut |text| {
-        text == own || !frontier.contains(text)
-    }) {
-        found.push(own);
+        others.filter_map(|text| known.get(text)).collect()
+    } else if others.clone().any(|text| frontier.contains(text)) {
+        vec![own]
+    } else {
+        Vec::new()
     }
-    found
 }
 
 /// Calls `visit` on every string of `value` until it returns false; false if it did.

@@ -322,7 +322,12 @@ fn check_index(
 /// acceptance (one anywhere in the repository may waive a finding of the change, and its own
 /// validity decides whether it does).
 fn evaluated(changes: &ChangeSet, base: &Loaded, head: &Loaded) -> HashSet<String> {
-    let mut only = changes.neighbourhood(&base.workspace, &head.workspace, NEIGHBOURHOOD_DEPTH);
+    let mut only = changes.neighbourhood(
+        &base.workspace,
+        &head.workspace,
+        NEIGHBOURHOOD_DEPTH,
+        &mut Default::default(),
+    );
     for state in [base, head] {
         only.extend(
             state

@@ -182,6 +182,8 @@ pub struct Evaluator<'a> {
     converted: Option<Arc<crate::evaluate::Converted>>,
     /// Schema results per artifact value, carried likewise.
     validated: HashMap<usize, Checked>,
+    /// The strings of each artifact value, for the neighbourhood, carried likewise.
+    strings: crate::diff::StringCache,
     /// The inventory indexes, computed again only when what they read changed.
     index_memo: Arc<std::sync::Mutex<crate::evaluate::IndexMemo>>,
     pub git: &'a Git,
@@ -209,6 +211,7 @@ impl<'a> Evaluator<'a> {
             strategy: Strategy::Incremental,
             converted: None,
             validated: HashMap::new(),
+            strings: Default::default(),
             index_memo: Default::default(),
             git,
             options,
@@ -274,6 +277,7 @@ impl<'a> Evaluator<'a> {
                 &prev.loaded.workspace,
                 &loaded.workspace,
                 NEIGHBOURHOOD_DEPTH,
+                &mut self.strings,
             ),
             _ => HashSet::new(),
         };

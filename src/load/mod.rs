@@ -11,7 +11,7 @@ mod filter;
 pub mod position;
 pub mod yaml;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -284,10 +284,10 @@ pub fn substitute(
         .cloned()
         .collect();
     per_file.extend(copied.into_iter().filter(|o| o.file.is_some()));
-    per_file.sort_by(|a, b| {
-        let display = |o: &FileOutcome| o.file.as_ref().map(|f| f.display.clone());
-        display(a).cmp(&display(b))
-    });
+    fn display(outcome: &FileOutcome) -> Option<&str> {
+        outcome.file.as_ref().map(|f| f.display.as_str())
+    }
+    per_file.sort_by(|a, b| display(a).cmp(&display(b)));
     per_file.push(FileOutcome {
         file: None,
         artifacts: Vec::new(),
@@ -303,7 +303,6 @@ fn assemble(per_file: Vec<FileOutcome>, yaml_files_seen: usize) -> Loaded {
         ..Workspace::default()
     };
     let mut findings = Vec::new();
-    let mut first_seen: HashMap<String, (String, TextRange)> = HashMap::new();
     for outcome in per_file {
         findings.extend(outcome.findings);
         let Some(file) = outcome.file else { continue };
@@ -311,31 +310,16 @@ fn assemble(per_file: Vec<FileOutcome>, yaml_files_seen: usize) -> Loaded {
         for mut artifact in outcome.artifacts {
             artifact.file = file_index;
             if artifact.has_id {
-                let (_, id_range) = artifact.locate("/metadata/id");
-                if let Some((first_file, first_range)) = first_seen.get(&artifact.id) {
-                    let mut finding = Finding::new(
-                        "LOAD-DUPLICATE-ID",
-                        Severity::Error,
-                        Stage::Load,
-                        format!(
-                            "id `{}` is already used in {first_file}:{}",
-                            artifact.id, first_range.start.line
-                        ),
-                    )
-                    .in_file(&file.display, Some(id_range))
-                    .with_help("ids are unique across the repository: give this artifact a new id");
-                    finding.artifact = Some(artifact.id.clone());
-                    finding.kind = Some(artifact.kind.name.to_owned());
-                    finding.related.push(Related {
-                        id: artifact.id.clone(),
-                        kind: None,
-                        file: Some(first_file.clone()),
-                        line: Some(first_range.start.line),
-                    });
-                    findings.push(finding);
+                if let Some(&first) = workspace.by_id.get(&artifact.id) {
+                    // Located only here: the period report assembles a workspace per commit.
+                    let first = &workspace.artifacts[first];
+                    let first_file = match workspace.files.get(first.file) {
+                        Some(earlier) => &earlier.display,
+                        None => &file.display,
+                    };
+                    findings.push(duplicate_id(&artifact, &file.display, first, first_file));
                     continue;
                 }
-                first_seen.insert(artifact.id.clone(), (file.display.clone(), id_range));
                 workspace
                     .by_id
                     .insert(artifact.id.clone(), workspace.artifacts.len());
@@ -348,6 +332,32 @@ fn assemble(per_file: Vec<FileOutcome>, yaml_files_seen: usize) -> Loaded {
         workspace,
         findings,
     }
+}
+
+/// `artifact` (in `file`) reuses the id of `first` (in `first_file`).
+fn duplicate_id(artifact: &Artifact, file: &str, first: &Artifact, first_file: &str) -> Finding {
+    let (_, id_range) = artifact.locate("/metadata/id");
+    let (_, first_range) = first.locate("/metadata/id");
+    let mut finding = Finding::new(
+        "LOAD-DUPLICATE-ID",
+        Severity::Error,
+        Stage::Load,
+        format!(
+            "id `{}` is already used in {first_file}:{}",
+            artifact.id, first_range.start.line
+        ),
+    )
+    .in_file(file, Some(id_range))
+    .with_help("ids are unique across the repository: give this artifact a new id");
+    finding.artifact = Some(artifact.id.clone());
+    finding.kind = Some(artifact.kind.name.to_owned());
+    finding.related.push(Related {
+        id: artifact.id.clone(),
+        kind: None,
+        file: Some(first_file.to_owned()),
+        line: Some(first_range.start.line),
+    });
+    finding
 }
 
 struct FileOutcome {
