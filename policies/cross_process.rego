@@ -252,9 +252,14 @@ deny contains lib.finding_with("XP-002", "/spec/release_date", msg, [_spec.chang
 
 deny contains lib.finding_with("XP-003", sprintf("/spec/affected_cis/%d", [i]), msg, [_spec.change, ci]) if {
 	_a.kind == "ReleaseRecord"
+	# Positive tests of what `not` reads below: an undefined change (not in the inventory) must
+	# fail the body, not make every CI "missing" (the compiled engine, docs/engine-differences.md).
 	change := _release_change
+	is_object(change)
+	listed := object.get(object.get(change, "spec", {}), "affected_cis", [])
+	is_array(listed)
 	some i, ci in object.get(_spec, "affected_cis", [])
-	not ci in object.get(change.spec, "affected_cis", [])
+	not ci in listed
 	msg := sprintf("CI `%s` is not among the affected CIs of change `%s`", [ci, _spec.change])
 }
 
@@ -420,6 +425,9 @@ _revision_change_problem(i, revision) := sprintf("change `%s` does not list this
 	change := _inv("ChangeRecord")[revision.change]
 	lib.change_authorized(change)
 	lib.days_between(lib.authorization_date(change), revision.effective) >= 0
+	# An agreement without an id cannot be listed (its schema finding says so): `not` of an
+	# undefined id is true in regorus and not in OPA (docs/engine-differences.md, 9).
+	is_string(_id)
 	not _id in lib.items(change.spec, "affected_agreements")
 }
 

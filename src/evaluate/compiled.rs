@@ -27,9 +27,8 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Rc, Value};
 
 /// Built-in packages whose `deny` runs compiled: the differential test showed no difference on
-/// them. Kept sorted; the test names the packages to add or remove. Not here: `references` (does
-/// not compile), `change_control` (diff mode only, never probed) and `cross_process`, whose XP-003
-/// still differs (a release naming a change that is not in the inventory: docs/engine-differences.md).
+/// them. Kept sorted; the test names the packages to add or remove. Not here: `change_control`
+/// (diff mode only, never probed). `references` compiles without its walk fallback ([`compilable`]).
 pub const PROVEN: &[&str] = &[
     "data.opsgate.rules.availability",
     "data.opsgate.rules.business_cycles",
@@ -38,6 +37,7 @@ pub const PROVEN: &[&str] = &[
     "data.opsgate.rules.configuration",
     "data.opsgate.rules.continuity",
     "data.opsgate.rules.control_csc2",
+    "data.opsgate.rules.cross_process",
     "data.opsgate.rules.document_control",
     "data.opsgate.rules.improvement",
     "data.opsgate.rules.incident",
@@ -46,6 +46,7 @@ pub const PROVEN: &[&str] = &[
     "data.opsgate.rules.placeholders",
     "data.opsgate.rules.problem",
     "data.opsgate.rules.problem_management",
+    "data.opsgate.rules.references",
     "data.opsgate.rules.release",
     "data.opsgate.rules.risk_acceptance",
     "data.opsgate.rules.service_level",
@@ -57,6 +58,8 @@ pub struct CompiledDeny {
     /// For each package of the policy set (same order), the rules (`deny`, and `deny_dated` of a
     /// package the period report split) that run compiled: none when the package does not.
     entries: Vec<Vec<(&'static str, String)>>,
+    /// For each package: it was compiled from [`compilable`] text.
+    assumes_references: Vec<bool>,
     timer: Option<ExecutionTimerConfig>,
 }
 
@@ -90,6 +93,42 @@ fn compile_entries(engine: &Engine, entries: &[String]) -> Result<Arc<Program>, 
 pub struct Candidate<'a> {
     pub path: &'a str,
     pub rules: &'static [&'static str],
+    /// Compiled from [`compilable`] text: it runs only on inputs with `unresolved_references`.
+    pub assumes_references: bool,
+}
+
+/// What marks a rule that walks the document itself: opsgate resolves references natively and
+/// passes `input.unresolved_references`; other engines (OPA, conftest, `opsgate graph`) walk.
+const WALK_FALLBACK: [&str; 2] = ["not input.unresolved_references", "walk("];
+
+/// The text the compiler gets for a policy: a top-level rule whose body walks the document only
+/// when `input.unresolved_references` is absent is blanked (the RVM compiler has no `walk` loops),
+/// lines kept so locations stay. Sound because such a body is false on every input that has the
+/// field, and the VM runs the package only on those ([`CompiledDeny::run`]). `None`: the text
+/// compiles as written.
+pub fn compilable(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .chain([lines.len()])
+        .collect();
+    let mut blanked = vec![false; lines.len()];
+    for pair in starts.windows(2) {
+        let block: String = lines[pair[0]..pair[1]].concat();
+        if WALK_FALLBACK.iter().all(|mark| block.contains(mark)) {
+            blanked[pair[0]..pair[1]].fill(true);
+        }
+    }
+    blanked.contains(&true).then(|| {
+        lines
+            .iter()
+            .zip(&blanked)
+            .map(|(line, blank)| match blank {
+                true => "\n",
+                false => line,
+            })
+            .collect()
+    })
 }
 
 impl Candidate<'_> {
@@ -145,6 +184,7 @@ impl CompiledDeny {
         Some(CompiledDeny {
             program,
             entries,
+            assumes_references: packages.iter().map(|p| p.assumes_references).collect(),
             timer,
         })
     }
@@ -161,8 +201,18 @@ impl CompiledDeny {
 
     /// The findings of package `index`'s `rule` on the VM's current input: `None` when it does not
     /// run compiled or when the VM gives an error or anything but a set (see the module docs: the
-    /// caller then asks the interpreter).
-    pub fn run(&self, vm: &mut RegoVM, index: usize, rule: &str) -> Option<Value> {
+    /// caller then asks the interpreter, as for a package compiled without its walk fallback when
+    /// the input has no `unresolved_references`).
+    pub fn run(
+        &self,
+        vm: &mut RegoVM,
+        index: usize,
+        rule: &str,
+        has_references: bool,
+    ) -> Option<Value> {
+        if !has_references && self.assumes_references.get(index).copied().unwrap_or(true) {
+            return None;
+        }
         let (_, entry) = self.entries.get(index)?.iter().find(|(r, _)| *r == rule)?;
         run_entry(vm, entry).ok().flatten()
     }
@@ -209,6 +259,7 @@ mod tests {
     const T: &[Candidate<'static>] = &[Candidate {
         path: "data.t",
         rules: &["deny"],
+        assumes_references: false,
     }];
 
     fn compiled(engine: &Engine) -> (CompiledDeny, RegoVM) {
@@ -229,7 +280,7 @@ mod tests {
         let expected = engine
             .eval_rule("data.t.deny".to_owned())
             .expect("evaluates");
-        assert_eq!(deny.run(&mut vm, 0, "deny"), Some(expected));
+        assert_eq!(deny.run(&mut vm, 0, "deny", false), Some(expected));
     }
 
     /// A conflict the whole set depends on: the VM says undefined, so `run` hands the package back
@@ -243,7 +294,7 @@ mod tests {
         let input = Value::from_json_str(r#"{"a": true, "b": true}"#).expect("json");
         vm.set_input(input.clone());
         engine.set_input(input);
-        assert_eq!(deny.run(&mut vm, 0, "deny"), None);
+        assert_eq!(deny.run(&mut vm, 0, "deny", false), None);
         assert!(engine.eval_rule("data.t.deny".to_owned()).is_err());
     }
 
@@ -404,5 +455,43 @@ mod documented_differences {
     fn walk_does_not_compile() {
         let (_, vm) = both("p contains x if walk(input, [x, _])", "{}");
         assert!(vm.contains("walk loops are not yet supported"), "{vm}");
+    }
+
+    /// The walk fallback is blanked, lines kept, and nothing else; a text without one is `None`.
+    #[test]
+    fn compilable_text_blanks_only_the_walk_fallback() {
+        let text = "package t\n\nimport rego.v1\n\n\
+            refs contains r if {\n\tsome r in input.unresolved_references\n}\n\n\
+            refs contains id if {\n\tnot input.unresolved_references\n\twalk(input.artifact, [_, id])\n}\n\n\
+            deny contains r if {\n\tsome r in refs\n}\n";
+        let compiled = compilable(text).expect("a walk fallback");
+        assert_eq!(compiled.lines().count(), text.lines().count());
+        assert!(!compiled.contains("walk("));
+        assert!(compiled.contains("some r in input.unresolved_references"));
+        assert!(compiled.contains("deny contains r if {\n\tsome r in refs\n}"));
+        assert_eq!(compilable("package t\n\nx := walk\n"), None);
+        let mut engine = Engine::new();
+        engine
+            .add_policy("t.rego".to_owned(), compiled.clone())
+            .expect("policy parses");
+        let (deny, mut vm) = {
+            let candidates = [Candidate {
+                path: "data.t",
+                rules: &["deny"],
+                assumes_references: true,
+            }];
+            let deny = CompiledDeny::build(&engine, &candidates, |_| true, None).expect("compiles");
+            let vm = deny.vm(&Value::new_object()).expect("a VM");
+            (deny, vm)
+        };
+        let input = Value::from_json_str(r#"{"unresolved_references": ["x"]}"#).expect("json");
+        vm.set_input(input.clone());
+        engine.set_input(input);
+        let expected = engine
+            .eval_rule("data.t.deny".to_owned())
+            .expect("evaluates");
+        assert_eq!(deny.run(&mut vm, 0, "deny", true), Some(expected));
+        // Without the field the package goes back to the interpreter, which walks.
+        assert_eq!(deny.run(&mut vm, 0, "deny", false), None);
     }
 }

@@ -217,6 +217,8 @@ struct Worker {
     /// Every module over the run's data: made when the VM hands back an evaluation of a package
     /// the run's engine does not hold.
     whole: Option<Engine>,
+    /// The input carries `unresolved_references` (see [`compiled::compilable`]).
+    has_references: bool,
 }
 
 impl Worker {
@@ -228,6 +230,10 @@ impl Worker {
             whole.set_input(input.clone());
         }
         self.engine.set_input(input.clone());
+        self.has_references = matches!(
+            &input[&regorus::Value::from("unresolved_references")],
+            regorus::Value::Array(_)
+        );
         self.input = input;
     }
 
@@ -387,7 +393,7 @@ impl PolicySet {
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
-        let compiled = compiled_engine(&engine, &packages, &package_files, timer);
+        let compiled = compiled_engine(&engine, &loaded, &packages, &package_files, timer);
         let native_index = native_index(&mut engine);
         let interpreter = match &compiled {
             Some(compiled) => {
@@ -455,6 +461,7 @@ impl PolicySet {
                     data: data.clone(),
                     input: regorus::Value::Undefined,
                     whole: None,
+                    has_references: false,
                 },
                 |worker, (artifact, value)| {
                     let outside = context
@@ -526,7 +533,14 @@ impl PolicySet {
             }
         };
         crate::timing::stage_time("  index precomputed", started);
-        prepare(&mut engine);
+        // Prepared once here for the per-thread clones, unless no package of this run needs it:
+        // preparing analyses every module again after new data (~25 ms per run, which the period
+        // report pays at every commit). An evaluation the VM hands back prepares on demand.
+        let interpreted =
+            |p: &Package| p.interpreted && !(p.diff_only && context.changes.is_none());
+        if whole || self.packages.iter().any(interpreted) {
+            prepare(&mut engine);
+        }
         let mut kinds_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
             let kinds = kinds_of.entry(artifact.id.as_str()).or_default();
@@ -593,6 +607,26 @@ impl PolicySet {
             .eval_rule(INDEX_PACKAGE.to_owned())
             .map_err(|e| PolicyError::from_regorus(&e, &self.sources))?;
         Ok((native, rego))
+    }
+
+    /// For the differential test (tests/differential.rs): the `deny` rules of `packages` compiled
+    /// into one program as the policy set compiles them (walk fallbacks blanked).
+    #[doc(hidden)]
+    pub fn compile_packages(
+        &self,
+        packages: &[&str],
+    ) -> Result<Arc<regorus::rvm::program::Program>, String> {
+        let loaded: Vec<(String, String)> = self
+            .sources
+            .iter()
+            .map(|(_, text)| {
+                let package = package_of(text).map(|p| format!("data.{p}"));
+                (package.unwrap_or_default(), text.to_string())
+            })
+            .collect();
+        let (engine, _) =
+            compile_engine(&self.engine, &loaded).ok_or("the blanked policies do not load")?;
+        compiled::compile(&engine, packages)
     }
 
     /// For the differential test (tests/differential.rs): the prepared engine of a run over
@@ -998,7 +1032,7 @@ impl PolicySet {
         rule: &str,
     ) -> Result<regorus::Value, String> {
         if let (Some(compiled), Some(vm)) = (&self.compiled, worker.vm.as_mut()) {
-            if let Some(value) = compiled.run(vm, index, rule) {
+            if let Some(value) = compiled.run(vm, index, rule, worker.has_references) {
                 if !self.force_fallback {
                     return Ok(value);
                 }
@@ -1163,6 +1197,7 @@ impl Run<'_> {
 /// `OPSGATE_ENGINE=interpreter` asks for the reference engine alone.
 fn compiled_engine(
     engine: &Engine,
+    loaded: &[(String, String)],
     packages: &[Package],
     files: &BTreeMap<String, (String, bool)>,
     timer: Option<ExecutionTimerConfig>,
@@ -1172,20 +1207,51 @@ fn compiled_engine(
     {
         return None;
     }
+    let (engine, assumes) = compile_engine(engine, loaded)?;
     let candidates: Vec<compiled::Candidate<'_>> = packages
         .iter()
         .map(|p| compiled::Candidate {
             path: p.path.as_str(),
             rules: rules_to_evaluate(p.dated, false),
+            assumes_references: assumes.contains(&p.path),
         })
         .collect();
     let builtin = |path: &str| files.get(path).is_some_and(|(_, builtin)| *builtin);
     compiled::CompiledDeny::build(
-        engine,
+        &engine,
         &candidates,
         |path| builtin(path) && compiled::PROVEN.contains(&path),
         timer,
     )
+}
+
+/// The engine the compiler reads: the policies as loaded, but with each walk fallback blanked
+/// ([`compiled::compilable`]); and the packages that were (they run compiled only on inputs with
+/// `unresolved_references`). `None` when the blanked texts do not load.
+fn compile_engine(
+    engine: &Engine,
+    loaded: &[(String, String)],
+) -> Option<(Engine, HashSet<String>)> {
+    let blanked: Vec<Option<String>> = loaded
+        .iter()
+        .map(|(_, text)| compiled::compilable(text))
+        .collect();
+    if blanked.iter().all(Option::is_none) {
+        return Some((engine.clone(), HashSet::new()));
+    }
+    let mut compile = Engine::new();
+    compile.set_strict_builtin_errors(false);
+    let mut assumes = HashSet::new();
+    for (index, ((package, text), blanked)) in loaded.iter().zip(&blanked).enumerate() {
+        if blanked.is_some() {
+            assumes.insert(package.clone());
+        }
+        let text = blanked.as_ref().unwrap_or(text);
+        compile
+            .add_policy(format!("compiled-{index}.rego"), text.clone())
+            .ok()?;
+    }
+    Some((compile, assumes))
 }
 
 #[derive(Deserialize)]
