@@ -9,10 +9,12 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::natural_cmp;
 use crate::check::CheckRun;
+use crate::finding::WaiverRef;
 use crate::finding::{Finding, Severity, Stage};
-use crate::git::{CommitInfo, Git};
+use crate::git::CommitInfo;
+use crate::model::{Artifact, Workspace};
+use crate::provenance::{Forge, Provenance};
 use crate::rules::{area_title, Rule, AREAS};
-use crate::waive::WaiverRef;
 
 pub const FORMAT_VERSION: u32 = 1;
 /// Evidence listed per requirement; the total is always given.
@@ -416,15 +418,8 @@ pub fn build(run: &CheckRun, frameworks: &[String]) -> AuditReport {
 
 /// [`build`] listing up to `limit` evidence artifacts per requirement (CSV and OSCAL list all).
 pub fn build_listing(run: &CheckRun, frameworks: &[String], limit: usize) -> AuditReport {
-    let git = Git::discover(&run.root).ok();
-    let remote = git.as_ref().and_then(Git::remote_url);
-    let forge = remote.as_deref().and_then(Forge::of);
-    let commits: HashMap<String, CommitInfo> =
-        run.last_commits(run.workspace.files.iter().map(|f| f.display.as_str()));
-    let commit_of = |file: &crate::model::SourceFile| -> Option<CommitInfo> {
-        commits.get(&file.display).cloned()
-    };
-
+    let provenance = Provenance::of(&run.root);
+    let tracer = Tracer::new(run, provenance.as_ref());
     let mut by_code: HashMap<&str, Vec<&Finding>> = HashMap::new();
     let mut input_problems = Vec::new();
     for f in &run.findings {
@@ -434,103 +429,151 @@ pub fn build_listing(run: &CheckRun, frameworks: &[String], limit: usize) -> Aud
             input_problems.push(entry(f));
         }
     }
-    let mut by_kind: BTreeMap<&str, Vec<&crate::model::Artifact>> = BTreeMap::new();
-    for artifact in run.workspace.artifacts.iter().filter(|a| a.has_id) {
+    let by_kind = artifacts_by_kind(&run.workspace);
+    let requirements: Vec<Requirement> = run
+        .policies
+        .registry
+        .iter()
+        .map(|rule| {
+            let findings = by_code.get(rule.code.as_str()).cloned().unwrap_or_default();
+            let applicable = applicable(rule, &by_kind);
+            let disabled = run.disabled_rules.contains(&rule.code);
+            requirement(rule, disabled, &applicable, &findings, &tracer, limit)
+        })
+        .collect();
+    let (totals, areas) = summarise(requirements.iter().map(|r| (r.area.as_str(), r.status)));
+    let statuses: Vec<Status> = requirements.iter().map(|r| r.status).collect();
+    AuditReport {
+        waivers: waiver_details(run, &requirements),
+        format_version: FORMAT_VERSION,
+        only: None,
+        scope: scope(run, provenance.as_ref()),
+        totals,
+        areas,
+        frameworks: framework_views(&run.policies.registry, &statuses, frameworks),
+        requirements,
+        input_problems,
+    }
+}
+
+/// What the report is about: the repository, its commit and branch, the date, the policy set.
+fn scope(run: &CheckRun, provenance: Option<&Provenance>) -> Scope {
+    Scope {
+        // A reader elsewhere cannot use a local path: the remote's URL when there is one.
+        repository: provenance
+            .and_then(|p| p.remote.clone())
+            .unwrap_or_else(|| run.root.display().to_string()),
+        commit: provenance.and_then(|p| p.git.head()),
+        branch: provenance.and_then(|p| p.branch.clone()),
+        as_of: run.as_of.clone(),
+        opsgate_version: env!("CARGO_PKG_VERSION"),
+        policy_digest: policy_digest(run.policies.sources()),
+        rules: run.policies.registry.len(),
+        artifacts: run.workspace.artifacts.len(),
+    }
+}
+
+/// The artifacts with an id, by kind.
+fn artifacts_by_kind(workspace: &Workspace) -> BTreeMap<&str, Vec<&Artifact>> {
+    let mut by_kind: BTreeMap<&str, Vec<&Artifact>> = BTreeMap::new();
+    for artifact in workspace.artifacts.iter().filter(|a| a.has_id) {
         by_kind
             .entry(artifact.kind.name)
             .or_default()
             .push(artifact);
     }
+    by_kind
+}
 
-    let mut requirements = Vec::new();
-    for rule in run.policies.registry.iter() {
-        let applicable: Vec<&crate::model::Artifact> = match &rule.kinds {
-            Some(kinds) => kinds
-                .iter()
-                .flat_map(|k| by_kind.get(k.as_str()).into_iter().flatten().copied())
-                .collect(),
-            None => by_kind.values().flatten().copied().collect(),
-        };
-        let findings = by_code.get(rule.code.as_str()).cloned().unwrap_or_default();
-        let waivers: BTreeSet<(String, Option<String>, Option<String>)> = findings
+/// The artifacts a rule applies to: those of its kinds (all, for a rule without kinds).
+fn applicable<'w>(rule: &Rule, by_kind: &BTreeMap<&str, Vec<&'w Artifact>>) -> Vec<&'w Artifact> {
+    match &rule.kinds {
+        Some(kinds) => kinds
             .iter()
-            .filter_map(|f| f.waiver.as_ref())
-            .map(|w| (w.id.clone(), w.approver.clone(), w.expires.clone()))
-            .collect();
-        requirements.push(Requirement {
-            code: rule.code.clone(),
-            title: rule.title.clone(),
-            area: rule.area.clone(),
-            severity: rule.severity,
-            status: status_of(
-                run.disabled_rules.contains(&rule.code),
-                applicable.len(),
-                &findings,
-            ),
-            source: rule.source.clone(),
-            rationale: rule.rationale.clone(),
-            remediation: rule.remediation.clone(),
-            frameworks: rule.frameworks.clone(),
-            evidence_total: applicable.len(),
-            evidence: applicable
-                .iter()
-                .take(limit)
-                .map(|a| {
-                    let file = run.workspace.file_of(a);
-                    let commit = commit_of(file);
-                    let link = match (&forge, &commit, &git) {
-                        (Some(forge), Some(c), Some(git)) => git
-                            .relative(&run.root.join(&file.display))
-                            .map(|path| forge.file_link(&c.sha, &path)),
-                        _ => None,
-                    };
-                    Evidence {
-                        id: a.id.clone(),
-                        kind: a.kind.name.to_owned(),
-                        file: file.display.clone(),
-                        commit,
-                        link,
-                    }
-                })
-                .collect(),
-            findings: findings.iter().map(|f| entry(f)).collect(),
-            waivers: waivers
-                .into_iter()
-                .map(|(id, approver, expires)| WaiverRef {
-                    id,
-                    approver,
-                    expires,
-                })
-                .collect(),
-        });
+            .flat_map(|k| by_kind.get(k.as_str()).into_iter().flatten().copied())
+            .collect(),
+        None => by_kind.values().flatten().copied().collect(),
+    }
+}
+
+/// One rule as a requirement, with up to `limit` of its evidence artifacts.
+fn requirement(
+    rule: &Rule,
+    disabled: bool,
+    applicable: &[&Artifact],
+    findings: &[&Finding],
+    tracer: &Tracer<'_>,
+    limit: usize,
+) -> Requirement {
+    let waivers: BTreeSet<(String, Option<String>, Option<String>)> = findings
+        .iter()
+        .filter_map(|f| f.waiver.as_ref())
+        .map(|w| (w.id.clone(), w.approver.clone(), w.expires.clone()))
+        .collect();
+    Requirement {
+        code: rule.code.clone(),
+        title: rule.title.clone(),
+        area: rule.area.clone(),
+        severity: rule.severity,
+        status: status_of(disabled, applicable.len(), findings),
+        source: rule.source.clone(),
+        rationale: rule.rationale.clone(),
+        remediation: rule.remediation.clone(),
+        frameworks: rule.frameworks.clone(),
+        evidence_total: applicable.len(),
+        evidence: applicable
+            .iter()
+            .take(limit)
+            .map(|a| tracer.evidence(a))
+            .collect(),
+        findings: findings.iter().map(|f| entry(f)).collect(),
+        waivers: waivers
+            .into_iter()
+            .map(|(id, approver, expires)| WaiverRef {
+                id,
+                approver,
+                expires,
+            })
+            .collect(),
+    }
+}
+
+/// Traces evidence artifacts to the commit that last changed their file, and to its forge page.
+struct Tracer<'r> {
+    run: &'r CheckRun,
+    provenance: Option<&'r Provenance>,
+    forge: Option<Forge>,
+    commits: HashMap<String, CommitInfo>,
+}
+
+impl<'r> Tracer<'r> {
+    fn new(run: &'r CheckRun, provenance: Option<&'r Provenance>) -> Tracer<'r> {
+        let files = run.workspace.files.iter().map(|f| f.display.as_str());
+        Tracer {
+            run,
+            provenance,
+            forge: provenance.and_then(Provenance::forge),
+            commits: crate::provenance::last_commits(&run.root, files),
+        }
     }
 
-    let (totals, areas) = summarise(requirements.iter().map(|r| (r.area.as_str(), r.status)));
-
-    let statuses: Vec<Status> = requirements.iter().map(|r| r.status).collect();
-    let framework_views = framework_views(&run.policies.registry, &statuses, frameworks);
-
-    let waivers = waiver_details(run, &requirements);
-    AuditReport {
-        waivers,
-        format_version: FORMAT_VERSION,
-        only: None,
-        scope: Scope {
-            // A reader elsewhere cannot use a local path: the remote's URL when there is one.
-            repository: remote.unwrap_or_else(|| run.root.display().to_string()),
-            commit: git.as_ref().and_then(Git::head),
-            branch: git.as_ref().and_then(Git::branch),
-            as_of: run.as_of.clone(),
-            opsgate_version: env!("CARGO_PKG_VERSION"),
-            policy_digest: policy_digest(run.policies.sources()),
-            rules: run.policies.registry.len(),
-            artifacts: run.workspace.artifacts.len(),
-        },
-        totals,
-        areas,
-        requirements,
-        input_problems,
-        frameworks: framework_views,
+    fn evidence(&self, artifact: &Artifact) -> Evidence {
+        let file = self.run.workspace.file_of(artifact);
+        let commit = self.commits.get(&file.display).cloned();
+        let link = match (&self.forge, &commit, self.provenance) {
+            (Some(forge), Some(c), Some(p)) => p
+                .git
+                .relative(&self.run.root.join(&file.display))
+                .map(|path| forge.file_link(&c.sha, &path)),
+            _ => None,
+        };
+        Evidence {
+            id: artifact.id.clone(),
+            kind: artifact.kind.name.to_owned(),
+            file: file.display.clone(),
+            commit,
+            link,
+        }
     }
 }
 
@@ -542,69 +585,6 @@ impl AuditReport {
         self.requirements.retain(|r| r.status == Status::Failed);
         for view in &mut self.frameworks {
             view.controls.retain(|c| c.status == Status::Failed);
-        }
-    }
-}
-
-/// A known forge's web address for a repository, to link evidence files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Forge {
-    /// `https://host/owner/name`
-    pub base: String,
-    host: String,
-}
-
-impl Forge {
-    /// The forge of a remote URL (`https://…`, `ssh://git@…`, `git@host:owner/name.git`), if it
-    /// is GitHub, GitLab, Bitbucket or Codeberg.
-    pub fn of(url: &str) -> Option<Forge> {
-        let rest = match url.split_once("://") {
-            Some((_, rest)) => rest.to_owned(),
-            None => url.replacen(':', "/", 1),
-        };
-        let rest = rest.rsplit_once('@').map_or(rest.as_str(), |(_, r)| r);
-        let (host, path) = rest.split_once('/')?;
-        let host = host.split(':').next()?.to_ascii_lowercase();
-        if !["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host.as_str()) {
-            return None;
-        }
-        let path = path.trim_end_matches('/').trim_end_matches(".git");
-        if path.split('/').filter(|p| !p.is_empty()).count() < 2
-            || !path
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-        {
-            return None;
-        }
-        Some(Forge {
-            base: format!("https://{host}/{path}"),
-            host,
-        })
-    }
-
-    /// The web page of `path` (repository-relative) at `sha`.
-    pub fn file_link(&self, sha: &str, path: &str) -> String {
-        let encoded: String = path
-            .split('/')
-            .map(|segment| {
-                segment
-                    .bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    })
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("/");
-        match self.host.as_str() {
-            "gitlab.com" => format!("{}/-/blob/{sha}/{encoded}", self.base),
-            "bitbucket.org" => format!("{}/src/{sha}/{encoded}", self.base),
-            "codeberg.org" => format!("{}/src/commit/{sha}/{encoded}", self.base),
-            _ => format!("{}/blob/{sha}/{encoded}", self.base),
         }
     }
 }

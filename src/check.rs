@@ -107,41 +107,7 @@ pub struct CheckRun {
     pub disabled_rules: std::collections::BTreeSet<String>,
 }
 
-/// How far back the evidence walk goes before it gives up on a file.
-pub const HISTORY_LIMIT: usize = 20_000;
-
 impl CheckRun {
-    /// The last commit that changed each of `files` (display paths), found in one walk of the
-    /// history from HEAD; files never committed, and every file outside git, are absent. The walk
-    /// stops as soon as every file is found, so a clean run pays nothing.
-    pub fn last_commits<'f>(
-        &self,
-        files: impl IntoIterator<Item = &'f str>,
-    ) -> std::collections::HashMap<String, crate::git::CommitInfo> {
-        let mut by_path = std::collections::HashMap::new();
-        let Ok(git) = crate::git::Git::discover(&self.root) else {
-            return by_path;
-        };
-        let mut displays: std::collections::HashMap<String, String> = Default::default();
-        for display in files {
-            if let Some(relative) = git.relative(&self.root.join(display)) {
-                displays.insert(relative, display.to_owned());
-            }
-        }
-        if displays.is_empty() {
-            return by_path;
-        }
-        let paths: Vec<String> = displays.keys().cloned().collect();
-        if let Ok(found) = git.last_commits(&paths, HISTORY_LIMIT) {
-            for (relative, commit) in found {
-                if let Some(display) = displays.remove(&relative) {
-                    by_path.insert(display, commit);
-                }
-            }
-        }
-        by_path
-    }
-
     /// Reports only on `prefix` (a folder or a file, relative to `root`), paths staying relative
     /// to `root`: what checking a sub-folder of a repository shows.
     pub fn narrow_to(&mut self, root: &std::path::Path, prefix: &str) {

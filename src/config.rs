@@ -28,8 +28,14 @@ pub const CHECK_KEYS: &[&str] = &[
 ];
 pub const RULES_KEYS: &[&str] = &["disable", "severity"];
 pub const TOP_KEYS: &[&str] = &["check", "rules", "params"];
-/// Values `check.format` accepts.
-pub const FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "markdown"];
+/// What a configuration may name that the modules above this one define: the parameters (with
+/// their defaults) and the output formats (`check.format`, the renderer table's names). Passed in
+/// so that the configuration stays below the stages and renderers it configures.
+#[derive(Debug, Clone, Copy)]
+pub struct Known<'a> {
+    pub params: &'a Map<String, Value>,
+    pub formats: &'a [&'a str],
+}
 
 /// Rule switches a configuration applies to findings.
 #[derive(Debug, Clone, Default)]
@@ -114,9 +120,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 impl Config {
     /// Reads and parses `file`. Rule codes are checked later, by [`Config::check_codes`].
-    pub fn load(file: &Path, params: &Map<String, Value>) -> Result<Config, ConfigError> {
+    pub fn load(file: &Path, known: Known<'_>) -> Result<Config, ConfigError> {
         match std::fs::read(file) {
-            Ok(bytes) => Config::parse_bytes(&bytes, file, params),
+            Ok(bytes) => Config::parse_bytes(&bytes, file, known),
             Err(error) => Err(ConfigError::whole(
                 file,
                 format!("cannot read the configuration: {error}"),
@@ -125,12 +131,8 @@ impl Config {
     }
 
     /// Parses a configuration read from anywhere (disk, the index, a commit); `file` names it.
-    pub fn parse_bytes(
-        bytes: &[u8],
-        file: &Path,
-        params: &Map<String, Value>,
-    ) -> Result<Config, ConfigError> {
-        let (config, problems) = Config::parse_all(bytes, file, params)?;
+    pub fn parse_bytes(bytes: &[u8], file: &Path, known: Known<'_>) -> Result<Config, ConfigError> {
+        let (config, problems) = Config::parse_all(bytes, file, known)?;
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -143,7 +145,7 @@ impl Config {
     pub fn parse_all(
         bytes: &[u8],
         file: &Path,
-        params: &Map<String, Value>,
+        known: Known<'_>,
     ) -> Result<(Config, Vec<ConfigProblem>), ConfigError> {
         let text: Arc<str> = match std::str::from_utf8(bytes) {
             Ok(text) => text.into(),
@@ -156,8 +158,9 @@ impl Config {
         };
         let mut parser = Parser {
             problems: Vec::new(),
+            known,
         };
-        let mut config = parser.parse(&text, params);
+        let mut config = parser.parse(&text);
         config.file = Some(file.to_path_buf());
         config.text = text;
         Ok((config, parser.problems))
@@ -217,11 +220,12 @@ fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-struct Parser {
+struct Parser<'a> {
     problems: Vec<ConfigProblem>,
+    known: Known<'a>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn problem(&mut self, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
         self.problems.push(ConfigProblem {
             message: message.into(),
@@ -230,7 +234,7 @@ impl Parser {
         });
     }
 
-    fn parse(&mut self, text: &str, default_params: &Map<String, Value>) -> Config {
+    fn parse(&mut self, text: &str) -> Config {
         let mut config = Config::default();
         let (root, errors) = DeTable::parse_recoverable(text);
         for error in errors {
@@ -255,7 +259,7 @@ impl Parser {
                 }
                 "params" => {
                     if let Some(table) = self.table(value, "params") {
-                        self.params_table(table, default_params, &mut config);
+                        self.params_table(table, self.known.params, &mut config);
                     }
                 }
                 other => self.unknown_key(key, other, TOP_KEYS, ""),
@@ -391,13 +395,14 @@ impl Parser {
                 },
                 "format" => {
                     if let Some(format) = self.string(value, "`format`") {
-                        if FORMATS.contains(&format.as_str()) {
+                        let formats = self.known.formats;
+                        if formats.contains(&format.as_str()) {
                             config.format = Some(format);
                         } else {
                             self.problem(
                                 value.span(),
                                 format!("unknown format `{format}`"),
-                                Some(format!("one of: {}", FORMATS.join(", "))),
+                                Some(format!("one of: {}", formats.join(", "))),
                             );
                         }
                     }
@@ -473,11 +478,16 @@ mod tests {
     use crate::check::default_params;
 
     fn parse(text: &str) -> (Config, Vec<ConfigProblem>) {
+        let defaults = default_params();
+        let formats = crate::report::format_names();
         let mut parser = Parser {
             problems: Vec::new(),
+            known: Known {
+                params: defaults.as_object().expect("object"),
+                formats: &formats,
+            },
         };
-        let defaults = default_params();
-        let config = parser.parse(text, defaults.as_object().expect("object"));
+        let config = parser.parse(text);
         (config, parser.problems)
     }
 

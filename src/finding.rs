@@ -204,6 +204,49 @@ impl Finding {
     }
 }
 
+/// The stable identity of a finding, what is wrong (code) with what (artifact, field):
+/// [`Finding::identity`] joined (load problems have no artifact: the file tells them apart). The
+/// recipe's version is part of SARIF's `partialFingerprints` key: bump it when the recipe changes.
+pub fn fingerprint(finding: &Finding) -> String {
+    let (code, artifact, pointer, file) = finding.identity();
+    format!("{code}|{artifact}|{pointer}|{file}")
+}
+
+/// One fingerprint per finding, in order (SARIF's `partialFingerprints`): [`fingerprint`], the
+/// message with every run of digits left out (a message may name a line, which moves), and for
+/// findings still alike, their occurrence count in file order — as SARIF consumers expect, unique within a run and stable when
+/// lines move. Hashed to keep the values short whatever the message.
+pub fn fingerprints<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    findings
+        .into_iter()
+        .map(|finding| {
+            let mut identity = fingerprint(finding);
+            identity.push('|');
+            let mut in_digits = false;
+            for c in finding.message.chars() {
+                if c.is_ascii_digit() {
+                    if !in_digits {
+                        identity.push('#');
+                    }
+                    in_digits = true;
+                } else {
+                    identity.push(c);
+                    in_digits = false;
+                }
+            }
+            let count = seen.entry(identity.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                identity.push_str(&format!("|{count}"));
+            }
+            let digest = Sha256::digest(identity.as_bytes());
+            digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect()
+}
+
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

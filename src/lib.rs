@@ -41,6 +41,7 @@ pub mod period;
 pub mod placeholders;
 pub mod position;
 pub mod progress;
+pub mod provenance;
 pub mod report;
 pub mod rule_test;
 pub mod rules;

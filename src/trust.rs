@@ -14,8 +14,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
-
 use crate::config::{Config, ConfigError, ConfigProblem, FILE_NAME};
 use crate::evaluate::{read_policy_dir, PolicyError, PolicyFile};
 use crate::git::{Git, GitError, Side};
@@ -87,7 +85,8 @@ pub struct Request<'a> {
     pub config: Option<&'a Path>,
     pub no_config: bool,
     pub policy_dirs: &'a [PathBuf],
-    pub params: &'a Map<String, Value>,
+    /// What the configuration may name ([`crate::config::Known`]).
+    pub known: crate::config::Known<'a>,
 }
 
 /// Reads the configuration and the team's policies from `side` of the repository `git` (the work
@@ -101,7 +100,7 @@ pub fn resolve(request: &Request<'_>, git: Option<&Git>, side: Side) -> Result<S
     };
     let mut problems = Vec::new();
     if let Some((file, bytes, relative)) = located {
-        let (config, found) = Config::parse_all(&bytes, &file, request.params)?;
+        let (config, found) = Config::parse_all(&bytes, &file, request.known)?;
         setup.config = config;
         problems = found;
         setup.filter_base = file.parent().map(Path::to_path_buf);

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::{AuditFormat, Format, AUDIT_FORMATS, FORMATS};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -123,7 +126,7 @@ pub enum Command {
         files: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum)]
-        format: Option<OutputFormat>,
+        format: Option<Format>,
         /// Date the check is made as of (YYYY-MM-DD, default: today in UTC).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -194,7 +197,7 @@ pub struct CheckArgs {
     pub run: RunArgs,
     /// Output format [default: text, or `check.format` of opsgate.toml].
     #[arg(long, value_enum)]
-    pub format: Option<OutputFormat>,
+    pub format: Option<Format>,
     /// Write the report to FILE (atomically: a reader never sees half of it) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -243,8 +246,8 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// HTML for people and printing, markdown, or JSON.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value = AUDIT_FORMATS[0].name)]
+    pub format: AuditFormat,
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -271,19 +274,6 @@ pub enum OnlyFilter {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// One self-contained page that prints with every detail shown.
-    Html,
-    Markdown,
-    /// Versioned JSON.
-    Json,
-    /// OSCAL 1.1 assessment-results JSON (reproducible byte for byte).
-    Oscal,
-    /// One row per requirement × artifact, for a spreadsheet.
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Framework {
     /// ISO/IEC 27001:2022 Annex A
     Iso27001,
@@ -295,20 +285,30 @@ pub enum Framework {
     Itil,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// Diagnostics for people (colour on a terminal).
-    Text,
-    /// Versioned JSON (schemas/output/findings.schema.json).
-    Json,
-    /// SARIF 2.1.0 for code-scanning dashboards.
-    Sarif,
-    /// JUnit XML: a suite per management area, a case per rule × artifact.
-    Junit,
-    /// GitHub Actions annotations (and a job summary in $GITHUB_STEP_SUMMARY).
-    Github,
-    /// A markdown pull-request comment.
-    Markdown,
+/// `--format` of `check`: the values are the renderer table's ([`crate::report::FORMATS`]).
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name).help(self.description))
+    }
+}
+
+/// `--format` of `report`: the values are [`crate::report::AUDIT_FORMATS`].
+impl ValueEnum for AuditFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        AUDIT_FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let value = PossibleValue::new(self.name);
+        Some(match self.description {
+            "" => value,
+            help => value.help(help),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

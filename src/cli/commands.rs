@@ -7,8 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::args::{
-    CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OnlyFilter, OutputFormat, ReportArgs,
-    ReportFormat, RunArgs,
+    CheckArgs, Cli, Command, FailOn, GraphFormat, ListFormat, OnlyFilter, ReportArgs, RunArgs,
 };
 use super::args::{ColorWhen, HookAction};
 use super::print;
@@ -21,7 +20,7 @@ use crate::git::{Git, GitError};
 use crate::load::cache::ParseCache;
 use crate::load::{LoadLimits, PathFilter};
 use crate::model::{Kind, KINDS};
-use crate::report::{self, text::TextStyle};
+use crate::report::{self, text::TextStyle, Format};
 use crate::rules::{area_title, Rule};
 
 pub fn run(cli: Cli) -> u8 {
@@ -397,12 +396,16 @@ fn git_error(error: &GitError) -> u8 {
 fn load_setup(args: &RunArgs, gate: Option<&GateMode>) -> Result<crate::trust::Setup, u8> {
     let defaults = default_params();
     let empty = serde_json::Map::new();
+    let formats = report::format_names();
     let request = crate::trust::Request {
         path: &args.path,
         config: args.config.as_deref(),
         no_config: args.no_config,
         policy_dirs: &args.policy_dirs,
-        params: defaults.as_object().unwrap_or(&empty),
+        known: crate::config::Known {
+            params: defaults.as_object().unwrap_or(&empty),
+            formats: &formats,
+        },
     };
     let (git, side) = match gate {
         Some(mode) => {
@@ -534,16 +537,7 @@ fn run_period_report(args: &ReportArgs, period: &str) -> u8 {
     if args.only == Some(OnlyFilter::Failed) {
         audit.only_failed();
     }
-    let rendered = match args.format {
-        ReportFormat::Html => report::period_html::render(&audit),
-        ReportFormat::Markdown => report::period_markdown::render(&audit),
-        ReportFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&audit).unwrap_or_default()
-        ),
-        ReportFormat::Csv => report::csv::render_period(&audit),
-        ReportFormat::Oscal => report::oscal::render_period(&audit),
-    };
+    let rendered = (args.format.render_period)(&audit);
     if let Err(code) = emit(args.output.as_deref(), &rendered) {
         return code;
     }
@@ -590,25 +584,16 @@ fn run_report(args: ReportArgs) -> u8 {
         ),
         started,
     );
-    // CSV and OSCAL list every evidence artifact; the pages keep theirs readable.
-    let limit = match args.format {
-        ReportFormat::Csv | ReportFormat::Oscal => usize::MAX,
-        _ => crate::audit::EVIDENCE_LIMIT,
+    let limit = if args.format.every_evidence {
+        usize::MAX
+    } else {
+        crate::audit::EVIDENCE_LIMIT
     };
     let mut audit = crate::audit::build_listing(&run, &framework_names(&args), limit);
     if args.only == Some(OnlyFilter::Failed) {
         audit.only_failed();
     }
-    let rendered = match args.format {
-        ReportFormat::Html => report::audit_html::render(&audit),
-        ReportFormat::Markdown => report::audit_markdown::render(&audit),
-        ReportFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&audit).unwrap_or_default()
-        ),
-        ReportFormat::Csv => report::csv::render(&audit),
-        ReportFormat::Oscal => report::oscal::render(&audit),
-    };
+    let rendered = (args.format.render)(&audit);
     if let Err(code) = emit(args.output.as_deref(), &rendered) {
         return code;
     }
@@ -634,12 +619,9 @@ fn run_check(args: CheckArgs) -> u8 {
             all: args.all,
         })
     };
-    // Only the text format is read by a person at a terminal; machine formats never get a bar.
-    let text_output = |config: &Config| match args.format {
-        Some(format) => format == OutputFormat::Text,
-        None => config.format.as_deref().is_none_or(|f| f == "text"),
-    };
-    let (config, run) = match prepare_and_check(&args.run, gate.as_ref(), text_output) {
+    // Only a format for people gets a progress bar, and only at a terminal.
+    let for_humans = |config: &Config| check_format(args.format, config).for_humans;
+    let (config, run) = match prepare_and_check(&args.run, gate.as_ref(), for_humans) {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -656,38 +638,25 @@ fn run_check(args: CheckArgs) -> u8 {
         Some(FailOn::Info) => Severity::Info,
         None => config.fail_on.unwrap_or(Severity::Error),
     };
-    let format = args.format.unwrap_or_else(|| {
-        config
-            .format
-            .as_deref()
-            .and_then(|name| OutputFormat::from_str(name, true).ok())
-            .unwrap_or(OutputFormat::Text)
-    });
+    let format = check_format(args.format, &config);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = match format {
-        OutputFormat::Json => report::json::render(&run),
-        OutputFormat::Sarif => report::sarif::render(&run),
-        OutputFormat::Junit => report::junit::render(&run),
-        OutputFormat::Markdown => report::markdown::render(&run),
-        OutputFormat::Github => {
-            if let Err(error) = report::github::write_step_summary(&run) {
-                eprintln!("warning: cannot write the job summary to $GITHUB_STEP_SUMMARY: {error}");
-            }
-            report::github::render(&run)
-        }
-        OutputFormat::Text => {
-            let color = match (args.no_color, args.color) {
-                (true, _) | (_, ColorWhen::Never) => false,
-                (_, ColorWhen::Always) => true,
-                (_, ColorWhen::Auto) => to_terminal && !no_color_requested(),
-            };
-            let style = TextStyle {
-                color,
-                quiet: args.quiet,
-            };
-            report::text::render(&run, style)
-        }
+    let color = match (args.no_color, args.color) {
+        (true, _) | (_, ColorWhen::Never) => false,
+        (_, ColorWhen::Always) => true,
+        (_, ColorWhen::Auto) => to_terminal && !no_color_requested(),
     };
+    let style = TextStyle {
+        color,
+        quiet: args.quiet,
+    };
+    let model = report::model::Report::of(&run, format.git_evidence);
+    if let Some(beside) = format.beside {
+        if let Err(error) = (beside.write)(&model) {
+            eprintln!("warning: cannot write {}: {error}", beside.what);
+        }
+    }
+    let rendered = (format.render)(&model, style);
+    drop(model);
     if let Err(code) = emit(args.output.as_deref(), &rendered) {
         return code;
     }
@@ -698,12 +667,15 @@ fn run_check(args: CheckArgs) -> u8 {
     code
 }
 
+/// The format `--format` names, else `check.format` of the configuration, else the default.
+fn check_format(chosen: Option<Format>, config: &Config) -> Format {
+    chosen
+        .or_else(|| config.format.as_deref().and_then(report::format).copied())
+        .unwrap_or(report::FORMATS[0])
+}
+
 /// What pre-commit asks for, as a `check` command line (see `Command::PreCommit`).
-fn run_pre_commit(
-    files: &[std::path::PathBuf],
-    format: Option<OutputFormat>,
-    as_of: Option<&str>,
-) -> u8 {
+fn run_pre_commit(files: &[std::path::PathBuf], format: Option<Format>, as_of: Option<&str>) -> u8 {
     let mut argv: Vec<String> = vec!["opsgate".into(), "check".into(), ".".into()];
     let env = |names: &[&str]| {
         names
@@ -723,8 +695,8 @@ fn run_pre_commit(
             Err(error) => return git_error(&error),
         },
     }
-    if let Some(format) = format.and_then(|f| f.to_possible_value()) {
-        argv.extend(["--format".into(), format.get_name().to_owned()]);
+    if let Some(format) = format {
+        argv.extend(["--format".into(), format.name.to_owned()]);
     }
     if let Some(date) = as_of {
         argv.extend(["--as-of".into(), date.to_owned()]);

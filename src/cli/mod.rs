@@ -13,7 +13,7 @@ pub use args::Cli;
 
 /// Entry point of the `opsgate` binary.
 pub fn main() -> ExitCode {
-    crate::report::text::mark_start();
+    crate::report::summary::mark_start();
     let cli = Cli::parse();
     let code = commands::run(cli);
     let _ = std::io::stdout().flush();

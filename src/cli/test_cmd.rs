@@ -8,7 +8,7 @@ use super::args::TestFormat;
 use super::print;
 use crate::check::exit;
 use crate::evaluate::{read_policy_dir, PolicySet};
-use crate::report::junit::escape;
+use crate::report::escape::xml::text as escape;
 use crate::rule_test::{case_files, run_all, uncovered, Outcome};
 
 pub fn run(dir: &Path, policy_dirs: &[PathBuf], format: TestFormat) -> u8 {

@@ -1,23 +1,10 @@
 //! `opsgate report --format csv`: one row per requirement × artifact, for an auditor's
-//! spreadsheet. Fields are quoted as RFC 4180 says, and a field a spreadsheet would read as a
-//! formula (`=`, `+`, `-`, `@`, tab, carriage return first) is prefixed with `'`: repository
-//! content must never compute anything in the auditor's spreadsheet.
+//! spreadsheet. Every field goes through [`field`]: quoted as RFC 4180 says, and never read as a
+//! formula.
 
+use super::escape::csv::field;
 use crate::audit::AuditReport;
 use crate::period::{Event, PeriodReport};
-
-fn field(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
 
 fn line(out: &mut String, fields: &[&str]) {
     let row: Vec<String> = fields.iter().map(|f| field(f)).collect();

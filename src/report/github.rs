@@ -1,37 +1,18 @@
-//! `--format github`: workflow commands GitHub Actions turns into annotations on the pull request,
-//! and a markdown job summary appended to `$GITHUB_STEP_SUMMARY` when it is set.
-//!
-//! Every value is escaped the way the runner unescapes it, so a message cannot end its command
-//! early or inject a new one (`::`, newlines and `%` in user content are neutralised).
+//! `--format github`: workflow commands GitHub Actions turns into annotations on the pull request
+//! (escaped by [`super::escape::actions`]), then the summary line. The markdown job summary that
+//! goes with it is the table's business ([`super::FORMATS`]); this module only appends it.
 
 use std::fmt::Write as _;
 
-use super::sanitize::visible;
-use crate::check::CheckRun;
+use super::escape::actions::{data, percent, property};
+use super::model::Report;
 use crate::finding::Severity;
 
-/// Escaping for the message part of a workflow command: the sanitiser first (line breaks, control
-/// and invisible characters visible, `##[` broken), then the runner's own percent-escapes.
-pub fn escape_data(text: &str) -> String {
-    percent(&visible(text))
-}
-
-fn percent(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escaping for a `key=value` property of a workflow command.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-pub fn render(run: &CheckRun) -> String {
+pub fn render(report: &Report<'_>) -> String {
     let mut out = String::new();
-    for f in run.reported() {
+    for f in &report.findings {
         // Only findings that fail the run are annotated as errors or warnings.
-        let command = match (f.severity, f.counts()) {
+        let command = match (f.severity, f.fails) {
             (_, false) => "notice",
             (Severity::Error, true) => "error",
             (Severity::Warning, true) => "warning",
@@ -39,7 +20,7 @@ pub fn render(run: &CheckRun) -> String {
         };
         let mut properties = Vec::new();
         if let Some(file) = &f.file {
-            properties.push(format!("file={}", escape_property(file)));
+            properties.push(format!("file={}", property(file)));
         }
         if let Some(range) = f.range {
             properties.push(format!("line={}", range.start.line));
@@ -49,21 +30,21 @@ pub fn render(run: &CheckRun) -> String {
                 properties.push(format!("endColumn={}", range.end.column));
             }
         }
-        properties.push(format!("title={}", escape_property(&f.code)));
+        properties.push(format!("title={}", property(&f.code)));
         // Each piece is escaped on its own: only opsgate's own separator is a line break.
-        let mut message = escape_data(&f.message);
-        if let Some(note) = f.status_note() {
-            let _ = write!(message, " [{}]", escape_data(&note));
+        let mut message = data(&f.message);
+        if let Some(note) = &f.note {
+            let _ = write!(message, " [{}]", data(note));
         }
         if let Some(help) = &f.help {
-            let _ = write!(message, "{}{}", percent("\nhelp: "), escape_data(help));
+            let _ = write!(message, "{}{}", percent("\nhelp: "), data(help));
         }
         let _ = writeln!(out, "::{command} {}::{message}", properties.join(","));
     }
-    for error in &run.policy_errors {
+    for error in report.policy_errors {
         let mut properties = Vec::new();
         if let Some(file) = &error.file {
-            properties.push(format!("file={}", escape_property(file)));
+            properties.push(format!("file={}", property(file)));
             properties.push(format!("line={}", error.line));
             properties.push(format!("col={}", error.column));
         }
@@ -72,15 +53,15 @@ pub fn render(run: &CheckRun) -> String {
             out,
             "::error {}::{}",
             properties.join(","),
-            escape_data(&error.message)
+            data(&error.message)
         );
     }
-    let _ = writeln!(out, "{}", crate::report::text::summary(run));
+    let _ = writeln!(out, "{}", super::summary::line(report));
     out
 }
 
-/// Appends the markdown summary to the file GitHub names in `GITHUB_STEP_SUMMARY`, if any.
-pub fn write_step_summary(run: &CheckRun) -> std::io::Result<()> {
+/// Appends `summary()` to the file GitHub names in `GITHUB_STEP_SUMMARY`, if any.
+pub fn append_step_summary(summary: impl FnOnce() -> String) -> std::io::Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
@@ -89,5 +70,5 @@ pub fn write_step_summary(run: &CheckRun) -> std::io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    file.write_all(super::markdown::render(run).as_bytes())
+    file.write_all(summary().as_bytes())
 }

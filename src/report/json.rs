@@ -2,12 +2,11 @@
 
 use serde::Serialize;
 
-use std::collections::HashMap;
-
-use crate::check::CheckRun;
-use crate::finding::{Finding, Related, Severity, Stage, Status};
+use super::model::{Report, Shown};
+use crate::audit::AuditReport;
+use crate::finding::{Related, Severity, Stage, Status, WaiverRef};
 use crate::git::CommitInfo;
-use crate::waive::WaiverRef;
+use crate::period::PeriodReport;
 
 /// Bumped on any incompatible change of the shape below.
 pub const FORMAT_VERSION: u32 = 1;
@@ -94,7 +93,7 @@ struct JsonPolicyError<'a> {
     column: Option<usize>,
 }
 
-fn finding<'a>(f: &'a Finding, commits: &'a HashMap<String, CommitInfo>) -> JsonFinding<'a> {
+fn finding<'a>(f: &'a Shown<'a>) -> JsonFinding<'a> {
     JsonFinding {
         code: &f.code,
         severity: f.severity,
@@ -113,35 +112,35 @@ fn finding<'a>(f: &'a Finding, commits: &'a HashMap<String, CommitInfo>) -> Json
         waiver: f.waiver.as_ref(),
         pre_existing: f.status == Status::PreExisting,
         status: f.status,
-        last_commit: f.file.as_ref().and_then(|file| commits.get(file)),
+        last_commit: f.last_commit.as_ref(),
     }
 }
 
-pub fn render(run: &CheckRun) -> String {
-    let commits = run.last_commits(run.findings.iter().filter_map(|f| f.file.as_deref()));
+pub fn render(report: &Report<'_>) -> String {
+    let t = &report.tally;
     let document = Document {
         format_version: FORMAT_VERSION,
         tool: Tool {
             name: "opsgate",
             version: env!("CARGO_PKG_VERSION"),
         },
-        as_of: &run.as_of,
-        mode: run.mode,
-        commit: run.commit.as_deref(),
+        as_of: report.as_of,
+        mode: report.mode,
+        commit: report.commit,
         summary: Summary {
-            yaml_files: run.stats.yaml_files,
-            artifact_files: run.stats.artifact_files,
-            artifacts: run.stats.artifacts,
-            errors: run.count(Severity::Error),
-            warnings: run.count(Severity::Warning),
-            infos: run.count(Severity::Info),
-            waived: run.waived(),
-            pre_existing: run.pre_existing(),
-            disabled: run.disabled(),
-            policy_errors: run.policy_errors.len(),
+            yaml_files: report.stats.yaml_files,
+            artifact_files: report.stats.artifact_files,
+            artifacts: report.stats.artifacts,
+            errors: t.errors,
+            warnings: t.warnings,
+            infos: t.infos,
+            waived: t.waived,
+            pre_existing: t.pre_existing,
+            disabled: t.disabled,
+            policy_errors: report.policy_errors.len(),
         },
-        findings: run.reported().map(|f| finding(f, &commits)).collect(),
-        policy_errors: run
+        findings: report.findings.iter().map(finding).collect(),
+        policy_errors: report
             .policy_errors
             .iter()
             .map(|e| JsonPolicyError {
@@ -152,10 +151,24 @@ pub fn render(run: &CheckRun) -> String {
             })
             .collect(),
     };
-    let mut text = super::sanitize::escape_json_hidden(
-        serde_json::to_string_pretty(&document)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
-    );
-    text.push('\n');
-    text
+    super::escape::json::document(&document)
+}
+
+/// The auditor's report as versioned JSON (`format_version` of [`crate::audit`]).
+pub fn render_audit(report: &AuditReport) -> String {
+    plain(report)
+}
+
+/// The period report as versioned JSON (`format_version` of [`crate::period`]).
+pub fn render_period(report: &PeriodReport) -> String {
+    plain(report)
+}
+
+/// Pretty JSON with a final line break. The auditor's reports have always been written without
+/// [`super::escape::json::hidden`]: kept so, byte for byte (see the CHANGELOG's open question).
+fn plain(value: &impl Serialize) -> String {
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    )
 }

@@ -5,29 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::check::CheckRun;
+use super::escape::xml::text as escape;
+use super::model::{Report, Shown};
 use crate::finding::{Finding, Stage};
 use crate::rules::{area_title, AREAS};
-
-/// XML text and attribute escaping, after the sanitiser (line breaks, control and invisible
-/// characters visible: dashboards show these strings to people).
-pub fn escape(text: &str) -> String {
-    let text = super::sanitize::visible(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn location(f: &Finding) -> String {
     match (&f.file, f.range) {
@@ -37,14 +18,14 @@ fn location(f: &Finding) -> String {
     }
 }
 
-struct Case {
+struct Case<'r> {
     name: String,
     classname: String,
     file: Option<String>,
-    failures: Vec<Finding>,
+    failures: Vec<&'r Shown<'r>>,
 }
 
-impl Case {
+impl Case<'_> {
     fn write(&self, out: &mut String) {
         let _ = write!(
             out,
@@ -55,8 +36,8 @@ impl Case {
         if let Some(file) = &self.file {
             let _ = write!(out, " file=\"{}\"", escape(file));
         }
-        let failing: Vec<&Finding> = self.failures.iter().filter(|f| f.counts()).collect();
-        let waived: Vec<&Finding> = self.failures.iter().filter(|f| !f.counts()).collect();
+        let failing: Vec<&Shown> = self.failures.iter().copied().filter(|f| f.fails).collect();
+        let waived: Vec<&Shown> = self.failures.iter().copied().filter(|f| !f.fails).collect();
         if failing.is_empty() && waived.is_empty() {
             out.push_str("/>\n");
             return;
@@ -81,7 +62,7 @@ impl Case {
             );
         }
         if failing.is_empty() {
-            let note = waived[0].status_note().unwrap_or_default();
+            let note = waived[0].note.clone().unwrap_or_default();
             let _ = writeln!(
                 out,
                 "      <skipped message=\"{}\"/>",
@@ -92,11 +73,11 @@ impl Case {
     }
 }
 
-pub fn render(run: &CheckRun) -> String {
+pub fn render(run: &Report<'_>) -> String {
     // Findings by (code, artifact) so each test case finds its own in one lookup.
-    let mut by_case: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
-    let mut input_problems: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in run.reported() {
+    let mut by_case: BTreeMap<(&str, &str), Vec<&Shown>> = BTreeMap::new();
+    let mut input_problems: BTreeMap<&str, Vec<&Shown>> = BTreeMap::new();
+    for f in &run.findings {
         match (f.stage, f.artifact.as_deref()) {
             (Stage::Policy, Some(artifact)) => by_case
                 .entry((f.code.as_str(), artifact))
@@ -109,7 +90,7 @@ pub fn render(run: &CheckRun) -> String {
         }
     }
     let mut suites: BTreeMap<&str, Vec<Case>> = BTreeMap::new();
-    for rule in run.policies.registry.iter() {
+    for rule in run.registry.iter() {
         let cases = suites.entry(rule.area.as_str()).or_default();
         for artifact in run
             .workspace
@@ -119,7 +100,7 @@ pub fn render(run: &CheckRun) -> String {
         {
             let failures = by_case
                 .get(&(rule.code.as_str(), artifact.id.as_str()))
-                .map(|v| v.iter().map(|f| (*f).clone()).collect())
+                .cloned()
                 .unwrap_or_default();
             cases.push(Case {
                 name: format!("{} {}", rule.code, artifact.id),
@@ -141,10 +122,7 @@ pub fn render(run: &CheckRun) -> String {
             name: format!("load and schema {file}"),
             classname: "opsgate.input".into(),
             file: Some(file.to_owned()),
-            failures: input_problems
-                .get(file)
-                .map(|v| v.iter().map(|f| (*f).clone()).collect())
-                .unwrap_or_default(),
+            failures: input_problems.get(file).cloned().unwrap_or_default(),
         })
         .collect();
 
@@ -153,11 +131,11 @@ pub fn render(run: &CheckRun) -> String {
     let mut write_suite = |name: &str, cases: &[Case], body: &mut String| {
         let failures = cases
             .iter()
-            .filter(|c| c.failures.iter().any(|f| f.counts()))
+            .filter(|c| c.failures.iter().any(|f| f.fails))
             .count();
         let skips = cases
             .iter()
-            .filter(|c| !c.failures.is_empty() && c.failures.iter().all(|f| !f.counts()))
+            .filter(|c| !c.failures.is_empty() && c.failures.iter().all(|f| !f.fails))
             .count();
         total += cases.len();
         failed += failures;

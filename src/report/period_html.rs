@@ -2,64 +2,14 @@
 
 use std::fmt::Write as _;
 
-use super::audit_html::{badge, escape, STYLE};
-use super::period_markdown::event_text;
-use crate::period::PeriodReport;
+use super::escape::html::text as html;
+use super::page_html as page;
+use super::words::event_text;
+use crate::period::{Interval, PeriodReport, PeriodRequirement};
 
 pub fn render(report: &PeriodReport) -> String {
-    let s = &report.scope;
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
-         <title>opsgate compliance over {} to {}</title><style>{STYLE}</style></head><body>\n<h1>Compliance over a period</h1>\n<dl class=\"scope\">",
-        escape(&s.start),
-        escape(&s.end)
-    );
-    let mut row = |k: &str, v: String| {
-        let _ = write!(out, "<dt>{}</dt><dd>{}</dd>", escape(k), v);
-    };
-    row(
-        "Repository",
-        format!("<code>{}</code>", escape(&s.repository)),
-    );
-    if let Some(b) = &s.branch {
-        row("Branch", escape(b));
-    }
-    row(
-        "Period",
-        format!("{} to {}", escape(&s.start), escape(&s.end)),
-    );
-    if let Some(c) = &s.baseline {
-        row(
-            "State at the start",
-            format!("<code>{}</code> ({})", escape(&c.sha), escape(&c.date)),
-        );
-    }
-    if let Some(c) = &s.tip {
-        row(
-            "Last commit read",
-            format!("<code>{}</code> ({})", escape(&c.sha), escape(&c.date)),
-        );
-    }
-    row(
-        "History",
-        format!(
-            "{} commits in the period, {} evaluation points",
-            s.commits_in_period, s.evaluation_points
-        ),
-    );
-    row("opsgate", escape(s.opsgate_version));
-    row(
-        "Policy set",
-        format!(
-            "<code>{}</code> ({} rules)",
-            escape(&s.policy_digest),
-            s.rules
-        ),
-    );
-    out.push_str("</dl>\n");
+    scope(&mut out, report);
     if report.only.is_some() {
         out.push_str("<p><strong>Only the requirements that failed during the period are shown.</strong></p>\n");
     }
@@ -78,75 +28,97 @@ pub fn render(report: &PeriodReport) -> String {
         if rows.is_empty() {
             continue;
         }
-        let _ = write!(out, "<h2 id=\"area-{}\">{}</h2>\n<table><thead><tr><th>Rule</th><th>Requirement</th><th>Status</th><th>Intervals of non-compliance and waivers</th></tr></thead><tbody>\n", escape(&a.area), escape(&a.title));
+        let last = "Intervals of non-compliance and waivers";
+        page::area_table(&mut out, "h2", &a.area, &a.title, last);
         for r in rows {
-            let _ = write!(
-                out,
-                "<tr id=\"{0}\"><td><code>{0}</code></td><td>{1}<div class=\"muted\">{2}</div></td><td>{3}</td><td>",
-                escape(&r.code),
-                escape(&r.title),
-                escape(&r.source),
-                badge(r.status)
-            );
-            if !r.intervals.is_empty() {
-                out.push_str("<ul>");
-                for i in &r.intervals {
-                    let closed = i.closed.as_ref().map_or(
-                        "<strong>still open</strong> at the end of the period".to_owned(),
-                        |e| format!("fixed {}", escape(&event_text(e))),
-                    );
-                    let _ = write!(
-                        out,
-                        "<li>Not compliant from {}; {}; {} day(s). Artifacts: <code>{}</code></li>",
-                        escape(&event_text(&i.opened)),
-                        closed,
-                        i.days,
-                        escape(&i.artifacts.join(", "))
-                    );
-                }
-                out.push_str("</ul>");
-                let _ = write!(
-                    out,
-                    "<p><strong>Why:</strong> {}</p><p><strong>Remediation:</strong> {}</p>",
-                    escape(&r.rationale),
-                    escape(&r.remediation)
-                );
-            }
-            for w in &r.waivers {
-                let _ = write!(
-                    out,
-                    "<p>Waived by <code>{}</code> (approved by {}, expires {}) from {} to {} for <code>{}</code></p>",
-                    escape(&w.id),
-                    escape(w.approver.as_deref().unwrap_or("?")),
-                    escape(w.expires.as_deref().unwrap_or("?")),
-                    escape(&w.from),
-                    escape(&w.to),
-                    escape(&w.artifacts.join(", "))
-                );
-            }
-            out.push_str("</td></tr>\n");
+            requirement(&mut out, r);
         }
-        out.push_str("</tbody></table>\n");
+        page::close_table(&mut out);
     }
     for view in &report.frameworks {
-        let _ = write!(out, "<h2 id=\"fw-{}\">{}</h2>\n<table><thead><tr><th>Control</th><th>Status over the period</th><th>Requirements</th></tr></thead><tbody>\n", escape(&view.framework), escape(&view.title));
-        for c in &view.controls {
-            let links: Vec<String> = c
-                .requirements
-                .iter()
-                .map(|code| format!("<a href=\"#{0}\">{0}</a>", escape(code)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&c.label()),
-                badge(c.status),
-                links.join(", ")
-            );
-        }
-        out.push_str("</tbody></table>\n");
-        super::audit_html::render_uncovered(&mut out, view);
+        page::framework(&mut out, view, "Status over the period");
     }
-    out.push_str("</body></html>\n");
+    page::close(&mut out);
     out
+}
+
+fn scope(out: &mut String, report: &PeriodReport) {
+    let s = &report.scope;
+    let title = format!(
+        "opsgate compliance over {} to {}",
+        html(&s.start),
+        html(&s.end)
+    );
+    page::open(out, &title, "Compliance over a period");
+    page::repository_row(out, &s.repository);
+    if let Some(b) = &s.branch {
+        page::row(out, "Branch", &html(b));
+    }
+    let period = format!("{} to {}", html(&s.start), html(&s.end));
+    page::row(out, "Period", &period);
+    if let Some(c) = &s.baseline {
+        page::row(
+            out,
+            "State at the start",
+            &page::commit_short(&c.sha, &c.date),
+        );
+    }
+    if let Some(c) = &s.tip {
+        page::row(
+            out,
+            "Last commit read",
+            &page::commit_short(&c.sha, &c.date),
+        );
+    }
+    let history = format!(
+        "{} commits in the period, {} evaluation points",
+        s.commits_in_period, s.evaluation_points
+    );
+    page::row(out, "History", &history);
+    page::tool_rows(out, s.opsgate_version, &s.policy_digest, s.rules);
+    out.push_str("</dl>\n");
+}
+
+/// A requirement's row: its intervals of non-compliance with why and how to fix, its waivers.
+fn requirement(out: &mut String, r: &PeriodRequirement) {
+    page::requirement_row(out, &r.code, &r.title, &r.source, r.status);
+    if !r.intervals.is_empty() {
+        out.push_str("<ul>");
+        for i in &r.intervals {
+            interval(out, i);
+        }
+        out.push_str("</ul>");
+        let _ = write!(
+            out,
+            "<p><strong>Why:</strong> {}</p><p><strong>Remediation:</strong> {}</p>",
+            html(&r.rationale),
+            html(&r.remediation)
+        );
+    }
+    for w in &r.waivers {
+        let _ = write!(
+            out,
+            "<p>Waived by {} from {} to {} for <code>{}</code></p>",
+            page::waiver(&w.id, w.approver.as_deref(), w.expires.as_deref()),
+            html(&w.from),
+            html(&w.to),
+            html(&w.artifacts.join(", "))
+        );
+    }
+    page::close_row(out);
+}
+
+fn interval(out: &mut String, i: &Interval) {
+    let closed = i.closed.as_ref().map_or(
+        "<strong>still open</strong> at the end of the period".to_owned(),
+        |e| format!("fixed {}", html(&event_text(e))),
+    );
+    let _ = write!(
+        out,
+        "<li>Not compliant from {}; {}; {} day(s). Artifacts: <code>{}</code></li>",
+        html(&event_text(&i.opened)),
+        closed,
+        i.days,
+        html(&i.artifacts.join(", "))
+    );
 }

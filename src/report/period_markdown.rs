@@ -2,47 +2,14 @@
 
 use std::fmt::Write as _;
 
-use super::markdown::escape;
-use crate::period::{Cause, Event, PeriodReport};
-
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(12)]
-}
-
-/// "2026-02-03, commit `abc` by Pat (summary)" or "2026-02-03 (date passed)".
-pub fn event_text(event: &Event) -> String {
-    match (&event.cause, &event.commit) {
-        (Cause::BeforePeriod, _) => format!("{} (already at the period's start)", event.date),
-        (Cause::Commit, Some(c)) => format!(
-            "{}, commit {} by {} ({})",
-            event.date,
-            short(&c.sha),
-            c.author,
-            c.summary
-        ),
-        _ => format!("{} (no commit: a date passed)", event.date),
-    }
-}
+use super::escape::markdown::text as md;
+use super::page_markdown as page;
+use super::words::event_text;
+use crate::period::{PeriodReport, PeriodRequirement};
 
 pub fn render(report: &PeriodReport) -> String {
-    let s = &report.scope;
     let mut out = String::from("# Compliance over a period\n\n");
-    let _ = writeln!(out, "- Repository: `{}`", s.repository.replace('`', "'"));
-    if let Some(b) = &s.branch {
-        let _ = writeln!(out, "- Branch: {}", escape(b));
-    }
-    let _ = writeln!(out, "- Period: {} to {}", s.start, s.end);
-    if let Some(c) = &s.baseline {
-        let _ = writeln!(out, "- State at the start: commit `{}` ({})", c.sha, c.date);
-    }
-    if let Some(c) = &s.tip {
-        let _ = writeln!(out, "- Last commit read: `{}` ({})", c.sha, c.date);
-    }
-    let _ = writeln!(
-        out,
-        "- {} commits in the period, {} evaluation points\n- opsgate {}\n- Policy set: `{}` ({} rules)\n",
-        s.commits_in_period, s.evaluation_points, s.opsgate_version, s.policy_digest, s.rules
-    );
+    scope(&mut out, report);
     if report.only.is_some() {
         out.push_str("*Only the requirements that failed during the period are shown.*\n\n");
     }
@@ -61,71 +28,80 @@ pub fn render(report: &PeriodReport) -> String {
         if rows.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "## {}\n", escape(&a.title));
+        let _ = writeln!(out, "## {}\n", md(&a.title));
         for r in rows {
-            let _ = writeln!(
-                out,
-                "### {} {} — {}\n",
-                r.code,
-                escape(&r.title),
-                r.status.label()
-            );
-            for i in &r.intervals {
-                let closed = i
-                    .closed
-                    .as_ref()
-                    .map_or("still open at the end of the period".to_owned(), |e| {
-                        format!("fixed {}", escape(&event_text(e)))
-                    });
-                let _ = writeln!(
-                    out,
-                    "- Not compliant from {}; {}; {} day(s). Artifacts: {}",
-                    escape(&event_text(&i.opened)),
-                    closed,
-                    i.days,
-                    escape(&i.artifacts.join(", "))
-                );
-            }
-            for w in &r.waivers {
-                let _ = writeln!(
-                    out,
-                    "- Waived by {} (approved by {}, expires {}) from {} to {} for {}",
-                    escape(&w.id),
-                    escape(w.approver.as_deref().unwrap_or("?")),
-                    escape(w.expires.as_deref().unwrap_or("?")),
-                    w.from,
-                    w.to,
-                    escape(&w.artifacts.join(", "))
-                );
-            }
-            if !r.intervals.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "\n  Why: {}\n\n  Remediation: {}",
-                    escape(&r.rationale),
-                    escape(&r.remediation)
-                );
-            }
-            out.push('\n');
+            requirement(&mut out, r);
         }
     }
     for view in &report.frameworks {
-        let _ = writeln!(
-            out,
-            "## {}\n\n| Control | Status over the period | Requirements |\n|---|---|---|",
-            escape(&view.title)
-        );
-        for c in &view.controls {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                escape(&c.label()),
-                c.status.label(),
-                c.requirements.join(", ")
-            );
-        }
-        super::audit_markdown::render_uncovered(&mut out, view);
+        page::framework(&mut out, "", view, "Status over the period");
         out.push('\n');
     }
     out
+}
+
+fn scope(out: &mut String, report: &PeriodReport) {
+    let s = &report.scope;
+    page::repository_line(out, &s.repository);
+    page::branch_line(out, s.branch.as_deref());
+    let _ = writeln!(out, "- Period: {} to {}", s.start, s.end);
+    if let Some(c) = &s.baseline {
+        let _ = writeln!(out, "- State at the start: commit `{}` ({})", c.sha, c.date);
+    }
+    if let Some(c) = &s.tip {
+        let _ = writeln!(out, "- Last commit read: `{}` ({})", c.sha, c.date);
+    }
+    let _ = writeln!(
+        out,
+        "- {} commits in the period, {} evaluation points\n{}",
+        s.commits_in_period,
+        s.evaluation_points,
+        page::tool_lines(s.opsgate_version, &s.policy_digest, s.rules)
+    );
+}
+
+/// A requirement's section: its intervals, its waivers, why and how to fix.
+fn requirement(out: &mut String, r: &PeriodRequirement) {
+    let _ = writeln!(
+        out,
+        "### {} {} — {}\n",
+        r.code,
+        md(&r.title),
+        r.status.label()
+    );
+    for i in &r.intervals {
+        let closed = i
+            .closed
+            .as_ref()
+            .map_or("still open at the end of the period".to_owned(), |e| {
+                format!("fixed {}", md(&event_text(e)))
+            });
+        let _ = writeln!(
+            out,
+            "- Not compliant from {}; {}; {} day(s). Artifacts: {}",
+            md(&event_text(&i.opened)),
+            closed,
+            i.days,
+            md(&i.artifacts.join(", "))
+        );
+    }
+    for w in &r.waivers {
+        let _ = writeln!(
+            out,
+            "- Waived by {} from {} to {} for {}",
+            page::waiver(&w.id, w.approver.as_deref(), w.expires.as_deref()),
+            w.from,
+            w.to,
+            md(&w.artifacts.join(", "))
+        );
+    }
+    if !r.intervals.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  Why: {}\n\n  Remediation: {}",
+            md(&r.rationale),
+            md(&r.remediation)
+        );
+    }
+    out.push('\n');
 }

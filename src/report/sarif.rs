@@ -8,11 +8,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::sanitize::{escape_json_hidden, visible};
-use crate::check::CheckRun;
+use super::escape::visible;
+use super::model::{Report, Shown};
 use crate::docs;
-use crate::finding::{Finding, Severity, Stage};
-use crate::git::CommitInfo;
+use crate::finding::{Severity, Stage};
 use crate::rules::{area_title, Rule};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -27,57 +26,6 @@ fn level(severity: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Info => "note",
     }
-}
-
-/// The stable identity of a finding: what is wrong (code) with what (artifact, field).
-pub fn fingerprint(finding: &Finding) -> String {
-    format!(
-        "{}|{}|{}|{}",
-        finding.code,
-        finding.artifact.as_deref().unwrap_or(""),
-        finding.pointer.as_deref().unwrap_or(""),
-        // Load problems have no artifact: the file tells them apart.
-        if finding.artifact.is_none() {
-            finding.file.as_deref().unwrap_or("")
-        } else {
-            ""
-        }
-    )
-}
-
-/// One fingerprint per finding, in order: [`fingerprint`], the message with every run of digits
-/// left out (a message may name a line, which moves), and for findings still alike, their
-/// occurrence count in file order — as SARIF consumers expect, unique within a run and stable when
-/// lines move. Hashed to keep the values short whatever the message.
-pub fn fingerprints<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Vec<String> {
-    use sha2::{Digest, Sha256};
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    findings
-        .into_iter()
-        .map(|finding| {
-            let mut identity = fingerprint(finding);
-            identity.push('|');
-            let mut in_digits = false;
-            for c in finding.message.chars() {
-                if c.is_ascii_digit() {
-                    if !in_digits {
-                        identity.push('#');
-                    }
-                    in_digits = true;
-                } else {
-                    identity.push(c);
-                    in_digits = false;
-                }
-            }
-            let count = seen.entry(identity.clone()).or_insert(0);
-            *count += 1;
-            if *count > 1 {
-                identity.push_str(&format!("|{count}"));
-            }
-            let digest = Sha256::digest(identity.as_bytes());
-            digest[..16].iter().map(|b| format!("{b:02x}")).collect()
-        })
-        .collect()
 }
 
 fn rule_descriptor(rule: &Rule) -> Value {
@@ -164,12 +112,7 @@ fn pascal_case(title: &str) -> String {
         .collect()
 }
 
-fn result(
-    finding: &Finding,
-    rule_index: usize,
-    commit: Option<&CommitInfo>,
-    fingerprint: &str,
-) -> Value {
+fn result(finding: &Shown<'_>, rule_index: usize) -> Value {
     // Message texts are shown to people by code-scanning dashboards: sanitised like every output.
     let mut result = json!({
         "ruleId": finding.code,
@@ -179,7 +122,7 @@ fn result(
             Some(help) => format!("{}. {}", visible(&finding.message), visible(help)),
             None => visible(&finding.message).into_owned(),
         }},
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     });
     if let Some(file) = &finding.file {
         let mut physical =
@@ -223,7 +166,7 @@ fn result(
             result["relatedLocations"] = Value::Array(related);
         }
     }
-    if let Some(commit) = commit {
+    if let Some(commit) = &finding.last_commit {
         result["properties"] = json!({"lastCommit": commit});
     }
     if finding.status == crate::finding::Status::PreExisting {
@@ -254,7 +197,7 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-fn root_uri(run: &CheckRun) -> String {
+fn root_uri(run: &Report<'_>) -> String {
     let mut path = uri_path(&run.root.to_string_lossy().replace('\\', "/"));
     if !path.starts_with('/') {
         path.insert(0, '/');
@@ -268,18 +211,18 @@ fn root_uri(run: &CheckRun) -> String {
 /// Which repository and revision the results are about (code scanning matches them to commits):
 /// the remote's URL without credentials, HEAD's commit and branch. Empty outside git or without a
 /// remote (a local path is not a repository URI).
-fn provenance(run: &CheckRun) -> Value {
-    let Ok(git) = crate::git::Git::discover(&run.root) else {
+fn provenance(run: &Report<'_>) -> Value {
+    let Some(git) = &run.provenance else {
         return json!([]);
     };
-    let Some(url) = git.remote_url().and_then(|url| absolute_uri(&url)) else {
+    let Some(url) = git.remote.as_deref().and_then(absolute_uri) else {
         return json!([]);
     };
     let mut entry = json!({"repositoryUri": url});
-    if let Some(commit) = &run.commit {
+    if let Some(commit) = run.commit {
         entry["revisionId"] = json!(commit);
     }
-    if let Some(branch) = git.branch() {
+    if let Some(branch) = &git.branch {
         entry["branch"] = json!(branch);
     }
     if run.root == git.workdir {
@@ -298,18 +241,17 @@ fn absolute_uri(url: &str) -> Option<String> {
     (!authority.contains('/') && !path.is_empty()).then(|| format!("ssh://{authority}/{path}"))
 }
 
-pub fn render(run: &CheckRun) -> String {
+pub fn render(run: &Report<'_>) -> String {
     // Every rule of the run, in code order, then the load/schema codes that occur.
-    let mut descriptors: Vec<Value> = run.policies.registry.iter().map(rule_descriptor).collect();
+    let mut descriptors: Vec<Value> = run.registry.iter().map(rule_descriptor).collect();
     let mut index: BTreeMap<String, usize> = run
-        .policies
         .registry
         .iter()
         .enumerate()
         .map(|(i, r)| (r.code.clone(), i))
         .collect();
     // Then the engine's own codes that occur (load, schema, the findings cap), described like rules.
-    for finding in run.reported() {
+    for finding in &run.findings {
         if index.contains_key(&finding.code) {
             continue;
         }
@@ -323,15 +265,10 @@ pub fn render(run: &CheckRun) -> String {
         index.insert(finding.code.clone(), descriptors.len());
         descriptors.push(descriptor);
     }
-    let commits = run.last_commits(run.findings.iter().filter_map(|f| f.file.as_deref()));
-    let fingerprints = fingerprints(run.reported());
     let results: Vec<Value> = run
-        .reported()
-        .zip(&fingerprints)
-        .filter_map(|(f, print)| {
-            let commit = f.file.as_ref().and_then(|file| commits.get(file));
-            index.get(&f.code).map(|i| result(f, *i, commit, print))
-        })
+        .findings
+        .iter()
+        .filter_map(|f| index.get(&f.code).map(|i| result(f, *i)))
         .collect();
     let notifications: Vec<Value> = run
         .policy_errors
@@ -360,9 +297,7 @@ pub fn render(run: &CheckRun) -> String {
             "results": results,
         }],
     });
-    let mut text = escape_json_hidden(serde_json::to_string_pretty(&document).unwrap_or_default());
-    text.push('\n');
-    text
+    super::escape::json::document(&document)
 }
 
 #[cfg(test)]

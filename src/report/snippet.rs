@@ -8,7 +8,7 @@
 
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use super::sanitize::{mask_controls, visible};
+use super::escape::{terminal::mask_controls, visible};
 use crate::load::position::TextRange;
 
 /// Characters of a line shown at most; a longer line is cut around its first label.

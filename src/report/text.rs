@@ -4,12 +4,12 @@ use std::fmt::Write as _;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
-use super::sanitize::visible;
+use super::escape::visible;
+use super::model::Report;
 use super::snippet::{excerpt, Excerpt, Label};
-use crate::check::CheckRun;
 use crate::config::ConfigError;
 use crate::evaluate::PolicyError;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Status};
 use crate::load::position::TextRange;
 
 /// Rendering choices.
@@ -117,28 +117,28 @@ fn render_one(handler: &GraphicalReportHandler, out: &mut String, diagnostic: &F
 }
 
 /// Renders every finding, policy error and the summary.
-pub fn render(run: &CheckRun, style: TextStyle) -> String {
+pub fn render(report: &Report<'_>, style: TextStyle) -> String {
     let handler = handler(style);
     let mut out = String::new();
     if !style.quiet {
-        for finding in run.reported() {
-            let diagnostic = diagnostic_for(run, finding);
+        for finding in &report.findings {
+            let diagnostic = diagnostic_for(report, finding);
             render_one(&handler, &mut out, &diagnostic);
         }
-        for error in &run.policy_errors {
+        for error in report.policy_errors {
             out.push_str(&render_policy_error(error, style));
         }
     }
-    out.push_str(&summary(run));
+    out.push_str(&super::summary::line(report));
     out.push('\n');
     out
 }
 
-fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
+fn diagnostic_for(report: &Report<'_>, finding: &Finding) -> FindingDiagnostic {
     let file = finding
         .file
         .as_deref()
-        .and_then(|name| run.workspace.files.iter().find(|f| f.display == name));
+        .and_then(|name| report.workspace.files.iter().find(|f| f.display == name));
     let mut labels = Vec::new();
     if let (Some(range), Some(_)) = (&finding.range, file) {
         let label = match (&finding.pointer, &finding.artifact) {
@@ -174,18 +174,9 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
         (Some(name), None) => format!("{}: ", visible(name)),
         _ => String::new(),
     };
-    let (message, severity, help) = match &finding.waiver {
-        None if finding.status == crate::finding::Status::PreExisting => (
-            format!("{} [pre-existing]", visible(&finding.message)),
-            finding.severity,
-            finding.help.clone(),
-        ),
-        None => (
-            visible(&finding.message).into_owned(),
-            finding.severity,
-            finding.help.clone(),
-        ),
-        Some(waiver) => (
+    let (message, severity, help) = match (finding.status, &finding.waiver) {
+        // A waiver shows whatever the status (the sink sets it `waived`).
+        (_, Some(waiver)) => (
             format!(
                 "{} [waived by {}]",
                 visible(&finding.message),
@@ -199,6 +190,16 @@ fn diagnostic_for(run: &CheckRun, finding: &Finding) -> FindingDiagnostic {
                 waiver.expires.as_deref().unwrap_or("?"),
                 finding.severity,
             )),
+        ),
+        (Status::PreExisting, None) => (
+            format!("{} [pre-existing]", visible(&finding.message)),
+            finding.severity,
+            finding.help.clone(),
+        ),
+        _ => (
+            visible(&finding.message).into_owned(),
+            finding.severity,
+            finding.help.clone(),
         ),
     };
     FindingDiagnostic {
@@ -329,44 +330,4 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-
-/// Records when the process started: the summary's time is then the whole run's, up to the
-/// summary itself (the checking stages' own time left out rendering and the evidence walk, and a
-/// 26 s run said "in 2707 ms").
-pub fn mark_start() {
-    let _ = STARTED.set(std::time::Instant::now());
-}
-
-/// `checked 12 files (57 artifacts) in 8 ms: 3 errors, 1 warning, 0 info`
-pub fn summary(run: &CheckRun) -> String {
-    let elapsed = STARTED
-        .get()
-        .map_or(run.stats.elapsed, |started| started.elapsed());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = String::new();
-    let _ = write!(
-        line,
-        "checked {} ({} with artifacts, {}) in {} ms: {}, {}, {} info",
-        plural(run.stats.yaml_files, "YAML file"),
-        run.stats.artifact_files,
-        plural(run.stats.artifacts, "artifact"),
-        elapsed.as_millis(),
-        plural(run.count(Severity::Error), "error"),
-        plural(run.count(Severity::Warning), "warning"),
-        run.count(Severity::Info),
-    );
-    if run.waived() > 0 {
-        let _ = write!(line, ", {} waived", run.waived());
-    }
-    if !run.policy_errors.is_empty() {
-        let _ = write!(
-            line,
-            "; {}",
-            plural(run.policy_errors.len(), "policy error")
-        );
-    }
-    line
 }
