@@ -212,53 +212,16 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
         base_findings,
         policy_errors,
     } = evaluated;
-    let before: HashSet<_> = base_findings.iter().map(Finding::identity).collect();
-    let changed_files: HashSet<&str> = changed_paths.iter().map(String::as_str).collect();
-    let in_change = |f: &Finding| -> bool {
-        match (&f.artifact, f.stage) {
-            (Some(id), _) if changes.touches(id) => true,
-            (None, Stage::Load) => f
-                .file
-                .as_ref()
-                .is_some_and(|file| changed_files.contains(file.as_str())),
-            _ => !before.contains(&f.identity()),
-        }
-    };
-    let invalid = crate::waive::invalid(&head_findings, &policies.registry);
-    let caused: Vec<Finding> = head_findings
-        .iter()
-        .filter(|f| in_change(f))
-        .cloned()
-        .collect();
-    let invalid_before = crate::waive::invalid(&base_findings, &policies.registry);
-    let valid_before: std::collections::BTreeSet<String> = changes
-        .base
-        .iter()
-        .filter(|(_, v)| {
-            v.get("kind").and_then(|k| k.as_str()) == Some(crate::waive::RISK_ACCEPTANCE)
-        })
-        .map(|(id, _)| id.clone())
-        .filter(|id| !invalid_before.contains(id))
-        .collect();
-    let change = crate::change_rules::Change {
+    let caused = Caused::new(&changes, &base_findings, &changed_paths);
+    let judged = Judged {
         changes: &changes,
         workspace: &workspace,
-        invalid: &invalid,
-        valid_before: &valid_before,
-        as_of: &options.as_of,
-        retention_days: options.params["record_retention_days"]
-            .as_i64()
-            .unwrap_or(i64::MAX),
+        head: &head_findings,
+        base: &base_findings,
+        changed_paths: &changed_paths,
     };
-    let mut engine = crate::change_rules::findings(&change, &caused, &policies);
-    engine.extend(gate_file_findings(&changed_paths, options, &policies));
-    let mut findings = crate::sink::select(head_findings, plan.all, in_change);
-    // GIT-005 keeps its own severity when the change edits the configuration that would weaken it.
-    let config_changed = changed_paths
-        .iter()
-        .any(|p| options.gate_paths.files.contains(p));
-    let exempt: &[&str] = if config_changed { &["GIT-005"] } else { &[] };
-    crate::sink::apply_settings(&options.rules, &mut engine, exempt);
+    let engine = engine_findings(&judged, &caused, options, &policies);
+    let mut findings = crate::sink::select(head_findings, plan.all, |f| caused.holds(f));
     findings.extend(engine);
     findings.retain(|f| reported_under(f, &plan.prefix));
     sort_findings(&mut findings);
@@ -278,6 +241,99 @@ pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, Ga
     run.root = plan.git.workdir.clone();
     count_in_scope(&mut run, &plan.prefix);
     Ok(run)
+}
+
+/// Which of the head's findings the change caused: those on what it touched, load problems of
+/// the files it changed, and any other finding the base did not have.
+struct Caused<'a> {
+    changes: &'a ChangeSet,
+    before: HashSet<(&'a str, &'a str, &'a str, &'a str)>,
+    changed_files: HashSet<&'a str>,
+}
+
+impl<'a> Caused<'a> {
+    fn new(changes: &'a ChangeSet, base: &'a [Finding], changed_paths: &'a [String]) -> Self {
+        Caused {
+            changes,
+            before: base.iter().map(Finding::identity).collect(),
+            changed_files: changed_paths.iter().map(String::as_str).collect(),
+        }
+    }
+
+    fn holds(&self, f: &Finding) -> bool {
+        match (&f.artifact, f.stage) {
+            (Some(id), _) if self.changes.touches(id) => true,
+            (None, Stage::Load) => f
+                .file
+                .as_ref()
+                .is_some_and(|file| self.changed_files.contains(file.as_str())),
+            _ => !self.before.contains(&f.identity()),
+        }
+    }
+}
+
+/// Both states as evaluated, for the gate's own rules.
+struct Judged<'a> {
+    changes: &'a ChangeSet,
+    workspace: &'a crate::model::Workspace,
+    head: &'a [Finding],
+    base: &'a [Finding],
+    changed_paths: &'a [String],
+}
+
+/// The gate's own findings (GIT-*: what the diff shows), settled: waivers judged on the head, the
+/// configuration's switches applied — except to GIT-005 when the change edits that configuration.
+fn engine_findings(
+    judged: &Judged<'_>,
+    caused: &Caused<'_>,
+    options: &CheckOptions,
+    policies: &PolicySet,
+) -> Vec<Finding> {
+    let invalid = crate::waive::invalid(judged.head, &policies.registry);
+    let caused: Vec<Finding> = judged
+        .head
+        .iter()
+        .filter(|f| caused.holds(f))
+        .cloned()
+        .collect();
+    let valid_before = valid_acceptances(judged.changes, judged.base, policies);
+    let change = crate::change_rules::Change {
+        changes: judged.changes,
+        workspace: judged.workspace,
+        invalid: &invalid,
+        valid_before: &valid_before,
+        as_of: &options.as_of,
+        retention_days: options.params["record_retention_days"]
+            .as_i64()
+            .unwrap_or(i64::MAX),
+    };
+    let mut engine = crate::change_rules::findings(&change, &caused, policies);
+    engine.extend(gate_file_findings(judged.changed_paths, options, policies));
+    let config_changed = judged
+        .changed_paths
+        .iter()
+        .any(|p| options.gate_paths.files.contains(p));
+    let exempt: &[&str] = if config_changed { &["GIT-005"] } else { &[] };
+    crate::sink::apply_settings(&options.rules, &mut engine, exempt);
+    engine
+}
+
+/// The risk acceptances of the base that were valid there.
+fn valid_acceptances(
+    changes: &ChangeSet,
+    base: &[Finding],
+    policies: &PolicySet,
+) -> std::collections::BTreeSet<String> {
+    let invalid_before = crate::waive::invalid(base, &policies.registry);
+    changes
+        .base
+        .iter()
+        .filter(|(_, v)| {
+            v.get("kind").and_then(|k| k.as_str()) == Some(crate::waive::RISK_ACCEPTANCE)
+        })
+        .map(|(id, _)| id.clone())
+        .filter(|id| !invalid_before.contains(id))
+        .collect()
 }
 
 fn count_in_scope(run: &mut CheckRun, prefix: &str) {
@@ -361,11 +417,7 @@ fn evaluate_states(
         workspace,
         findings: load_findings,
     } = head;
-    // Nothing to evaluate when no artifact's content changed (see `PolicySet::evaluate`).
-    let converted = only
-        .as_ref()
-        .is_none_or(|only| !only.is_empty())
-        .then(|| Arc::new(crate::evaluate::Converted::of(&workspace.artifacts)));
+    let converted = converted_for(&workspace, only.as_deref());
     let scope = |changes| Scope {
         changes,
         only: only.clone(),
@@ -408,6 +460,16 @@ fn evaluate_states(
         base_findings,
         policy_errors,
     }
+}
+
+/// The head's artifacts converted once for both states; nothing to convert when no artifact's
+/// content changed (see `PolicySet::evaluate`).
+fn converted_for(
+    workspace: &crate::model::Workspace,
+    only: Option<&HashSet<String>>,
+) -> Option<Arc<crate::evaluate::Converted>> {
+    only.is_none_or(|only| !only.is_empty())
+        .then(|| Arc::new(crate::evaluate::Converted::of(&workspace.artifacts)))
 }
 
 /// GIT-005: each changed path that changes the gate itself.

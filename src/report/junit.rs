@@ -73,10 +73,14 @@ impl Case<'_> {
     }
 }
 
+/// Findings by (code, artifact) so each test case finds its own in one lookup; the rest (load
+/// and schema problems) by file.
+type ByCase<'r> = BTreeMap<(&'r str, &'r str), Vec<&'r Shown<'r>>>;
+type ByFile<'r> = BTreeMap<&'r str, Vec<&'r Shown<'r>>>;
+
 pub fn render(run: &Report<'_>) -> String {
-    // Findings by (code, artifact) so each test case finds its own in one lookup.
-    let mut by_case: BTreeMap<(&str, &str), Vec<&Shown>> = BTreeMap::new();
-    let mut input_problems: BTreeMap<&str, Vec<&Shown>> = BTreeMap::new();
+    let mut by_case: ByCase = BTreeMap::new();
+    let mut input_problems: ByFile = BTreeMap::new();
     for f in &run.findings {
         match (f.stage, f.artifact.as_deref()) {
             (Stage::Policy, Some(artifact)) => by_case
@@ -89,6 +93,42 @@ pub fn render(run: &Report<'_>) -> String {
                 .push(f),
         }
     }
+    let suites = rule_cases(run, &by_case);
+    let mut suite_writer = Suites {
+        as_of: run.as_of,
+        body: String::new(),
+        total: 0,
+        failed: 0,
+        skipped: 0,
+    };
+    let input_cases = input_cases(run, &input_problems);
+    suite_writer.write("Artifacts load and match their schemas", &input_cases);
+    for (area, _) in AREAS {
+        if let Some(cases) = suites.get(area) {
+            suite_writer.write(area_title(area), cases);
+        }
+    }
+    for (area, cases) in &suites {
+        if !AREAS.iter().any(|(a, _)| a == area) {
+            suite_writer.write(area, cases);
+        }
+    }
+    let Suites {
+        mut body,
+        total,
+        failed,
+        skipped,
+        ..
+    } = suite_writer;
+    let errors = run.policy_errors.len();
+    policy_errors(&mut body, run);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"opsgate\" tests=\"{total}\" failures=\"{failed}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{body}</testsuites>\n"
+    )
+}
+
+/// One case per rule × artifact it applies to, by management area.
+fn rule_cases<'r>(run: &'r Report<'_>, by_case: &ByCase<'r>) -> BTreeMap<&'r str, Vec<Case<'r>>> {
     let mut suites: BTreeMap<&str, Vec<Case>> = BTreeMap::new();
     for rule in run.registry.iter() {
         let cases = suites.entry(rule.area.as_str()).or_default();
@@ -110,8 +150,12 @@ pub fn render(run: &Report<'_>) -> String {
             });
         }
     }
-    let input_cases: Vec<Case> = run
-        .workspace
+    suites
+}
+
+/// One case per file read (and per file a problem names).
+fn input_cases<'r>(run: &'r Report<'_>, input_problems: &ByFile<'r>) -> Vec<Case<'r>> {
+    run.workspace
         .files
         .iter()
         .map(|file| file.display.as_str())
@@ -124,11 +168,20 @@ pub fn render(run: &Report<'_>) -> String {
             file: Some(file.to_owned()),
             failures: input_problems.get(file).cloned().unwrap_or_default(),
         })
-        .collect();
+        .collect()
+}
 
-    let mut body = String::new();
-    let (mut total, mut failed, mut skipped) = (0, 0, 0);
-    let mut write_suite = |name: &str, cases: &[Case], body: &mut String| {
+/// The suites written so far, and the totals of the `<testsuites>` element.
+struct Suites<'a> {
+    as_of: &'a str,
+    body: String,
+    total: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+impl Suites<'_> {
+    fn write(&mut self, name: &str, cases: &[Case]) {
         let failures = cases
             .iter()
             .filter(|c| c.failures.iter().any(|f| f.fails))
@@ -137,54 +190,41 @@ pub fn render(run: &Report<'_>) -> String {
             .iter()
             .filter(|c| !c.failures.is_empty() && c.failures.iter().all(|f| !f.fails))
             .count();
-        total += cases.len();
-        failed += failures;
-        skipped += skips;
+        self.total += cases.len();
+        self.failed += failures;
+        self.skipped += skips;
         let _ = writeln!(
-            body,
+            self.body,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skips}\" timestamp=\"{}T00:00:00\">",
             escape(name),
             cases.len(),
-            run.as_of
+            self.as_of
         );
         for case in cases {
-            case.write(body);
+            case.write(&mut self.body);
         }
-        body.push_str("  </testsuite>\n");
-    };
-    write_suite(
-        "Artifacts load and match their schemas",
-        &input_cases,
-        &mut body,
-    );
-    for (area, _) in AREAS {
-        if let Some(cases) = suites.get(area) {
-            write_suite(area_title(area), cases, &mut body);
-        }
+        self.body.push_str("  </testsuite>\n");
     }
-    for (area, cases) in &suites {
-        if !AREAS.iter().any(|(a, _)| a == area) {
-            write_suite(area, cases, &mut body);
-        }
-    }
+}
+
+/// A suite of the policy errors, when there are any.
+fn policy_errors(body: &mut String, run: &Report<'_>) {
     let errors = run.policy_errors.len();
-    if errors > 0 {
-        let _ = writeln!(body, "  <testsuite name=\"Policies evaluate\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">");
-        for (i, error) in run.policy_errors.iter().enumerate() {
-            let place = error.file.as_ref().map_or(String::new(), |f| {
-                format!("{f}:{}:{}: ", error.line, error.column)
-            });
-            let _ = writeln!(
-                body,
-                "    <testcase name=\"policy error {}\" classname=\"opsgate.policies\">\n      <error message=\"{}\">{}</error>\n    </testcase>",
-                i + 1,
-                escape(&error.message),
-                escape(&format!("{place}{}", error.message))
-            );
-        }
-        body.push_str("  </testsuite>\n");
+    if errors == 0 {
+        return;
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"opsgate\" tests=\"{total}\" failures=\"{failed}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{body}</testsuites>\n"
-    )
+    let _ = writeln!(body, "  <testsuite name=\"Policies evaluate\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\" skipped=\"0\">");
+    for (i, error) in run.policy_errors.iter().enumerate() {
+        let place = error.file.as_ref().map_or(String::new(), |f| {
+            format!("{f}:{}:{}: ", error.line, error.column)
+        });
+        let _ = writeln!(
+            body,
+            "    <testcase name=\"policy error {}\" classname=\"opsgate.policies\">\n      <error message=\"{}\">{}</error>\n    </testcase>",
+            i + 1,
+            escape(&error.message),
+            escape(&format!("{place}{}", error.message))
+        );
+    }
+    body.push_str("  </testsuite>\n");
 }

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::audit::{AuditReport, Status};
-use crate::period::PeriodReport;
+use crate::period::{Interval, PeriodReport};
+use std::collections::BTreeMap;
 
 pub const OSCAL_VERSION: &str = "1.1.2";
 /// Namespace of opsgate's own properties.
@@ -143,36 +144,55 @@ fn risks(waivers: impl Iterator<Item = (String, Option<String>, Option<String>)>
     seen.into_values().collect()
 }
 
+/// A finding's links to its observations and to the risks (acceptances) that waived it.
+fn link(finding: &mut Value, related: Vec<Value>, waivers: &[String]) {
+    if !related.is_empty() {
+        finding["related-observations"] = json!(related);
+    }
+    let waivers: Vec<Value> = waivers
+        .iter()
+        .map(|id| json!({"risk-uuid": uuid(&["risk", id])}))
+        .collect();
+    if !waivers.is_empty() {
+        finding["related-risks"] = json!(waivers);
+    }
+}
+
+/// A requirement as an OSCAL finding, before its links.
+fn finding(
+    uuid: String,
+    code: &str,
+    title: &str,
+    description: String,
+    status: Status,
+    severity: &str,
+) -> Value {
+    json!({
+        "uuid": uuid,
+        "title": format!("{code} {title}"),
+        "description": description,
+        "props": [prop("status", status.label()), prop("severity", severity)],
+        "target": {"type": "objective-id", "target-id": code, "status": target_status(status)},
+    })
+}
+
+/// The result's observations, risks and findings, each only when there is one.
+fn fill(result: &mut Value, observations: Vec<Value>, risks: Vec<Value>, findings: Vec<Value>) {
+    for (key, items) in [
+        ("observations", observations),
+        ("risks", risks),
+        ("findings", findings),
+    ] {
+        if !items.is_empty() {
+            result[key] = json!(items);
+        }
+    }
+}
+
 /// The snapshot report (build it with `build_listing` so every evidence artifact is listed).
 pub fn render(report: &AuditReport) -> String {
     let s = &report.scope;
-    let mut observations = std::collections::BTreeMap::new();
-    for r in &report.requirements {
-        for e in &r.evidence {
-            let key = (e.id.clone(), e.file.clone());
-            observations.entry(key).or_insert_with(|| {
-                let commit = e.commit.as_ref();
-                let mut props = vec![prop("artifact-kind", &e.kind), prop("file", &e.file)];
-                if let Some(c) = commit {
-                    props.push(prop("commit", &c.sha));
-                    props.push(prop("commit-author", &c.author));
-                }
-                let mut evidence = json!({"description": format!("{} at {}", e.file, commit.map_or("the work tree (not committed)", |c| c.sha.as_str()))});
-                if let Some(link) = e.link.as_deref() {
-                    evidence["href"] = json!(link);
-                }
-                json!({
-                    "uuid": uuid(&["observation", &e.id, &e.file, commit.map_or("", |c| c.sha.as_str())]),
-                    "title": format!("{} {}", e.kind, e.id),
-                    "description": format!("The {} artifact {} in {}.", e.kind, e.id, e.file),
-                    "props": props,
-                    "methods": ["EXAMINE"],
-                    "collected": timestamp(commit.map_or(s.as_of.as_str(), |c| c.date.as_str())),
-                    "relevant-evidence": [evidence],
-                })
-            });
-        }
-    }
+    let observations = observations(report);
     let observation_uuid = |id: &str, file: &str| {
         observations
             .get(&(id.to_owned(), file.to_owned()))
@@ -183,13 +203,20 @@ pub fn render(report: &AuditReport) -> String {
         .requirements
         .iter()
         .map(|r| {
-            let mut finding = json!({
-                "uuid": uuid(&["finding", &r.code]),
-                "title": format!("{} {}", r.code, r.title),
-                "description": format!("{} ({} finding(s) of this rule; {} evidence artifact(s))", text(&r.title), r.findings.len(), r.evidence_total),
-                "props": [prop("status", r.status.label()), prop("severity", r.severity.as_str())],
-                "target": {"type": "objective-id", "target-id": r.code, "status": target_status(r.status)},
-            });
+            let description = format!(
+                "{} ({} finding(s) of this rule; {} evidence artifact(s))",
+                text(&r.title),
+                r.findings.len(),
+                r.evidence_total
+            );
+            let mut finding = finding(
+                uuid(&["finding", &r.code]),
+                &r.code,
+                &r.title,
+                description,
+                r.status,
+                r.severity.as_str(),
+            );
             add_controls(&mut finding, &r.frameworks);
             let related: Vec<Value> = r
                 .evidence
@@ -197,17 +224,8 @@ pub fn render(report: &AuditReport) -> String {
                 .filter_map(|e| observation_uuid(&e.id, &e.file))
                 .map(|u| json!({"observation-uuid": u}))
                 .collect();
-            if !related.is_empty() {
-                finding["related-observations"] = json!(related);
-            }
-            let waivers: Vec<Value> = r
-                .waivers
-                .iter()
-                .map(|w| json!({"risk-uuid": uuid(&["risk", &w.id])}))
-                .collect();
-            if !waivers.is_empty() {
-                finding["related-risks"] = json!(waivers);
-            }
+            let waivers: Vec<String> = r.waivers.iter().map(|w| w.id.clone()).collect();
+            link(&mut finding, related, &waivers);
             finding
         })
         .collect();
@@ -224,21 +242,49 @@ pub fn render(report: &AuditReport) -> String {
         "props": [prop("policy-digest", &s.policy_digest), prop("repository", &s.repository)],
         "reviewed-controls": {"control-selections": [{"include-all": {}}]},
     });
-    if !observations.is_empty() {
-        result["observations"] = json!(observations.into_values().collect::<Vec<_>>());
-    }
-    if !risks.is_empty() {
-        result["risks"] = json!(risks);
-    }
-    if !findings.is_empty() {
-        result["findings"] = json!(findings);
-    }
+    fill(
+        &mut result,
+        observations.into_values().collect(),
+        risks,
+        findings,
+    );
     document(
         &format!("opsgate compliance report — {}", s.repository),
         &s.as_of,
         s.opsgate_version,
         result,
     )
+}
+
+/// One observation per evidence artifact (id and file), with the commit it was examined at.
+fn observations(report: &AuditReport) -> BTreeMap<(String, String), Value> {
+    let as_of = report.scope.as_of.as_str();
+    let mut observations = BTreeMap::new();
+    for e in report.requirements.iter().flat_map(|r| &r.evidence) {
+        let key = (e.id.clone(), e.file.clone());
+        observations.entry(key).or_insert_with(|| {
+            let commit = e.commit.as_ref();
+            let mut props = vec![prop("artifact-kind", &e.kind), prop("file", &e.file)];
+            if let Some(c) = commit {
+                props.push(prop("commit", &c.sha));
+                props.push(prop("commit-author", &c.author));
+            }
+            let mut evidence = json!({"description": format!("{} at {}", e.file, commit.map_or("the work tree (not committed)", |c| c.sha.as_str()))});
+            if let Some(link) = e.link.as_deref() {
+                evidence["href"] = json!(link);
+            }
+            json!({
+                "uuid": uuid(&["observation", &e.id, &e.file, commit.map_or("", |c| c.sha.as_str())]),
+                "title": format!("{} {}", e.kind, e.id),
+                "description": format!("The {} artifact {} in {}.", e.kind, e.id, e.file),
+                "props": props,
+                "methods": ["EXAMINE"],
+                "collected": timestamp(commit.map_or(as_of, |c| c.date.as_str())),
+                "relevant-evidence": [evidence],
+            })
+        });
+    }
+    observations
 }
 
 /// The period report: observations are the intervals of non-compliance.
@@ -249,49 +295,30 @@ pub fn render_period(report: &PeriodReport) -> String {
     for r in &report.requirements {
         let mut related = Vec::new();
         for i in &r.intervals {
-            let u = uuid(&["interval", &r.code, &i.opened.date, &i.artifacts.join(",")]);
-            let closed = i
-                .closed
-                .as_ref()
-                .map_or("still open at the end of the period".to_owned(), |e| {
-                    format!("fixed on {}", e.date)
-                });
-            let mut props = vec![prop("opened", &i.opened.date)];
-            if let Some(c) = &i.opened.commit {
-                props.push(prop("opened-by-commit", &c.sha));
-            }
-            if let Some(c) = i.closed.as_ref().and_then(|e| e.commit.as_ref()) {
-                props.push(prop("closed-by-commit", &c.sha));
-            }
-            observations.push(json!({
-                "uuid": u,
-                "title": format!("{} not compliant from {}", r.code, i.opened.date),
-                "description": format!("{} not met from {}, {} ({} day(s)); artifacts: {}.", r.code, i.opened.date, closed, i.days, i.artifacts.join(", ")),
-                "props": props,
-                "methods": ["EXAMINE"],
-                "collected": timestamp(&i.opened.date),
-            }));
-            related.push(json!({"observation-uuid": u}));
+            let observation = interval_observation(&r.code, i);
+            related.push(json!({"observation-uuid": observation["uuid"]}));
+            observations.push(observation);
         }
-        let mut finding = json!({
-            "uuid": uuid(&["finding", &r.code, &s.start, &s.end]),
-            "title": format!("{} {}", r.code, r.title),
-            "description": format!("{} over {} to {}: {} interval(s) of non-compliance, {} day(s).", text(&r.title), s.start, s.end, r.intervals.len(), r.days_non_compliant),
-            "props": [prop("status", r.status.label()), prop("severity", r.severity.as_str())],
-            "target": {"type": "objective-id", "target-id": r.code, "status": target_status(r.status)},
-        });
+        let description = format!(
+            "{} over {} to {}: {} interval(s) of non-compliance, {} day(s).",
+            text(&r.title),
+            s.start,
+            s.end,
+            r.intervals.len(),
+            r.days_non_compliant
+        );
+        let id = uuid(&["finding", &r.code, &s.start, &s.end]);
+        let mut finding = finding(
+            id,
+            &r.code,
+            &r.title,
+            description,
+            r.status,
+            r.severity.as_str(),
+        );
         add_controls(&mut finding, &r.frameworks);
-        if !related.is_empty() {
-            finding["related-observations"] = json!(related);
-        }
-        let waivers: Vec<Value> = r
-            .waivers
-            .iter()
-            .map(|w| json!({"risk-uuid": uuid(&["risk", &w.id])}))
-            .collect();
-        if !waivers.is_empty() {
-            finding["related-risks"] = json!(waivers);
-        }
+        let waivers: Vec<String> = r.waivers.iter().map(|w| w.id.clone()).collect();
+        link(&mut finding, related, &waivers);
         findings.push(finding);
     }
     let risks = risks(report.requirements.iter().flat_map(|r| {
@@ -309,15 +336,7 @@ pub fn render_period(report: &PeriodReport) -> String {
         "props": [prop("policy-digest", &s.policy_digest), prop("repository", &s.repository)],
         "reviewed-controls": {"control-selections": [{"include-all": {}}]},
     });
-    if !observations.is_empty() {
-        result["observations"] = json!(observations);
-    }
-    if !risks.is_empty() {
-        result["risks"] = json!(risks);
-    }
-    if !findings.is_empty() {
-        result["findings"] = json!(findings);
-    }
+    fill(&mut result, observations, risks, findings);
     document(
         &format!(
             "opsgate compliance from {} to {} — {}",
@@ -327,6 +346,32 @@ pub fn render_period(report: &PeriodReport) -> String {
         s.opsgate_version,
         result,
     )
+}
+
+/// An interval of non-compliance of rule `code` as an observation.
+fn interval_observation(code: &str, i: &Interval) -> Value {
+    let u = uuid(&["interval", code, &i.opened.date, &i.artifacts.join(",")]);
+    let closed = i
+        .closed
+        .as_ref()
+        .map_or("still open at the end of the period".to_owned(), |e| {
+            format!("fixed on {}", e.date)
+        });
+    let mut props = vec![prop("opened", &i.opened.date)];
+    if let Some(c) = &i.opened.commit {
+        props.push(prop("opened-by-commit", &c.sha));
+    }
+    if let Some(c) = i.closed.as_ref().and_then(|e| e.commit.as_ref()) {
+        props.push(prop("closed-by-commit", &c.sha));
+    }
+    json!({
+        "uuid": u,
+        "title": format!("{} not compliant from {}", code, i.opened.date),
+        "description": format!("{} not met from {}, {} ({} day(s)); artifacts: {}.", code, i.opened.date, closed, i.days, i.artifacts.join(", ")),
+        "props": props,
+        "methods": ["EXAMINE"],
+        "collected": timestamp(&i.opened.date),
+    })
 }
 
 #[cfg(test)]
