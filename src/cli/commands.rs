@@ -28,34 +28,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => run_check(args),
         Command::Report(args) => run_report(args),
         Command::Schema { kind, out, .. } => run_schema(kind.as_deref(), out.as_deref()),
-        Command::Kinds => {
-            let width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
-            let mut out = String::new();
-            for kind in KINDS {
-                out.push_str(&format!("{:width$}  {}\n", kind.name, kind.summary()));
-            }
-            print(&out);
-            exit::CLEAN
-        }
+        Command::Kinds => run_kinds(),
         Command::Rules {
             format,
             policy_dirs,
-        } => match load_policies(&policy_dirs) {
-            Ok(policies) => {
-                // The policies' rules, then the checks opsgate makes itself.
-                let engine = crate::engine_rules::all();
-                let rules: Vec<&Rule> = policies.registry.iter().chain(&engine).collect();
-                match format {
-                    ListFormat::Json => print(&format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&rules).unwrap_or_default()
-                    )),
-                    ListFormat::Table => print(&rules_table(&rules)),
-                }
-                exit::CLEAN
-            }
-            Err(code) => code,
-        },
+        } => run_rules(format, &policy_dirs),
         Command::Graph {
             path,
             format,
@@ -63,22 +40,7 @@ pub fn run(cli: Cli) -> u8 {
             depth,
         } => run_graph(&path, format, around.as_deref(), depth),
         Command::Init { dir, example } => run_init(&dir, example),
-        Command::Hook { action } => {
-            let result = match action {
-                HookAction::Install { force, dir } => crate::hook::install(&dir, force)
-                    .map(|p| format!("installed {}\n", p.display())),
-                HookAction::Uninstall { dir } => {
-                    crate::hook::uninstall(&dir).map(|p| format!("removed {}\n", p.display()))
-                }
-            };
-            match result {
-                Ok(message) => {
-                    print(&message);
-                    exit::CLEAN
-                }
-                Err(error) => usage_error(&error.to_string()),
-            }
-        }
+        Command::Hook { action } => run_hook(action),
         Command::New { kind, id, dir } => run_new(&kind, id.as_deref(), &dir),
         Command::Test {
             dir,
@@ -96,38 +58,92 @@ pub fn run(cli: Cli) -> u8 {
             print(&String::from_utf8_lossy(&out));
             exit::CLEAN
         }
-        Command::Man => {
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
-                Ok(()) => {
-                    print(&String::from_utf8_lossy(&out));
-                    exit::CLEAN
-                }
-                Err(error) => usage_error(&format!("cannot render the manual page: {error}")),
-            }
-        }
+        Command::Man => run_man(),
         Command::PreCommit {
             files,
             format,
             as_of,
         } => run_pre_commit(&files, format, as_of.as_deref()),
-        Command::Explain { code, policy_dirs } => match load_policies(&policy_dirs) {
-            Ok(policies) => match policies
-                .registry
-                .get(&code.to_uppercase())
-                .cloned()
-                .or_else(|| crate::engine_rules::get(&code.to_uppercase()))
-            {
-                Some(rule) => {
-                    print(&crate::docs::explain(&rule));
-                    exit::CLEAN
-                }
-                None => usage_error(&format!(
-                    "no rule has code `{code}` (`opsgate rules` lists them)"
-                )),
-            },
-            Err(code) => code,
-        },
+        Command::Explain { code, policy_dirs } => run_explain(&code, &policy_dirs),
+    }
+}
+
+fn run_kinds() -> u8 {
+    let width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for kind in KINDS {
+        out.push_str(&format!("{:width$}  {}\n", kind.name, kind.summary()));
+    }
+    print(&out);
+    exit::CLEAN
+}
+
+fn run_rules(format: ListFormat, policy_dirs: &[std::path::PathBuf]) -> u8 {
+    let policies = match load_policies(policy_dirs) {
+        Ok(policies) => policies,
+        Err(code) => return code,
+    };
+    // The policies' rules, then the checks opsgate makes itself.
+    let engine = crate::engine_rules::all();
+    let rules: Vec<&Rule> = policies.registry.iter().chain(&engine).collect();
+    match format {
+        ListFormat::Json => print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rules).unwrap_or_default()
+        )),
+        ListFormat::Table => print(&rules_table(&rules)),
+    }
+    exit::CLEAN
+}
+
+fn run_hook(action: HookAction) -> u8 {
+    let result = match action {
+        HookAction::Install { force, dir } => {
+            crate::hook::install(&dir, force).map(|p| format!("installed {}\n", p.display()))
+        }
+        HookAction::Uninstall { dir } => {
+            crate::hook::uninstall(&dir).map(|p| format!("removed {}\n", p.display()))
+        }
+    };
+    match result {
+        Ok(message) => {
+            print(&message);
+            exit::CLEAN
+        }
+        Err(error) => usage_error(&error.to_string()),
+    }
+}
+
+fn run_man() -> u8 {
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out) {
+        Ok(()) => {
+            print(&String::from_utf8_lossy(&out));
+            exit::CLEAN
+        }
+        Err(error) => usage_error(&format!("cannot render the manual page: {error}")),
+    }
+}
+
+fn run_explain(code: &str, policy_dirs: &[std::path::PathBuf]) -> u8 {
+    let policies = match load_policies(policy_dirs) {
+        Ok(policies) => policies,
+        Err(code) => return code,
+    };
+    let upper = code.to_uppercase();
+    match policies
+        .registry
+        .get(&upper)
+        .cloned()
+        .or_else(|| crate::engine_rules::get(&upper))
+    {
+        Some(rule) => {
+            print(&crate::docs::explain(&rule));
+            exit::CLEAN
+        }
+        None => usage_error(&format!(
+            "no rule has code `{code}` (`opsgate rules` lists them)"
+        )),
     }
 }
 
@@ -249,32 +265,33 @@ fn check_error(error: CheckError) -> u8 {
     }
 }
 
+/// `--as-of` checked (default: today in UTC); the exit code when it is no usable date.
+fn as_of(date: Option<&str>) -> Result<String, u8> {
+    let Some(date) = date else {
+        return Ok(today());
+    };
+    match date.parse::<jiff::civil::Date>() {
+        // The policies count time in nanoseconds: outside these years they cannot compute
+        // with the date, and every time-based rule would silently stop applying.
+        Ok(date) if !crate::load::date_in_range(date.year().into()) => Err(usage_error(&format!(
+            "--as-of `{date}` is outside the years {}–{} that the policies can compute with",
+            crate::load::FIRST_YEAR,
+            crate::load::LAST_YEAR
+        ))),
+        Ok(date) => Ok(date.to_string()),
+        Err(error) => Err(usage_error(&format!(
+            "--as-of `{date}` is not a date (YYYY-MM-DD): {error}"
+        ))),
+    }
+}
+
 /// The configuration and the options of a run, as the command line and opsgate.toml say.
 fn prepare(
     args: &RunArgs,
     gate: Option<&GateMode>,
     show_progress: impl Fn(&Config) -> bool,
 ) -> Result<(Config, CheckOptions), u8> {
-    let as_of = match &args.as_of {
-        Some(date) => match date.parse::<jiff::civil::Date>() {
-            // The policies count time in nanoseconds: outside these years they cannot compute
-            // with the date, and every time-based rule would silently stop applying.
-            Ok(date) if !crate::load::date_in_range(date.year().into()) => {
-                return Err(usage_error(&format!(
-                    "--as-of `{date}` is outside the years {}–{} that the policies can compute with",
-                    crate::load::FIRST_YEAR,
-                    crate::load::LAST_YEAR
-                )))
-            }
-            Ok(date) => date.to_string(),
-            Err(error) => {
-                return Err(usage_error(&format!(
-                    "--as-of `{date}` is not a date (YYYY-MM-DD): {error}"
-                )))
-            }
-        },
-        None => today(),
-    };
+    let as_of = as_of(args.as_of.as_deref())?;
     if !args.path.exists() {
         return Err(usage_error(&format!(
             "{} does not exist",
@@ -459,79 +476,29 @@ fn run_period_report(args: &ReportArgs, period: &str) -> u8 {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let git = match Git::discover(&args.run.path) {
-        Ok(git) => git,
-        Err(error) => {
-            return usage_error(&format!(
-                "{error}\nhelp: --period reads the git history; run it in a clone of the repository"
-            ))
-        }
+    let (git, tip) = match period_tip(args) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
-    let tip = match args.branch.as_deref() {
-        Some(rev) => git.commit_of(rev),
-        None => git.head_oid(),
-    };
-    let tip = match tip {
-        Ok(tip) => tip,
-        Err(error) => return git_error(&error),
-    };
-    let collected = crate::history::collect(&git, &options, &period, tip);
-    crate::progress::finish();
-    let collected = match collected {
+    let mut collected = match collect_period(&git, &options, &config, &period, tip) {
         Ok(collected) => collected,
-        Err(crate::history::HistoryError::Check(error)) => return check_error(error),
-        Err(error) => {
-            let help = error
-                .help()
-                .map_or(String::new(), |h| format!("\nhelp: {h}"));
-            return usage_error(&format!("{error}{help}"));
-        }
+        Err(code) => return code,
     };
-    if let Err(error) = config.check_codes(&collected.policies.registry) {
-        eprint!(
-            "{}",
-            report::text::render_config_error(&error, stderr_style())
-        );
-        return exit::USAGE;
-    }
-    let mut collected = collected;
     // Paperwork written after the fact, judged on the tip's state (EVD-001…005).
     let started = std::time::Instant::now();
     let end = period.end.to_string();
     let policies = &collected.policies;
     match crate::evidence::add_to_points(&git, tip, &options, &end, policies, &mut collected.points)
     {
-        Ok(analysis) => crate::timing::stage_time(
-            &format!(
-                "backdating ({} commits, {} blobs parsed)",
-                analysis.commits.len(),
-                analysis.blobs_parsed
-            ),
-            started,
-        ),
+        Ok(analysis) => backdating_time(&analysis, started),
         Err(error) => return git_error(&error),
     }
-    let scope = crate::period::PeriodScope {
-        repository: git
-            .remote_url()
-            .unwrap_or_else(|| git.workdir.display().to_string()),
-        branch: args.branch.clone().or_else(|| git.branch()),
-        start: period.start.to_string(),
-        end: period.end.to_string(),
-        baseline: collected.walk.baseline.and_then(|oid| git.info(oid)),
-        tip: git.info(tip),
-        commits_in_period: collected.walk.commits.len(),
-        evaluation_points: collected.points.len(),
-        opsgate_version: env!("CARGO_PKG_VERSION"),
-        policy_digest: crate::audit::policy_digest(collected.policies.sources()),
-        rules: collected.policies.registry.len(),
-    };
     let mut audit = crate::period::build(crate::period::Inputs {
         registry: &collected.policies.registry,
         disabled: &options.rules.disabled,
+        scope: period_scope(&git, args, &period, tip, &collected),
         period,
         points: &collected.points,
-        scope,
         frameworks: &framework_names(args),
     });
     if args.only == Some(OnlyFilter::Failed) {
@@ -552,6 +519,88 @@ fn run_period_report(args: &ReportArgs, period: &str) -> u8 {
         }
         exit::POLICY_ERROR
     }
+}
+
+/// The repository and the commit whose history `--period` reads (`--branch`, else HEAD).
+fn period_tip(args: &ReportArgs) -> Result<(Git, git2::Oid), u8> {
+    let git = Git::discover(&args.run.path).map_err(|error| {
+        usage_error(&format!(
+            "{error}\nhelp: --period reads the git history; run it in a clone of the repository"
+        ))
+    })?;
+    let tip = match args.branch.as_deref() {
+        Some(rev) => git.commit_of(rev),
+        None => git.head_oid(),
+    };
+    let tip = tip.map_err(|error| git_error(&error))?;
+    Ok((git, tip))
+}
+
+/// Every evaluation point of the period, its errors reported; the exit code on failure.
+fn collect_period(
+    git: &Git,
+    options: &CheckOptions,
+    config: &Config,
+    period: &crate::history::Period,
+    tip: git2::Oid,
+) -> Result<crate::history::Collected, u8> {
+    let collected = crate::history::collect(git, options, period, tip);
+    crate::progress::finish();
+    let collected = match collected {
+        Ok(collected) => collected,
+        Err(crate::history::HistoryError::Check(error)) => return Err(check_error(error)),
+        Err(error) => {
+            let help = error
+                .help()
+                .map_or(String::new(), |h| format!("\nhelp: {h}"));
+            return Err(usage_error(&format!("{error}{help}")));
+        }
+    };
+    if let Err(error) = config.check_codes(&collected.policies.registry) {
+        eprint!(
+            "{}",
+            report::text::render_config_error(&error, stderr_style())
+        );
+        return Err(exit::USAGE);
+    }
+    Ok(collected)
+}
+
+/// What the period report is about: the repository, the branch, the history read.
+fn period_scope(
+    git: &Git,
+    args: &ReportArgs,
+    period: &crate::history::Period,
+    tip: git2::Oid,
+    collected: &crate::history::Collected,
+) -> crate::period::PeriodScope {
+    crate::period::PeriodScope {
+        repository: git
+            .remote_url()
+            .unwrap_or_else(|| git.workdir.display().to_string()),
+        branch: args.branch.clone().or_else(|| git.branch()),
+        start: period.start.to_string(),
+        end: period.end.to_string(),
+        baseline: collected.walk.baseline.and_then(|oid| git.info(oid)),
+        tip: git.info(tip),
+        commits_in_period: collected.walk.commits.len(),
+        evaluation_points: collected.points.len(),
+        opsgate_version: env!("CARGO_PKG_VERSION"),
+        policy_digest: crate::audit::policy_digest(collected.policies.sources()),
+        rules: collected.policies.registry.len(),
+    }
+}
+
+/// `OPSGATE_TIMINGS`: the backdating walk's time and size.
+fn backdating_time(analysis: &crate::evidence::Analysis, started: std::time::Instant) {
+    crate::timing::stage_time(
+        &format!(
+            "backdating ({} commits, {} blobs parsed)",
+            analysis.commits.len(),
+            analysis.blobs_parsed
+        ),
+        started,
+    );
 }
 
 fn framework_names(args: &ReportArgs) -> Vec<String> {
@@ -576,14 +625,7 @@ fn run_report(args: ReportArgs) -> u8 {
     // Paperwork written after the fact: one walk of the history (EVD-001…004).
     let started = std::time::Instant::now();
     let analysis = crate::evidence::add_to_run(&mut run, &options);
-    crate::timing::stage_time(
-        &format!(
-            "backdating ({} commits, {} blobs parsed)",
-            analysis.commits.len(),
-            analysis.blobs_parsed
-        ),
-        started,
-    );
+    backdating_time(&analysis, started);
     let limit = if args.format.every_evidence {
         usize::MAX
     } else {

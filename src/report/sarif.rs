@@ -124,47 +124,12 @@ fn result(finding: &Shown<'_>, rule_index: usize) -> Value {
         }},
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     });
-    if let Some(file) = &finding.file {
-        let mut physical =
-            json!({"artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"}});
-        if let Some(range) = finding.range {
-            physical["region"] = json!({
-                "startLine": range.start.line.max(1),
-                "startColumn": range.start.column.max(1),
-                "endLine": range.end.line.max(range.start.line).max(1),
-                "endColumn": if range.end.line > range.start.line { range.end.column.max(1) } else { range.end.column.max(range.start.column + 1) },
-            });
-        }
-        let mut location = json!({"physicalLocation": physical});
-        if let Some(artifact) = &finding.artifact {
-            location["logicalLocations"] = json!([{
-                "name": artifact,
-                "fullyQualifiedName": format!("{artifact}{}", finding.pointer.as_deref().unwrap_or("")),
-                "kind": "object",
-            }]);
-        }
+    if let Some(location) = location(finding) {
         result["locations"] = json!([location]);
     }
-    if !finding.related.is_empty() {
-        let related: Vec<Value> = finding
-            .related
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| {
-                let file = r.file.as_ref()?;
-                Some(json!({
-                    "id": i,
-                    "message": {"text": format!("related: {}", visible(&r.id))},
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"},
-                        "region": {"startLine": r.line.unwrap_or(1).max(1)},
-                    },
-                }))
-            })
-            .collect();
-        if !related.is_empty() {
-            result["relatedLocations"] = Value::Array(related);
-        }
+    let related = related_locations(finding);
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
     }
     if let Some(commit) = &finding.last_commit {
         result["properties"] = json!({"lastCommit": commit});
@@ -181,6 +146,49 @@ fn result(finding: &Shown<'_>, rule_index: usize) -> Value {
         }]);
     }
     result
+}
+
+/// Where the finding is: its file and region, and its artifact and field.
+fn location(finding: &Shown<'_>) -> Option<Value> {
+    let file = finding.file.as_ref()?;
+    let mut physical = json!({"artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"}});
+    if let Some(range) = finding.range {
+        physical["region"] = json!({
+            "startLine": range.start.line.max(1),
+            "startColumn": range.start.column.max(1),
+            "endLine": range.end.line.max(range.start.line).max(1),
+            "endColumn": if range.end.line > range.start.line { range.end.column.max(1) } else { range.end.column.max(range.start.column + 1) },
+        });
+    }
+    let mut location = json!({"physicalLocation": physical});
+    if let Some(artifact) = &finding.artifact {
+        location["logicalLocations"] = json!([{
+            "name": artifact,
+            "fullyQualifiedName": format!("{artifact}{}", finding.pointer.as_deref().unwrap_or("")),
+            "kind": "object",
+        }]);
+    }
+    Some(location)
+}
+
+/// The related artifacts that were found, each at its file and line.
+fn related_locations(finding: &Shown<'_>) -> Vec<Value> {
+    finding
+        .related
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let file = r.file.as_ref()?;
+            Some(json!({
+                "id": i,
+                "message": {"text": format!("related: {}", visible(&r.id))},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"},
+                    "region": {"startLine": r.line.unwrap_or(1).max(1)},
+                },
+            }))
+        })
+        .collect()
 }
 
 /// Percent-encodes what a relative URI reference may not contain as is.

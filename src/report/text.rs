@@ -139,25 +139,10 @@ fn diagnostic_for(report: &Report<'_>, finding: &Finding) -> FindingDiagnostic {
         .file
         .as_deref()
         .and_then(|name| report.workspace.files.iter().find(|f| f.display == name));
-    let mut labels = Vec::new();
-    if let (Some(range), Some(_)) = (&finding.range, file) {
-        let label = match (&finding.pointer, &finding.artifact) {
-            (Some(pointer), _) if !pointer.is_empty() => pointer.clone(),
-            _ => finding.code.clone(),
-        };
-        labels.push(Label {
-            range: *range,
-            text: Some(visible(&label).into_owned()),
-            primary: true,
-        });
-        if let Some((second, text)) = &finding.secondary {
-            labels.push(Label {
-                range: *second,
-                text: Some(visible(text).into_owned()),
-                primary: false,
-            });
-        }
-    }
+    let labels = match file {
+        Some(_) => labels_of(finding),
+        None => Vec::new(),
+    };
     let (source, labels) = match file {
         Some(f) if !labels.is_empty() => snippet(&f.display, &f.text, &labels),
         _ => (None, Vec::new()),
@@ -174,7 +159,56 @@ fn diagnostic_for(report: &Report<'_>, finding: &Finding) -> FindingDiagnostic {
         (Some(name), None) => format!("{}: ", visible(name)),
         _ => String::new(),
     };
-    let (message, severity, help) = match (finding.status, &finding.waiver) {
+    let (message, severity, help) = headline(finding);
+    FindingDiagnostic {
+        message: format!("{location}{message}"),
+        code: visible(&finding.code).into_owned(),
+        severity,
+        help: help.as_deref().map(|h| visible(h).into_owned()),
+        source,
+        labels,
+        related: finding
+            .related
+            .iter()
+            .map(|r| {
+                let place = match (&r.file, r.line) {
+                    (Some(file), Some(line)) => format!(" ({}:{line})", visible(file)),
+                    _ => " (not found)".to_owned(),
+                };
+                format!("related: {}{place}", visible(&r.id))
+            })
+            .collect(),
+    }
+}
+
+/// The finding's place, labelled with its field (or its code), and the second place it names.
+fn labels_of(finding: &Finding) -> Vec<Label> {
+    let Some(range) = finding.range else {
+        return Vec::new();
+    };
+    let label = match &finding.pointer {
+        Some(pointer) if !pointer.is_empty() => pointer.clone(),
+        _ => finding.code.clone(),
+    };
+    let mut labels = vec![Label {
+        range,
+        text: Some(visible(&label).into_owned()),
+        primary: true,
+    }];
+    if let Some((second, text)) = &finding.secondary {
+        labels.push(Label {
+            range: *second,
+            text: Some(visible(text).into_owned()),
+            primary: false,
+        });
+    }
+    labels
+}
+
+/// The message, the severity shown and the help: a waived finding is shown as advice that names
+/// its acceptance and what it becomes once that lapses.
+fn headline(finding: &Finding) -> (String, Severity, Option<String>) {
+    match (finding.status, &finding.waiver) {
         // A waiver shows whatever the status (the sink sets it `waived`).
         (_, Some(waiver)) => (
             format!(
@@ -201,25 +235,6 @@ fn diagnostic_for(report: &Report<'_>, finding: &Finding) -> FindingDiagnostic {
             finding.severity,
             finding.help.clone(),
         ),
-    };
-    FindingDiagnostic {
-        message: format!("{location}{message}"),
-        code: visible(&finding.code).into_owned(),
-        severity,
-        help: help.as_deref().map(|h| visible(h).into_owned()),
-        source,
-        labels,
-        related: finding
-            .related
-            .iter()
-            .map(|r| {
-                let place = match (&r.file, r.line) {
-                    (Some(file), Some(line)) => format!(" ({}:{line})", visible(file)),
-                    _ => " (not found)".to_owned(),
-                };
-                format!("related: {}{place}", visible(&r.id))
-            })
-            .collect(),
     }
 }
 
