@@ -9,7 +9,7 @@
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use super::escape::{terminal::mask_controls, visible};
-use crate::load::position::TextRange;
+use crate::position::TextRange;
 
 /// Characters of a line shown at most; a longer line is cut around its first label.
 pub const MAX_LINE_CHARS: usize = 200;
@@ -233,7 +233,7 @@ fn rebase(lines: &[LineMap], text: &str, offset: usize, is_end: bool) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::position::Position;
+    use crate::position::Position;
 
     fn range(text: &str, needle: &str) -> TextRange {
         let offset = text.find(needle).unwrap();

@@ -10,7 +10,7 @@ use super::snippet::{excerpt, Excerpt, Label};
 use crate::config::ConfigError;
 use crate::evaluate::PolicyError;
 use crate::finding::{Finding, Severity, Status};
-use crate::load::position::TextRange;
+use crate::position::TextRange;
 
 /// Rendering choices.
 #[derive(Debug, Clone, Copy)]
@@ -243,7 +243,7 @@ pub fn render_policy_error(error: &PolicyError, style: TextStyle) -> String {
     let mut out = String::new();
     let (source, labels) = match (&error.file, &error.text) {
         (Some(file), Some(text)) => {
-            let at = crate::load::position::Position {
+            let at = crate::position::Position {
                 offset: error.offset,
                 line: error.line,
                 column: error.column,
@@ -254,7 +254,7 @@ pub fn render_policy_error(error: &PolicyError, style: TextStyle) -> String {
                 text,
                 &[Label {
                     range: TextRange {
-                        end: crate::load::position::Position {
+                        end: crate::position::Position {
                             offset: next_char(text, error.offset),
                             ..at
                         },
@@ -302,12 +302,12 @@ pub fn render_config_error(error: &ConfigError, style: TextStyle) -> String {
         let end = problem.span.end.clamp(start, error.text.len());
         let (end_line, end_column) = line_column(&error.text, end);
         let range = TextRange {
-            start: crate::load::position::Position {
+            start: crate::position::Position {
                 offset: start,
                 line,
                 column,
             },
-            end: crate::load::position::Position {
+            end: crate::position::Position {
                 offset: end,
                 line: end_line,
                 column: end_column,
