@@ -84,3 +84,17 @@ fn the_readme_shows_the_complete_example() {
         "README.md must embed opsgate.example.toml verbatim"
     );
 }
+
+/// The README's command table names exactly the formats of the renderer table, in its order.
+#[test]
+fn the_readme_names_every_format_of_the_table() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let check = format!("--format {}`", format_names().join("\\|"));
+    assert!(readme.contains(&check), "README.md must say `{check}`");
+    let names: Vec<&str> = opsgate::report::AUDIT_FORMATS
+        .iter()
+        .map(|f| f.name)
+        .collect();
+    let report = format!("--format {} [", names.join("\\|"));
+    assert!(readme.contains(&report), "README.md must say `{report}`");
+}
