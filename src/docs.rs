@@ -105,23 +105,28 @@ pub fn rules_markdown(registry: &Registry) -> String {
         }
         out.push('\n');
         for rule in rules {
-            let _ = writeln!(
-                out,
-                "### {}\n\n**{}** — {}\n",
-                rule.code, rule.title, rule.severity
-            );
-            let _ = writeln!(out, "- **Source:** {}", rule.source);
-            let _ = writeln!(out, "- **Why it matters:** {}", rule.rationale);
-            let _ = writeln!(out, "- **How to fix:** {}", rule.remediation);
-            for (name, controls) in framework_lines(rule) {
-                let _ = writeln!(out, "- **{name}:** {controls}");
-            }
-            if rule.package.is_empty() {
-                let _ = writeln!(out, "- **Checked by:** opsgate itself\n");
-            } else {
-                let _ = writeln!(out, "- **Policy:** `{}`\n", rule.policy_file);
-            }
+            rule_section(&mut out, rule);
         }
     }
     out
+}
+
+/// One rule's section of docs/rules.md.
+fn rule_section(out: &mut String, rule: &Rule) {
+    let _ = writeln!(
+        out,
+        "### {}\n\n**{}** — {}\n",
+        rule.code, rule.title, rule.severity
+    );
+    let _ = writeln!(out, "- **Source:** {}", rule.source);
+    let _ = writeln!(out, "- **Why it matters:** {}", rule.rationale);
+    let _ = writeln!(out, "- **How to fix:** {}", rule.remediation);
+    for (name, controls) in framework_lines(rule) {
+        let _ = writeln!(out, "- **{name}:** {controls}");
+    }
+    if rule.package.is_empty() {
+        let _ = writeln!(out, "- **Checked by:** opsgate itself\n");
+    } else {
+        let _ = writeln!(out, "- **Policy:** `{}`\n", rule.policy_file);
+    }
 }

@@ -193,41 +193,10 @@ fn fill(result: &mut Value, observations: Vec<Value>, risks: Vec<Value>, finding
 pub fn render(report: &AuditReport) -> String {
     let s = &report.scope;
     let observations = observations(report);
-    let observation_uuid = |id: &str, file: &str| {
-        observations
-            .get(&(id.to_owned(), file.to_owned()))
-            .and_then(|o| o["uuid"].as_str())
-            .map(str::to_owned)
-    };
     let findings: Vec<Value> = report
         .requirements
         .iter()
-        .map(|r| {
-            let description = format!(
-                "{} ({} finding(s) of this rule; {} evidence artifact(s))",
-                text(&r.title),
-                r.findings.len(),
-                r.evidence_total
-            );
-            let mut finding = finding(
-                uuid(&["finding", &r.code]),
-                &r.code,
-                &r.title,
-                description,
-                r.status,
-                r.severity.as_str(),
-            );
-            add_controls(&mut finding, &r.frameworks);
-            let related: Vec<Value> = r
-                .evidence
-                .iter()
-                .filter_map(|e| observation_uuid(&e.id, &e.file))
-                .map(|u| json!({"observation-uuid": u}))
-                .collect();
-            let waivers: Vec<String> = r.waivers.iter().map(|w| w.id.clone()).collect();
-            link(&mut finding, related, &waivers);
-            finding
-        })
+        .map(|r| requirement_finding(r, &observations))
         .collect();
     let risks = risks(report.requirements.iter().flat_map(|r| {
         r.waivers
@@ -254,6 +223,42 @@ pub fn render(report: &AuditReport) -> String {
         s.opsgate_version,
         result,
     )
+}
+
+/// A requirement as a finding, linked to the observations of its evidence and to its waivers.
+fn requirement_finding(
+    r: &crate::audit::Requirement,
+    observations: &BTreeMap<(String, String), Value>,
+) -> Value {
+    let description = format!(
+        "{} ({} finding(s) of this rule; {} evidence artifact(s))",
+        text(&r.title),
+        r.findings.len(),
+        r.evidence_total
+    );
+    let id = uuid(&["finding", &r.code]);
+    let mut finding = finding(
+        id,
+        &r.code,
+        &r.title,
+        description,
+        r.status,
+        r.severity.as_str(),
+    );
+    add_controls(&mut finding, &r.frameworks);
+    let related: Vec<Value> = r
+        .evidence
+        .iter()
+        .filter_map(|e| {
+            observations
+                .get(&(e.id.clone(), e.file.clone()))
+                .and_then(|o| o["uuid"].as_str())
+        })
+        .map(|u| json!({"observation-uuid": u}))
+        .collect();
+    let waivers: Vec<String> = r.waivers.iter().map(|w| w.id.clone()).collect();
+    link(&mut finding, related, &waivers);
+    finding
 }
 
 /// One observation per evidence artifact (id and file), with the commit it was examined at.

@@ -121,20 +121,23 @@ pub fn excerpt(name: &str, text: &str, labels: &[Label]) -> Option<(Excerpt, Vec
     }
     let spans = shown
         .iter()
-        .filter_map(|l| {
-            let from = rebase(&lines, text, l.range.start.offset, false)?;
-            let to = rebase(&lines, text, l.range.end.offset, true).unwrap_or(from);
-            let span = SourceSpan::new(from.into(), to.max(from) - from);
-            // A label (a pointer) can be as long as the keys it is made of.
-            let text = l.text.as_deref().map(shorten);
-            Some(if l.primary {
-                LabeledSpan::new_primary_with_span(text, span)
-            } else {
-                LabeledSpan::new_with_span(text, span)
-            })
-        })
+        .filter_map(|l| span_of(l, &lines, text))
         .collect();
     Some((out, spans))
+}
+
+/// A label placed on the excerpt (`None` when its place was cut away).
+fn span_of(l: &Label, lines: &[LineMap], text: &str) -> Option<LabeledSpan> {
+    let from = rebase(lines, text, l.range.start.offset, false)?;
+    let to = rebase(lines, text, l.range.end.offset, true).unwrap_or(from);
+    let span = SourceSpan::new(from.into(), to.max(from) - from);
+    // A label (a pointer) can be as long as the keys it is made of.
+    let text = l.text.as_deref().map(shorten);
+    Some(if l.primary {
+        LabeledSpan::new_primary_with_span(text, span)
+    } else {
+        LabeledSpan::new_with_span(text, span)
+    })
 }
 
 /// `text` cut to [`MAX_LINE_CHARS`] characters, with `…` where it was cut.
