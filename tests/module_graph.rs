@@ -130,3 +130,43 @@ fn the_core_layers_depend_only_downwards() {
         wrong.join("\n")
     );
 }
+
+/// Renderers never call each other (ripgrep's printer split): a renderer named in the table of
+/// formats (src/report/mod.rs) names no other renderer; what they share lives in shared modules.
+#[test]
+fn renderers_do_not_call_each_other() {
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
+    let table = std::fs::read_to_string(report.join("mod.rs")).unwrap();
+    let renderers: BTreeSet<String> = table
+        .match_indices("::render")
+        .filter_map(|(at, _)| {
+            let name: String = table[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then(|| name.chars().rev().collect())
+        })
+        .collect();
+    assert!(renderers.len() >= 10, "the table was read: {renderers:?}");
+    let mut calls = Vec::new();
+    for renderer in &renderers {
+        let text = std::fs::read_to_string(report.join(format!("{renderer}.rs"))).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or_default();
+            for other in renderers.iter().filter(|o| *o != renderer) {
+                if line.contains(&format!("super::{other}"))
+                    || line.contains(&format!("report::{other}"))
+                {
+                    calls.push(format!("src/report/{renderer}.rs:{} → {other}", n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        calls.is_empty(),
+        "renderers calling renderers:\n{}",
+        calls.join("\n")
+    );
+}
