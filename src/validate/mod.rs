@@ -161,17 +161,21 @@ impl SchemaSet {
         let Some((validator, schema)) = self.validators.get(artifact.kind.name) else {
             return (Vec::new(), Vec::new());
         };
-        let file = &workspace.file_of(artifact).display;
+        let at = At {
+            artifact,
+            file: &workspace.file_of(artifact).display,
+            text: &workspace.file_of(artifact).text,
+            schema,
+            common: &self.common,
+        };
         let mut findings = Vec::new();
         let mut ill_typed = Vec::new();
         // Past the cap, findings are only counted (see `limit`): building a million of them for
         // a million unknown fields is what the cap is there to prevent.
         let mut omitted = 0usize;
         for error in validator.iter_errors(&artifact.value) {
-            let parent = error.instance_path().as_str().to_owned();
-
             if matches!(error.kind(), ValidationErrorKind::Type { .. }) {
-                ill_typed.push(parent.clone());
+                ill_typed.push(error.instance_path().as_str().to_owned());
             }
             let room = crate::limit::PER_ARTIFACT.saturating_sub(findings.len());
             if room == 0 {
@@ -181,93 +185,100 @@ impl SchemaSet {
                 };
                 continue;
             }
-            match error.kind() {
-                ValidationErrorKind::AdditionalProperties { unexpected } => {
-                    let known =
-                        sibling_properties(schema, &self.common, error.schema_path().as_str());
-                    omitted += unexpected.len().saturating_sub(room);
-                    for name in unexpected.iter().take(room) {
-                        let pointer = format!("{parent}/{}", escape_token(name));
-                        let text = &workspace.file_of(artifact).text;
-                        let help = match hint::flow_comma(text, artifact, &pointer) {
-                            Some(flow) => flow,
-                            None => match closest(name, &known) {
-                                Some(close) => format!("did you mean `{close}`?"),
-                                None if known.is_empty() => "remove this field".to_owned(),
-                                None => format!("allowed fields here: {}", known.join(", ")),
-                            },
-                        };
-                        findings.push(schema_finding(
-                            artifact,
-                            file,
-                            &pointer,
-                            format!("unknown field `{name}`"),
-                            help,
-                        ));
-                    }
-                }
-                ValidationErrorKind::Required { property } => {
-                    let name = property
-                        .as_str()
-                        .map_or_else(|| property.to_string(), str::to_owned);
-                    let help = property_description(
-                        schema,
-                        &self.common,
-                        error.schema_path().as_str(),
-                        &name,
-                    )
-                    .map_or_else(|| format!("add `{name}`"), |d| format!("add `{name}`: {d}"));
-                    findings.push(schema_finding(
-                        artifact,
-                        file,
-                        &parent,
-                        format!("missing required field `{name}`"),
-                        help,
-                    ));
-                }
-                ValidationErrorKind::Enum { options } => {
-                    let (message, help) = enum_message(error.instance(), options);
-                    findings.push(schema_finding(artifact, file, &parent, message, help));
-                }
-                _ => {
-                    let help = hint::for_value(
-                        &workspace.file_of(artifact).text,
-                        artifact,
-                        &parent,
-                        error.kind(),
-                    )
-                    .unwrap_or_else(|| {
-                        format!(
-                            "see `opsgate schema {}` ({})",
-                            artifact.kind.name,
-                            error.schema_path().as_str()
-                        )
-                    });
-                    findings.push(schema_finding(
-                        artifact,
-                        file,
-                        &parent,
-                        error.to_string(),
-                        help,
-                    ));
-                }
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+                omitted += unexpected.len().saturating_sub(room);
             }
+            findings.extend(at.findings(&error, room));
         }
         if omitted > 0 {
             if let Some(last) = findings.last() {
-                let mut limit = crate::limit::omitted(last, &[last], "for this artifact");
-                limit.severity = Severity::Error;
-                limit.message = format!(
-                    "{omitted} more schema finding{} for this artifact {} left out (at most {} per artifact are reported)",
-                    if omitted == 1 { "" } else { "s" },
-                    if omitted == 1 { "was" } else { "were" },
-                    crate::limit::PER_ARTIFACT
-                );
+                let limit = omitted_finding(last, omitted);
                 findings.push(limit);
             }
         }
         (findings, ill_typed)
     }
+}
+
+/// What a schema error is located and explained with.
+struct At<'a> {
+    artifact: &'a Artifact,
+    file: &'a str,
+    text: &'a str,
+    schema: &'a Value,
+    common: &'a Value,
+}
+
+impl At<'_> {
+    /// The findings of one schema error, at most `room` of them.
+    fn findings(&self, error: &jsonschema::ValidationError<'_>, room: usize) -> Vec<Finding> {
+        let parent = error.instance_path().as_str();
+        let schema_path = error.schema_path().as_str();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = sibling_properties(self.schema, self.common, schema_path);
+                unexpected
+                    .iter()
+                    .take(room)
+                    .map(|name| self.unknown_field(parent, &known, name))
+                    .collect()
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_owned);
+                let help = property_description(self.schema, self.common, schema_path, &name)
+                    .map_or_else(|| format!("add `{name}`"), |d| format!("add `{name}`: {d}"));
+                let message = format!("missing required field `{name}`");
+                vec![self.finding(parent, message, help)]
+            }
+            ValidationErrorKind::Enum { options } => {
+                let (message, help) = enum_message(error.instance(), options);
+                vec![self.finding(parent, message, help)]
+            }
+            kind => {
+                let help =
+                    hint::for_value(self.text, self.artifact, parent, kind).unwrap_or_else(|| {
+                        format!(
+                            "see `opsgate schema {}` ({schema_path})",
+                            self.artifact.kind.name
+                        )
+                    });
+                vec![self.finding(parent, error.to_string(), help)]
+            }
+        }
+    }
+
+    /// `unknown field`, with the closest allowed name (or a missing comma of a flow mapping).
+    fn unknown_field(&self, parent: &str, known: &[String], name: &str) -> Finding {
+        let pointer = format!("{parent}/{}", escape_token(name));
+        let help = match hint::flow_comma(self.text, self.artifact, &pointer) {
+            Some(flow) => flow,
+            None => match closest(name, known) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if known.is_empty() => "remove this field".to_owned(),
+                None => format!("allowed fields here: {}", known.join(", ")),
+            },
+        };
+        self.finding(&pointer, format!("unknown field `{name}`"), help)
+    }
+
+    fn finding(&self, pointer: &str, message: String, help: String) -> Finding {
+        schema_finding(self.artifact, self.file, pointer, message, help)
+    }
+}
+
+/// The finding that says how many schema findings of an artifact the cap left out.
+fn omitted_finding(last: &Finding, omitted: usize) -> Finding {
+    let mut limit = crate::limit::omitted(last, &[last], "for this artifact");
+    limit.severity = Severity::Error;
+    limit.message = format!(
+        "{omitted} more schema finding{} for this artifact {} left out (at most {} per artifact are reported)",
+        if omitted == 1 { "" } else { "s" },
+        if omitted == 1 { "was" } else { "were" },
+        crate::limit::PER_ARTIFACT
+    );
+    limit
 }
 
 fn schema_finding(
