@@ -538,8 +538,11 @@ impl PolicySet {
         // Prepared once here for the per-thread clones, unless no package of this run needs it:
         // preparing analyses every module again after new data (~25 ms per run, which the period
         // report pays at every commit). An evaluation the VM hands back prepares on demand.
-        let interpreted =
-            |p: &Package| p.interpreted && !(p.diff_only && context.changes.is_none());
+        let interpreted = |p: &Package| {
+            p.interpreted
+                && !(p.diff_only && context.changes.is_none())
+                && p.kinds.as_ref().is_none_or(|kinds| !kinds.is_empty())
+        };
         if whole || self.packages.iter().any(interpreted) {
             prepare(&mut engine);
         }
