@@ -159,11 +159,18 @@ struct State {
     loaded: Loaded,
     commit: Option<Oid>,
     as_of: String,
-    /// Findings before waivers and settings (so waivers are judged again at every point), but
-    /// those of the rules that read the date.
+    /// Load and schema findings, before waivers and settings (so waivers are judged again at
+    /// every point).
     raw: Vec<Finding>,
-    /// Those of the rules that read the date, likewise.
-    dated: Vec<Finding>,
+    /// Policy findings likewise, by what their rules read (`Dated::bucket`).
+    by_entry: [Vec<Finding>; 4],
+}
+
+/// What a point evaluates: `only` (all when `None`), of which `changed` by every rule.
+struct Scope {
+    only: Option<Arc<HashSet<String>>>,
+    changed: Option<Arc<HashSet<String>>>,
+    new_day: bool,
 }
 
 /// How the states of a history are evaluated.
@@ -294,6 +301,16 @@ impl<'a> Evaluator<'a> {
             }
             _ => None,
         };
+        // Within it, what the commit itself changed is evaluated by every rule; the rest only by
+        // the rules that read other artifacts (or the date, at a new date).
+        let changed = only.as_ref().and(changes.as_ref()).map(|changes| {
+            let ids = changes.status.iter();
+            Arc::new(
+                ids.filter(|(_, status)| **status != crate::diff::ChangeStatus::Unchanged)
+                    .map(|(id, _)| id.clone())
+                    .collect::<HashSet<String>>(),
+            )
+        });
         if std::env::var_os("OPSGATE_TIMINGS").is_some() {
             let evaluated = only
                 .as_ref()
@@ -303,10 +320,15 @@ impl<'a> Evaluator<'a> {
                 "opsgate: point {as_of}: {evaluated} of {total} artifacts evaluated by every rule"
             );
         }
-        let (raw, dated) =
-            self.raw_findings(&loaded, as_of, only.clone(), previous.as_ref(), new_day);
+        let scope = Scope {
+            only,
+            changed,
+            new_day,
+        };
+        let (raw, by_entry) = self.raw_findings(&loaded, as_of, &scope, previous.as_ref());
+        let only = scope.only;
         let mut findings = raw.clone();
-        findings.extend(dated.iter().cloned());
+        findings.extend(by_entry.iter().flatten().cloned());
         sort_findings(&mut findings);
         findings.dedup();
         crate::sink::settle(
@@ -341,24 +363,23 @@ impl<'a> Evaluator<'a> {
             commit,
             as_of: as_of.to_owned(),
             raw,
-            dated,
+            by_entry,
         });
         Ok(Some(point))
     }
 
-    /// Schema and policy findings for `only` (all when `None`), the others carried over from the
-    /// previous state, plus every load finding of the new state; not yet settled. Apart: the
-    /// findings of the rules that read the date, carried over only while the date is the same.
+    /// Schema and policy findings of what `scope` evaluates, the others carried over from the
+    /// previous state, plus every load finding of the new state; not yet settled. Policy findings
+    /// apart by bucket: each is carried over exactly where its rules were not evaluated again.
     fn raw_findings(
         &mut self,
         loaded: &Loaded,
         as_of: &str,
-        only: Option<Arc<HashSet<String>>>,
+        scope: &Scope,
         previous: Option<&State>,
-        new_day: bool,
-    ) -> (Vec<Finding>, Vec<Finding>) {
+    ) -> (Vec<Finding>, [Vec<Finding>; 4]) {
         let workspace = &loaded.workspace;
-        let validation = self.validate(workspace, only.as_deref());
+        let validation = self.validate(workspace, scope.only.as_deref());
         let mut converted = self
             .converted
             .take()
@@ -367,15 +388,14 @@ impl<'a> Evaluator<'a> {
         converted.update(&workspace.artifacts);
         let converted = Arc::new(converted);
         let context = Context {
-            as_of: as_of.to_owned(),
-            params: self.options.params.clone(),
-            changes: None,
-            only: only.clone(),
-            dated_outside_only: new_day,
-            separate_dated: true,
+            only: scope.only.clone(),
+            changed: scope.changed.clone(),
+            dated_outside_only: scope.new_day,
+            separate_entries: true,
             ill_typed: Arc::new(validation.ill_typed),
             converted: Some(converted.clone()),
             index_memo: Some(Arc::clone(&self.index_memo)),
+            ..Context::new(as_of.to_owned(), self.options.params.clone(), None)
         };
         let evaluation = self.policies.evaluate(workspace, &context);
         drop(context);
@@ -383,22 +403,30 @@ impl<'a> Evaluator<'a> {
         self.errors.extend(evaluation.errors);
         let mut findings = loaded.findings.clone();
         findings.extend(validation.findings);
-        findings.extend(evaluation.findings);
-        let mut dated = evaluation.dated;
-        if let (Some(only), Some(previous)) = (&only, previous) {
+        let mut by_entry = evaluation.by_entry;
+        if let (Some(only), Some(previous)) = (&scope.only, previous) {
             let outside = Outside::of(workspace, only);
-            let carried = |from: &[Finding]| -> Vec<Finding> {
-                from.iter()
-                    .filter(|f| f.stage != Stage::Load && outside.holds(f))
-                    .cloned()
-                    .collect()
-            };
-            findings.extend(carried(&previous.raw));
-            if !new_day {
-                dated.extend(carried(&previous.dated));
+            let unchanged = scope.changed.as_ref().map(|c| Outside::of(workspace, c));
+            let kept = |f: &&Finding| f.stage != Stage::Load && outside.holds(f);
+            findings.extend(previous.raw.iter().filter(kept).cloned());
+            for (bucket, found) in by_entry.iter_mut().enumerate() {
+                let (dated, cross) = crate::evaluate::dated::reads(bucket);
+                let fresh_outside = scope.new_day && dated;
+                let fresh_neighbour = cross || fresh_outside;
+                found.extend(
+                    previous.by_entry[bucket]
+                        .iter()
+                        .filter(|f| match outside.holds(f) {
+                            true => !fresh_outside,
+                            false => {
+                                !fresh_neighbour && unchanged.as_ref().is_some_and(|u| u.holds(f))
+                            }
+                        })
+                        .cloned(),
+                );
             }
         }
-        (findings, dated)
+        (findings, by_entry)
     }
 }
 

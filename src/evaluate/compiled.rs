@@ -92,7 +92,7 @@ fn compile_entries(engine: &Engine, entries: &[String]) -> Result<Arc<Program>, 
 /// has (a package the period report split has `deny_dated` too, or only that).
 pub struct Candidate<'a> {
     pub path: &'a str,
-    pub rules: &'static [&'static str],
+    pub rules: Vec<&'static str>,
     /// Compiled from [`compilable`] text: it runs only on inputs with `unresolved_references`.
     pub assumes_references: bool,
 }
@@ -256,14 +256,16 @@ mod tests {
         engine
     }
 
-    const T: &[Candidate<'static>] = &[Candidate {
-        path: "data.t",
-        rules: &["deny"],
-        assumes_references: false,
-    }];
+    fn t() -> [Candidate<'static>; 1] {
+        [Candidate {
+            path: "data.t",
+            rules: vec!["deny"],
+            assumes_references: false,
+        }]
+    }
 
     fn compiled(engine: &Engine) -> (CompiledDeny, RegoVM) {
-        let deny = CompiledDeny::build(engine, T, |_| true, None).expect("compiles");
+        let deny = CompiledDeny::build(engine, &t(), |_| true, None).expect("compiles");
         let vm = deny.vm(&Value::new_object()).expect("a VM");
         (deny, vm)
     }
@@ -302,7 +304,7 @@ mod tests {
     #[test]
     fn a_package_that_does_not_compile_stays_on_the_interpreter() {
         let engine = engine("package t\nimport rego.v1\ndeny contains p if walk(input, [p, _])\n");
-        assert!(CompiledDeny::build(&engine, T, |_| true, None).is_none());
+        assert!(CompiledDeny::build(&engine, &t(), |_| true, None).is_none());
     }
 }
 
@@ -477,7 +479,7 @@ mod documented_differences {
         let (deny, mut vm) = {
             let candidates = [Candidate {
                 path: "data.t",
-                rules: &["deny"],
+                rules: vec!["deny"],
                 assumes_references: true,
             }];
             let deny = CompiledDeny::build(&engine, &candidates, |_| true, None).expect("compiles");

@@ -16,17 +16,50 @@
 //! is computed (a table of codes) splits like any other: which body found a finding, not its
 //! code, says whether the date can move it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-/// How a rules package depends on the evaluation date.
+/// The entry points of a split package: its `deny` bodies renamed by what they read besides the
+/// artifact itself (index = [`entry`]). A body that reads neither the date nor another artifact
+/// keeps its verdict on an artifact no commit touched, at any date.
+pub const ENTRIES: [&str; 4] = ["deny", "deny_dated", "deny_cross", "deny_cross_dated"];
+
+/// The entry of a body that reads the date (`dated`) and/or other artifacts (`cross`).
+pub const fn entry(dated: bool, cross: bool) -> usize {
+    dated as usize + 2 * cross as usize
+}
+
+/// Whether entry `index` of [`ENTRIES`] reads the date / other artifacts.
+pub const fn reads(index: usize) -> (bool, bool) {
+    (index & 1 != 0, index & 2 != 0)
+}
+
+/// How a rules package's `deny` is split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dated {
-    /// No `deny` rule reads the date.
-    None,
-    /// The dated codes' bodies are `deny_dated`; `undated`: some `deny` bodies are left.
-    Split { undated: bool },
-    /// The analysis cannot separate it: the whole `deny` is dated.
+    /// Not split (checks and gates, or what the analysis cannot read): `deny` alone, which may read
+    /// the date and other artifacts.
     Whole,
+    /// Split: bit `i` set when the package has entry [`ENTRIES`]`[i]`.
+    Split(u8),
+}
+
+impl Dated {
+    /// The entries of the package (indexes into [`ENTRIES`]).
+    pub fn entries(self) -> impl Iterator<Item = usize> {
+        (0..ENTRIES.len()).filter(move |i| match self {
+            Dated::Whole => *i == 0,
+            Dated::Split(bits) => bits & (1 << i) != 0,
+        })
+    }
+
+    /// The bucket of the findings of entry `index`: [`Dated::Whole`]'s `deny` counts as reading
+    /// both.
+    pub fn bucket(self, index: usize) -> usize {
+        match self {
+            Dated::Whole => entry(true, true),
+            Dated::Split(_) => index,
+        }
+    }
 }
 
 /// A rules package's text as the engine loads it, and how it depends on the date.
@@ -36,11 +69,13 @@ pub struct Split {
     pub dated: Dated,
 }
 
-/// The dated names of the packages every rules package may call (`lib`, the index package).
+/// The dated and the cross-artifact names of the packages every rules package may call (`lib`,
+/// the index package, which is cross-artifact as a whole).
 #[derive(Debug, Default)]
 pub struct Library {
     lib: HashSet<String>,
     index: HashSet<String>,
+    cross_lib: HashSet<String>,
 }
 
 struct Block<'a> {
@@ -117,11 +152,50 @@ fn reads_date(body: &str) -> bool {
         })
 }
 
+/// Reads other artifacts: the inventory, the indexes, the resolved references, the change, the
+/// whole `input`.
+fn reads_other(body: &str) -> bool {
+    const OTHER: [&str; 5] = [
+        "data.inventory",
+        "data.precomputed_index",
+        "data.opsgate.index",
+        "input.unresolved_references",
+        "input.change",
+    ];
+    OTHER.iter().any(|name| body.contains(name)) || reads_whole_input(body)
+}
+
+/// Mentions `input` other than its artifact fields (which is also how the date is read).
+fn reads_whole_input(body: &str) -> bool {
+    const FIELDS: [&str; 4] = [".artifact", ".unresolved_references", ".change", ".as_of"];
+    body.match_indices("input").any(|(at, _)| {
+        let before = body[..at].chars().next_back();
+        let rest = &body[at + "input".len()..];
+        before.is_none_or(|c| !identifier_char(c) && c != '.')
+            && !rest.starts_with(|c: char| identifier_char(c))
+            && !FIELDS.iter().any(|f| {
+                rest.strip_prefix(f)
+                    .is_some_and(|r| !r.starts_with(|c: char| identifier_char(c)))
+            })
+    })
+}
+
 impl Library {
     /// Analyses `lib` and the index package together (each may call the other).
     pub fn of(lib: &str, index: &str) -> Library {
         let (lib_blocks, index_blocks) = (blocks(lib), blocks(index));
         let mut library = Library::default();
+        loop {
+            let before = library.cross_lib.len();
+            for block in &lib_blocks {
+                if library.cross(&block.body, &library.cross_lib) {
+                    library.cross_lib.insert(block.name.to_owned());
+                }
+            }
+            if library.cross_lib.len() == before {
+                break;
+            }
+        }
         loop {
             let before = library.lib.len() + library.index.len();
             for block in &lib_blocks {
@@ -138,6 +212,15 @@ impl Library {
                 return library;
             }
         }
+    }
+
+    fn cross(&self, body: &str, local: &HashSet<String>) -> bool {
+        reads_other(body)
+            || local.iter().any(|name| mentions(body, name))
+            || self
+                .cross_lib
+                .iter()
+                .any(|name| body.contains(&format!("lib.{name}")))
     }
 
     fn dated(&self, body: &str, local: &HashSet<String>) -> bool {
@@ -167,51 +250,58 @@ fn foreign(text: &str) -> bool {
     imports || references
 }
 
-/// Splits a rules package's `deny` into its undated and dated bodies (see the module docs).
-pub fn split(text: &str, library: &Library) -> Split {
-    let unchanged = |dated| Split {
-        text: text.to_owned(),
-        dated,
-    };
-    if foreign(text) {
-        return unchanged(Dated::Whole);
-    }
-    let all = blocks(text);
+/// The names of `all`'s non-`deny` rules that `reads` (given those found so far), to a fixpoint.
+fn closure(all: &[Block<'_>], reads: impl Fn(&str, &HashSet<String>) -> bool) -> HashSet<String> {
     let mut local: HashSet<String> = HashSet::new();
     loop {
         let before = local.len();
         for block in all.iter().filter(|b| b.name != "deny") {
-            if library.dated(&block.body, &local) {
+            if reads(&block.body, &local) {
                 local.insert(block.name.to_owned());
             }
         }
         if local.len() == before {
-            break;
+            return local;
         }
     }
-    let denies = all.iter().filter(|b| b.name == "deny").count();
-    let renamed: HashSet<usize> = all
-        .iter()
-        .filter(|b| b.name == "deny" && library.dated(&b.body, &local))
-        .map(|b| b.line)
-        .collect();
-    if renamed.is_empty() {
-        return unchanged(Dated::None);
+}
+
+/// Splits a rules package's `deny` into its entries by body (see the module docs).
+pub fn split(text: &str, library: &Library) -> Split {
+    if foreign(text) {
+        return Split {
+            text: text.to_owned(),
+            dated: Dated::Whole,
+        };
     }
+    let all = blocks(text);
+    let dated = closure(&all, |body, local| library.dated(body, local));
+    let cross = closure(&all, |body, local| library.cross(body, local));
+    let renamed: HashMap<usize, usize> = all
+        .iter()
+        .filter(|b| b.name == "deny")
+        .map(|b| {
+            let e = entry(
+                library.dated(&b.body, &dated),
+                library.cross(&b.body, &cross),
+            );
+            (b.line, e)
+        })
+        .collect();
+    let bits = renamed.values().fold(0u8, |bits, e| bits | 1 << e);
     let mut out = String::with_capacity(text.len() + 16 * renamed.len());
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        if renamed.contains(&index) {
-            out.push_str("deny_dated");
-            out.push_str(&line["deny".len()..]);
-        } else {
-            out.push_str(line);
+        match renamed.get(&index) {
+            Some(&e) if e != 0 => {
+                out.push_str(ENTRIES[e]);
+                out.push_str(&line["deny".len()..]);
+            }
+            _ => out.push_str(line),
         }
     }
     Split {
         text: out,
-        dated: Dated::Split {
-            undated: renamed.len() < denies,
-        },
+        dated: Dated::Split(bits),
     }
 }
 
@@ -261,7 +351,7 @@ mod tests {
     #[test]
     fn dated_bodies_are_renamed_one_by_one_and_lines_are_kept() {
         let split = split(RULES, &library());
-        assert_eq!(split.dated, Dated::Split { undated: true });
+        assert_eq!(split.dated, Dated::Split(0b11));
         assert_eq!(split.text.lines().count(), RULES.lines().count());
         // DEM-002's first body reads the date, its second does not: they split.
         assert_eq!(heads(&split.text), ["deny", "deny_dated", "deny", "deny"]);
@@ -271,7 +361,7 @@ mod tests {
     fn a_package_that_never_reads_the_date_is_unchanged() {
         let text = RULES.replace("not lib.future(t.date)", "t.ok");
         let split = split(&text, &library());
-        assert_eq!(split.dated, Dated::None);
+        assert_eq!(split.dated, Dated::Split(0b1));
         assert_eq!(split.text, text);
     }
 
@@ -281,9 +371,10 @@ mod tests {
             .replace("t.date)]", "t.date)]\n\nwhole := input\n")
             .replace("not _spec.owner", "not _spec.owner\n\twhole");
         let split_input = split(&whole_input, &library());
+        // The whole input holds the resolved references too: other artifacts.
         assert_eq!(
             heads(&split_input.text),
-            ["deny_dated", "deny_dated", "deny", "deny"]
+            ["deny_cross_dated", "deny_dated", "deny", "deny"]
         );
         let foreign = RULES.replace("not _spec.owner", "not data.opsgate.rules.other.x");
         assert_eq!(split(&foreign, &library()).dated, Dated::Whole);
@@ -296,10 +387,35 @@ mod tests {
              deny contains lib.finding(code, \"\", \"\") if {{\n\tcode := \"DEM-8\"\n\tinput.as_of\n}}\n"
         );
         let split = split(&computed, &library());
-        assert_eq!(split.dated, Dated::Split { undated: true });
+        assert_eq!(split.dated, Dated::Split(0b11));
         assert_eq!(
             heads(&split.text),
             ["deny", "deny_dated", "deny", "deny", "deny", "deny_dated"]
         );
+    }
+
+    #[test]
+    fn bodies_reading_other_artifacts_are_cross_directly_or_through_a_helper() {
+        let text = format!(
+            "{RULES}\n_owner := data.inventory.Person[_spec.owner]\n\n\
+             deny contains lib.finding(\"DEM-4\", \"\", \"\") if not _owner\n\n\
+             deny contains lib.finding(\"DEM-5\", \"\", \"\") if {{\n\
+             \tsome r in input.unresolved_references\n\tlib.future(r)\n}}\n"
+        );
+        let split = split(&text, &library());
+        assert_eq!(split.dated, Dated::Split(0b1111));
+        assert_eq!(
+            heads(&split.text),
+            [
+                "deny",
+                "deny_dated",
+                "deny",
+                "deny",
+                "deny_cross",
+                "deny_cross_dated"
+            ]
+        );
+        assert_eq!(Dated::Whole.entries().collect::<Vec<_>>(), [0]);
+        assert_eq!(Dated::Whole.bucket(0), entry(true, true));
     }
 }

@@ -6,7 +6,7 @@
 
 pub mod compiled;
 mod cycles;
-mod dated;
+pub mod dated;
 mod error;
 mod index;
 mod references;
@@ -56,9 +56,13 @@ pub struct Context {
     /// With `only`: the artifacts outside it are evaluated too, but only by their dated rules
     /// (the period report at a new date: the other verdicts are the previous date's).
     pub dated_outside_only: bool,
-    /// Findings of the rules that read the date go to [`Evaluation::dated`], apart from the
-    /// others (the period report replaces them at a new date and carries the others over).
-    pub separate_dated: bool,
+    /// With `only`: the artifacts of `only` not in `changed` are evaluated by their rules that read
+    /// other artifacts (and at a new date those that read the date) only: no commit touched them,
+    /// so their other verdicts stand (the period report).
+    pub changed: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    /// Findings go to [`Evaluation::by_entry`], by the entry (`dated::ENTRIES`) that found them:
+    /// the period report replaces each entry's where it evaluated it and carries the others over.
+    pub separate_entries: bool,
     /// Values the schema rejected for their type, left out of what the policies see.
     pub ill_typed: Arc<crate::validate::IllTyped>,
     /// Artifacts already converted to the engine's value type.
@@ -77,7 +81,8 @@ impl Context {
             changes,
             only: None,
             dated_outside_only: false,
-            separate_dated: false,
+            changed: None,
+            separate_entries: false,
             ill_typed: Default::default(),
             converted: None,
             index_memo: None,
@@ -254,9 +259,9 @@ impl Worker {
 /// The result of evaluating every artifact.
 pub struct Evaluation {
     pub findings: Vec<Finding>,
-    /// With [`Context::separate_dated`]: the findings of the rules that read the date (not in
-    /// `findings`); otherwise empty.
-    pub dated: Vec<Finding>,
+    /// With [`Context::separate_entries`]: the policy findings by entry (not in `findings`), in
+    /// the buckets of [`Dated::bucket`]; otherwise empty.
+    pub by_entry: [Vec<Finding>; 4],
     pub errors: Vec<PolicyError>,
 }
 
@@ -434,7 +439,7 @@ impl PolicySet {
             // nothing to evaluate: skip building the engine's inventory and indexes.
             return Evaluation {
                 findings: Vec::new(),
-                dated: Vec::new(),
+                by_entry: Default::default(),
                 errors: Vec::new(),
             };
         }
@@ -443,7 +448,7 @@ impl PolicySet {
             Err(error) => {
                 return Evaluation {
                     findings: Vec::new(),
-                    dated: Vec::new(),
+                    by_entry: Default::default(),
                     errors: vec![error],
                 }
             }
@@ -464,20 +469,16 @@ impl PolicySet {
                     has_references: false,
                 },
                 |worker, (artifact, value)| {
-                    let outside = context
-                        .only
-                        .as_ref()
-                        .is_some_and(|only| !only.contains(&artifact.id));
-                    if outside && !context.dated_outside_only {
+                    let Some(mode) = Mode::of(context, &artifact.id) else {
                         return Found::default();
-                    }
+                    };
                     let result = self.evaluate_one(
                         worker,
                         Subject {
                             workspace,
                             artifact,
                             value: value.as_ref(),
-                            dated_only: outside,
+                            mode,
                         },
                         context,
                         run.indexes(),
@@ -489,14 +490,15 @@ impl PolicySet {
             .collect();
         let mut evaluation = Evaluation {
             findings: Vec::new(),
-            dated: Vec::new(),
+            by_entry: Default::default(),
             errors: run.index_error.into_iter().collect(),
         };
         for found in results {
-            evaluation.findings.extend(found.findings);
-            match context.separate_dated {
-                true => evaluation.dated.extend(found.dated),
-                false => evaluation.findings.extend(found.dated),
+            for (bucket, findings) in found.by_entry.into_iter().enumerate() {
+                match context.separate_entries {
+                    true => evaluation.by_entry[bucket].extend(findings),
+                    false => evaluation.findings.extend(findings),
+                }
             }
             evaluation.errors.extend(found.errors);
         }
@@ -536,8 +538,11 @@ impl PolicySet {
         // Prepared once here for the per-thread clones, unless no package of this run needs it:
         // preparing analyses every module again after new data (~25 ms per run, which the period
         // report pays at every commit). An evaluation the VM hands back prepares on demand.
-        let interpreted =
-            |p: &Package| p.interpreted && !(p.diff_only && context.changes.is_none());
+        let interpreted = |p: &Package| {
+            p.interpreted
+                && !(p.diff_only && context.changes.is_none())
+                && p.kinds.as_ref().is_none_or(|kinds| !kinds.is_empty())
+        };
         if whole || self.packages.iter().any(interpreted) {
             prepare(&mut engine);
         }
@@ -943,7 +948,7 @@ impl PolicySet {
             workspace,
             artifact,
             value,
-            dated_only,
+            mode,
         } = subject;
         let index_failed = matches!(indexes, Indexes::Failed);
         let mut out = Found::default();
@@ -959,12 +964,14 @@ impl PolicySet {
             if !self.applies(package, artifact, context, index_failed) {
                 continue;
             }
-            for rule in rules_to_evaluate(package.dated, dated_only) {
-                let (found, failed) = self.evaluate_rule(worker, workspace, artifact, index, rule);
-                match reads_date(package.dated, rule) {
-                    true => out.dated.extend(found),
-                    false => out.findings.extend(found),
+            for entry in package.dated.entries() {
+                let bucket = package.dated.bucket(entry);
+                if !mode.evaluates(bucket, context.dated_outside_only) {
+                    continue;
                 }
+                let rule = dated::ENTRIES[entry];
+                let (found, failed) = self.evaluate_rule(worker, workspace, artifact, index, rule);
+                out.by_entry[bucket].extend(found);
                 out.errors.extend(failed);
             }
         }
@@ -1130,35 +1137,53 @@ impl PolicySet {
     }
 }
 
-/// The artifact one evaluation is about. `dated_only`: only its rules that read the date.
+/// The artifact one evaluation is about, and which of its rules are evaluated.
 struct Subject<'a> {
     workspace: &'a Workspace,
     artifact: &'a Artifact,
     value: Option<&'a regorus::Value>,
-    dated_only: bool,
+    mode: Mode,
 }
 
-/// What one artifact's evaluation found: apart, the findings of the rules that read the date.
+/// What one artifact's evaluation found, by bucket ([`Dated::bucket`]).
 #[derive(Default)]
 struct Found {
-    findings: Vec<Finding>,
-    dated: Vec<Finding>,
+    by_entry: [Vec<Finding>; 4],
     errors: Vec<PolicyError>,
 }
 
-/// Whether `rule` of a package (`deny` or `deny_dated`) can change its verdict with the date.
-fn reads_date(dated: Dated, rule: &str) -> bool {
-    rule == "deny_dated" || dated == Dated::Whole
+/// Which of an artifact's rules a run evaluates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Every rule.
+    All,
+    /// Not changed, in the neighbourhood of a change: the rules that read other artifacts (and,
+    /// at a new date, those that read the date).
+    Neighbour,
+    /// Outside the neighbourhood at a new date: the rules that read the date.
+    Dated,
 }
 
-/// The `deny` rules of a package to evaluate: every body, or (`dated_only`) those that read the
-/// evaluation date.
-fn rules_to_evaluate(dated: Dated, dated_only: bool) -> &'static [&'static str] {
-    match (dated, dated_only) {
-        (Dated::Split { undated: true }, false) => &["deny", "deny_dated"],
-        (Dated::Split { .. }, _) => &["deny_dated"],
-        (Dated::None, true) => &[],
-        (Dated::None | Dated::Whole, _) => &["deny"],
+impl Mode {
+    /// The mode of the artifact `id` in a run; `None`: not evaluated.
+    fn of(context: &Context, id: &str) -> Option<Mode> {
+        let within =
+            |set: &Option<Arc<HashSet<String>>>| set.as_ref().is_none_or(|s| s.contains(id));
+        match (within(&context.only), within(&context.changed)) {
+            (true, true) => Some(Mode::All),
+            (true, false) => Some(Mode::Neighbour),
+            (false, _) => context.dated_outside_only.then_some(Mode::Dated),
+        }
+    }
+
+    /// Whether the rules of `bucket` (what they read: `dated::reads`) are evaluated.
+    fn evaluates(self, bucket: usize, new_day: bool) -> bool {
+        let (dated, cross) = dated::reads(bucket);
+        match self {
+            Mode::All => true,
+            Mode::Neighbour => cross || (new_day && dated),
+            Mode::Dated => dated,
+        }
     }
 }
 
@@ -1212,7 +1237,7 @@ fn compiled_engine(
         .iter()
         .map(|p| compiled::Candidate {
             path: p.path.as_str(),
-            rules: rules_to_evaluate(p.dated, false),
+            rules: p.dated.entries().map(|e| dated::ENTRIES[e]).collect(),
             assumes_references: assumes.contains(&p.path),
         })
         .collect();
@@ -1425,7 +1450,7 @@ impl DatedSplits {
     /// (nothing asks: only the period report evaluates by date).
     fn of_package(&mut self, path: &str) -> Dated {
         if !self.split {
-            return Dated::None;
+            return Dated::Whole;
         }
         self.by_package.remove(path).unwrap_or(Dated::Whole)
     }

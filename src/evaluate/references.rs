@@ -16,12 +16,6 @@ pub struct ReferenceTable {
     by_kind: HashMap<String, HashMap<String, Vec<String>>>,
 }
 
-/// Object keys that the table matches with `*` (the plan's areas, the policy's topics), as
-/// `_pattern_of` in policies/references.rego does.
-fn keyed(path: &[String], index: usize) -> bool {
-    index == 2 && matches!(path.get(1).map(String::as_str), Some("areas" | "topics"))
-}
-
 impl ReferenceTable {
     pub fn from_patterns(patterns: &Value) -> ReferenceTable {
         let mut by_kind = HashMap::new();
@@ -60,69 +54,96 @@ impl ReferenceTable {
             .filter_map(|k| self.by_kind.get(*k))
             .collect();
         let mut found = Vec::new();
-        let mut path: Vec<String> = Vec::new();
-        let mut numeric: Vec<bool> = Vec::new();
-        walk(
-            document,
-            &mut path,
-            &mut numeric,
-            &mut |path, numeric, id| {
-                let pattern: Vec<&str> = path
-                    .iter()
-                    .enumerate()
-                    .map(|(i, step)| {
-                        if numeric[i] || keyed(path, i) {
-                            "*"
-                        } else {
-                            step.as_str()
-                        }
-                    })
-                    .collect();
-                let pattern = pattern.join("/");
-                for table in &tables {
-                    if let Some(kinds) = table.get(&pattern) {
-                        let pointer: String = path
-                            .iter()
-                            .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
-                            .collect();
-                        let resolved = kinds_of.get(id).map(Vec::as_slice).unwrap_or_default();
-                        let accepted = kinds.iter().any(|k| k == "*")
-                            || resolved.iter().any(|r| kinds.iter().any(|k| k == r));
-                        if resolved.is_empty() || !accepted {
-                            found.push(serde_json::json!([pointer, id, kinds, resolved]));
-                        }
-                    }
+        let mut walker = Walker::default();
+        walker.walk(document, &mut |walker, id| {
+            for table in &tables {
+                let Some(kinds) = table.get(walker.pattern.as_str()) else {
+                    continue;
+                };
+                let resolved = kinds_of.get(id).map(Vec::as_slice).unwrap_or_default();
+                let accepted = kinds.iter().any(|k| k == "*")
+                    || resolved.iter().any(|r| kinds.iter().any(|k| k == r));
+                if resolved.is_empty() || !accepted {
+                    found.push(serde_json::json!([walker.pointer(), id, kinds, resolved]));
                 }
-            },
-        );
+            }
+        });
         Value::Array(found)
     }
 }
 
-/// Called with the path to a string, which of its steps are list indices, and the string.
-type Visitor<'v> = dyn FnMut(&[String], &[bool], &str) + 'v;
+/// One step of the path to a value: an object key or a list index.
+#[derive(Clone, Copy)]
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
 
-fn walk(value: &Value, path: &mut Vec<String>, numeric: &mut Vec<bool>, visit: &mut Visitor<'_>) {
-    match value {
-        Value::String(text) => visit(path, numeric, text),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push(i.to_string());
-                numeric.push(true);
-                walk(item, path, numeric, visit);
-                path.pop();
-                numeric.pop();
+/// A depth-first walk to every string of a document, keeping the path and its table pattern
+/// (`spec/affected_cis/*`: list indices, and the keys of the plan's areas and the policy's topics,
+/// as `*`, as `_pattern_of` in policies/references.rego does) without allocating per string.
+#[derive(Default)]
+struct Walker<'v> {
+    steps: Vec<Step<'v>>,
+    pattern: String,
+    /// The pattern's length before each step.
+    marks: Vec<usize>,
+}
+
+impl<'v> Walker<'v> {
+    fn walk(&mut self, value: &'v Value, visit: &mut dyn FnMut(&Walker<'v>, &'v str)) {
+        match value {
+            Value::String(text) => visit(self, text),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.descend(Step::Index(i), item, visit);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    self.descend(Step::Key(key), item, visit);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn descend(
+        &mut self,
+        step: Step<'v>,
+        value: &'v Value,
+        visit: &mut dyn FnMut(&Walker<'v>, &'v str),
+    ) {
+        self.marks.push(self.pattern.len());
+        if !self.steps.is_empty() {
+            self.pattern.push('/');
+        }
+        match step {
+            Step::Key(key) if !self.keyed() => self.pattern.push_str(key),
+            _ => self.pattern.push('*'),
+        }
+        self.steps.push(step);
+        self.walk(value, visit);
+        self.steps.pop();
+        let mark = self.marks.pop().unwrap_or_default();
+        self.pattern.truncate(mark);
+    }
+
+    /// The step about to be pushed is a key of the plan's areas or the policy's topics.
+    fn keyed(&self) -> bool {
+        self.steps.len() == 2 && matches!(self.steps[1], Step::Key("areas" | "topics"))
+    }
+
+    /// The JSON pointer of the current path.
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for step in &self.steps {
+            pointer.push('/');
+            match step {
+                Step::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Step::Index(i) => pointer.push_str(&i.to_string()),
             }
         }
-        Value::Object(map) => {
-            for (key, item) in map {
-                path.push(key.clone());
-                numeric.push(false);
-                walk(item, path, numeric, visit);
-                path.pop();
-                numeric.pop();
-            }
-        }
-        _ => {}
+        pointer
     }
 }
