@@ -394,3 +394,28 @@ fn junit_reads_back(dir: &Path, policies: &Path) {
         "test cases read back"
     );
 }
+
+/// The auditor's machine formats keep the values, escaped as `check --format json` is: no raw
+/// bidirectional or control character, no `##[` for a CI log that shows the file.
+#[test]
+fn report_json_and_oscal_escape_what_the_repository_hides() {
+    let (dir, policies) = hostile_repo();
+    for format in ["json", "oscal"] {
+        let out = opsgate()
+            .arg("report")
+            .arg(dir.path())
+            .args(["--as-of", AS_OF, "--format", format, "--policy"])
+            .arg(policies.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+        let parsed: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert!(
+            text.contains("\\u202e"),
+            "{format} keeps the value, escaped"
+        );
+        assert!(parsed.to_string().contains('\u{202e}'), "{format}");
+        assert_no_hidden(format, &text);
+        assert!(!text.contains("##["), "{format}");
+    }
+}

@@ -164,12 +164,9 @@ pub fn render_period(report: &PeriodReport) -> String {
     plain(report)
 }
 
-/// Pretty JSON with a final line break. The auditor's reports have always been written without
-/// [`super::escape::json::hidden`] (a raw U+202E or `##[` from the repository reaches the file);
-/// the renderer-table refactor kept that byte for byte, escaping them is a decision still open.
+/// Pretty JSON with a final line break, escaped as `check --format json` is (a raw U+202E or
+/// `##[` from the repository must not reach whoever views the file or a CI log).
 fn plain(value: &impl Serialize) -> String {
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    )
+    let json = serde_json::to_string_pretty(value).unwrap_or_default();
+    format!("{}\n", super::escape::json::hidden(json))
 }

@@ -121,10 +121,9 @@ fn document(title: &str, date: &str, version: &str, result: Value) -> String {
             "results": [result],
         }
     });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    )
+    // Escaped as every JSON output is (`escape::json::hidden`): the values stay the same.
+    let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    format!("{}\n", super::escape::json::hidden(json))
 }
 
 fn risks(waivers: impl Iterator<Item = (String, Option<String>, Option<String>)>) -> Vec<Value> {
