@@ -226,7 +226,7 @@ metadata := {
 
 _stage := {"draft": 0, "submitted": 1, "assessed": 2, "authorized": 3, "scheduled": 4, "implemented": 5, "reviewed": 6, "closed": 7}
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec
 

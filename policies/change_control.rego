@@ -86,7 +86,7 @@ metadata := {
 	},
 }
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec
 

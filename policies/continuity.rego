@@ -201,7 +201,7 @@ metadata := {
 	},
 }
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := object.get(_a, "spec", {})
 

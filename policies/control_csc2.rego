@@ -228,7 +228,7 @@ metadata := {
 	},
 }
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec if _a.kind == "ControlImplementation"
 

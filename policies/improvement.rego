@@ -130,7 +130,7 @@ metadata := {
 	},
 }
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec if _a.kind == "ImprovementRegister"
 

@@ -55,6 +55,12 @@ artifact(kind, id) := data.inventory[kind][id]
 # The person record for a Person id.
 person(id) := data.inventory.Person[id]
 
+# The artifact under evaluation when its kind is one of `kinds`, else undefined: every rules
+# package's kind guard (`_a := lib.subject(kinds)`, and every rule reads the artifact through `_a`).
+# opsgate evaluates a package only on its `kinds`; plain OPA and conftest evaluate every package on
+# every document, and find the same because of this guard.
+subject(kinds) := input.artifact if input.artifact.kind in kinds
+
 # A finding; `pointer` is a JSON pointer into the artifact under evaluation.
 finding(code, pointer, message) := {"code": code, "pointer": pointer, "message": message}
 

@@ -126,7 +126,7 @@ _required := {
 	"CSC-024": ["ControlImplementation", null, "a CSC 2 control implementation", "csc2_implementation"],
 }
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _is_anchor if {
 	some anchor in object.get(lib.index, "anchors", [])

@@ -112,7 +112,7 @@ metadata := {
 	},
 }
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec
 

@@ -32,7 +32,9 @@ metadata := {
 	},
 }
 
-_pm := object.get(input.artifact.spec, "problem_management", {})
+_a := lib.subject(kinds)
+
+_pm := object.get(_a.spec, "problem_management", {})
 
 deny contains lib.finding("PRB-012", "/spec/problem_management", msg) if {
 	missing := lib.missing_fields(_pm, ["tracking_system", "trend_metrics"])

@@ -165,7 +165,7 @@ metadata := {
 # failed, rolled_back and closed all come after a deployment attempt.
 _stage := {"planned": 0, "built": 1, "tested": 2, "approved": 3, "deployed": 4, "failed": 5, "rolled_back": 5, "closed": 6}
 
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec
 

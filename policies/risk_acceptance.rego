@@ -77,11 +77,9 @@ metadata := {
 	},
 }
 
-# The package's own kind guard: plain OPA and conftest, which evaluate every package on every
-# document, find nothing here on other kinds (opsgate also filters by `kinds`).
-_acceptance if input.artifact.kind in kinds
+_a := lib.subject(kinds)
 
-_spec := input.artifact.spec if _acceptance
+_spec := _a.spec
 
 _approved if lib.is_approved(_spec.approval)
 
@@ -98,7 +96,7 @@ deny contains lib.finding("RSK-002", "/spec/expires", msg) if {
 }
 
 deny contains lib.finding("RSK-003", "/spec/approval", "the acceptance has no approval with decision `approved`") if {
-	_acceptance
+	is_object(_a)
 	not _approved
 }
 
