@@ -22,179 +22,6 @@ _item3 := "Changing systems, including testing and deployment procedures, that s
 
 _item4 := "The prevention of any unauthorized changes in system configurations"
 
-metadata := {
-	"CFG-001": {
-		"title": "Configuration item records its type, environment and version",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _maintain,
-		"rationale": "The CMDB is only useful if each CI says what it is, where it runs and which version is deployed; impact analysis, baseline checks and release tracking all depend on it.",
-		"remediation": "Fill in spec.type, spec.environment and spec.version of the ConfigurationItem.",
-		"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8"], "cis_v8": ["1.1", "2.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-002": {
-		"title": "Configuration item names the service it helps deliver",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": concat("", [_cm, ": \"maintain information about CIs required to deliver an IT service\""]),
-		"rationale": "A CI not linked to a service cannot be assessed for the impact of its changes, incidents or outages on that service.",
-		"remediation": "Set spec.service to the id of the Service the CI helps deliver.",
-		"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-003": {
-		"title": "Application, container, virtual-machine and database CIs document their relationships",
-		"severity": "warning",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": concat("", [_cm, ": \"maintain information about CIs ... including their relationships\""]),
-		"rationale": "Applications, containers, virtual machines and databases always run on, depend on or connect to other CIs; without these relationships the impact of a change or failure cannot be traced. A relationship recorded on the other CI (an application that depends_on this database) documents it too; a retired CI needs none.",
-		"remediation": "List the CI's relationships in spec.relationships (type depends_on, runs_on, connects_to, part_of or backed_up_by, and the target CI id).",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-004": {
-		"title": "Production configuration item has a security baseline",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _item("2", _item2),
-		"rationale": "Compliance with an established security baseline can only be evaluated for a production CI that is assigned one; without it the CI's hardening is undefined.",
-		"remediation": "Set spec.baseline to the id of the SecurityBaseline that applies to the CI.",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-005": {
-		"title": "Configuration item's security baseline applies to its type",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _item("2", _item2),
-		"rationale": "A baseline written for another type of CI (a database baseline on a network device) does not contain the controls the CI needs, so its compliance means nothing.",
-		"remediation": "Assign a SecurityBaseline whose spec.applies_to lists the CI's type, or extend the baseline's applies_to if its controls really fit.",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-006": {
-		"title": "Baseline compliance of the configuration item is checked within the review interval",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _item("2", _item2),
-		"rationale": "Configurations drift; a compliance result older than the review interval (or never recorded) no longer says anything about the CI as it runs today.",
-		"remediation": "Check the CI against its baseline and record spec.baseline_compliance.checked_on and result (at least every review_interval_days).",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6", "CA-7"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-007": {
-		"title": "Configuration item complies with its security baseline",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _item("2", _item2),
-		"rationale": "Every deviation from the established security baseline is a weakened control on a system that delivers a service.",
-		"remediation": "Remediate the deviations listed in spec.baseline_compliance.deviations and re-check, or cover them with an approved RiskAcceptance.",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-008": {
-		"title": "Baseline compliance is re-checked after the configuration item's last change",
-		"severity": "warning",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _item("2", "Quality evaluation of configuration changes and compliance with established security baselines"),
-		"rationale": "A compliance check dated before the last change was completed says nothing about the configuration that change produced.",
-		"remediation": "Re-check the CI against its baseline after the change in spec.last_change and update spec.baseline_compliance.",
-		"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-4(2)", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management", "Change enablement"]},
-	},
-	"CFG-009": {
-		"title": "Production configuration item records the change that produced its configuration",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": _item("4", _item4),
-		"rationale": "A production CI that names no change record cannot show that its running configuration was authorized; unauthorized changes hide behind exactly this gap.",
-		"remediation": "Set spec.last_change to the ChangeRecord that produced the CI's current configuration.",
-		"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Service configuration management", "Change enablement"]},
-	},
-	"CFG-010": {
-		"title": "Security baseline is approved",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["SecurityBaseline"],
-		"source": concat("", [_item("2", _item2), " (an established baseline)"]),
-		"rationale": "A baseline is only \"established\" once it is approved; compliance with an unapproved baseline proves nothing.",
-		"remediation": "Record the approval in spec.approval (approver, role, date, decision: approved).",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-011": {
-		"title": "Security baseline states the CI types it applies to",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["SecurityBaseline"],
-		"source": concat("", [_item("1", _item1), "; item 2 (\"compliance with established security baselines\")"]),
-		"rationale": "New configurations of hardware and software must start from the right baseline; a baseline that does not say which CI types it covers cannot be matched to them.",
-		"remediation": "List the CI types the baseline covers in spec.applies_to.",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-012": {
-		"title": "Security baseline defines its controls",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["SecurityBaseline"],
-		"source": _item("2", _item2),
-		"rationale": "Compliance is evaluated control by control; a baseline without identified, described controls cannot be checked.",
-		"remediation": "List the baseline's controls in spec.controls, each with an id and a description (and preferably a check).",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-013": {
-		"title": "Security baseline is reviewed within its review interval",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["SecurityBaseline"],
-		"source": _item("2", _item2),
-		"rationale": "Threats, products and benchmarks change; a baseline not reviewed within its interval drifts away from current good practice.",
-		"remediation": "Review the baseline and set spec.last_reviewed (at least every spec.review_interval_days, default the review_interval_days parameter).",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-014": {
-		"title": "Configuration-management policy covers new configurations",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ProcessPolicy"],
-		"source": _item("1", _item1),
-		"rationale": "Without a policy and procedure for new configurations, hardware and software enter the cloud environment with ad-hoc, unhardened settings.",
-		"remediation": "Add spec.topics.new_configurations with a policy, a procedure and an owner.",
-		"frameworks": {"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-2", "CM-9"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-015": {
-		"title": "Configuration-management policy covers quality evaluation and baseline compliance",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ProcessPolicy"],
-		"source": _item("2", _item2),
-		"rationale": "Without a defined quality evaluation, configuration changes are not checked against the established security baselines.",
-		"remediation": "Add spec.topics.quality_and_baseline_compliance with a policy, a procedure and an owner.",
-		"frameworks": {"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-4", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-	"CFG-016": {
-		"title": "Configuration-management policy covers oversight of configuration changes",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ProcessPolicy"],
-		"source": _item("3", _item3),
-		"rationale": "Testing, deployment and oversight procedures are what keep a configuration change from reaching production unreviewed.",
-		"remediation": "Add spec.topics.change_oversight with a policy, a procedure and an owner.",
-		"frameworks": {"iso27001": ["A.5.1", "A.8.32"], "nist_800_53": ["CM-1", "CM-3"], "itil4": ["Service configuration management", "Change enablement"]},
-	},
-	"CFG-017": {
-		"title": "Configuration-management policy covers prevention of unauthorized configuration changes",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ProcessPolicy"],
-		"source": _item("4", _item4),
-		"rationale": "Unauthorized configuration changes bypass every other control of the process; preventing (and detecting) them must be an explicit, owned procedure.",
-		"remediation": "Add spec.topics.unauthorized_change_prevention with a policy, a procedure and an owner.",
-		"frameworks": {"iso27001": ["A.5.1", "A.8.9", "A.8.32"], "nist_800_53": ["CM-1", "CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
-	},
-}
-
 _a := lib.subject(kinds)
 
 _spec := object.get(_a, "spec", {})
@@ -222,6 +49,17 @@ _days(n) := sprintf("%d days", [n]) if n != 1
 
 # --- Configuration items ----------------------------------------------------------------------
 
+metadata["CFG-001"] := {
+	"title": "Configuration item records its type, environment and version",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _maintain,
+	"rationale": "The CMDB is only useful if each CI says what it is, where it runs and which version is deployed; impact analysis, baseline checks and release tracking all depend on it.",
+	"remediation": "Fill in spec.type, spec.environment and spec.version of the ConfigurationItem.",
+	"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8"], "cis_v8": ["1.1", "2.1"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding("CFG-001", pointer, msg) if {
 	_is_ci
 	missing := lib.missing_fields(_spec, ["type", "environment", "version"])
@@ -235,6 +73,17 @@ _field_pointer(missing) := sprintf("/spec/%s", [missing[0]]) if count(missing) =
 
 _field_pointer(missing) := "/spec" if count(missing) > 1
 
+metadata["CFG-002"] := {
+	"title": "Configuration item names the service it helps deliver",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": concat("", [_cm, ": \"maintain information about CIs required to deliver an IT service\""]),
+	"rationale": "A CI not linked to a service cannot be assessed for the impact of its changes, incidents or outages on that service.",
+	"remediation": "Set spec.service to the id of the Service the CI helps deliver.",
+	"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding("CFG-002", "/spec/service", msg) if {
 	_is_ci
 	lib.missing(_spec, "service")
@@ -242,6 +91,17 @@ deny contains lib.finding("CFG-002", "/spec/service", msg) if {
 }
 
 _related_types := {"application", "container", "virtual_machine", "database"}
+
+metadata["CFG-003"] := {
+	"title": "Application, container, virtual-machine and database CIs document their relationships",
+	"severity": "warning",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": concat("", [_cm, ": \"maintain information about CIs ... including their relationships\""]),
+	"rationale": "Applications, containers, virtual machines and databases always run on, depend on or connect to other CIs; without these relationships the impact of a change or failure cannot be traced. A relationship recorded on the other CI (an application that depends_on this database) documents it too; a retired CI needs none.",
+	"remediation": "List the CI's relationships in spec.relationships (type depends_on, runs_on, connects_to, part_of or backed_up_by, and the target CI id).",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
+}
 
 deny contains lib.finding("CFG-003", "/spec/relationships", msg) if {
 	_is_ci
@@ -252,10 +112,32 @@ deny contains lib.finding("CFG-003", "/spec/relationships", msg) if {
 	msg := sprintf("%s configuration item documents no relationship to other CIs", [_spec.type])
 }
 
+metadata["CFG-004"] := {
+	"title": "Production configuration item has a security baseline",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _item("2", _item2),
+	"rationale": "Compliance with an established security baseline can only be evaluated for a production CI that is assigned one; without it the CI's hardening is undefined.",
+	"remediation": "Set spec.baseline to the id of the SecurityBaseline that applies to the CI.",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding("CFG-004", "/spec/baseline", msg) if {
 	_production
 	lib.missing(_spec, "baseline")
 	msg := "production configuration item has no security baseline assigned"
+}
+
+metadata["CFG-005"] := {
+	"title": "Configuration item's security baseline applies to its type",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _item("2", _item2),
+	"rationale": "A baseline written for another type of CI (a database baseline on a network device) does not contain the controls the CI needs, so its compliance means nothing.",
+	"remediation": "Assign a SecurityBaseline whose spec.applies_to lists the CI's type, or extend the baseline's applies_to if its controls really fit.",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
 }
 
 deny contains lib.finding_with("CFG-005", "/spec/baseline", msg, [_spec.baseline]) if {
@@ -271,6 +153,17 @@ deny contains lib.finding_with("CFG-005", "/spec/baseline", msg, [_spec.baseline
 _compliance := object.get(_spec, "baseline_compliance", {})
 
 _check_interval := lib.param("review_interval_days")
+
+metadata["CFG-006"] := {
+	"title": "Baseline compliance of the configuration item is checked within the review interval",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _item("2", _item2),
+	"rationale": "Configurations drift; a compliance result older than the review interval (or never recorded) no longer says anything about the CI as it runs today.",
+	"remediation": "Check the CI against its baseline and record spec.baseline_compliance.checked_on and result (at least every review_interval_days).",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6", "CA-7"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
 
 deny contains lib.finding("CFG-006", "/spec/baseline_compliance", msg) if {
 	_is_ci
@@ -295,6 +188,17 @@ deny contains lib.finding("CFG-006", "/spec/baseline_compliance/checked_on", msg
 	msg := sprintf("baseline compliance check is dated %s, after the evaluation date %s", [_compliance.checked_on, input.as_of])
 }
 
+metadata["CFG-007"] := {
+	"title": "Configuration item complies with its security baseline",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _item("2", _item2),
+	"rationale": "Every deviation from the established security baseline is a weakened control on a system that delivers a service.",
+	"remediation": "Remediate the deviations listed in spec.baseline_compliance.deviations and re-check, or cover them with an approved RiskAcceptance.",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding("CFG-007", "/spec/baseline_compliance/result", msg) if {
 	_is_ci
 	_compliance.result == "non_compliant"
@@ -310,6 +214,17 @@ deny contains lib.finding("CFG-007", "/spec/baseline_compliance/result", msg) if
 	msg := sprintf("CI does not comply with baseline `%s` and records no deviations", [object.get(_spec, "baseline", "unset")])
 }
 
+metadata["CFG-008"] := {
+	"title": "Baseline compliance is re-checked after the configuration item's last change",
+	"severity": "warning",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _item("2", "Quality evaluation of configuration changes and compliance with established security baselines"),
+	"rationale": "A compliance check dated before the last change was completed says nothing about the configuration that change produced.",
+	"remediation": "Re-check the CI against its baseline after the change in spec.last_change and update spec.baseline_compliance.",
+	"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-4(2)", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management", "Change enablement"]},
+}
+
 deny contains lib.finding_with("CFG-008", "/spec/baseline_compliance/checked_on", msg, [_spec.last_change]) if {
 	_is_ci
 	not _retired
@@ -321,6 +236,17 @@ deny contains lib.finding_with("CFG-008", "/spec/baseline_compliance/checked_on"
 	msg := sprintf("baseline compliance was checked on %s, before last change `%s` was completed on %s", [checked_on, _spec.last_change, lib.date_of(completed)])
 }
 
+metadata["CFG-009"] := {
+	"title": "Production configuration item records the change that produced its configuration",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": _item("4", _item4),
+	"rationale": "A production CI that names no change record cannot show that its running configuration was authorized; unauthorized changes hide behind exactly this gap.",
+	"remediation": "Set spec.last_change to the ChangeRecord that produced the CI's current configuration.",
+	"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Service configuration management", "Change enablement"]},
+}
+
 deny contains lib.finding("CFG-009", "/spec/last_change", msg) if {
 	_production
 	lib.missing(_spec, "last_change")
@@ -329,16 +255,49 @@ deny contains lib.finding("CFG-009", "/spec/last_change", msg) if {
 
 # --- Security baselines -----------------------------------------------------------------------
 
+metadata["CFG-010"] := {
+	"title": "Security baseline is approved",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["SecurityBaseline"],
+	"source": concat("", [_item("2", _item2), " (an established baseline)"]),
+	"rationale": "A baseline is only \"established\" once it is approved; compliance with an unapproved baseline proves nothing.",
+	"remediation": "Record the approval in spec.approval (approver, role, date, decision: approved).",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding("CFG-010", "/spec/approval", msg) if {
 	_is_baseline
 	not lib.is_approved(object.get(_spec, "approval", {}))
 	msg := sprintf("security baseline is not approved (decision `%s`)", [object.get(object.get(_spec, "approval", {}), "decision", "none")])
 }
 
+metadata["CFG-011"] := {
+	"title": "Security baseline states the CI types it applies to",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["SecurityBaseline"],
+	"source": concat("", [_item("1", _item1), "; item 2 (\"compliance with established security baselines\")"]),
+	"rationale": "New configurations of hardware and software must start from the right baseline; a baseline that does not say which CI types it covers cannot be matched to them.",
+	"remediation": "List the CI types the baseline covers in spec.applies_to.",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding("CFG-011", "/spec/applies_to", msg) if {
 	_is_baseline
 	lib.missing(_spec, "applies_to")
 	msg := "security baseline does not state which CI types it applies to"
+}
+
+metadata["CFG-012"] := {
+	"title": "Security baseline defines its controls",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["SecurityBaseline"],
+	"source": _item("2", _item2),
+	"rationale": "Compliance is evaluated control by control; a baseline without identified, described controls cannot be checked.",
+	"remediation": "List the baseline's controls in spec.controls, each with an id and a description (and preferably a check).",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
 }
 
 deny contains lib.finding("CFG-012", "/spec/controls", msg) if {
@@ -356,6 +315,17 @@ deny contains lib.finding("CFG-012", sprintf("/spec/controls/%d", [i]), msg) if 
 }
 
 _interval := object.get(_spec, "review_interval_days", lib.param("review_interval_days"))
+
+metadata["CFG-013"] := {
+	"title": "Security baseline is reviewed within its review interval",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["SecurityBaseline"],
+	"source": _item("2", _item2),
+	"rationale": "Threats, products and benchmarks change; a baseline not reviewed within its interval drifts away from current good practice.",
+	"remediation": "Review the baseline and set spec.last_reviewed (at least every spec.review_interval_days, default the review_interval_days parameter).",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
 
 deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 	_is_baseline
@@ -377,6 +347,50 @@ deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 }
 
 # --- Configuration-management process policy ----------------------------------------------------
+
+metadata["CFG-014"] := {
+	"title": "Configuration-management policy covers new configurations",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ProcessPolicy"],
+	"source": _item("1", _item1),
+	"rationale": "Without a policy and procedure for new configurations, hardware and software enter the cloud environment with ad-hoc, unhardened settings.",
+	"remediation": "Add spec.topics.new_configurations with a policy, a procedure and an owner.",
+	"frameworks": {"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-2", "CM-9"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
+
+metadata["CFG-015"] := {
+	"title": "Configuration-management policy covers quality evaluation and baseline compliance",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ProcessPolicy"],
+	"source": _item("2", _item2),
+	"rationale": "Without a defined quality evaluation, configuration changes are not checked against the established security baselines.",
+	"remediation": "Add spec.topics.quality_and_baseline_compliance with a policy, a procedure and an owner.",
+	"frameworks": {"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-4", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
+
+metadata["CFG-016"] := {
+	"title": "Configuration-management policy covers oversight of configuration changes",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ProcessPolicy"],
+	"source": _item("3", _item3),
+	"rationale": "Testing, deployment and oversight procedures are what keep a configuration change from reaching production unreviewed.",
+	"remediation": "Add spec.topics.change_oversight with a policy, a procedure and an owner.",
+	"frameworks": {"iso27001": ["A.5.1", "A.8.32"], "nist_800_53": ["CM-1", "CM-3"], "itil4": ["Service configuration management", "Change enablement"]},
+}
+
+metadata["CFG-017"] := {
+	"title": "Configuration-management policy covers prevention of unauthorized configuration changes",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ProcessPolicy"],
+	"source": _item("4", _item4),
+	"rationale": "Unauthorized configuration changes bypass every other control of the process; preventing (and detecting) them must be an explicit, owned procedure.",
+	"remediation": "Add spec.topics.unauthorized_change_prevention with a policy, a procedure and an owner.",
+	"frameworks": {"iso27001": ["A.5.1", "A.8.9", "A.8.32"], "nist_800_53": ["CM-1", "CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+}
 
 _topic_rules := {
 	"CFG-014": "new_configurations",

@@ -6,23 +6,21 @@ package opsgate.rules.document_control
 import data.opsgate.lib
 import rego.v1
 
-metadata := {
-	"ISP-015": {
-		"title": "Document is reviewed by its review date",
-		"severity": "warning",
-		"area": "information_security",
-		"source": concat("", ["Information Security", ": \"a documented and operational information security management plan\" (document control of the plan and of every managed document)"]),
-		"rationale": "A document past its review-by date may no longer describe reality; overdue reviews are the first sign that documentation and operation have drifted apart.",
-		"remediation": "Review the document and move metadata.review_by to the next review date (or retire the document with metadata.status: retired).",
-		"frameworks": {"iso27001": ["A.5.1", "A.5.37"], "itil4": ["Information security management", "Knowledge management"]},
-	},
-}
-
 _a := input.artifact
 
 _days(1) := "1 day"
 
 _days(n) := sprintf("%d days", [n]) if n != 1
+
+metadata["ISP-015"] := {
+	"title": "Document is reviewed by its review date",
+	"severity": "warning",
+	"area": "information_security",
+	"source": concat("", ["Information Security", ": \"a documented and operational information security management plan\" (document control of the plan and of every managed document)"]),
+	"rationale": "A document past its review-by date may no longer describe reality; overdue reviews are the first sign that documentation and operation have drifted apart.",
+	"remediation": "Review the document and move metadata.review_by to the next review date (or retire the document with metadata.status: retired).",
+	"frameworks": {"iso27001": ["A.5.1", "A.5.37"], "itil4": ["Information security management", "Knowledge management"]},
+}
 
 deny contains lib.finding("ISP-015", "/metadata/review_by", msg) if {
 	review_by := _a.metadata.review_by

@@ -10,126 +10,6 @@ kinds := {"ImprovementRegister"}
 
 _csi := "Continual Service Improvement Management"
 
-metadata := {
-	"CSI-001": {
-		"title": "Register names the improvement framework or standard adopted",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"You can use various tools and standards to monitor performance. One example is the ITIL framework. The organization should adopt and utilize one or more of these tools.\""]),
-		"rationale": "A named framework (e.g. ITIL) gives the improvement work a shared method and vocabulary that can be audited against.",
-		"remediation": "Fill in spec.framework with the framework(s) or standard(s) adopted, e.g. \"ITIL 4 continual improvement model\".",
-		"frameworks": {"itil4": ["Continual improvement"]},
-	},
-	"CSI-002": {
-		"title": "Register describes the formal improvement process",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement using a formal process.\""]),
-		"rationale": "Without a defined process (who collects, how often, who analyses and decides) improvement depends on chance.",
-		"remediation": "Describe in spec.process how metrics are collected and analysed and how improvements are decided.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Continual improvement", "Measurement and reporting"]},
-	},
-	"CSI-003": {
-		"title": "Register defines metrics",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
-		"rationale": "Without metrics there is nothing to analyse and improvement has no evidence.",
-		"remediation": "Add the metrics of the services and processes to spec.metrics.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Continual improvement"]},
-	},
-	"CSI-004": {
-		"title": "Each metric has an id, a name and the service or process it measures",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics on all services and processes\""]),
-		"rationale": "A metric must say what it measures and where, and needs an id so improvements can refer to it.",
-		"remediation": "Fill in id, name and area (the service or process measured) for the metric in spec.metrics.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting"]},
-	},
-	"CSI-005": {
-		"title": "Each metric has a target",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
-		"rationale": "Without a target a measurement cannot be judged good or bad, so no area of improvement can be found from it.",
-		"remediation": "Set target on the metric: a number (to be reached or exceeded), a comparison such as \"<= 4\" or \">= 99.9\", or the expected text.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Service level management"]},
-	},
-	"CSI-006": {
-		"title": "Each metric has collected measurements",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
-		"rationale": "A metric that is defined but never collected gives the analysis nothing to work on.",
-		"remediation": "Record measurements in the metric's collected list, each with period and value.",
-		"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Measurement and reporting"]},
-	},
-	"CSI-007": {
-		"title": "Each collected metric is analysed within the analysis interval",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement\""]),
-		"rationale": "Collected data that nobody analyses finds no area of improvement; stale analysis misses recent degradation.",
-		"remediation": "Analyse the metric and record analysed_on (at most analysis_interval_days before the evaluation date) and the conclusion in analysis.",
-		"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Continual improvement", "Measurement and reporting"]},
-	},
-	"CSI-008": {
-		"title": "Metric collection is current",
-		"severity": "warning",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"should be collected\" (on an ongoing basis, to monitor performance)"]),
-		"rationale": "If the latest collected period ended long ago, collection has stopped and analysis works on outdated data.",
-		"remediation": "Collect the metric for recent periods. Periods are read as YYYY-MM-DD, an interval ending in a date (YYYY-MM-DD/YYYY-MM-DD or ..), YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY; the latest must end at most analysis_interval_days before the evaluation date.",
-		"frameworks": {"nist_800_53": ["CA-7"], "itil4": ["Measurement and reporting"]},
-	},
-	"CSI-009": {
-		"title": "Metric that misses its target has an improvement",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement using a formal process\""]),
-		"rationale": "A missed target is an identified area of improvement; without a recorded improvement it is noted and forgotten.",
-		"remediation": "Add an improvement to spec.improvements whose metric is the metric's id. The latest collected value (last entry of collected) is compared with the target: a plain number must be reached or exceeded, \">= n\", \"> n\", \"<= n\", \"< n\", \"= n\" compare as written (a trailing % is ignored), any other text must equal the value (case-insensitive).",
-		"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
-	},
-	"CSI-010": {
-		"title": "Each improvement is described, owned, tracked and scheduled",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
-		"rationale": "An improvement without an owner and a due date is a wish, not a commitment anyone can be held to.",
-		"remediation": "Fill in id, description, owner, status and due for the improvement in spec.improvements.",
-		"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
-	},
-	"CSI-011": {
-		"title": "Open improvement is not past its due date",
-		"severity": "warning",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
-		"rationale": "Overdue improvements show the process has stalled; they need to be completed or re-planned.",
-		"remediation": "Complete the improvement (status: done) or agree and record a new due date.",
-		"frameworks": {"nist_800_53": ["CA-5"], "itil4": ["Continual improvement"]},
-	},
-	"CSI-012": {
-		"title": "Improvement refers to a metric of the register",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
-		"rationale": "An improvement tied to a metric that does not exist cannot show whether it worked.",
-		"remediation": "Set the improvement's metric to the id of a metric in spec.metrics, or add the metric.",
-		"frameworks": {"itil4": ["Continual improvement", "Measurement and reporting"]},
-	},
-	"CSI-013": {
-		"title": "Metric and improvement ids are unique within the register",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"using a formal process\""]),
-		"rationale": "Duplicate ids make references from improvements to metrics ambiguous and reports double-count.",
-		"remediation": "Give each metric and each improvement of the register its own id.",
-		"frameworks": {"itil4": ["Continual improvement"]},
-	},
-}
-
 _a := lib.subject(kinds)
 
 _spec := _a.spec if _a.kind == "ImprovementRegister"
@@ -147,16 +27,60 @@ _label(obj, i) := obj.id if {
 
 # --- Framework, process, metrics -----------------------------------------------------------------
 
+metadata["CSI-001"] := {
+	"title": "Register names the improvement framework or standard adopted",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"You can use various tools and standards to monitor performance. One example is the ITIL framework. The organization should adopt and utilize one or more of these tools.\""]),
+	"rationale": "A named framework (e.g. ITIL) gives the improvement work a shared method and vocabulary that can be audited against.",
+	"remediation": "Fill in spec.framework with the framework(s) or standard(s) adopted, e.g. \"ITIL 4 continual improvement model\".",
+	"frameworks": {"itil4": ["Continual improvement"]},
+}
+
 deny contains lib.finding("CSI-001", "/spec/framework", "register names no framework or standard adopted for improvement") if {
 	lib.missing(_spec, "framework")
+}
+
+metadata["CSI-002"] := {
+	"title": "Register describes the formal improvement process",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement using a formal process.\""]),
+	"rationale": "Without a defined process (who collects, how often, who analyses and decides) improvement depends on chance.",
+	"remediation": "Describe in spec.process how metrics are collected and analysed and how improvements are decided.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Continual improvement", "Measurement and reporting"]},
 }
 
 deny contains lib.finding("CSI-002", "/spec/process", "register does not describe the improvement process") if {
 	lib.missing(_spec, "process")
 }
 
+metadata["CSI-003"] := {
+	"title": "Register defines metrics",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
+	"rationale": "Without metrics there is nothing to analyse and improvement has no evidence.",
+	"remediation": "Add the metrics of the services and processes to spec.metrics.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Continual improvement"]},
+}
+
 deny contains lib.finding("CSI-003", "/spec/metrics", "register defines no metrics") if {
 	lib.missing(_spec, "metrics")
+}
+
+metadata["CSI-004"] := {
+	"title": "Each metric has an id, a name and the service or process it measures",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics on all services and processes\""]),
+	"rationale": "A metric must say what it measures and where, and needs an id so improvements can refer to it.",
+	"remediation": "Fill in id, name and area (the service or process measured) for the metric in spec.metrics.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting"]},
 }
 
 deny contains lib.finding("CSI-004", sprintf("/spec/metrics/%d", [i]), msg) if {
@@ -166,10 +90,32 @@ deny contains lib.finding("CSI-004", sprintf("/spec/metrics/%d", [i]), msg) if {
 	msg := sprintf("metric `%s` lacks %s", [_label(m, i), lib.join_names(missing)])
 }
 
+metadata["CSI-005"] := {
+	"title": "Each metric has a target",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
+	"rationale": "Without a target a measurement cannot be judged good or bad, so no area of improvement can be found from it.",
+	"remediation": "Set target on the metric: a number (to be reached or exceeded), a comparison such as \"<= 4\" or \">= 99.9\", or the expected text.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Service level management"]},
+}
+
 deny contains lib.finding("CSI-005", sprintf("/spec/metrics/%d/target", [i]), msg) if {
 	some i, m in _metrics
 	lib.missing(m, "target")
 	msg := sprintf("metric `%s` has no target", [_label(m, i)])
+}
+
+metadata["CSI-006"] := {
+	"title": "Each metric has collected measurements",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
+	"rationale": "A metric that is defined but never collected gives the analysis nothing to work on.",
+	"remediation": "Record measurements in the metric's collected list, each with period and value.",
+	"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Measurement and reporting"]},
 }
 
 deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected", [i]), msg) if {
@@ -190,6 +136,17 @@ deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected/%d", [i
 
 # A metric is due for analysis once something has been collected.
 _collected(m) if lib.present(m, "collected")
+
+metadata["CSI-007"] := {
+	"title": "Each collected metric is analysed within the analysis interval",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement\""]),
+	"rationale": "Collected data that nobody analyses finds no area of improvement; stale analysis misses recent degradation.",
+	"remediation": "Analyse the metric and record analysed_on (at most analysis_interval_days before the evaluation date) and the conclusion in analysis.",
+	"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Continual improvement", "Measurement and reporting"]},
+}
 
 deny contains lib.finding("CSI-007", sprintf("/spec/metrics/%d/analysed_on", [i]), msg) if {
 	some i, m in _metrics
@@ -254,6 +211,17 @@ _period_ends(m) := [end |
 	end := _period_end(trim_space(c.period))
 	is_number(end)
 ]
+
+metadata["CSI-008"] := {
+	"title": "Metric collection is current",
+	"severity": "warning",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"should be collected\" (on an ongoing basis, to monitor performance)"]),
+	"rationale": "If the latest collected period ended long ago, collection has stopped and analysis works on outdated data.",
+	"remediation": "Collect the metric for recent periods. Periods are read as YYYY-MM-DD, an interval ending in a date (YYYY-MM-DD/YYYY-MM-DD or ..), YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY; the latest must end at most analysis_interval_days before the evaluation date.",
+	"frameworks": {"nist_800_53": ["CA-7"], "itil4": ["Measurement and reporting"]},
+}
 
 deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]), msg) if {
 	some i, m in _metrics
@@ -335,6 +303,17 @@ _improved contains imp.metric if {
 	is_string(imp.metric)
 }
 
+metadata["CSI-009"] := {
+	"title": "Metric that misses its target has an improvement",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement using a formal process\""]),
+	"rationale": "A missed target is an identified area of improvement; without a recorded improvement it is noted and forgotten.",
+	"remediation": "Add an improvement to spec.improvements whose metric is the metric's id. The latest collected value (last entry of collected) is compared with the target: a plain number must be reached or exceeded, \">= n\", \"> n\", \"<= n\", \"< n\", \"= n\" compare as written (a trailing % is ignored), any other text must equal the value (case-insensitive).",
+	"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
+}
+
 deny contains lib.finding("CSI-009", sprintf("/spec/metrics/%d", [i]), msg) if {
 	some i, m in _metrics
 	is_string(m.id)
@@ -346,11 +325,33 @@ deny contains lib.finding("CSI-009", sprintf("/spec/metrics/%d", [i]), msg) if {
 	msg := sprintf("metric `%s` misses its target `%v` with `%v` (period %v) and no improvement refers to it", [m.id, m.target, latest.value, object.get(latest, "period", "?")])
 }
 
+metadata["CSI-010"] := {
+	"title": "Each improvement is described, owned, tracked and scheduled",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
+	"rationale": "An improvement without an owner and a due date is a wish, not a commitment anyone can be held to.",
+	"remediation": "Fill in id, description, owner, status and due for the improvement in spec.improvements.",
+	"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
+}
+
 deny contains lib.finding("CSI-010", sprintf("/spec/improvements/%d", [i]), msg) if {
 	some i, imp in _improvements
 	missing := lib.missing_fields(imp, ["id", "description", "owner", "status", "due"])
 	count(missing) > 0
 	msg := sprintf("improvement `%s` lacks %s", [_label(imp, i), lib.join_names(missing)])
+}
+
+metadata["CSI-011"] := {
+	"title": "Open improvement is not past its due date",
+	"severity": "warning",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
+	"rationale": "Overdue improvements show the process has stalled; they need to be completed or re-planned.",
+	"remediation": "Complete the improvement (status: done) or agree and record a new due date.",
+	"frameworks": {"nist_800_53": ["CA-5"], "itil4": ["Continual improvement"]},
 }
 
 deny contains lib.finding("CSI-011", sprintf("/spec/improvements/%d/due", [i]), msg) if {
@@ -362,12 +363,34 @@ deny contains lib.finding("CSI-011", sprintf("/spec/improvements/%d/due", [i]), 
 	msg := sprintf("improvement `%s` is `%v` and was due on %s, %d days ago", [_label(imp, i), object.get(imp, "status", "without status"), imp.due, overdue])
 }
 
+metadata["CSI-012"] := {
+	"title": "Improvement refers to a metric of the register",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
+	"rationale": "An improvement tied to a metric that does not exist cannot show whether it worked.",
+	"remediation": "Set the improvement's metric to the id of a metric in spec.metrics, or add the metric.",
+	"frameworks": {"itil4": ["Continual improvement", "Measurement and reporting"]},
+}
+
 deny contains lib.finding("CSI-012", sprintf("/spec/improvements/%d/metric", [i]), msg) if {
 	some i, imp in _improvements
 	is_string(imp.metric)
 	imp.metric != ""
 	not imp.metric in _metric_ids
 	msg := sprintf("improvement `%s` refers to metric `%s`, which the register does not define", [_label(imp, i), imp.metric])
+}
+
+metadata["CSI-013"] := {
+	"title": "Metric and improvement ids are unique within the register",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"using a formal process\""]),
+	"rationale": "Duplicate ids make references from improvements to metrics ambiguous and reports double-count.",
+	"remediation": "Give each metric and each improvement of the register its own id.",
+	"frameworks": {"itil4": ["Continual improvement"]},
 }
 
 deny contains lib.finding("CSI-013", sprintf("/spec/metrics/%d/id", [i]), msg) if {

@@ -5,7 +5,7 @@ package opsgate.rules.placeholders
 
 import rego.v1
 
-metadata := {"DOC-001": {
+metadata["DOC-001"] := {
 	"title": "No placeholder is left to fill in",
 	"severity": "error",
 	"area": "cross_process",
@@ -14,6 +14,6 @@ metadata := {"DOC-001": {
 	"rationale": "A starter or a new draft with `<fill in: …>` values is not a real record: an approval by `<fill in: who approves changes>` approves nothing, and a gate that passed it would count a template as evidence.",
 	"remediation": "Replace every `<fill in: …>` value with the real one, or delete the draft.",
 	"frameworks": {"iso27001": ["A.5.37", "A.5.33"], "nist_800_53": ["PL-2", "CM-3"], "itil4": ["Information security management"]},
-}}
+}
 
 deny := set()
