@@ -101,9 +101,8 @@ metadata["AVL-003"] := {
 
 deny contains lib.finding("AVL-003", sprintf("/spec/services/%d", [i]), msg) if {
 	some i, entry in _entries
-	missing := lib.missing_fields(entry, ["target_percent", "designed_percent"])
-	count(missing) > 0
-	msg := sprintf("service `%s` lacks %s", [object.get(entry, "service", "?"), lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["target_percent", "designed_percent"])
+	msg := sprintf("service `%s` lacks %s", [object.get(entry, "service", "?"), lacking])
 }
 
 metadata["AVL-004"] := {

@@ -89,9 +89,8 @@ metadata["CAP-003"] := {
 
 deny contains lib.finding("CAP-003", sprintf("/spec/resources/%d", [i]), msg) if {
 	some i, resource in _resources
-	missing := lib.missing_fields(resource, ["name", "unit", "capacity", "current_usage"])
-	count(missing) > 0
-	msg := sprintf("resource `%s` lacks %s", [_name(i, resource), lib.join_names(missing)])
+	lacking := lib.lacks(resource, ["name", "unit", "capacity", "current_usage"])
+	msg := sprintf("resource `%s` lacks %s", [_name(i, resource), lacking])
 }
 
 deny contains lib.finding("CAP-003", sprintf("/spec/resources/%d/capacity", [i]), msg) if {
@@ -114,9 +113,8 @@ metadata["CAP-004"] := {
 
 deny contains lib.finding("CAP-004", sprintf("/spec/resources/%d/monitoring", [i]), msg) if {
 	some i, resource in _resources
-	missing := lib.missing_fields(object.get(resource, "monitoring", {}), ["tool", "alert_to"])
-	count(missing) > 0
-	msg := sprintf("monitoring of resource `%s` lacks %s", [_name(i, resource), lib.join_names(missing)])
+	lacking := lib.lacks(object.get(resource, "monitoring", {}), ["tool", "alert_to"])
+	msg := sprintf("monitoring of resource `%s` lacks %s", [_name(i, resource), lacking])
 }
 
 metadata["CAP-005"] := {
@@ -132,9 +130,8 @@ metadata["CAP-005"] := {
 
 deny contains lib.finding("CAP-005", sprintf("/spec/resources/%d", [i]), msg) if {
 	some i, resource in _resources
-	missing := lib.missing_fields(resource, ["warning_threshold_percent", "critical_threshold_percent"])
-	count(missing) > 0
-	msg := sprintf("resource `%s` lacks %s", [_name(i, resource), lib.join_names(missing)])
+	lacking := lib.lacks(resource, ["warning_threshold_percent", "critical_threshold_percent"])
+	msg := sprintf("resource `%s` lacks %s", [_name(i, resource), lacking])
 }
 
 metadata["CAP-006"] := {
@@ -235,9 +232,8 @@ metadata["CAP-010"] := {
 
 deny contains lib.finding("CAP-010", sprintf("/spec/business_cycles/%d", [i]), msg) if {
 	some i, cycle in object.get(_spec, "business_cycles", [])
-	missing := lib.missing_fields(cycle, ["name", "kind", "period", "expected_peak_factor", "provision"])
-	count(missing) > 0
-	msg := sprintf("business cycle `%s` lacks %s", [object.get(cycle, "name", sprintf("#%d", [i])), lib.join_names(missing)])
+	lacking := lib.lacks(cycle, ["name", "kind", "period", "expected_peak_factor", "provision"])
+	msg := sprintf("business cycle `%s` lacks %s", [object.get(cycle, "name", sprintf("#%d", [i])), lacking])
 }
 
 metadata["CAP-011"] := {

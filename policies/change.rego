@@ -11,15 +11,13 @@ _obj := "Change Management Objectives"
 
 _proc := "Change Management Process"
 
-_stage := {"draft": 0, "submitted": 1, "assessed": 2, "authorized": 3, "scheduled": 4, "implemented": 5, "reviewed": 6, "closed": 7}
-
 _a := lib.subject(kinds)
 
 _spec := _a.spec
 
 _at_least(name) if {
 	_a.kind == "ChangeRecord"
-	_stage[_spec.status] >= _stage[name]
+	lib.reached(_a, name)
 }
 
 metadata["CHG-001"] := {
@@ -35,9 +33,8 @@ metadata["CHG-001"] := {
 
 deny contains lib.finding("CHG-001", "/spec/evaluation", msg) if {
 	_at_least("assessed")
-	missing := lib.missing_fields(object.get(_spec, "evaluation", {}), ["evaluated_by", "date", "impact"])
-	count(missing) > 0
-	msg := sprintf("change is `%s` but its evaluation lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "evaluation", {}), ["evaluated_by", "date", "impact"])
+	msg := sprintf("change is `%s` but its evaluation lacks %s", [_spec.status, lacking])
 }
 
 metadata["CHG-002"] := {
@@ -172,9 +169,8 @@ metadata["CHG-005"] := {
 
 deny contains lib.finding("CHG-005", "/spec/plan", msg) if {
 	_at_least("scheduled")
-	missing := lib.missing_fields(object.get(_spec, "plan", {}), ["scheduled_start", "scheduled_end", "steps"])
-	count(missing) > 0
-	msg := sprintf("change is `%s` but its plan lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "plan", {}), ["scheduled_start", "scheduled_end", "steps"])
+	msg := sprintf("change is `%s` but its plan lacks %s", [_spec.status, lacking])
 }
 
 metadata["CHG-006"] := {
@@ -241,9 +237,8 @@ metadata["CHG-007"] := {
 
 deny contains lib.finding("CHG-007", "/spec/implementation", msg) if {
 	_at_least("implemented")
-	missing := lib.missing_fields(object.get(_spec, "implementation", {}), ["implemented_by", "started", "completed", "result"])
-	count(missing) > 0
-	msg := sprintf("change is `%s` but its implementation lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "implementation", {}), ["implemented_by", "started", "completed", "result"])
+	msg := sprintf("change is `%s` but its implementation lacks %s", [_spec.status, lacking])
 }
 
 metadata["CHG-008"] := {
@@ -259,9 +254,8 @@ metadata["CHG-008"] := {
 
 deny contains lib.finding("CHG-008", "/spec/review", msg) if {
 	_at_least("reviewed")
-	missing := lib.missing_fields(object.get(_spec, "review", {}), ["reviewer", "date", "outcome"])
-	count(missing) > 0
-	msg := sprintf("change is `%s` but its review lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "review", {}), ["reviewer", "date", "outcome"])
+	msg := sprintf("change is `%s` but its review lacks %s", [_spec.status, lacking])
 }
 
 metadata["CHG-009"] := {
@@ -314,9 +308,8 @@ metadata["CHG-011"] := {
 
 deny contains lib.finding("CHG-011", "/spec/risk", msg) if {
 	_at_least("assessed")
-	missing := lib.missing_fields(object.get(_spec, "risk", {}), ["level", "assessment"])
-	count(missing) > 0
-	msg := sprintf("change is `%s` but its risk lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "risk", {}), ["level", "assessment"])
+	msg := sprintf("change is `%s` but its risk lacks %s", [_spec.status, lacking])
 }
 
 metadata["CHG-012"] := {
@@ -457,9 +450,8 @@ deny contains lib.finding("CHG-017", sprintf("/spec/topics/%s", [topic]), msg) i
 	_a.kind == "ProcessPolicy"
 	some topic in _topics_of(_spec.process)
 	entry := _spec.topics[topic]
-	missing := lib.missing_fields(entry, ["policy", "procedure", "owner"])
-	count(missing) > 0
-	msg := sprintf("topic `%s` lacks %s", [topic, lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["policy", "procedure", "owner"])
+	msg := sprintf("topic `%s` lacks %s", [topic, lacking])
 }
 
 metadata["CHG-018"] := {
@@ -505,8 +497,6 @@ deny contains lib.finding_with("CHG-019", "/spec/risk/level", msg, [_spec.change
 
 _window_hours := lib.param("emergency_approval_window_hours")
 
-_ns_per_hour := (60 * 60) * 1000000000
-
 # When an approval was given: its time, else the end of its day (the latest it can have been). A
 # time on another day than the approval's date is not trusted to move the approval earlier.
 _approval_ns(approval) := _ns(approval.at) if {
@@ -538,8 +528,8 @@ deny contains lib.finding("CHG-020", "/spec/approvals", msg) if {
 	lib.emergency_authorized(_a)
 	count(_written) == 0
 	elapsed := _ns(concat("", [input.as_of, "T00:00:00Z"])) - _ns(_spec.emergency.authorized_at)
-	elapsed > _window_hours * _ns_per_hour
-	msg := sprintf("emergency authorization at %s is not confirmed by a written approval %d hours later (window %d hours)", [_spec.emergency.authorized_at, round(elapsed / _ns_per_hour), _window_hours])
+	elapsed > _window_hours * lib.ns_per_hour
+	msg := sprintf("emergency authorization at %s is not confirmed by a written approval %d hours later (window %d hours)", [_spec.emergency.authorized_at, round(elapsed / lib.ns_per_hour), _window_hours])
 }
 
 deny contains lib.finding("CHG-020", sprintf("/spec/approvals/%d", [i]), msg) if {
@@ -548,11 +538,11 @@ deny contains lib.finding("CHG-020", sprintf("/spec/approvals/%d", [i]), msg) if
 	count(_written) > 0
 	first := min([_approval_ns(a) | some a in _written])
 	elapsed := first - _ns(_spec.emergency.authorized_at)
-	elapsed > _window_hours * _ns_per_hour
+	elapsed > _window_hours * lib.ns_per_hour
 	some i, approval in _spec.approvals
 	lib.is_approved(approval)
 	_approval_ns(approval) == first
-	msg := sprintf("written approval came %v hours after the emergency authorization at %s (window %d hours)%s", [lib.round2(elapsed / _ns_per_hour), _spec.emergency.authorized_at, _window_hours, _time_note(approval)])
+	msg := sprintf("written approval came %v hours after the emergency authorization at %s (window %d hours)%s", [lib.round2(elapsed / lib.ns_per_hour), _spec.emergency.authorized_at, _window_hours, _time_note(approval)])
 }
 
 # --- Order of the lifecycle ----------------------------------------------------------------------

@@ -43,10 +43,6 @@ _production if {
 	_spec.environment == "production"
 }
 
-_days(1) := "1 day"
-
-_days(n) := sprintf("%d days", [n]) if n != 1
-
 # --- Configuration items ----------------------------------------------------------------------
 
 metadata["CFG-001"] := {
@@ -168,9 +164,8 @@ metadata["CFG-006"] := {
 deny contains lib.finding("CFG-006", "/spec/baseline_compliance", msg) if {
 	_is_ci
 	lib.present(_spec, "baseline")
-	missing := lib.missing_fields(_compliance, ["checked_on", "result"])
-	count(missing) > 0
-	msg := sprintf("CI has baseline `%s` but its baseline compliance check lacks %s", [_spec.baseline, lib.join_names(missing)])
+	lacking := lib.lacks(_compliance, ["checked_on", "result"])
+	msg := sprintf("CI has baseline `%s` but its baseline compliance check lacks %s", [_spec.baseline, lacking])
 }
 
 deny contains lib.finding("CFG-006", "/spec/baseline_compliance/checked_on", msg) if {
@@ -178,7 +173,7 @@ deny contains lib.finding("CFG-006", "/spec/baseline_compliance/checked_on", msg
 	lib.present(_spec, "baseline")
 	age := lib.days_between(_compliance.checked_on, input.as_of)
 	age > _check_interval
-	msg := sprintf("baseline compliance was last checked on %s, %s before %s (interval %s)", [_compliance.checked_on, _days(age), input.as_of, _days(_check_interval)])
+	msg := sprintf("baseline compliance was last checked on %s, %s before %s (interval %s)", [_compliance.checked_on, lib.days_text(age), input.as_of, lib.days_text(_check_interval)])
 }
 
 deny contains lib.finding("CFG-006", "/spec/baseline_compliance/checked_on", msg) if {
@@ -309,9 +304,8 @@ deny contains lib.finding("CFG-012", "/spec/controls", msg) if {
 deny contains lib.finding("CFG-012", sprintf("/spec/controls/%d", [i]), msg) if {
 	_is_baseline
 	some i, control in _spec.controls
-	missing := lib.missing_fields(control, ["id", "description"])
-	count(missing) > 0
-	msg := sprintf("control %d lacks %s", [i, lib.join_names(missing)])
+	lacking := lib.lacks(control, ["id", "description"])
+	msg := sprintf("control %d lacks %s", [i, lacking])
 }
 
 _interval := object.get(_spec, "review_interval_days", lib.param("review_interval_days"))
@@ -343,7 +337,7 @@ deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 	_is_baseline
 	age := lib.days_between(_spec.last_reviewed, input.as_of)
 	age > _interval
-	msg := sprintf("security baseline was last reviewed on %s, %s before %s (interval %s)", [_spec.last_reviewed, _days(age), input.as_of, _days(_interval)])
+	msg := sprintf("security baseline was last reviewed on %s, %s before %s (interval %s)", [_spec.last_reviewed, lib.days_text(age), input.as_of, lib.days_text(_interval)])
 }
 
 # --- Configuration-management process policy ----------------------------------------------------

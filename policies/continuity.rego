@@ -115,9 +115,8 @@ metadata["BCM-004"] := {
 deny contains lib.finding("BCM-004", sprintf("/spec/services/%d", [i]), msg) if {
 	_is_bia
 	some i, entry in _ranked
-	missing := lib.missing_fields(entry, ["rank", "criticality", "rto_hours", "rpo_hours", "impact"])
-	count(missing) > 0
-	msg := sprintf("service `%s` lacks %s", [object.get(entry, "service", "?"), lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["rank", "criticality", "rto_hours", "rpo_hours", "impact"])
+	msg := sprintf("service `%s` lacks %s", [object.get(entry, "service", "?"), lacking])
 }
 
 metadata["BCM-005"] := {
@@ -248,9 +247,8 @@ metadata["BCM-010"] := {
 
 deny contains lib.finding("BCM-010", "/spec/backup_capability", msg) if {
 	_is_plan
-	missing := lib.missing_fields(object.get(_spec, "backup_capability", {}), ["capability", "capacity", "sites"])
-	count(missing) > 0
-	msg := sprintf("backup systems lack %s", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "backup_capability", {}), ["capability", "capacity", "sites"])
+	msg := sprintf("backup systems lack %s", [lacking])
 }
 
 metadata["BCM-011"] := {
@@ -288,9 +286,8 @@ deny contains lib.finding("BCM-012", "/spec/roles", "plan defines no roles") if 
 deny contains lib.finding("BCM-012", sprintf("/spec/roles/%d", [i]), msg) if {
 	_is_plan
 	some i, role in object.get(_spec, "roles", [])
-	missing := lib.missing_fields(role, ["role", "person", "responsibilities"])
-	count(missing) > 0
-	msg := sprintf("role `%s` lacks %s", [object.get(role, "role", sprintf("#%d", [i])), lib.join_names(missing)])
+	lacking := lib.lacks(role, ["role", "person", "responsibilities"])
+	msg := sprintf("role `%s` lacks %s", [object.get(role, "role", sprintf("#%d", [i])), lacking])
 }
 
 # A person that does not exist is REF-001's finding; here the person must carry a name and a title.
@@ -298,9 +295,8 @@ deny contains lib.finding_with("BCM-012", sprintf("/spec/roles/%d/person", [i]),
 	_is_plan
 	some i, role in object.get(_spec, "roles", [])
 	person := lib.person(role.person)
-	missing := lib.missing_fields(object.get(person, "spec", {}), ["name", "title"])
-	count(missing) > 0
-	msg := sprintf("role `%s` names person `%s`, whose record lacks %s", [object.get(role, "role", sprintf("#%d", [i])), role.person, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(person, "spec", {}), ["name", "title"])
+	msg := sprintf("role `%s` names person `%s`, whose record lacks %s", [object.get(role, "role", sprintf("#%d", [i])), role.person, lacking])
 }
 
 metadata["BCM-013"] := {
@@ -316,9 +312,8 @@ metadata["BCM-013"] := {
 
 deny contains lib.finding("BCM-013", "/spec/procedures", msg) if {
 	_is_plan
-	missing := lib.missing_fields(object.get(_spec, "procedures", {}), ["continuity", "recovery"])
-	count(missing) > 0
-	msg := sprintf("plan lacks %s procedures", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "procedures", {}), ["continuity", "recovery"])
+	msg := sprintf("plan lacks %s procedures", [lacking])
 }
 
 metadata["BCM-014"] := {
@@ -340,9 +335,8 @@ deny contains lib.finding("BCM-014", "/spec/notification", "plan defines no noti
 deny contains lib.finding("BCM-014", sprintf("/spec/notification/%d", [i]), msg) if {
 	_is_plan
 	some i, notice in object.get(_spec, "notification", [])
-	missing := lib.missing_fields(notice, ["audience", "method", "within_hours"])
-	count(missing) > 0
-	msg := sprintf("notification `%s` lacks %s", [object.get(notice, "audience", sprintf("#%d", [i])), lib.join_names(missing)])
+	lacking := lib.lacks(notice, ["audience", "method", "within_hours"])
+	msg := sprintf("notification `%s` lacks %s", [object.get(notice, "audience", sprintf("#%d", [i])), lacking])
 }
 
 _tests := object.get(_spec, "tests", [])

@@ -52,9 +52,8 @@ metadata["CSC-001"] := {
 }
 
 deny contains lib.finding("CSC-001", "/spec/control", msg) if {
-	missing := lib.missing_fields(object.get(_spec, "control", {}), ["framework", "id", "title"])
-	count(missing) > 0
-	msg := sprintf("control implemented is not identified: it lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "control", {}), ["framework", "id", "title"])
+	msg := sprintf("control implemented is not identified: it lacks %s", [lacking])
 }
 
 _mechanisms := object.get(_spec, "mechanisms", [])
@@ -76,9 +75,8 @@ deny contains lib.finding("CSC-002", "/spec/mechanisms", "no candidate mechanism
 
 deny contains lib.finding("CSC-002", sprintf("/spec/mechanisms/%d", [i]), msg) if {
 	some i, m in _mechanisms
-	missing := lib.missing_fields(m, ["name", "selected", "rationale"])
-	count(missing) > 0
-	msg := sprintf("mechanism `%s` lacks %s", [_label(m, i), lib.join_names(missing)])
+	lacking := lib.lacks(m, ["name", "selected", "rationale"])
+	msg := sprintf("mechanism `%s` lacks %s", [_label(m, i), lacking])
 }
 
 _mechanism_names := {lower(trim_space(m.name)) |
@@ -332,9 +330,8 @@ deny contains lib.finding(code, sprintf("/spec/%s/%s", [rule[0], rule[1]]), msg)
 deny contains lib.finding(code, sprintf("/spec/%s/%s", [rule[0], rule[1]]), msg) if {
 	some code, rule in _metric_rules
 	lib.present(object.get(_spec, rule[0], {}), rule[1])
-	missing := lib.missing_fields(_metric(rule[0], rule[1]), _metric_fields)
-	count(missing) > 0
-	msg := sprintf("%s metric `%s` lacks %s", [_group_label[rule[0]], rule[1], lib.join_names(missing)])
+	lacking := lib.lacks(_metric(rule[0], rule[1]), _metric_fields)
+	msg := sprintf("%s metric `%s` lacks %s", [_group_label[rule[0]], rule[1], lacking])
 }
 
 _group_label := {"effectiveness_metrics": "effectiveness", "automation_metrics": "automation"}
@@ -536,9 +533,8 @@ metadata["CSC-023"] := {
 
 deny contains lib.finding("CSC-023", "/spec/blocking/notification", msg) if {
 	object.get(_blocking, "available", null) != true
-	missing := lib.missing_fields(object.get(_blocking, "notification", {}), ["channel", "recipients"])
-	count(missing) > 0
-	msg := sprintf("%s and the alert notification lacks %s", [_blocking_state, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_blocking, "notification", {}), ["channel", "recipients"])
+	msg := sprintf("%s and the alert notification lacks %s", [_blocking_state, lacking])
 }
 
 _blocking_state := "blocking is not available" if _blocking.available == false

@@ -227,9 +227,8 @@ deny contains lib.finding("XP-007", "/spec/communication/help_desk_notified", ms
 deny contains lib.finding("XP-007", "/spec/communication", msg) if {
 	_a.kind == "ReleaseRecord"
 	_spec.status in {"approved", "deployed", "closed", "failed", "rolled_back"}
-	missing := lib.missing_fields(object.get(_spec, "communication", {}), ["help_desk_notified", "channel"])
-	count(missing) > 0
-	msg := sprintf("release is `%s` but its help-desk communication lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "communication", {}), ["help_desk_notified", "channel"])
+	msg := sprintf("release is `%s` but its help-desk communication lacks %s", [_spec.status, lacking])
 }
 
 # --- Configuration ↔ change -------------------------------------------------------------------

@@ -8,10 +8,6 @@ import rego.v1
 
 _a := input.artifact
 
-_days(1) := "1 day"
-
-_days(n) := sprintf("%d days", [n]) if n != 1
-
 metadata["ISP-015"] := {
 	"title": "Document is reviewed by its review date",
 	"severity": "warning",
@@ -27,5 +23,5 @@ deny contains lib.finding("ISP-015", "/metadata/review_by", msg) if {
 	object.get(_a.metadata, "status", "") != "retired"
 	overdue := lib.days_between(review_by, input.as_of)
 	overdue > 0
-	msg := sprintf("%s `%s` was due for review by %s, %s before %s", [_a.kind, _a.metadata.id, lib.date_of(review_by), _days(overdue), input.as_of])
+	msg := sprintf("%s `%s` was due for review by %s, %s before %s", [_a.kind, _a.metadata.id, lib.date_of(review_by), lib.days_text(overdue), input.as_of])
 }

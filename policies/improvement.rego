@@ -85,9 +85,8 @@ metadata["CSI-004"] := {
 
 deny contains lib.finding("CSI-004", sprintf("/spec/metrics/%d", [i]), msg) if {
 	some i, m in _metrics
-	missing := lib.missing_fields(m, ["id", "name", "area"])
-	count(missing) > 0
-	msg := sprintf("metric `%s` lacks %s", [_label(m, i), lib.join_names(missing)])
+	lacking := lib.lacks(m, ["id", "name", "area"])
+	msg := sprintf("metric `%s` lacks %s", [_label(m, i), lacking])
 }
 
 metadata["CSI-005"] := {
@@ -127,9 +126,8 @@ deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected", [i]),
 deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected/%d", [i, j]), msg) if {
 	some i, m in _metrics
 	some j, c in object.get(m, "collected", [])
-	missing := lib.missing_fields(c, ["period", "value"])
-	count(missing) > 0
-	msg := sprintf("measurement #%d of metric `%s` lacks %s", [j, _label(m, i), lib.join_names(missing)])
+	lacking := lib.lacks(c, ["period", "value"])
+	msg := sprintf("measurement #%d of metric `%s` lacks %s", [j, _label(m, i), lacking])
 }
 
 # --- Analysis ------------------------------------------------------------------------------------
@@ -338,9 +336,8 @@ metadata["CSI-010"] := {
 
 deny contains lib.finding("CSI-010", sprintf("/spec/improvements/%d", [i]), msg) if {
 	some i, imp in _improvements
-	missing := lib.missing_fields(imp, ["id", "description", "owner", "status", "due"])
-	count(missing) > 0
-	msg := sprintf("improvement `%s` lacks %s", [_label(imp, i), lib.join_names(missing)])
+	lacking := lib.lacks(imp, ["id", "description", "owner", "status", "due"])
+	msg := sprintf("improvement `%s` lacks %s", [_label(imp, i), lacking])
 }
 
 metadata["CSI-011"] := {

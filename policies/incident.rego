@@ -38,10 +38,8 @@ _ts(value) := time.parse_rfc3339_ns(value) if {
 	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$`, value)
 }
 
-_ns_per_hour := (60 * 60) * 1000000000
-
 # Nanoseconds as hours, one decimal.
-_hours(ns) := round((ns * 10) / _ns_per_hour) / 10
+_hours(ns) := round((ns * 10) / lib.ns_per_hour) / 10
 
 # --- Plan -------------------------------------------------------------------------------------
 
@@ -65,9 +63,8 @@ deny contains lib.finding("INC-001", "/spec/incident_definitions", msg) if {
 deny contains lib.finding("INC-001", sprintf("/spec/incident_definitions/%d", [i]), msg) if {
 	_is_plan
 	some i, entry in object.get(_spec, "incident_definitions", [])
-	missing := lib.missing_fields(entry, ["service_type", "definition"])
-	count(missing) > 0
-	msg := sprintf("incident definition `%v` lacks %s", [object.get(entry, "service_type", i), lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["service_type", "definition"])
+	msg := sprintf("incident definition `%v` lacks %s", [object.get(entry, "service_type", i), lacking])
 }
 
 _parties := {role.party | some role in object.get(_spec, "roles", []); lib.present(role, "responsibilities")}
@@ -97,12 +94,11 @@ _party_names(names) := sprintf("%s parties", [concat(" and ", names)]) if count(
 deny contains lib.finding("INC-002", sprintf("/spec/roles/%d", [i]), msg) if {
 	_is_plan
 	some i, role in object.get(_spec, "roles", [])
-	missing := lib.missing_fields(role, ["party", "role", "responsibilities"])
-	count(missing) > 0
+	lacking := lib.lacks(role, ["party", "role", "responsibilities"])
 	# A role of another type is the schema's finding; said here, OPA stops on object.get's type
 	# error where regorus leaves the message undefined.
 	is_object(role)
-	msg := sprintf("role `%v` lacks %s", [object.get(role, "role", i), lib.join_names(missing)])
+	msg := sprintf("role `%v` lacks %s", [object.get(role, "role", i), lacking])
 }
 
 metadata["INC-003"] := {
@@ -118,9 +114,8 @@ metadata["INC-003"] := {
 
 deny contains lib.finding("INC-003", "/spec/process", msg) if {
 	_is_plan
-	missing := lib.missing_fields(object.get(_spec, "process", {}), ["detection", "classification", "investigation", "resolution"])
-	count(missing) > 0
-	msg := sprintf("incident process does not describe %s", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "process", {}), ["detection", "classification", "investigation", "resolution"])
+	msg := sprintf("incident process does not describe %s", [lacking])
 }
 
 metadata["INC-004"] := {
@@ -143,9 +138,8 @@ deny contains lib.finding("INC-004", "/spec/response_requirements", msg) if {
 deny contains lib.finding("INC-004", sprintf("/spec/response_requirements/%d", [i]), msg) if {
 	_is_plan
 	some i, entry in object.get(_spec, "response_requirements", [])
-	missing := lib.missing_fields(entry, ["priority", "response_minutes", "resolution_hours"])
-	count(missing) > 0
-	msg := sprintf("response requirement for priority `%v` lacks %s", [object.get(entry, "priority", "?"), lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["priority", "response_minutes", "resolution_hours"])
+	msg := sprintf("response requirement for priority `%v` lacks %s", [object.get(entry, "priority", "?"), lacking])
 }
 
 _classification := object.get(_spec, "classification", {})
@@ -188,9 +182,8 @@ metadata["INC-006"] := {
 
 deny contains lib.finding("INC-006", "/spec/media_coordination", msg) if {
 	_is_plan
-	missing := lib.missing_fields(object.get(_spec, "media_coordination", {}), ["contact", "procedure"])
-	count(missing) > 0
-	msg := sprintf("media coordination lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "media_coordination", {}), ["contact", "procedure"])
+	msg := sprintf("media coordination lacks %s", [lacking])
 }
 
 # A legal/regulatory entry is the data breach notification requirement when its text (case-insensitive)
@@ -352,9 +345,8 @@ deny contains lib.finding("INC-012", sprintf("/spec/classification/%s/%d", [list
 	_is_plan
 	some list in ["impact_levels", "urgency_levels"]
 	some i, level in object.get(_classification, list, [])
-	missing := lib.missing_fields(level, ["level", "description"])
-	count(missing) > 0
-	msg := sprintf("%s entry `%v` lacks %s", [list, object.get(level, "level", i), lib.join_names(missing)])
+	lacking := lib.lacks(level, ["level", "description"])
+	msg := sprintf("%s entry `%v` lacks %s", [list, object.get(level, "level", i), lacking])
 }
 
 _levels(list) := {_key(level.level) | some level in object.get(_classification, list, []); lib.present(level, "level")}
@@ -681,7 +673,7 @@ deny contains lib.finding_with("INC-024", "/spec/resolved_at", msg, [_spec.plan]
 	_spec.status in _resolved
 	limit := _resolution_hours
 	elapsed := _times.resolved_at - _times[_start]
-	elapsed > limit * _ns_per_hour
+	elapsed > limit * lib.ns_per_hour
 	msg := sprintf("resolved %v hours after %s, beyond the %v hours plan `%s` allows for priority `%v`", [_hours(elapsed), _start, limit, _spec.plan, _spec.priority])
 }
 
@@ -691,7 +683,7 @@ deny contains lib.finding_with("INC-024", "/spec/status", msg, [_spec.plan]) if 
 	limit := _resolution_hours
 	now := time.parse_rfc3339_ns(concat("", [input.as_of, "T00:00:00Z"]))
 	elapsed := now - _times[_start]
-	elapsed > limit * _ns_per_hour
+	elapsed > limit * lib.ns_per_hour
 	msg := sprintf("still `%s` %v hours after %s (at the start of %s), beyond the %v hours plan `%s` allows for priority `%v`", [_spec.status, _hours(elapsed), _start, input.as_of, limit, _spec.plan, _spec.priority])
 }
 
@@ -729,9 +721,8 @@ metadata["INC-028"] := {
 deny contains lib.finding("INC-028", "/spec/response_team", msg) if {
 	_is_plan
 	team := object.get(_spec, "response_team", {})
-	missing := lib.missing_fields(team, ["name", "kind", "members"])
-	count(missing) > 0
-	msg := sprintf("incident response team is not designated beforehand: it lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(team, ["name", "kind", "members"])
+	msg := sprintf("incident response team is not designated beforehand: it lacks %s", [lacking])
 }
 
 metadata["INC-029"] := {

@@ -29,10 +29,6 @@ _a := lib.subject(kinds)
 
 _spec := object.get(_a, "spec", {})
 
-_days(1) := "1 day"
-
-_days(n) := sprintf("%d days", [n]) if n != 1
-
 _is_plan if _a.kind == "InformationSecurityPlan"
 
 metadata["ISP-001"] := _area_meta(
@@ -142,9 +138,8 @@ deny contains lib.finding(code, sprintf("/spec/areas/%s", [key]), msg) if {
 	some code, key in _area_rules
 	area := _areas[key]
 	not lib.blank(area)
-	missing := lib.missing_fields(area, ["summary", "owner"])
-	count(missing) > 0
-	msg := sprintf("area `%s` lacks %s", [key, lib.join_names(missing)])
+	lacking := lib.lacks(area, ["summary", "owner"])
+	msg := sprintf("area `%s` lacks %s", [key, lacking])
 }
 
 metadata["ISP-011"] := {
@@ -240,6 +235,6 @@ deny contains lib.finding("ISP-014", "/spec/last_reviewed", msg) if {
 	_is_plan
 	age := lib.days_between(_spec.last_reviewed, input.as_of)
 	age > _interval
-	msg := sprintf("information security plan was last reviewed on %s, %s before %s (interval %s)", [_spec.last_reviewed, _days(age), input.as_of, _days(_interval)])
+	msg := sprintf("information security plan was last reviewed on %s, %s before %s (interval %s)", [_spec.last_reviewed, lib.days_text(age), input.as_of, lib.days_text(_interval)])
 }
 

@@ -5,6 +5,13 @@ import rego.v1
 
 ns_per_day := ((24 * 60) * 60) * 1000000000
 
+ns_per_hour := (60 * 60) * 1000000000
+
+# "1 day", "12 days": a number of days in a message.
+days_text(1) := "1 day"
+
+days_text(n) := sprintf("%d days", [n]) if n != 1
+
 # The date part of a date or an RFC 3339 timestamp.
 date_of(value) := substring(value, 0, 10) if is_string(value)
 
@@ -49,6 +56,23 @@ is_approved(approval) if approval.decision == "approved"
 # The latest approved date of a list of approvals.
 latest_approval_date(approvals) := max([a.date | some a in approvals; a.decision == "approved"; is_string(a.date)])
 
+# The order of each record kind's lifecycle (`spec.status`). A release's failed, rolled_back and
+# closed all come after a deployment attempt.
+lifecycle := {
+	"ChangeRecord": {
+		"draft": 0, "submitted": 1, "assessed": 2, "authorized": 3,
+		"scheduled": 4, "implemented": 5, "reviewed": 6, "closed": 7,
+	},
+	"ProblemRecord": {"logged": 0, "investigating": 1, "known_error": 2, "resolved": 3, "closed": 4},
+	"ReleaseRecord": {
+		"planned": 0, "built": 1, "tested": 2, "approved": 3,
+		"deployed": 4, "failed": 5, "rolled_back": 5, "closed": 6,
+	},
+}
+
+# The record `doc` is at `status` or later in its kind's lifecycle.
+reached(doc, status) if lifecycle[doc.kind][doc.spec.status] >= lifecycle[doc.kind][status]
+
 # An artifact of the inventory, by kind and id.
 artifact(kind, id) := data.inventory[kind][id]
 
@@ -73,6 +97,13 @@ missing_fields(obj, names) := [name | some name in names; not name in filled] if
 	is_object(obj)
 	filled := {key | some key, value in obj; not value in _blank_values}
 } else := names
+
+# The fields of `names` that `obj` lacks, as `a`, `b` for a message; undefined when it lacks none.
+# The one form of the "record lacks fields" rules: `lacking := lib.lacks(obj, [...])`.
+lacks(obj, names) := join_names(missing) if {
+	missing := missing_fields(obj, names)
+	count(missing) > 0
+}
 
 # "a, b and c"
 join_names(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])

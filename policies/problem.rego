@@ -16,9 +16,7 @@ _spec := _a.spec
 
 _id := _a.metadata.id
 
-_stage := {"logged": 0, "investigating": 1, "known_error": 2, "resolved": 3, "closed": 4}
-
-_at_least(name) if _stage[_spec.status] >= _stage[name]
+_at_least(name) if lib.reached(_a, name)
 
 _is_date(value) if {
 	is_string(value)
@@ -103,9 +101,8 @@ metadata["PRB-005"] := {
 
 deny contains lib.finding("PRB-005", "/spec/known_error", msg) if {
 	_at_least("known_error")
-	missing := lib.missing_fields(object.get(_spec, "known_error", {}), ["description", "recorded_on"])
-	count(missing) > 0
-	msg := sprintf("problem is `%s` but its known error lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "known_error", {}), ["description", "recorded_on"])
+	msg := sprintf("problem is `%s` but its known error lacks %s", [_spec.status, lacking])
 }
 
 _needs_workaround := "it is a known error" if _spec.status == "known_error"
@@ -146,9 +143,8 @@ metadata["PRB-007"] := {
 
 deny contains lib.finding("PRB-007", "/spec/resolution", msg) if {
 	_at_least("resolved")
-	missing := lib.missing_fields(object.get(_spec, "resolution", {}), ["change", "date"])
-	count(missing) > 0
-	msg := sprintf("problem is `%s` but its resolution lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "resolution", {}), ["change", "date"])
+	msg := sprintf("problem is `%s` but its resolution lacks %s", [_spec.status, lacking])
 }
 
 _implemented := {"implemented", "reviewed", "closed"}

@@ -27,9 +27,8 @@ metadata["PRB-012"] := {
 }
 
 deny contains lib.finding("PRB-012", "/spec/problem_management", msg) if {
-	missing := lib.missing_fields(_pm, ["tracking_system", "trend_metrics"])
-	count(missing) > 0
-	msg := sprintf("problem management lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(_pm, ["tracking_system", "trend_metrics"])
+	msg := sprintf("problem management lacks %s", [lacking])
 }
 
 metadata["PRB-013"] := {

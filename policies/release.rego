@@ -15,16 +15,13 @@ _obj := "Release and Deployment Management, objectives"
 
 _fw_release := {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Release management", "Deployment management"]}
 
-# failed, rolled_back and closed all come after a deployment attempt.
-_stage := {"planned": 0, "built": 1, "tested": 2, "approved": 3, "deployed": 4, "failed": 5, "rolled_back": 5, "closed": 6}
-
 _a := lib.subject(kinds)
 
 _spec := _a.spec
 
 _at_least(name) if {
 	_a.kind == "ReleaseRecord"
-	_stage[_spec.status] >= _stage[name]
+	lib.reached(_a, name)
 }
 
 _packages := object.get(_spec, "packages", [])
@@ -44,9 +41,8 @@ metadata["REL-001"] := {
 
 deny contains lib.finding("REL-001", "/spec/deployment_plan", msg) if {
 	_at_least("approved")
-	missing := lib.missing_fields(object.get(_spec, "deployment_plan", {}), ["summary", "scheduled", "steps"])
-	count(missing) > 0
-	msg := sprintf("release is `%s` but its deployment plan lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "deployment_plan", {}), ["summary", "scheduled", "steps"])
+	msg := sprintf("release is `%s` but its deployment plan lacks %s", [_spec.status, lacking])
 }
 
 metadata["REL-002"] := {
@@ -165,9 +161,8 @@ deny contains lib.finding("REL-007", "/spec/stakeholders", msg) if {
 deny contains lib.finding("REL-007", sprintf("/spec/stakeholders/%d", [i]), msg) if {
 	_at_least("built")
 	some i, stakeholder in object.get(_spec, "stakeholders", [])
-	missing := lib.missing_fields(stakeholder, ["person", "role"])
-	count(missing) > 0
-	msg := sprintf("stakeholder %d lacks %s", [i, lib.join_names(missing)])
+	lacking := lib.lacks(stakeholder, ["person", "role"])
+	msg := sprintf("stakeholder %d lacks %s", [i, lacking])
 }
 
 # --- 6. Utility and warranty -------------------------------------------------------------------
@@ -185,9 +180,8 @@ metadata["REL-008"] := {
 
 deny contains lib.finding("REL-008", "/spec/utility_warranty", msg) if {
 	_at_least("tested")
-	missing := lib.missing_fields(object.get(_spec, "utility_warranty", {}), ["utility", "warranty"])
-	count(missing) > 0
-	msg := sprintf("release is `%s` but the delivery of %s is not stated", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "utility_warranty", {}), ["utility", "warranty"])
+	msg := sprintf("release is `%s` but the delivery of %s is not stated", [_spec.status, lacking])
 }
 
 # --- 7. Risks ----------------------------------------------------------------------------------
@@ -242,9 +236,8 @@ metadata["REL-011"] := {
 
 deny contains lib.finding("REL-011", "/spec/knowledge_transfer", msg) if {
 	_at_least("deployed")
-	missing := lib.missing_fields(object.get(_spec, "knowledge_transfer", {}), ["date", "audience", "materials"])
-	count(missing) > 0
-	msg := sprintf("release is `%s` but its knowledge transfer lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "knowledge_transfer", {}), ["date", "audience", "materials"])
+	msg := sprintf("release is `%s` but its knowledge transfer lacks %s", [_spec.status, lacking])
 }
 
 deny contains lib.finding("REL-011", "/spec/knowledge_transfer/date", msg) if {
@@ -269,9 +262,8 @@ metadata["REL-012"] := {
 
 deny contains lib.finding("REL-012", "/spec/security_testing", msg) if {
 	_at_least("approved")
-	missing := lib.missing_fields(object.get(_spec, "security_testing", {}), ["date", "type", "result"])
-	count(missing) > 0
-	msg := sprintf("release is `%s` but its security testing lacks %s", [_spec.status, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "security_testing", {}), ["date", "type", "result"])
+	msg := sprintf("release is `%s` but its security testing lacks %s", [_spec.status, lacking])
 }
 
 deny contains lib.finding("REL-012", "/spec/security_testing/date", msg) if {

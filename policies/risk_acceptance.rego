@@ -152,7 +152,6 @@ metadata["RSK-007"] := {
 }
 
 deny contains lib.finding("RSK-007", "/spec", msg) if {
-	missing := lib.missing_fields(_spec, ["rules", "artifacts", "justification", "risk_owner"])
-	count(missing) > 0
-	msg := sprintf("the acceptance lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(_spec, ["rules", "artifacts", "justification", "risk_owner"])
+	msg := sprintf("the acceptance lacks %s", [lacking])
 }

@@ -41,18 +41,16 @@ metadata["SLM-001"] := {
 
 deny contains lib.finding("SLM-001", "/spec/parties", msg) if {
 	_sla
-	missing := lib.missing_fields(_parties, ["provider", "consumer"])
-	count(missing) > 0
-	msg := sprintf("%s does not name its %s", [_spec.type, lib.join_names(missing)])
+	lacking := lib.lacks(_parties, ["provider", "consumer"])
+	msg := sprintf("%s does not name its %s", [_spec.type, lacking])
 }
 
 deny contains lib.finding("SLM-001", sprintf("/spec/parties/%s", [role]), msg) if {
 	_sla
 	some role in ["provider", "consumer"]
 	lib.present(_parties, role)
-	missing := lib.missing_fields(_parties[role], ["name", "kind"])
-	count(missing) > 0
-	msg := sprintf("%s %s lacks %s", [_spec.type, role, lib.join_names(missing)])
+	lacking := lib.lacks(_parties[role], ["name", "kind"])
+	msg := sprintf("%s %s lacks %s", [_spec.type, role, lacking])
 }
 
 _article := {"SLA": "an SLA", "OLA": "an OLA", "UC": "a UC"}
@@ -181,9 +179,8 @@ metadata["SLM-007"] := {
 
 deny contains lib.finding("SLM-007", "/spec/legal_review", msg) if {
 	_sla
-	missing := lib.missing_fields(object.get(_spec, "legal_review", {}), ["reviewer", "date"])
-	count(missing) > 0
-	msg := sprintf("%s has no legal review (lacks %s)", [_spec.type, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "legal_review", {}), ["reviewer", "date"])
+	msg := sprintf("%s has no legal review (lacks %s)", [_spec.type, lacking])
 }
 
 deny contains lib.finding("SLM-007", "/spec/legal_review", msg) if {
@@ -229,9 +226,8 @@ metadata["SLM-009"] := {
 
 deny contains lib.finding("SLM-009", "/spec/term", msg) if {
 	_sla
-	missing := lib.missing_fields(object.get(_spec, "term", {}), ["start", "end"])
-	count(missing) > 0
-	msg := sprintf("%s term lacks %s", [_spec.type, lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "term", {}), ["start", "end"])
+	msg := sprintf("%s term lacks %s", [_spec.type, lacking])
 }
 
 deny contains lib.finding("SLM-009", "/spec/term/end", msg) if {
