@@ -13,9 +13,17 @@ _cap := "Capacity Management"
 
 _cycles := "Incorporating Management Processes"
 
-_fw_cap := {"iso27001": ["A.8.6"], "nist_800_53": ["CP-2(2)", "SC-5(2)"], "itil4": ["Capacity and performance management"]}
+_fw_cap := {
+	"iso27001": ["A.8.6"],
+	"nist_800_53": ["CP-2(2)", "SC-5(2)"],
+	"itil4": ["Capacity and performance management"],
+}
 
-_fw_monitor := {"iso27001": ["A.8.6", "A.8.16"], "nist_800_53": ["CP-2(2)", "SI-4"], "itil4": ["Capacity and performance management", "Monitoring and event management"]}
+_fw_monitor := {
+	"iso27001": ["A.8.6", "A.8.16"],
+	"nist_800_53": ["CP-2(2)", "SI-4"],
+	"itil4": ["Capacity and performance management", "Monitoring and event management"],
+}
 
 _a := lib.subject(kinds)
 
@@ -42,7 +50,10 @@ _at_critical(resource) if {
 _at_critical(resource) if _usage(resource) >= 100
 
 # The level CAP-007 compares with: the critical threshold, capped at full capacity.
-_critical_level(resource) := min([resource.critical_threshold_percent, 100]) if is_number(resource.critical_threshold_percent)
+_critical_level(resource) := min([
+	resource.critical_threshold_percent,
+	100,
+]) if is_number(resource.critical_threshold_percent)
 
 _critical_level(resource) := 100 if not is_number(resource.critical_threshold_percent)
 
@@ -51,8 +62,14 @@ metadata["CAP-001"] := {
 	"severity": "error",
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
-	"source": concat("", [_cap, ": infrastructure \"adequately provisioned to deliver the agreed service-level targets\""]),
-	"rationale": "Capacity is only adequate relative to the services and service-level targets it must carry; a plan for no service cannot be judged adequate.",
+	"source": concat("", [
+		_cap,
+		": infrastructure \"adequately provisioned to deliver the agreed service-level targets\"",
+	]),
+	"rationale": concat(" ", [
+		"Capacity is only adequate relative to the services and service-level targets it must carry; a plan for no service",
+		"cannot be judged adequate.",
+	]),
 	"remediation": "List the Service ids the plan provisions in spec.services.",
 	"frameworks": _fw_cap,
 }
@@ -81,8 +98,14 @@ metadata["CAP-003"] := {
 	"severity": "error",
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
-	"source": concat("", [_cap, ": \"considers all resources required to deliver IT services\"; \"The system capacity must be monitored\""]),
-	"rationale": "Without a unit, a positive capacity and the current usage, a resource's headroom cannot be computed or compared with its thresholds.",
+	"source": concat("", [
+		_cap,
+		": \"considers all resources required to deliver IT services\"; \"The system capacity must be monitored\"",
+	]),
+	"rationale": concat(" ", [
+		"Without a unit, a positive capacity and the current usage, a resource's headroom cannot be computed or compared",
+		"with its thresholds.",
+	]),
 	"remediation": "Fill in name, unit, capacity (greater than 0) and current_usage for the resource.",
 	"frameworks": _fw_cap,
 }
@@ -97,7 +120,10 @@ deny contains lib.finding("CAP-003", sprintf("/spec/resources/%d/capacity", [i])
 	some i, resource in _resources
 	is_number(resource.capacity)
 	resource.capacity <= 0
-	msg := sprintf("resource `%s` has a capacity of %v; it must be greater than 0", [_name(i, resource), resource.capacity])
+	msg := sprintf(
+		"resource `%s` has a capacity of %v; it must be greater than 0",
+		[_name(i, resource), resource.capacity],
+	)
 }
 
 metadata["CAP-004"] := {
@@ -106,7 +132,10 @@ metadata["CAP-004"] := {
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
 	"source": concat("", [_cap, ": \"The system capacity must be monitored\""]),
-	"rationale": "A threshold nobody watches prevents nothing: monitoring must run in a tool and alert someone who can act.",
+	"rationale": concat(" ", [
+		"A threshold nobody watches prevents nothing: monitoring must run in a tool and alert someone who can",
+		"act.",
+	]),
 	"remediation": "Fill in the resource's monitoring.tool and monitoring.alert_to (a Person id).",
 	"frameworks": _fw_monitor,
 }
@@ -122,8 +151,14 @@ metadata["CAP-005"] := {
 	"severity": "error",
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
-	"source": concat("", [_cap, ": \"thresholds must be set to prevent systems from reaching an over-capacity situation\""]),
-	"rationale": "Thresholds turn monitoring into early warning: the warning level buys time to provision, the critical level marks the last safe point.",
+	"source": concat("", [
+		_cap,
+		": \"thresholds must be set to prevent systems from reaching an over-capacity situation\"",
+	]),
+	"rationale": concat(" ", [
+		"Thresholds turn monitoring into early warning: the warning level buys time to provision, the critical level marks",
+		"the last safe point.",
+	]),
 	"remediation": "Set warning_threshold_percent and critical_threshold_percent for the resource.",
 	"frameworks": _fw_monitor,
 }
@@ -140,7 +175,11 @@ metadata["CAP-006"] := {
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
 	"source": concat("", [_cap, ": thresholds \"set to prevent systems from reaching an over-capacity situation\""]),
-	"rationale": "A warning level at or above the critical level never warns first, and a critical level of 100% or more fires only once the system is already at or over capacity: the source asks for thresholds set \"to prevent systems from reaching an over-capacity situation\".",
+	"rationale": concat(" ", [
+		"A warning level at or above the critical level never warns first, and a critical level of 100% or more fires only",
+		"once the system is already at or over capacity: the source asks for thresholds set \"to prevent systems from",
+		"reaching an over-capacity situation\".",
+	]),
 	"remediation": "Use 0 < warning_threshold_percent < critical_threshold_percent < 100.",
 	"frameworks": _fw_monitor,
 }
@@ -150,21 +189,33 @@ deny contains lib.finding("CAP-006", sprintf("/spec/resources/%d/warning_thresho
 	is_number(resource.warning_threshold_percent)
 	is_number(resource.critical_threshold_percent)
 	resource.warning_threshold_percent >= resource.critical_threshold_percent
-	msg := sprintf("resource `%s` warns at %v%%, not below its critical threshold of %v%%", [_name(i, resource), resource.warning_threshold_percent, resource.critical_threshold_percent])
+	msg := sprintf(
+		"resource `%s` warns at %v%%, not below its critical threshold of %v%%",
+		[_name(i, resource), resource.warning_threshold_percent, resource.critical_threshold_percent],
+	)
 }
 
 deny contains lib.finding("CAP-006", sprintf("/spec/resources/%d/warning_threshold_percent", [i]), msg) if {
 	some i, resource in _resources
 	is_number(resource.warning_threshold_percent)
 	resource.warning_threshold_percent <= 0
-	msg := sprintf("resource `%s` warns at %v%%, which is always reached", [_name(i, resource), resource.warning_threshold_percent])
+	msg := sprintf(
+		"resource `%s` warns at %v%%, which is always reached",
+		[_name(i, resource), resource.warning_threshold_percent],
+	)
 }
 
 deny contains lib.finding("CAP-006", sprintf("/spec/resources/%d/critical_threshold_percent", [i]), msg) if {
 	some i, resource in _resources
 	is_number(resource.critical_threshold_percent)
 	resource.critical_threshold_percent >= 100
-	msg := sprintf("resource `%s` has a critical threshold of %v%%: it alerts only when the resource is already full, not before it gets there", [_name(i, resource), resource.critical_threshold_percent])
+	msg := sprintf(
+		concat("", [
+			"resource `%s` has a critical threshold of %v%%: it alerts only when the resource is already full, not before it ",
+			"gets there",
+		]),
+		[_name(i, resource), resource.critical_threshold_percent],
+	)
 }
 
 metadata["CAP-007"] := {
@@ -173,7 +224,10 @@ metadata["CAP-007"] := {
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
 	"source": concat("", [_cap, ": thresholds \"to prevent systems from reaching an over-capacity situation\""]),
-	"rationale": "Usage at or above the critical threshold (current_usage / capacity * 100), or at full capacity when no critical threshold is set, means the resource is running out: the service-level targets are at immediate risk.",
+	"rationale": concat(" ", [
+		"Usage at or above the critical threshold (current_usage / capacity * 100), or at full capacity when no critical",
+		"threshold is set, means the resource is running out: the service-level targets are at immediate risk.",
+	]),
 	"remediation": "Add capacity (raise capacity) or reduce the load, then update current_usage.",
 	"frameworks": _fw_cap,
 }
@@ -181,7 +235,17 @@ metadata["CAP-007"] := {
 deny contains lib.finding("CAP-007", sprintf("/spec/resources/%d/current_usage", [i]), msg) if {
 	some i, resource in _resources
 	_at_critical(resource)
-	msg := sprintf("resource `%s` is at %v%% of capacity (%v of %v %s), at or above its critical level of %v%%", [_name(i, resource), _pct(_usage(resource)), resource.current_usage, resource.capacity, object.get(resource, "unit", ""), _critical_level(resource)])
+	msg := sprintf(
+		"resource `%s` is at %v%% of capacity (%v of %v %s), at or above its critical level of %v%%",
+		[
+			_name(i, resource),
+			_pct(_usage(resource)),
+			resource.current_usage,
+			resource.capacity,
+			object.get(resource, "unit", ""),
+			_critical_level(resource),
+		],
+	)
 }
 
 metadata["CAP-008"] := {
@@ -190,7 +254,10 @@ metadata["CAP-008"] := {
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
 	"source": concat("", [_cap, ": infrastructure \"adequately provisioned ... in a timely and cost-effective manner\""]),
-	"rationale": "Usage at or above the warning threshold is the signal to start provisioning while there is still time to do it in a timely and cost-effective way.",
+	"rationale": concat(" ", [
+		"Usage at or above the warning threshold is the signal to start provisioning while there is still time to do it in a",
+		"timely and cost-effective way.",
+	]),
 	"remediation": "Plan and schedule additional capacity (a change) before usage reaches the critical threshold.",
 	"frameworks": _fw_cap,
 }
@@ -201,7 +268,17 @@ deny contains lib.finding("CAP-008", sprintf("/spec/resources/%d/current_usage",
 	resource.warning_threshold_percent > 0
 	_usage(resource) >= resource.warning_threshold_percent
 	not _at_critical(resource)
-	msg := sprintf("resource `%s` is at %v%% of capacity (%v of %v %s), at or above its warning threshold of %v%%", [_name(i, resource), _pct(_usage(resource)), resource.current_usage, resource.capacity, object.get(resource, "unit", ""), resource.warning_threshold_percent])
+	msg := sprintf(
+		"resource `%s` is at %v%% of capacity (%v of %v %s), at or above its warning threshold of %v%%",
+		[
+			_name(i, resource),
+			_pct(_usage(resource)),
+			resource.current_usage,
+			resource.capacity,
+			object.get(resource, "unit", ""),
+			resource.warning_threshold_percent,
+		],
+	)
 }
 
 metadata["CAP-009"] := {
@@ -209,13 +286,21 @@ metadata["CAP-009"] := {
 	"severity": "warning",
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
-	"source": concat("", [_cycles, ": \"be aware of these business cycles to work with capacity management ... to ensure that the appropriate infrastructure is always provisioned\""]),
-	"rationale": "Seasonal, cyclical and event-driven peaks (holiday sales, the World Cup) are predictable; a plan sized only for today's load fails on them.",
+	"source": concat("", [
+		_cycles,
+		": \"be aware of these business cycles to work with capacity management ... to ensure that the appropriate ",
+		"infrastructure is always provisioned\"",
+	]),
+	"rationale": concat(" ", [
+		"Seasonal, cyclical and event-driven peaks (holiday sales, the World Cup) are predictable; a plan sized only for",
+		"today's load fails on them.",
+	]),
 	"remediation": "Record the business cycles that drive demand in spec.business_cycles.",
 	"frameworks": {"iso27001": ["A.8.6"], "nist_800_53": ["CP-2(2)"], "itil4": ["Capacity and performance management"]},
 }
 
-deny contains lib.finding("CAP-009", "/spec/business_cycles", "plan considers no business cycles (seasonal, cyclical or event-driven peaks)") if {
+deny contains lib.finding("CAP-009",
+	"/spec/business_cycles", "plan considers no business cycles (seasonal, cyclical or event-driven peaks)") if {
 	lib.missing(_spec, "business_cycles")
 }
 
@@ -224,8 +309,15 @@ metadata["CAP-010"] := {
 	"severity": "error",
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
-	"source": concat("", [_cycles, ": \"Some are seasonal; some are cyclical\"; \"ensure that the appropriate infrastructure is always provisioned and available to meet customer demand\""]),
-	"rationale": "A cycle is only actionable when its kind, timing, expected peak factor and the provision made for it are known; without a peak factor it cannot be checked against capacity.",
+	"source": concat("", [
+		_cycles,
+		": \"Some are seasonal; some are cyclical\"; \"ensure that the appropriate infrastructure is always provisioned and ",
+		"available to meet customer demand\"",
+	]),
+	"rationale": concat(" ", [
+		"A cycle is only actionable when its kind, timing, expected peak factor and the provision made for it are known;",
+		"without a peak factor it cannot be checked against capacity.",
+	]),
 	"remediation": "Fill in name, kind, period, expected_peak_factor and provision for the business cycle.",
 	"frameworks": {"iso27001": ["A.8.6"], "nist_800_53": ["CP-2(2)"], "itil4": ["Capacity and performance management"]},
 }
@@ -241,8 +333,14 @@ metadata["CAP-011"] := {
 	"severity": "error",
 	"area": "capacity",
 	"kinds": ["CapacityPlan"],
-	"source": concat("", [_cap, ": \"Capacity management is a critical function.\"; \"The system capacity must be monitored\""]),
-	"rationale": "Usage grows and services change; a capacity plan not reviewed within the interval sizes yesterday's demand. Interval: param review_interval_days.",
+	"source": concat("", [
+		_cap,
+		": \"Capacity management is a critical function.\"; \"The system capacity must be monitored\"",
+	]),
+	"rationale": concat(" ", [
+		"Usage grows and services change; a capacity plan not reviewed within the interval sizes yesterday's demand.",
+		"Interval: param review_interval_days.",
+	]),
 	"remediation": "Review capacities, usage, thresholds and business cycles, and record the date in spec.last_reviewed.",
 	"frameworks": _fw_cap,
 }
@@ -253,12 +351,18 @@ deny contains lib.finding("CAP-011", "/spec/last_reviewed", "plan records no rev
 
 deny contains lib.finding("CAP-011", "/spec/last_reviewed", msg) if {
 	lib.future(_spec.last_reviewed)
-	msg := sprintf("plan review is dated %s, after the evaluation date %s: a future review is no evidence", [_spec.last_reviewed, input.as_of])
+	msg := sprintf(
+		"plan review is dated %s, after the evaluation date %s: a future review is no evidence",
+		[_spec.last_reviewed, input.as_of],
+	)
 }
 
 deny contains lib.finding("CAP-011", "/spec/last_reviewed", msg) if {
 	is_string(_spec.last_reviewed)
 	age := lib.days_between(_spec.last_reviewed, input.as_of)
 	age > lib.param("review_interval_days")
-	msg := sprintf("plan was last reviewed on %s, %v days ago (interval: %v days)", [_spec.last_reviewed, age, lib.param("review_interval_days")])
+	msg := sprintf(
+		"plan was last reviewed on %s, %v days ago (interval: %v days)",
+		[_spec.last_reviewed, age, lib.param("review_interval_days")],
+	)
 }

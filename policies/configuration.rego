@@ -10,15 +10,28 @@ kinds := {"ConfigurationItem", "SecurityBaseline", "ProcessPolicy"}
 
 _cm := "Configuration Management"
 
-_maintain := concat("", [_cm, ": \"Configuration management aims to maintain information about CIs required to deliver an IT service, including their relationships.\""])
+_maintain := concat("", [
+	_cm,
+	": \"Configuration management aims to maintain information about CIs required to deliver an IT service, including ",
+	"their relationships.\"",
+])
 
-_item(n, text) := concat("", [_cm, ", the process should include policies and procedures for each of the following, item ", n, ": \"", text, "\""])
+_item(n, text) := concat(
+	"",
+	[_cm, ", the process should include policies and procedures for each of the following, item ", n, ": \"", text, "\""],
+)
 
-_item1 := "The development and implementation of new configurations that should apply to the hardware and software configurations of the cloud environment"
+_item1 := concat(" ", [
+	"The development and implementation of new configurations that should apply to the hardware and software",
+	"configurations of the cloud environment",
+])
 
 _item2 := "Quality evaluation of configuration changes and compliance with established security baselines"
 
-_item3 := "Changing systems, including testing and deployment procedures, that should include adequate oversight of all configuration changes"
+_item3 := concat(" ", [
+	"Changing systems, including testing and deployment procedures, that should include adequate oversight of all",
+	"configuration changes",
+])
 
 _item4 := "The prevention of any unauthorized changes in system configurations"
 
@@ -51,9 +64,17 @@ metadata["CFG-001"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _maintain,
-	"rationale": "The CMDB is only useful if each CI says what it is, where it runs and which version is deployed; impact analysis, baseline checks and release tracking all depend on it.",
+	"rationale": concat(" ", [
+		"The CMDB is only useful if each CI says what it is, where it runs and which version is deployed; impact analysis,",
+		"baseline checks and release tracking all depend on it.",
+	]),
 	"remediation": "Fill in spec.type, spec.environment and spec.version of the ConfigurationItem.",
-	"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8"], "cis_v8": ["1.1", "2.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.5.9", "A.8.9"],
+		"nist_800_53": ["CM-8"],
+		"cis_v8": ["1.1", "2.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-001", pointer, msg) if {
@@ -75,7 +96,10 @@ metadata["CFG-002"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": concat("", [_cm, ": \"maintain information about CIs required to deliver an IT service\""]),
-	"rationale": "A CI not linked to a service cannot be assessed for the impact of its changes, incidents or outages on that service.",
+	"rationale": concat(" ", [
+		"A CI not linked to a service cannot be assessed for the impact of its changes, incidents or outages on that",
+		"service.",
+	]),
 	"remediation": "Set spec.service to the id of the Service the CI helps deliver.",
 	"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 }
@@ -94,8 +118,15 @@ metadata["CFG-003"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": concat("", [_cm, ": \"maintain information about CIs ... including their relationships\""]),
-	"rationale": "Applications, containers, virtual machines and databases always run on, depend on or connect to other CIs; without these relationships the impact of a change or failure cannot be traced. A relationship recorded on the other CI (an application that depends_on this database) documents it too; a retired CI needs none.",
-	"remediation": "List the CI's relationships in spec.relationships (type depends_on, runs_on, connects_to, part_of or backed_up_by, and the target CI id).",
+	"rationale": concat(" ", [
+		"Applications, containers, virtual machines and databases always run on, depend on or connect to other CIs; without",
+		"these relationships the impact of a change or failure cannot be traced. A relationship recorded on the other CI (an",
+		"application that depends_on this database) documents it too; a retired CI needs none.",
+	]),
+	"remediation": concat(" ", [
+		"List the CI's relationships in spec.relationships (type depends_on, runs_on, connects_to, part_of or backed_up_by,",
+		"and the target CI id).",
+	]),
 	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 }
 
@@ -114,9 +145,17 @@ metadata["CFG-004"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _item("2", _item2),
-	"rationale": "Compliance with an established security baseline can only be evaluated for a production CI that is assigned one; without it the CI's hardening is undefined.",
+	"rationale": concat(" ", [
+		"Compliance with an established security baseline can only be evaluated for a production CI that is assigned one;",
+		"without it the CI's hardening is undefined.",
+	]),
 	"remediation": "Set spec.baseline to the id of the SecurityBaseline that applies to the CI.",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-2", "CM-6"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-004", "/spec/baseline", msg) if {
@@ -131,9 +170,20 @@ metadata["CFG-005"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _item("2", _item2),
-	"rationale": "A baseline written for another type of CI (a database baseline on a network device) does not contain the controls the CI needs, so its compliance means nothing.",
-	"remediation": "Assign a SecurityBaseline whose spec.applies_to lists the CI's type, or extend the baseline's applies_to if its controls really fit.",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"rationale": concat(" ", [
+		"A baseline written for another type of CI (a database baseline on a network device) does not contain the controls",
+		"the CI needs, so its compliance means nothing.",
+	]),
+	"remediation": concat(" ", [
+		"Assign a SecurityBaseline whose spec.applies_to lists the CI's type, or extend the baseline's applies_to if its",
+		"controls really fit.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-6"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding_with("CFG-005", "/spec/baseline", msg, [_spec.baseline]) if {
@@ -143,7 +193,10 @@ deny contains lib.finding_with("CFG-005", "/spec/baseline", msg, [_spec.baseline
 	applies_to := object.get(baseline.spec, "applies_to", [])
 	count(applies_to) > 0
 	not _spec.type in applies_to
-	msg := sprintf("baseline `%s` applies to %s, not to CI type `%s`", [_spec.baseline, lib.join_names(applies_to), _spec.type])
+	msg := sprintf(
+		"baseline `%s` applies to %s, not to CI type `%s`",
+		[_spec.baseline, lib.join_names(applies_to), _spec.type],
+	)
 }
 
 _compliance := object.get(_spec, "baseline_compliance", {})
@@ -156,9 +209,20 @@ metadata["CFG-006"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _item("2", _item2),
-	"rationale": "Configurations drift; a compliance result older than the review interval (or never recorded) no longer says anything about the CI as it runs today.",
-	"remediation": "Check the CI against its baseline and record spec.baseline_compliance.checked_on and result (at least every review_interval_days).",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6", "CA-7"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"rationale": concat(" ", [
+		"Configurations drift; a compliance result older than the review interval (or never recorded) no longer says",
+		"anything about the CI as it runs today.",
+	]),
+	"remediation": concat(" ", [
+		"Check the CI against its baseline and record spec.baseline_compliance.checked_on and result (at least every",
+		"review_interval_days).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-6", "CA-7"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-006", "/spec/baseline_compliance", msg) if {
@@ -173,14 +237,20 @@ deny contains lib.finding("CFG-006", "/spec/baseline_compliance/checked_on", msg
 	lib.present(_spec, "baseline")
 	age := lib.days_between(_compliance.checked_on, input.as_of)
 	age > _check_interval
-	msg := sprintf("baseline compliance was last checked on %s, %s before %s (interval %s)", [_compliance.checked_on, lib.days_text(age), input.as_of, lib.days_text(_check_interval)])
+	msg := sprintf(
+		"baseline compliance was last checked on %s, %s before %s (interval %s)",
+		[_compliance.checked_on, lib.days_text(age), input.as_of, lib.days_text(_check_interval)],
+	)
 }
 
 deny contains lib.finding("CFG-006", "/spec/baseline_compliance/checked_on", msg) if {
 	_is_ci
 	lib.present(_spec, "baseline")
 	lib.days_between(_compliance.checked_on, input.as_of) < 0
-	msg := sprintf("baseline compliance check is dated %s, after the evaluation date %s", [_compliance.checked_on, input.as_of])
+	msg := sprintf(
+		"baseline compliance check is dated %s, after the evaluation date %s",
+		[_compliance.checked_on, input.as_of],
+	)
 }
 
 metadata["CFG-007"] := {
@@ -189,9 +259,20 @@ metadata["CFG-007"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _item("2", _item2),
-	"rationale": "Every deviation from the established security baseline is a weakened control on a system that delivers a service.",
-	"remediation": "Remediate the deviations listed in spec.baseline_compliance.deviations and re-check, or cover them with an approved RiskAcceptance.",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"rationale": concat(" ", [
+		"Every deviation from the established security baseline is a weakened control on a system that delivers a",
+		"service.",
+	]),
+	"remediation": concat(" ", [
+		"Remediate the deviations listed in spec.baseline_compliance.deviations and re-check, or cover them with an approved",
+		"RiskAcceptance.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-6"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-007", "/spec/baseline_compliance/result", msg) if {
@@ -199,14 +280,20 @@ deny contains lib.finding("CFG-007", "/spec/baseline_compliance/result", msg) if
 	_compliance.result == "non_compliant"
 	deviations := [d | some d in object.get(_compliance, "deviations", []); is_string(d)]
 	count(deviations) > 0
-	msg := sprintf("CI does not comply with baseline `%s`: %s", [object.get(_spec, "baseline", "unset"), concat("; ", deviations)])
+	msg := sprintf(
+		"CI does not comply with baseline `%s`: %s",
+		[object.get(_spec, "baseline", "unset"), concat("; ", deviations)],
+	)
 }
 
 deny contains lib.finding("CFG-007", "/spec/baseline_compliance/result", msg) if {
 	_is_ci
 	_compliance.result == "non_compliant"
 	count([d | some d in object.get(_compliance, "deviations", []); is_string(d)]) == 0
-	msg := sprintf("CI does not comply with baseline `%s` and records no deviations", [object.get(_spec, "baseline", "unset")])
+	msg := sprintf(
+		"CI does not comply with baseline `%s` and records no deviations",
+		[object.get(_spec, "baseline", "unset")],
+	)
 }
 
 metadata["CFG-008"] := {
@@ -215,9 +302,20 @@ metadata["CFG-008"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _item("2", "Quality evaluation of configuration changes and compliance with established security baselines"),
-	"rationale": "A compliance check dated before the last change was completed says nothing about the configuration that change produced.",
-	"remediation": "Re-check the CI against its baseline after the change in spec.last_change and update spec.baseline_compliance.",
-	"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-4(2)", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management", "Change enablement"]},
+	"rationale": concat(" ", [
+		"A compliance check dated before the last change was completed says nothing about the configuration that change",
+		"produced.",
+	]),
+	"remediation": concat(" ", [
+		"Re-check the CI against its baseline after the change in spec.last_change and update",
+		"spec.baseline_compliance.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.9", "A.8.32"],
+		"nist_800_53": ["CM-4(2)", "CM-6"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management", "Change enablement"],
+	},
 }
 
 deny contains lib.finding_with("CFG-008", "/spec/baseline_compliance/checked_on", msg, [_spec.last_change]) if {
@@ -228,7 +326,10 @@ deny contains lib.finding_with("CFG-008", "/spec/baseline_compliance/checked_on"
 	change := lib.artifact("ChangeRecord", _spec.last_change)
 	completed := change.spec.implementation.completed
 	lib.days_between(checked_on, completed) > 0
-	msg := sprintf("baseline compliance was checked on %s, before last change `%s` was completed on %s", [checked_on, _spec.last_change, lib.date_of(completed)])
+	msg := sprintf(
+		"baseline compliance was checked on %s, before last change `%s` was completed on %s",
+		[checked_on, _spec.last_change, lib.date_of(completed)],
+	)
 }
 
 metadata["CFG-009"] := {
@@ -237,9 +338,17 @@ metadata["CFG-009"] := {
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
 	"source": _item("4", _item4),
-	"rationale": "A production CI that names no change record cannot show that its running configuration was authorized; unauthorized changes hide behind exactly this gap.",
+	"rationale": concat(" ", [
+		"A production CI that names no change record cannot show that its running configuration was authorized; unauthorized",
+		"changes hide behind exactly this gap.",
+	]),
 	"remediation": "Set spec.last_change to the ChangeRecord that produced the CI's current configuration.",
-	"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Service configuration management", "Change enablement"]},
+	"frameworks": {
+		"iso27001": ["A.8.9", "A.8.32"],
+		"nist_800_53": ["CM-3", "CM-5"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management", "Change enablement"],
+	},
 }
 
 deny contains lib.finding("CFG-009", "/spec/last_change", msg) if {
@@ -256,15 +365,26 @@ metadata["CFG-010"] := {
 	"area": "configuration",
 	"kinds": ["SecurityBaseline"],
 	"source": concat("", [_item("2", _item2), " (an established baseline)"]),
-	"rationale": "A baseline is only \"established\" once it is approved; compliance with an unapproved baseline proves nothing.",
+	"rationale": concat(" ", [
+		"A baseline is only \"established\" once it is approved; compliance with an unapproved baseline proves",
+		"nothing.",
+	]),
 	"remediation": "Record the approval in spec.approval (approver, role, date, decision: approved).",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-2"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-010", "/spec/approval", msg) if {
 	_is_baseline
 	not lib.is_approved(object.get(_spec, "approval", {}))
-	msg := sprintf("security baseline is not approved (decision `%s`)", [object.get(object.get(_spec, "approval", {}), "decision", "none")])
+	msg := sprintf(
+		"security baseline is not approved (decision `%s`)",
+		[object.get(object.get(_spec, "approval", {}), "decision", "none")],
+	)
 }
 
 metadata["CFG-011"] := {
@@ -273,9 +393,17 @@ metadata["CFG-011"] := {
 	"area": "configuration",
 	"kinds": ["SecurityBaseline"],
 	"source": concat("", [_item("1", _item1), "; item 2 (\"compliance with established security baselines\")"]),
-	"rationale": "New configurations of hardware and software must start from the right baseline; a baseline that does not say which CI types it covers cannot be matched to them.",
+	"rationale": concat(" ", [
+		"New configurations of hardware and software must start from the right baseline; a baseline that does not say which",
+		"CI types it covers cannot be matched to them.",
+	]),
 	"remediation": "List the CI types the baseline covers in spec.applies_to.",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-2"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-011", "/spec/applies_to", msg) if {
@@ -290,9 +418,20 @@ metadata["CFG-012"] := {
 	"area": "configuration",
 	"kinds": ["SecurityBaseline"],
 	"source": _item("2", _item2),
-	"rationale": "Compliance is evaluated control by control; a baseline without identified, described controls cannot be checked.",
-	"remediation": "List the baseline's controls in spec.controls, each with an id and a description (and preferably a check).",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"rationale": concat(" ", [
+		"Compliance is evaluated control by control; a baseline without identified, described controls cannot be",
+		"checked.",
+	]),
+	"remediation": concat(" ", [
+		"List the baseline's controls in spec.controls, each with an id and a description (and preferably a",
+		"check).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-6"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-012", "/spec/controls", msg) if {
@@ -316,9 +455,20 @@ metadata["CFG-013"] := {
 	"area": "configuration",
 	"kinds": ["SecurityBaseline"],
 	"source": _item("2", _item2),
-	"rationale": "Threats, products and benchmarks change; a baseline not reviewed within its interval drifts away from current good practice.",
-	"remediation": "Review the baseline and set spec.last_reviewed (at least every spec.review_interval_days, default the review_interval_days parameter).",
-	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-2"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"rationale": concat(" ", [
+		"Threats, products and benchmarks change; a baseline not reviewed within its interval drifts away from current good",
+		"practice.",
+	]),
+	"remediation": concat(" ", [
+		"Review the baseline and set spec.last_reviewed (at least every spec.review_interval_days, default the",
+		"review_interval_days parameter).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.9"],
+		"nist_800_53": ["CM-2"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
@@ -330,14 +480,20 @@ deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 	_is_baseline
 	lib.future(_spec.last_reviewed)
-	msg := sprintf("security baseline review is dated %s, after the evaluation date %s: a future review is no evidence", [_spec.last_reviewed, input.as_of])
+	msg := sprintf(
+		"security baseline review is dated %s, after the evaluation date %s: a future review is no evidence",
+		[_spec.last_reviewed, input.as_of],
+	)
 }
 
 deny contains lib.finding("CFG-013", "/spec/last_reviewed", msg) if {
 	_is_baseline
 	age := lib.days_between(_spec.last_reviewed, input.as_of)
 	age > _interval
-	msg := sprintf("security baseline was last reviewed on %s, %s before %s (interval %s)", [_spec.last_reviewed, lib.days_text(age), input.as_of, lib.days_text(_interval)])
+	msg := sprintf(
+		"security baseline was last reviewed on %s, %s before %s (interval %s)",
+		[_spec.last_reviewed, lib.days_text(age), input.as_of, lib.days_text(_interval)],
+	)
 }
 
 # --- Configuration-management process policy ----------------------------------------------------
@@ -348,9 +504,17 @@ metadata["CFG-014"] := {
 	"area": "configuration",
 	"kinds": ["ProcessPolicy"],
 	"source": _item("1", _item1),
-	"rationale": "Without a policy and procedure for new configurations, hardware and software enter the cloud environment with ad-hoc, unhardened settings.",
+	"rationale": concat(" ", [
+		"Without a policy and procedure for new configurations, hardware and software enter the cloud environment with",
+		"ad-hoc, unhardened settings.",
+	]),
 	"remediation": "Add spec.topics.new_configurations with a policy, a procedure and an owner.",
-	"frameworks": {"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-2", "CM-9"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.5.1", "A.8.9"],
+		"nist_800_53": ["CM-1", "CM-2", "CM-9"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 metadata["CFG-015"] := {
@@ -359,9 +523,17 @@ metadata["CFG-015"] := {
 	"area": "configuration",
 	"kinds": ["ProcessPolicy"],
 	"source": _item("2", _item2),
-	"rationale": "Without a defined quality evaluation, configuration changes are not checked against the established security baselines.",
+	"rationale": concat(" ", [
+		"Without a defined quality evaluation, configuration changes are not checked against the established security",
+		"baselines.",
+	]),
 	"remediation": "Add spec.topics.quality_and_baseline_compliance with a policy, a procedure and an owner.",
-	"frameworks": {"iso27001": ["A.5.1", "A.8.9"], "nist_800_53": ["CM-1", "CM-4", "CM-6"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.5.1", "A.8.9"],
+		"nist_800_53": ["CM-1", "CM-4", "CM-6"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 metadata["CFG-016"] := {
@@ -370,9 +542,16 @@ metadata["CFG-016"] := {
 	"area": "configuration",
 	"kinds": ["ProcessPolicy"],
 	"source": _item("3", _item3),
-	"rationale": "Testing, deployment and oversight procedures are what keep a configuration change from reaching production unreviewed.",
+	"rationale": concat(" ", [
+		"Testing, deployment and oversight procedures are what keep a configuration change from reaching production",
+		"unreviewed.",
+	]),
 	"remediation": "Add spec.topics.change_oversight with a policy, a procedure and an owner.",
-	"frameworks": {"iso27001": ["A.5.1", "A.8.32"], "nist_800_53": ["CM-1", "CM-3"], "itil4": ["Service configuration management", "Change enablement"]},
+	"frameworks": {
+		"iso27001": ["A.5.1", "A.8.32"],
+		"nist_800_53": ["CM-1", "CM-3"],
+		"itil4": ["Service configuration management", "Change enablement"],
+	},
 }
 
 metadata["CFG-017"] := {
@@ -381,9 +560,17 @@ metadata["CFG-017"] := {
 	"area": "configuration",
 	"kinds": ["ProcessPolicy"],
 	"source": _item("4", _item4),
-	"rationale": "Unauthorized configuration changes bypass every other control of the process; preventing (and detecting) them must be an explicit, owned procedure.",
+	"rationale": concat(" ", [
+		"Unauthorized configuration changes bypass every other control of the process; preventing (and detecting) them must",
+		"be an explicit, owned procedure.",
+	]),
 	"remediation": "Add spec.topics.unauthorized_change_prevention with a policy, a procedure and an owner.",
-	"frameworks": {"iso27001": ["A.5.1", "A.8.9", "A.8.32"], "nist_800_53": ["CM-1", "CM-3", "CM-5"], "cis_v8": ["4.1"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.5.1", "A.8.9", "A.8.32"],
+		"nist_800_53": ["CM-1", "CM-3", "CM-5"],
+		"cis_v8": ["4.1"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 _topic_rules := {

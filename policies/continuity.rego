@@ -37,8 +37,15 @@ metadata["BCM-001"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["BusinessImpactAnalysis"],
-	"source": concat("", [_bcm, ": \"a prioritized ranking or listing of systems and services must be created and maintained. This is accomplished through the use of a business impact analysis (BIA) process.\""]),
-	"rationale": "The BIA decides which services are recovered first; an unapproved ranking has no business authority behind those priorities.",
+	"source": concat("", [
+		_bcm,
+		": \"a prioritized ranking or listing of systems and services must be created and maintained. This is accomplished ",
+		"through the use of a business impact analysis (BIA) process.\"",
+	]),
+	"rationale": concat(" ", [
+		"The BIA decides which services are recovered first; an unapproved ranking has no business authority behind those",
+		"priorities.",
+	]),
 	"remediation": "Have the business owner approve the BIA and record it in spec.approval (decision: approved).",
 	"frameworks": _fw_bia,
 }
@@ -60,8 +67,14 @@ metadata["BCM-002"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["BusinessImpactAnalysis"],
-	"source": concat("", [_bcm, ": the prioritized ranking \"must be created and maintained\"; \"Once the BIA has been completed ...\""]),
-	"rationale": "Services, dependencies and business priorities change; a BIA older than the review interval ranks a business that no longer exists. Interval: param review_interval_days.",
+	"source": concat("", [
+		_bcm,
+		": the prioritized ranking \"must be created and maintained\"; \"Once the BIA has been completed ...\"",
+	]),
+	"rationale": concat(" ", [
+		"Services, dependencies and business priorities change; a BIA older than the review interval ranks a business that",
+		"no longer exists. Interval: param review_interval_days.",
+	]),
 	"remediation": "Complete (or redo) the BIA and record the date in spec.completed_on.",
 	"frameworks": _fw_bia,
 }
@@ -82,7 +95,10 @@ deny contains lib.finding("BCM-002", "/spec/completed_on", msg) if {
 	is_string(_spec.completed_on)
 	age := lib.days_between(_spec.completed_on, input.as_of)
 	age > lib.param("review_interval_days")
-	msg := sprintf("BIA was completed on %s, %v days ago (interval: %v days)", [_spec.completed_on, age, lib.param("review_interval_days")])
+	msg := sprintf(
+		"BIA was completed on %s, %v days ago (interval: %v days)",
+		[_spec.completed_on, age, lib.param("review_interval_days")],
+	)
 }
 
 metadata["BCM-003"] := {
@@ -90,7 +106,11 @@ metadata["BCM-003"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["BusinessImpactAnalysis"],
-	"source": concat("", [_bcm, ": \"The BIA is designed to identify and produce a prioritized listing of systems and services critical to the normal functioning of the business.\""]),
+	"source": concat("", [
+		_bcm,
+		": \"The BIA is designed to identify and produce a prioritized listing of systems and services critical to the ",
+		"normal functioning of the business.\"",
+	]),
 	"rationale": "A BIA without services produces no ranking, so continuity plans have nothing to prioritize against.",
 	"remediation": "List the services in spec.services, each with its rank, criticality, RTO, RPO and impact.",
 	"frameworks": _fw_bia,
@@ -106,10 +126,21 @@ metadata["BCM-004"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["BusinessImpactAnalysis"],
-	"source": concat("", [_bcm, ": \"a prioritized ranking or listing of systems and services\"; BCM \"identifies potential threats ... and the impacts to business operations\""]),
-	"rationale": "Rank and criticality set the recovery order, RTO and RPO set what the continuity plan must achieve, and the impact justifies both.",
+	"source": concat("", [
+		_bcm,
+		": \"a prioritized ranking or listing of systems and services\"; BCM \"identifies potential threats ... and the ",
+		"impacts to business operations\"",
+	]),
+	"rationale": concat(" ", [
+		"Rank and criticality set the recovery order, RTO and RPO set what the continuity plan must achieve, and the impact",
+		"justifies both.",
+	]),
 	"remediation": "Fill in rank, criticality, rto_hours, rpo_hours and impact for the service entry.",
-	"frameworks": {"iso27001": ["A.5.30"], "nist_800_53": ["CP-2(8)", "RA-9", "CP-10"], "itil4": ["Service continuity management"]},
+	"frameworks": {
+		"iso27001": ["A.5.30"],
+		"nist_800_53": ["CP-2(8)", "RA-9", "CP-10"],
+		"itil4": ["Service continuity management"],
+	},
 }
 
 deny contains lib.finding("BCM-004", sprintf("/spec/services/%d", [i]), msg) if {
@@ -125,7 +156,10 @@ metadata["BCM-005"] := {
 	"area": "continuity",
 	"kinds": ["BusinessImpactAnalysis"],
 	"source": concat("", [_bcm, ": \"a prioritized ranking or listing of systems and services must be created\""]),
-	"rationale": "Two services with the same rank, or one service ranked twice, leave the recovery order to whoever is on call during the disaster.",
+	"rationale": concat(" ", [
+		"Two services with the same rank, or one service ranked twice, leave the recovery order to whoever is on call during",
+		"the disaster.",
+	]),
 	"remediation": "Give every service entry a distinct rank and list each service once.",
 	"frameworks": _fw_bia,
 }
@@ -139,7 +173,10 @@ deny contains lib.finding("BCM-005", sprintf("/spec/services/%d/rank", [i]), msg
 	other.rank == entry.rank
 	first := min([k | some k, e in _ranked; e.rank == entry.rank])
 	j == first
-	msg := sprintf("service `%s` has rank %v, the same as `%s`", [object.get(entry, "service", "?"), entry.rank, object.get(other, "service", "?")])
+	msg := sprintf(
+		"service `%s` has rank %v, the same as `%s`",
+		[object.get(entry, "service", "?"), entry.rank, object.get(other, "service", "?")],
+	)
 }
 
 deny contains lib.finding("BCM-005", sprintf("/spec/services/%d/service", [i]), msg) if {
@@ -158,8 +195,14 @@ metadata["BCM-006"] := {
 	"severity": "warning",
 	"area": "continuity",
 	"kinds": ["BusinessImpactAnalysis"],
-	"source": concat("", [_bcm, ": \"ensure that their mission-critical systems can be restored to service\" in the order of the prioritized ranking"]),
-	"rationale": "A service ranked behind a less critical one is recovered after it; either the rank or the criticality is wrong.",
+	"source": concat("", [
+		_bcm,
+		": \"ensure that their mission-critical systems can be restored to service\" in the order of the prioritized ranking",
+	]),
+	"rationale": concat(" ", [
+		"A service ranked behind a less critical one is recovered after it; either the rank or the criticality is",
+		"wrong.",
+	]),
 	"remediation": "Rank more critical services before less critical ones, or correct the criticality.",
 	"frameworks": _fw_bia,
 }
@@ -176,7 +219,10 @@ deny contains lib.finding("BCM-006", sprintf("/spec/services/%d/rank", [i]), msg
 		_criticality[e.criticality] < level
 	])
 	count(ahead) > 0
-	msg := sprintf("%s service `%s` (rank %v) is ranked behind less critical %s", [entry.criticality, object.get(entry, "service", "?"), entry.rank, concat(", ", ahead)])
+	msg := sprintf(
+		"%s service `%s` (rank %v) is ranked behind less critical %s",
+		[entry.criticality, object.get(entry, "service", "?"), entry.rank, concat(", ", ahead)],
+	)
 }
 
 # --- Continuity plan --------------------------------------------------------------------------
@@ -188,7 +234,11 @@ metadata["BCM-007"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
-	"source": concat("", [_bcm, ": \"Once the BIA has been completed, the cloud security operations management professionals can go about devising plans and strategies\""]),
+	"source": concat("", [
+		_bcm,
+		": \"Once the BIA has been completed, the cloud security operations management professionals can go about devising ",
+		"plans and strategies\"",
+	]),
 	"rationale": "Without a BIA the plan's priorities, RTOs and RPOs are guesses that nobody in the business agreed to.",
 	"remediation": "Reference the BusinessImpactAnalysis the plan implements in spec.bia.",
 	"frameworks": {"iso27001": ["A.5.30"], "nist_800_53": ["CP-2", "CP-2(8)"], "itil4": ["Service continuity management"]},
@@ -204,8 +254,15 @@ metadata["BCM-008"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
-	"source": concat("", [_bcm, ": plans \"that will enable the continuation of business operations and the quick recovery\" of the prioritized systems and services"]),
-	"rationale": "A plan that does not say which services it restores cannot be checked against the BIA or exercised meaningfully.",
+	"source": concat("", [
+		_bcm,
+		": plans \"that will enable the continuation of business operations and the quick recovery\" of the prioritized ",
+		"systems and services",
+	]),
+	"rationale": concat(" ", [
+		"A plan that does not say which services it restores cannot be checked against the BIA or exercised",
+		"meaningfully.",
+	]),
 	"remediation": "List the Service ids the plan covers in spec.services.",
 	"frameworks": _fw_plan,
 }
@@ -220,9 +277,19 @@ metadata["BCM-009"] := {
 	"severity": "warning",
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
-	"source": concat("", [_bcm, ": \"To focus the BCM activities correctly, a prioritized ranking or listing of systems and services must be created\""]),
-	"rationale": "A service the plan covers but the BIA does not rank has no agreed priority, RTO or RPO to recover it by.",
-	"remediation": "Add the service to the referenced BIA (spec.services with rank, criticality, RTO and RPO), or remove it from the plan.",
+	"source": concat("", [
+		_bcm,
+		": \"To focus the BCM activities correctly, a prioritized ranking or listing of systems and services must be ",
+		"created\"",
+	]),
+	"rationale": concat(" ", [
+		"A service the plan covers but the BIA does not rank has no agreed priority, RTO or RPO to recover it",
+		"by.",
+	]),
+	"remediation": concat(" ", [
+		"Add the service to the referenced BIA (spec.services with rank, criticality, RTO and RPO), or remove it from the",
+		"plan.",
+	]),
 	"frameworks": _fw_bia,
 }
 
@@ -240,9 +307,16 @@ metadata["BCM-010"] := {
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
 	"source": concat("", [_plan, ", item 1: \"Required capability and capacity of backup systems\""]),
-	"rationale": "A failover site that lacks a needed capability, or the capacity to carry the load, fails exactly when it is needed.",
+	"rationale": concat(" ", [
+		"A failover site that lacks a needed capability, or the capacity to carry the load, fails exactly when it is",
+		"needed.",
+	]),
 	"remediation": "Fill in spec.backup_capability with capability, capacity and the backup sites.",
-	"frameworks": {"iso27001": ["A.5.30", "A.8.13", "A.8.14"], "nist_800_53": ["CP-2", "CP-6", "CP-7"], "itil4": ["Service continuity management"]},
+	"frameworks": {
+		"iso27001": ["A.5.30", "A.8.13", "A.8.14"],
+		"nist_800_53": ["CP-2", "CP-6", "CP-7"],
+		"itil4": ["Service continuity management"],
+	},
 }
 
 deny contains lib.finding("BCM-010", "/spec/backup_capability", msg) if {
@@ -273,9 +347,19 @@ metadata["BCM-012"] := {
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
 	"source": concat("", [_plan, ", item 3: \"Clearly defined roles and responsibilities by name and title\""]),
-	"rationale": "In a disaster people must know who decides and acts; a role without a named person, a title or responsibilities is not clearly defined.",
-	"remediation": "Fill in spec.roles with role, person (a Person id whose spec has name and title) and responsibilities.",
-	"frameworks": {"iso27001": ["A.5.2", "A.5.29"], "nist_800_53": ["CP-2", "CP-3"], "itil4": ["Service continuity management"]},
+	"rationale": concat(" ", [
+		"In a disaster people must know who decides and acts; a role without a named person, a title or responsibilities is",
+		"not clearly defined.",
+	]),
+	"remediation": concat(" ", [
+		"Fill in spec.roles with role, person (a Person id whose spec has name and title) and",
+		"responsibilities.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.2", "A.5.29"],
+		"nist_800_53": ["CP-2", "CP-3"],
+		"itil4": ["Service continuity management"],
+	},
 }
 
 deny contains lib.finding("BCM-012", "/spec/roles", "plan defines no roles") if {
@@ -296,7 +380,10 @@ deny contains lib.finding_with("BCM-012", sprintf("/spec/roles/%d/person", [i]),
 	some i, role in object.get(_spec, "roles", [])
 	person := lib.person(role.person)
 	lacking := lib.lacks(object.get(person, "spec", {}), ["name", "title"])
-	msg := sprintf("role `%s` names person `%s`, whose record lacks %s", [object.get(role, "role", sprintf("#%d", [i])), role.person, lacking])
+	msg := sprintf(
+		"role `%s` names person `%s`, whose record lacks %s",
+		[object.get(role, "role", sprintf("#%d", [i])), role.person, lacking],
+	)
 }
 
 metadata["BCM-013"] := {
@@ -305,9 +392,16 @@ metadata["BCM-013"] := {
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
 	"source": concat("", [_plan, ", item 4: \"Clearly defined continuity and recovery procedures\""]),
-	"rationale": "Continuity procedures keep the business running during the disruption; recovery procedures bring the services back. A plan needs both.",
+	"rationale": concat(" ", [
+		"Continuity procedures keep the business running during the disruption; recovery procedures bring the services back.",
+		"A plan needs both.",
+	]),
 	"remediation": "Describe both in spec.procedures.continuity and spec.procedures.recovery.",
-	"frameworks": {"iso27001": ["A.5.29", "A.5.30"], "nist_800_53": ["CP-2", "CP-10"], "itil4": ["Service continuity management"]},
+	"frameworks": {
+		"iso27001": ["A.5.29", "A.5.30"],
+		"nist_800_53": ["CP-2", "CP-10"],
+		"itil4": ["Service continuity management"],
+	},
 }
 
 deny contains lib.finding("BCM-013", "/spec/procedures", msg) if {
@@ -322,7 +416,10 @@ metadata["BCM-014"] := {
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
 	"source": concat("", [_plan, ", item 5: \"Notification requirements\""]),
-	"rationale": "Customers, staff, regulators and suppliers must be told who is notified, how and by when; missed notification deadlines compound the disruption.",
+	"rationale": concat(" ", [
+		"Customers, staff, regulators and suppliers must be told who is notified, how and by when; missed notification",
+		"deadlines compound the disruption.",
+	]),
 	"remediation": "List each notification in spec.notification with audience, method and within_hours.",
 	"frameworks": {"iso27001": ["A.5.29", "A.5.24"], "nist_800_53": ["CP-2"], "itil4": ["Service continuity management"]},
 }
@@ -359,9 +456,17 @@ metadata["BCM-015"] := {
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
 	"source": concat("", [_plan, ": \"The plan should be tested at regular intervals\""]),
-	"rationale": "Only a test shows whether the plan works with today's systems and people. Interval: spec.test_interval_days, else param test_interval_days.",
+	"rationale": concat(" ", [
+		"Only a test shows whether the plan works with today's systems and people. Interval: spec.test_interval_days, else",
+		"param test_interval_days.",
+	]),
 	"remediation": "Test the plan (tabletop, failover, full recovery) and record it in spec.tests.",
-	"frameworks": {"iso27001": ["A.5.30"], "nist_800_53": ["CP-4"], "cis_v8": ["11.5"], "itil4": ["Service continuity management"]},
+	"frameworks": {
+		"iso27001": ["A.5.30"],
+		"nist_800_53": ["CP-4"],
+		"cis_v8": ["11.5"],
+		"itil4": ["Service continuity management"],
+	},
 }
 
 deny contains lib.finding("BCM-015", "/spec/tests", msg) if {
@@ -392,7 +497,12 @@ metadata["BCM-016"] := {
 	"source": concat("", [_plan, ": \"The plan should be tested at regular intervals\""]),
 	"rationale": "A failed or partial latest test means the plan is currently known not to work.",
 	"remediation": "Fix the plan or the backup systems and re-test until a test passes.",
-	"frameworks": {"iso27001": ["A.5.30"], "nist_800_53": ["CP-4"], "cis_v8": ["11.5"], "itil4": ["Service continuity management"]},
+	"frameworks": {
+		"iso27001": ["A.5.30"],
+		"nist_800_53": ["CP-4"],
+		"cis_v8": ["11.5"],
+		"itil4": ["Service continuity management"],
+	},
 }
 
 deny contains lib.finding("BCM-016", sprintf("/spec/tests/%d/result", [i]), msg) if {
@@ -408,10 +518,17 @@ metadata["BCM-017"] := {
 	"severity": "warning",
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
-	"source": concat("", [_plan, ": \"The plan should be tested at regular intervals\"; Continual Service Improvement Management"]),
+	"source": concat("", [
+		_plan,
+		": \"The plan should be tested at regular intervals\"; Continual Service Improvement Management",
+	]),
 	"rationale": "Testing is wasted if what it taught is not written back into the plan.",
 	"remediation": "Update the plan with the test's lessons_learned and set plan_updated: true on the test.",
-	"frameworks": {"iso27001": ["A.5.30", "A.5.27"], "nist_800_53": ["CP-4"], "itil4": ["Service continuity management", "Continual improvement"]},
+	"frameworks": {
+		"iso27001": ["A.5.30", "A.5.27"],
+		"nist_800_53": ["CP-4"],
+		"itil4": ["Service continuity management", "Continual improvement"],
+	},
 }
 
 deny contains lib.finding("BCM-017", sprintf("/spec/tests/%d/plan_updated", [i]), msg) if {
@@ -419,7 +536,10 @@ deny contains lib.finding("BCM-017", sprintf("/spec/tests/%d/plan_updated", [i])
 	some i, test in _tests
 	count(object.get(test, "lessons_learned", [])) > 0
 	object.get(test, "plan_updated", false) != true
-	msg := sprintf("test of %s recorded lessons learned (%d) that were not applied to the plan (plan_updated is not true)", [object.get(test, "date", "?"), count(test.lessons_learned)])
+	msg := sprintf(
+		"test of %s recorded lessons learned (%d) that were not applied to the plan (plan_updated is not true)",
+		[object.get(test, "date", "?"), count(test.lessons_learned)],
+	)
 }
 
 # --- Backup systems against the BIA and the capacity plans ---------------------------------------
@@ -433,17 +553,37 @@ metadata["BCM-020"] := {
 	"severity": "error",
 	"area": "continuity",
 	"kinds": ["ContinuityPlan"],
-	"source": concat("", [_plan, ", item 1: \"Required capability and capacity of backup systems\"; ", _bcm, ": services \"restored to service\" as prioritized by the BIA; Capacity Management"]),
-	"rationale": "Backup systems that take longer to bring up than the BIA's recovery time objective, or that cannot carry the load the capacity plan shows today, fail the plan on the day it is invoked. Capacity and recovery time are stated as numbers so they can be compared with the BIA and the capacity plan.",
-	"remediation": "State spec.backup_capability.recovery_hours (at most the BIA's lowest RTO of the plan's services) and capacity_percent (enough of production capacity to carry every planned resource's current usage), or enlarge the backup systems.",
-	"frameworks": {"iso27001": ["A.5.30", "A.8.14", "A.8.6"], "nist_800_53": ["CP-2(2)", "CP-7"], "itil4": ["Service continuity management", "Capacity and performance management"]},
+	"source": concat("", [
+		_plan,
+		", item 1: \"Required capability and capacity of backup systems\"; ",
+		_bcm,
+		": services \"restored to service\" as prioritized by the BIA; Capacity Management",
+	]),
+	"rationale": concat(" ", [
+		"Backup systems that take longer to bring up than the BIA's recovery time objective, or that cannot carry the load",
+		"the capacity plan shows today, fail the plan on the day it is invoked. Capacity and recovery time are stated as",
+		"numbers so they can be compared with the BIA and the capacity plan.",
+	]),
+	"remediation": concat(" ", [
+		"State spec.backup_capability.recovery_hours (at most the BIA's lowest RTO of the plan's services) and",
+		"capacity_percent (enough of production capacity to carry every planned resource's current usage), or enlarge the",
+		"backup systems.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.30", "A.8.14", "A.8.6"],
+		"nist_800_53": ["CP-2(2)", "CP-7"],
+		"itil4": ["Service continuity management", "Capacity and performance management"],
+	},
 }
 
 deny contains lib.finding("BCM-020", "/spec/backup_capability", msg) if {
 	_is_plan
 	missing := [f | some f in ["recovery_hours", "capacity_percent"]; not is_number(object.get(_backup, f, null))]
 	count(missing) > 0
-	msg := sprintf("backup systems state no %s, so they cannot be compared with the BIA's RTO and the capacity plan", [lib.join_names(missing)])
+	msg := sprintf(
+		"backup systems state no %s, so they cannot be compared with the BIA's RTO and the capacity plan",
+		[lib.join_names(missing)],
+	)
 }
 
 deny contains lib.finding_with("BCM-020", "/spec/backup_capability/recovery_hours", msg, [_spec.bia]) if {
@@ -454,7 +594,10 @@ deny contains lib.finding_with("BCM-020", "/spec/backup_capability/recovery_hour
 	entry.service in _plan_services
 	is_number(entry.rto_hours)
 	hours > entry.rto_hours
-	msg := sprintf("backup systems need %v h to come into service, beyond the %v h RTO the BIA sets for `%s`", [hours, entry.rto_hours, entry.service])
+	msg := sprintf(
+		"backup systems need %v h to come into service, beyond the %v h RTO the BIA sets for `%s`",
+		[hours, entry.rto_hours, entry.service],
+	)
 }
 
 deny contains lib.finding_with("BCM-020", "/spec/backup_capability/capacity_percent", msg, [plan_id]) if {
@@ -469,5 +612,8 @@ deny contains lib.finding_with("BCM-020", "/spec/backup_capability/capacity_perc
 	backup := (resource.capacity * share) / 100
 	backup < resource.current_usage
 	unit := object.get(resource, "unit", "")
-	msg := sprintf("backup systems at %v%% of capacity give `%s` %v %s, less than its current usage of %v %s (capacity plan `%s`)", [share, object.get(resource, "name", "?"), lib.round2(backup), unit, resource.current_usage, unit, plan_id])
+	msg := sprintf(
+		"backup systems at %v%% of capacity give `%s` %v %s, less than its current usage of %v %s (capacity plan `%s`)",
+		[share, object.get(resource, "name", "?"), lib.round2(backup), unit, resource.current_usage, unit, plan_id],
+	)
 }

@@ -32,13 +32,24 @@ metadata["CSI-001"] := {
 	"severity": "error",
 	"area": "improvement",
 	"kinds": ["ImprovementRegister"],
-	"source": concat("", [_csi, ": \"You can use various tools and standards to monitor performance. One example is the ITIL framework. The organization should adopt and utilize one or more of these tools.\""]),
-	"rationale": "A named framework (e.g. ITIL) gives the improvement work a shared method and vocabulary that can be audited against.",
-	"remediation": "Fill in spec.framework with the framework(s) or standard(s) adopted, e.g. \"ITIL 4 continual improvement model\".",
+	"source": concat("", [
+		_csi,
+		": \"You can use various tools and standards to monitor performance. One example is the ITIL framework. The ",
+		"organization should adopt and utilize one or more of these tools.\"",
+	]),
+	"rationale": concat(" ", [
+		"A named framework (e.g. ITIL) gives the improvement work a shared method and vocabulary that can be audited",
+		"against.",
+	]),
+	"remediation": concat(" ", [
+		"Fill in spec.framework with the framework(s) or standard(s) adopted, e.g. \"ITIL 4 continual improvement",
+		"model\".",
+	]),
 	"frameworks": {"itil4": ["Continual improvement"]},
 }
 
-deny contains lib.finding("CSI-001", "/spec/framework", "register names no framework or standard adopted for improvement") if {
+deny contains lib.finding("CSI-001",
+	"/spec/framework", "register names no framework or standard adopted for improvement") if {
 	lib.missing(_spec, "framework")
 }
 
@@ -47,8 +58,14 @@ metadata["CSI-002"] := {
 	"severity": "error",
 	"area": "improvement",
 	"kinds": ["ImprovementRegister"],
-	"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement using a formal process.\""]),
-	"rationale": "Without a defined process (who collects, how often, who analyses and decides) improvement depends on chance.",
+	"source": concat("", [
+		_csi,
+		": \"Metrics ... should be collected and analyzed to find areas of improvement using a formal process.\"",
+	]),
+	"rationale": concat(" ", [
+		"Without a defined process (who collects, how often, who analyses and decides) improvement depends on",
+		"chance.",
+	]),
 	"remediation": "Describe in spec.process how metrics are collected and analysed and how improvements are decided.",
 	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Continual improvement", "Measurement and reporting"]},
 }
@@ -95,8 +112,14 @@ metadata["CSI-005"] := {
 	"area": "improvement",
 	"kinds": ["ImprovementRegister"],
 	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
-	"rationale": "Without a target a measurement cannot be judged good or bad, so no area of improvement can be found from it.",
-	"remediation": "Set target on the metric: a number (to be reached or exceeded), a comparison such as \"<= 4\" or \">= 99.9\", or the expected text.",
+	"rationale": concat(" ", [
+		"Without a target a measurement cannot be judged good or bad, so no area of improvement can be found from",
+		"it.",
+	]),
+	"remediation": concat(" ", [
+		"Set target on the metric: a number (to be reached or exceeded), a comparison such as \"<= 4\" or \">= 99.9\", or",
+		"the expected text.",
+	]),
 	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Service level management"]},
 }
 
@@ -141,8 +164,14 @@ metadata["CSI-007"] := {
 	"area": "improvement",
 	"kinds": ["ImprovementRegister"],
 	"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement\""]),
-	"rationale": "Collected data that nobody analyses finds no area of improvement; stale analysis misses recent degradation.",
-	"remediation": "Analyse the metric and record analysed_on (at most analysis_interval_days before the evaluation date) and the conclusion in analysis.",
+	"rationale": concat(" ", [
+		"Collected data that nobody analyses finds no area of improvement; stale analysis misses recent",
+		"degradation.",
+	]),
+	"remediation": concat(" ", [
+		"Analyse the metric and record analysed_on (at most analysis_interval_days before the evaluation date) and the",
+		"conclusion in analysis.",
+	]),
 	"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Continual improvement", "Measurement and reporting"]},
 }
 
@@ -159,7 +188,10 @@ deny contains lib.finding("CSI-007", sprintf("/spec/metrics/%d/analysed_on", [i]
 	is_string(m.analysed_on)
 	age := lib.days_between(m.analysed_on, input.as_of)
 	age > lib.param("analysis_interval_days")
-	msg := sprintf("metric `%s` was last analysed on %s, %d days ago (limit %d)", [_label(m, i), m.analysed_on, age, lib.param("analysis_interval_days")])
+	msg := sprintf(
+		"metric `%s` was last analysed on %s, %d days ago (limit %d)",
+		[_label(m, i), m.analysed_on, age, lib.param("analysis_interval_days")],
+	)
 }
 
 deny contains lib.finding("CSI-007", sprintf("/spec/metrics/%d/analysis", [i]), msg) if {
@@ -186,12 +218,22 @@ _period_end(p) := time.add_date(_parse_day(concat("", [p, "-01"])), 0, 1, 0) - l
 	regex.match(`^[0-9]{4}-(0[1-9]|1[0-2])$`, p)
 }
 
-_period_end(p) := time.add_date(_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])), 0, 3, 0) - lib.ns_per_day if {
+_period_end(p) := time.add_date(
+	_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])),
+	0,
+	3,
+	0,
+) - lib.ns_per_day if {
 	regex.match(`^[0-9]{4}[- ]?[Qq][1-4]$`, p)
 	start := {"1": "01", "2": "04", "3": "07", "4": "10"}[substring(p, count(p) - 1, 1)]
 }
 
-_period_end(p) := time.add_date(_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])), 0, 6, 0) - lib.ns_per_day if {
+_period_end(p) := time.add_date(
+	_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])),
+	0,
+	6,
+	0,
+) - lib.ns_per_day if {
 	regex.match(`^[0-9]{4}[- ]?[Hh][12]$`, p)
 	start := {"1": "01", "2": "07"}[substring(p, count(p) - 1, 1)]
 }
@@ -216,8 +258,15 @@ metadata["CSI-008"] := {
 	"area": "improvement",
 	"kinds": ["ImprovementRegister"],
 	"source": concat("", [_csi, ": metrics \"should be collected\" (on an ongoing basis, to monitor performance)"]),
-	"rationale": "If the latest collected period ended long ago, collection has stopped and analysis works on outdated data.",
-	"remediation": "Collect the metric for recent periods. Periods are read as YYYY-MM-DD, an interval ending in a date (YYYY-MM-DD/YYYY-MM-DD or ..), YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY; the latest must end at most analysis_interval_days before the evaluation date.",
+	"rationale": concat(" ", [
+		"If the latest collected period ended long ago, collection has stopped and analysis works on outdated",
+		"data.",
+	]),
+	"remediation": concat(" ", [
+		"Collect the metric for recent periods. Periods are read as YYYY-MM-DD, an interval ending in a date",
+		"(YYYY-MM-DD/YYYY-MM-DD or ..), YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY; the latest must end at most",
+		"analysis_interval_days before the evaluation date.",
+	]),
 	"frameworks": {"nist_800_53": ["CA-7"], "itil4": ["Measurement and reporting"]},
 }
 
@@ -225,7 +274,10 @@ deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]),
 	some i, m in _metrics
 	_collected(m)
 	count(_period_ends(m)) == 0
-	msg := sprintf("no collected period of metric `%s` is in a recognised form, so its recency cannot be established", [_label(m, i)])
+	msg := sprintf(
+		"no collected period of metric `%s` is in a recognised form, so its recency cannot be established",
+		[_label(m, i)],
+	)
 }
 
 deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]), msg) if {
@@ -234,7 +286,10 @@ deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]),
 	count(ends) > 0
 	age := (_parse_day(input.as_of) - max(ends)) / lib.ns_per_day
 	age > lib.param("analysis_interval_days")
-	msg := sprintf("latest collected period of metric `%s` ended %d days ago (limit %d)", [_label(m, i), age, lib.param("analysis_interval_days")])
+	msg := sprintf(
+		"latest collected period of metric `%s` ended %d days ago (limit %d)",
+		[_label(m, i), age, lib.param("analysis_interval_days")],
+	)
 }
 
 # --- Targets and improvements --------------------------------------------------------------------
@@ -307,8 +362,16 @@ metadata["CSI-009"] := {
 	"area": "improvement",
 	"kinds": ["ImprovementRegister"],
 	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement using a formal process\""]),
-	"rationale": "A missed target is an identified area of improvement; without a recorded improvement it is noted and forgotten.",
-	"remediation": "Add an improvement to spec.improvements whose metric is the metric's id. The latest collected value (last entry of collected) is compared with the target: a plain number must be reached or exceeded, \">= n\", \"> n\", \"<= n\", \"< n\", \"= n\" compare as written (a trailing % is ignored), any other text must equal the value (case-insensitive).",
+	"rationale": concat(" ", [
+		"A missed target is an identified area of improvement; without a recorded improvement it is noted and",
+		"forgotten.",
+	]),
+	"remediation": concat(" ", [
+		"Add an improvement to spec.improvements whose metric is the metric's id. The latest collected value (last entry of",
+		"collected) is compared with the target: a plain number must be reached or exceeded, \">= n\", \"> n\", \"<= n\",",
+		"\"< n\", \"= n\" compare as written (a trailing % is ignored), any other text must equal the value",
+		"(case-insensitive).",
+	]),
 	"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
 }
 
@@ -320,7 +383,10 @@ deny contains lib.finding("CSI-009", sprintf("/spec/metrics/%d", [i]), msg) if {
 	latest := collected[count(collected) - 1]
 	_missed(object.get(m, "target", null), object.get(latest, "value", null))
 	not _improved[m.id]
-	msg := sprintf("metric `%s` misses its target `%v` with `%v` (period %v) and no improvement refers to it", [m.id, m.target, latest.value, object.get(latest, "period", "?")])
+	msg := sprintf(
+		"metric `%s` misses its target `%v` with `%v` (period %v) and no improvement refers to it",
+		[m.id, m.target, latest.value, object.get(latest, "period", "?")],
+	)
 }
 
 metadata["CSI-010"] := {
@@ -357,7 +423,10 @@ deny contains lib.finding("CSI-011", sprintf("/spec/improvements/%d/due", [i]), 
 	is_string(imp.due)
 	overdue := lib.days_between(imp.due, input.as_of)
 	overdue > 0
-	msg := sprintf("improvement `%s` is `%v` and was due on %s, %d days ago", [_label(imp, i), object.get(imp, "status", "without status"), imp.due, overdue])
+	msg := sprintf(
+		"improvement `%s` is `%v` and was due on %s, %d days ago",
+		[_label(imp, i), object.get(imp, "status", "without status"), imp.due, overdue],
+	)
 }
 
 metadata["CSI-012"] := {
@@ -376,7 +445,10 @@ deny contains lib.finding("CSI-012", sprintf("/spec/improvements/%d/metric", [i]
 	is_string(imp.metric)
 	imp.metric != ""
 	not imp.metric in _metric_ids
-	msg := sprintf("improvement `%s` refers to metric `%s`, which the register does not define", [_label(imp, i), imp.metric])
+	msg := sprintf(
+		"improvement `%s` refers to metric `%s`, which the register does not define",
+		[_label(imp, i), imp.metric],
+	)
 }
 
 metadata["CSI-013"] := {

@@ -48,10 +48,27 @@ metadata["INC-001"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": concat("", [_plan_src, ", item 1: \"Definitions of an incident by service type or offering\"; ", _events_src, ": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT service\""]),
-	"rationale": "Without a definition per service type, staff cannot tell an event that needs no action from an incident that must be logged and handled.",
-	"remediation": "List spec.incident_definitions, one entry per service type or offering, each with service_type and definition.",
-	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management", "Monitoring and event management"]},
+	"source": concat("", [
+		_plan_src,
+		", item 1: \"Definitions of an incident by service type or offering\"; ",
+		_events_src,
+		": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT ",
+		"service\"",
+	]),
+	"rationale": concat(" ", [
+		"Without a definition per service type, staff cannot tell an event that needs no action from an incident that must",
+		"be logged and handled.",
+	]),
+	"remediation": concat(" ", [
+		"List spec.incident_definitions, one entry per service type or offering, each with service_type and",
+		"definition.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management", "Monitoring and event management"],
+	},
 }
 
 deny contains lib.finding("INC-001", "/spec/incident_definitions", msg) if {
@@ -75,9 +92,20 @@ metadata["INC-002"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ", item 2: \"Customer and provider roles and responsibilities for an incident\""]),
-	"rationale": "In a cloud service an incident crosses the customer/provider boundary; if either side's duties are unwritten, tasks fall between the two.",
-	"remediation": "Add spec.roles entries with party `customer` and party `provider`, each with role and responsibilities.",
-	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.5"], "itil4": ["Incident management", "Relationship management"]},
+	"rationale": concat(" ", [
+		"In a cloud service an incident crosses the customer/provider boundary; if either side's duties are unwritten, tasks",
+		"fall between the two.",
+	]),
+	"remediation": concat(" ", [
+		"Add spec.roles entries with party `customer` and party `provider`, each with role and",
+		"responsibilities.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.5"],
+		"itil4": ["Incident management", "Relationship management"],
+	},
 }
 
 deny contains lib.finding("INC-002", "/spec/roles", msg) if {
@@ -106,10 +134,26 @@ metadata["INC-003"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\"; ", _process_src, ": \"focused on the identification, classification, investigation, and resolution of an incident\""]),
-	"rationale": "A formal process with every stage written down is what makes the response standardized and prompt instead of improvised.",
-	"remediation": "Fill in spec.process with detection, classification, investigation and resolution (closure is optional).",
-	"frameworks": {"iso27001": ["A.5.24", "A.5.26"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management"]},
+	"source": concat("", [
+		_plan_src,
+		", items 3-4: \"Incident management process from detection to resolution\"; ",
+		_process_src,
+		": \"focused on the identification, classification, investigation, and resolution of an incident\"",
+	]),
+	"rationale": concat(" ", [
+		"A formal process with every stage written down is what makes the response standardized and prompt instead of",
+		"improvised.",
+	]),
+	"remediation": concat(" ", [
+		"Fill in spec.process with detection, classification, investigation and resolution (closure is",
+		"optional).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.24", "A.5.26"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-003", "/spec/process", msg) if {
@@ -124,9 +168,17 @@ metadata["INC-004"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ", item 5: \"Response requirements\""]),
-	"rationale": "Response and resolution times per priority are the commitments the service desk is measured against; without them no incident can be late or on time.",
+	"rationale": concat(" ", [
+		"Response and resolution times per priority are the commitments the service desk is measured against; without them",
+		"no incident can be late or on time.",
+	]),
 	"remediation": "List spec.response_requirements, each entry with priority, response_minutes and resolution_hours.",
-	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management", "Service level management"]},
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management", "Service level management"],
+	},
 }
 
 deny contains lib.finding("INC-004", "/spec/response_requirements", msg) if {
@@ -148,17 +200,34 @@ _matrix := object.get(_classification, "priority_matrix", [])
 
 _matrix_priorities := {_key(entry.priority) | some entry in _matrix; lib.present(entry, "priority")}
 
-_required_priorities := {_key(entry.priority) | some entry in object.get(_spec, "response_requirements", []); lib.present(entry, "priority")}
+_required_priorities := {_key(entry.priority) | some entry in object.get(
+	_spec,
+	"response_requirements",
+	[],
+); lib.present(entry, "priority")}
 
 metadata["INC-005"] := {
 	"title": "Response requirements cover every priority of the priority matrix",
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": concat("", [_plan_src, ", item 5: \"Response requirements\"; ", _class_src, ": \"Priority = Urgency × Impact\""]),
-	"rationale": "A priority the matrix can assign but for which no response requirement exists leaves those incidents without any response or resolution target.",
+	"source": concat("", [
+		_plan_src,
+		", item 5: \"Response requirements\"; ",
+		_class_src,
+		": \"Priority = Urgency × Impact\"",
+	]),
+	"rationale": concat(" ", [
+		"A priority the matrix can assign but for which no response requirement exists leaves those incidents without any",
+		"response or resolution target.",
+	]),
 	"remediation": "Add a spec.response_requirements entry for each priority used in spec.classification.priority_matrix.",
-	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management", "Service level management"]},
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management", "Service level management"],
+	},
 }
 
 deny contains lib.finding("INC-005", "/spec/response_requirements", msg) if {
@@ -175,7 +244,10 @@ metadata["INC-006"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ", item 6: \"Media coordination\""]),
-	"rationale": "Uncoordinated statements to the press during an incident can breach confidentiality, contradict the facts and damage trust; one named contact and a procedure prevent that.",
+	"rationale": concat(" ", [
+		"Uncoordinated statements to the press during an incident can breach confidentiality, contradict the facts and",
+		"damage trust; one named contact and a procedure prevent that.",
+	]),
 	"remediation": "Fill in spec.media_coordination with contact (a Person id) and procedure.",
 	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.6"], "itil4": ["Incident management"]},
 }
@@ -208,9 +280,21 @@ metadata["INC-007"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
-	"rationale": "Breach-notification laws impose duties and deadlines that start when the incident is discovered; a plan that ignores them makes the organization miss them.",
-	"remediation": "List spec.legal_regulatory, including the data breach notification entry: `type: data_breach_notification` (any wording, e.g. \"GDPR Art. 33: notify the supervisory authority\"), or a requirement whose text mentions a breach together with its notification or the data concerned.",
-	"frameworks": {"iso27001": ["A.5.31", "A.5.34", "A.5.24"], "nist_800_53": ["IR-6", "IR-8"], "cis_v8": ["17.2"], "itil4": ["Incident management", "Information security management"]},
+	"rationale": concat(" ", [
+		"Breach-notification laws impose duties and deadlines that start when the incident is discovered; a plan that",
+		"ignores them makes the organization miss them.",
+	]),
+	"remediation": concat(" ", [
+		"List spec.legal_regulatory, including the data breach notification entry: `type: data_breach_notification` (any",
+		"wording, e.g. \"GDPR Art. 33: notify the supervisory authority\"), or a requirement whose text mentions a breach",
+		"together with its notification or the data concerned.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.31", "A.5.34", "A.5.24"],
+		"nist_800_53": ["IR-6", "IR-8"],
+		"cis_v8": ["17.2"],
+		"itil4": ["Incident management", "Information security management"],
+	},
 }
 
 deny contains lib.finding("INC-007", "/spec/legal_regulatory", msg) if {
@@ -238,9 +322,17 @@ metadata["INC-008"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
-	"rationale": "Breach-notification duties are defined by their deadline (e.g. 72 hours); responders who do not know it cannot meet it.",
+	"rationale": concat(" ", [
+		"Breach-notification duties are defined by their deadline (e.g. 72 hours); responders who do not know it cannot meet",
+		"it.",
+	]),
 	"remediation": "Set notification_deadline_hours on the breach-notification entry of spec.legal_regulatory.",
-	"frameworks": {"iso27001": ["A.5.31", "A.5.34"], "nist_800_53": ["IR-6"], "cis_v8": ["17.2"], "itil4": ["Information security management"]},
+	"frameworks": {
+		"iso27001": ["A.5.31", "A.5.34"],
+		"nist_800_53": ["IR-6"],
+		"cis_v8": ["17.2"],
+		"itil4": ["Information security management"],
+	},
 }
 
 deny contains lib.finding("INC-008", sprintf("/spec/legal_regulatory/%d", [i]), msg) if {
@@ -257,7 +349,10 @@ metadata["INC-009"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ": \"You may also want to consider the use of an incident management tool.\""]),
-	"rationale": "A tool keeps incidents logged, tracked and reportable; the plan should say which one is used (or that none is).",
+	"rationale": concat(" ", [
+		"A tool keeps incidents logged, tracked and reportable; the plan should say which one is used (or that none",
+		"is).",
+	]),
 	"remediation": "Set spec.tool to the incident management tool in use.",
 	"frameworks": {"nist_800_53": ["IR-4(1)", "IR-5(1)"], "itil4": ["Incident management"]},
 }
@@ -268,7 +363,10 @@ deny contains lib.finding("INC-009", "/spec/tool", msg) if {
 	msg := "plan names no incident management tool"
 }
 
-_past_tests := [test | some test in object.get(_spec, "tests", []); _is_date(test.date); lib.days_between(test.date, input.as_of) >= 0]
+_past_tests := [test | some test in object.get(_spec, "tests", []); _is_date(test.date); lib.days_between(
+	test.date,
+	input.as_of,
+) >= 0]
 
 metadata["INC-010"] := {
 	"title": "Incident plan is tested within the test interval",
@@ -276,9 +374,20 @@ metadata["INC-010"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_plan_src, ": \"The incident management plan should be routinely tested\""]),
-	"rationale": "An untested plan fails in its first real use: contacts are stale, steps are missing and nobody has practised them.",
-	"remediation": "Exercise the plan (tabletop, simulation, or a real event reviewed afterwards) and record it in spec.tests. Interval: param test_interval_days.",
-	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-3", "IR-8"], "cis_v8": ["17.7"], "itil4": ["Incident management"]},
+	"rationale": concat(" ", [
+		"An untested plan fails in its first real use: contacts are stale, steps are missing and nobody has practised",
+		"them.",
+	]),
+	"remediation": concat(" ", [
+		"Exercise the plan (tabletop, simulation, or a real event reviewed afterwards) and record it in spec.tests.",
+		"Interval: param test_interval_days.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-3", "IR-8"],
+		"cis_v8": ["17.7"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-010", "/spec/tests", msg) if {
@@ -294,7 +403,10 @@ deny contains lib.finding("INC-010", sprintf("/spec/tests/%d/date", [i]), msg) i
 	age := lib.days_between(latest, input.as_of)
 	age > lib.param("test_interval_days")
 	i := min([j | some j, test in _spec.tests; test.date == latest])
-	msg := sprintf("last tested on %s, %v days before %s (interval %v days)", [latest, age, input.as_of, lib.param("test_interval_days")])
+	msg := sprintf(
+		"last tested on %s, %v days before %s (interval %v days)",
+		[latest, age, input.as_of, lib.param("test_interval_days")],
+	)
 }
 
 _updated_since(date) if {
@@ -307,10 +419,21 @@ metadata["INC-011"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": concat("", [_plan_src, ": \"routinely tested and updated based on lessons learned from real and practice events\""]),
+	"source": concat("", [
+		_plan_src,
+		": \"routinely tested and updated based on lessons learned from real and practice events\"",
+	]),
 	"rationale": "Lessons that are recorded but never fed back into the plan will be learned again, in the next incident.",
-	"remediation": "Update the plan with the lessons and set plan_updated: true on the test (and spec.last_updated to the update date).",
-	"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-3", "IR-4", "IR-8"], "cis_v8": ["17.8"], "itil4": ["Incident management", "Continual improvement"]},
+	"remediation": concat(" ", [
+		"Update the plan with the lessons and set plan_updated: true on the test (and spec.last_updated to the update",
+		"date).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.27"],
+		"nist_800_53": ["IR-3", "IR-4", "IR-8"],
+		"cis_v8": ["17.8"],
+		"itil4": ["Incident management", "Continual improvement"],
+	},
 }
 
 deny contains lib.finding("INC-011", sprintf("/spec/tests/%d/plan_updated", [i]), msg) if {
@@ -320,7 +443,10 @@ deny contains lib.finding("INC-011", sprintf("/spec/tests/%d/plan_updated", [i])
 	object.get(test, "plan_updated", false) != true
 	_is_date(test.date)
 	not _updated_since(test.date)
-	msg := sprintf("test of %s recorded %d lessons learned, but the plan was not updated since (last_updated %v)", [test.date, count(test.lessons_learned), object.get(_spec, "last_updated", "unset")])
+	msg := sprintf(
+		"test of %s recorded %d lessons learned, but the plan was not updated since (last_updated %v)",
+		[test.date, count(test.lessons_learned), object.get(_spec, "last_updated", "unset")],
+	)
 }
 
 metadata["INC-012"] := {
@@ -328,10 +454,22 @@ metadata["INC-012"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": concat("", [_class_src, ": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\"; the criteria must be \"well documented and understood by all parties\""]),
+	"source": concat("", [
+		_class_src,
+		": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\"; the criteria ",
+		"must be \"well documented and understood by all parties\"",
+	]),
 	"rationale": "Consistent prioritization requires shared, written criteria for each impact and urgency level.",
-	"remediation": "Fill in spec.classification.impact_levels and urgency_levels, each level with a description of its criteria.",
-	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
+	"remediation": concat(" ", [
+		"Fill in spec.classification.impact_levels and urgency_levels, each level with a description of its",
+		"criteria.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-012", "/spec/classification", msg) if {
@@ -357,7 +495,11 @@ _impact_levels := _levels("impact_levels")
 _urgency_levels := _levels("urgency_levels")
 
 # [impact, urgency, priority] of each matrix entry, as keys.
-_matrix_keys := [[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", "")), _key(object.get(entry, "priority", ""))] | some entry in _matrix]
+_matrix_keys := [[
+	_key(object.get(entry, "impact", "")),
+	_key(object.get(entry, "urgency", "")),
+	_key(object.get(entry, "priority", "")),
+] | some entry in _matrix]
 
 metadata["INC-013"] := {
 	"title": "Priority matrix assigns one priority to every impact × urgency combination",
@@ -365,9 +507,20 @@ metadata["INC-013"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
-	"rationale": "A gap in the matrix leaves some incidents without a priority; a combination listed twice with different priorities makes prioritization arbitrary.",
-	"remediation": "Add one spec.classification.priority_matrix entry (impact, urgency, priority) per combination of defined levels, and remove contradicting duplicates.",
-	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
+	"rationale": concat(" ", [
+		"A gap in the matrix leaves some incidents without a priority; a combination listed twice with different priorities",
+		"makes prioritization arbitrary.",
+	]),
+	"remediation": concat(" ", [
+		"Add one spec.classification.priority_matrix entry (impact, urgency, priority) per combination of defined levels,",
+		"and remove contradicting duplicates.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg) if {
@@ -376,7 +529,10 @@ deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg
 	msg := "classification has no priority matrix"
 }
 
-_matrix_cells := {[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", ""))] | some entry in _matrix}
+_matrix_cells := {[
+	_key(object.get(entry, "impact", "")),
+	_key(object.get(entry, "urgency", "")),
+] | some entry in _matrix}
 
 deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg) if {
 	_is_plan
@@ -394,7 +550,10 @@ deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matr
 	_is_plan
 	some i, entry in _matrix
 	lib.missing(entry, "priority")
-	msg := sprintf("priority matrix entry for impact `%v` × urgency `%v` has no priority", [object.get(entry, "impact", "?"), object.get(entry, "urgency", "?")])
+	msg := sprintf(
+		"priority matrix entry for impact `%v` × urgency `%v` has no priority",
+		[object.get(entry, "impact", "?"), object.get(entry, "urgency", "?")],
+	)
 }
 
 deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matrix/%d/priority", [j]), msg) if {
@@ -411,7 +570,10 @@ deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matr
 		earlier[field] != null
 		later[field] != null
 	}
-	msg := sprintf("impact `%v` × urgency `%v` is given priority `%v` here and `%v` in entry %d", [later.impact, later.urgency, later.priority, earlier.priority, i])
+	msg := sprintf(
+		"impact `%v` × urgency `%v` is given priority `%v` here and `%v` in entry %d",
+		[later.impact, later.urgency, later.priority, earlier.priority, i],
+	)
 }
 
 metadata["INC-014"] := {
@@ -420,8 +582,14 @@ metadata["INC-014"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_class_src, ": criteria \"well documented and understood by all parties\""]),
-	"rationale": "A matrix row for an undefined level is a typo or an undocumented criterion; incidents cannot be classified against it.",
-	"remediation": "Correct the impact or urgency of the priority_matrix entry, or define the level in impact_levels / urgency_levels.",
+	"rationale": concat(" ", [
+		"A matrix row for an undefined level is a typo or an undocumented criterion; incidents cannot be classified against",
+		"it.",
+	]),
+	"remediation": concat(" ", [
+		"Correct the impact or urgency of the priority_matrix entry, or define the level in impact_levels /",
+		"urgency_levels.",
+	]),
 	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "itil4": ["Incident management"]},
 }
 
@@ -435,7 +603,10 @@ deny contains lib.finding("INC-014", sprintf("/spec/classification/priority_matr
 	some i, entry in _matrix
 	value := object.get(entry, field, "")
 	not _key(value) in defined
-	msg := sprintf("priority matrix entry %d uses %s `%v`, which is not among the defined %s (%s)", [i, field, value, list, lib.join_names(sort([l | some l in defined]))])
+	msg := sprintf(
+		"priority matrix entry %d uses %s `%v`, which is not among the defined %s (%s)",
+		[i, field, value, list, lib.join_names(sort([l | some l in defined]))],
+	)
 }
 
 metadata["INC-015"] := {
@@ -443,16 +614,32 @@ metadata["INC-015"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": concat("", [_plan_src, ": \"You should have a detailed incident management plan\"; ", _process_src, ": \"a formal incident management process should be defined and used\""]),
-	"rationale": "An unapproved plan has no authority: responders are not bound to it and resources are not committed to it.",
+	"source": concat("", [
+		_plan_src,
+		": \"You should have a detailed incident management plan\"; ",
+		_process_src,
+		": \"a formal incident management process should be defined and used\"",
+	]),
+	"rationale": concat(" ", [
+		"An unapproved plan has no authority: responders are not bound to it and resources are not committed to",
+		"it.",
+	]),
 	"remediation": "Record the approval in spec.approval with decision approved.",
-	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-1", "IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management"]},
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-1", "IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-015", "/spec/approval", msg) if {
 	_is_plan
 	not lib.is_approved(object.get(_spec, "approval", {}))
-	msg := sprintf("incident management plan is not approved (decision: %v)", [object.get(object.get(_spec, "approval", {}), "decision", "none")])
+	msg := sprintf(
+		"incident management plan is not approved (decision: %v)",
+		[object.get(object.get(_spec, "approval", {}), "decision", "none")],
+	)
 }
 
 # --- Incident record --------------------------------------------------------------------------
@@ -463,7 +650,10 @@ metadata["INC-016"] := {
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
 	"source": concat("", [_process_src, ": \"a formal incident management process should be defined and used\""]),
-	"rationale": "The plan supplies the classification criteria and response targets the incident is judged against; without the link neither can be checked.",
+	"rationale": concat(" ", [
+		"The plan supplies the classification criteria and response targets the incident is judged against; without the link",
+		"neither can be checked.",
+	]),
 	"remediation": "Set spec.plan to the IncidentManagementPlan id.",
 	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4"], "itil4": ["Incident management"]},
 }
@@ -479,10 +669,24 @@ metadata["INC-017"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_events_src, ": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT service\"; ", _process_src, " (\"identification\")"]),
-	"rationale": "An incident is an interruption of a service: without the service, a category and the detection and reporting times it cannot be prioritized, measured or correlated with other incidents.",
+	"source": concat("", [
+		_events_src,
+		": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT ",
+		"service\"; ",
+		_process_src,
+		" (\"identification\")",
+	]),
+	"rationale": concat(" ", [
+		"An incident is an interruption of a service: without the service, a category and the detection and reporting times",
+		"it cannot be prioritized, measured or correlated with other incidents.",
+	]),
 	"remediation": "Fill in spec.service, category, detected_at and reported_at.",
-	"frameworks": {"iso27001": ["A.6.8", "A.5.25"], "nist_800_53": ["IR-5", "IR-6"], "cis_v8": ["17.3"], "itil4": ["Incident management", "Service desk"]},
+	"frameworks": {
+		"iso27001": ["A.6.8", "A.5.25"],
+		"nist_800_53": ["IR-5", "IR-6"],
+		"cis_v8": ["17.3"],
+		"itil4": ["Incident management", "Service desk"],
+	},
 }
 
 deny contains lib.finding("INC-017", sprintf("/spec/%s", [field]), msg) if {
@@ -497,8 +701,17 @@ metadata["INC-018"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_class_src, ": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\", \"Priority = Urgency × Impact\"; ", _process_src, " (\"classification\")"]),
-	"rationale": "Priority decides the order and speed of the response; an unclassified incident is handled first-come first-served.",
+	"source": concat("", [
+		_class_src,
+		": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\", \"Priority = ",
+		"Urgency × Impact\"; ",
+		_process_src,
+		" (\"classification\")",
+	]),
+	"rationale": concat(" ", [
+		"Priority decides the order and speed of the response; an unclassified incident is handled first-come",
+		"first-served.",
+	]),
 	"remediation": "Set spec.impact, spec.urgency and spec.priority using the plan's classification.",
 	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
 }
@@ -514,13 +727,24 @@ _plan := lib.artifact("IncidentManagementPlan", _spec.plan) if _is_record
 
 _plan_classification := object.get(object.get(_plan, "spec", {}), "classification", {})
 
-_plan_levels(list) := {_key(level.level) | some level in object.get(_plan_classification, list, []); lib.present(level, "level")}
+_plan_levels(list) := {_key(level.level) | some level in object.get(
+	_plan_classification,
+	list,
+	[],
+); lib.present(level, "level")}
 
 # The plan's levels and matrix as keys, computed once per record (rules are cached, functions
 # are not).
-_plan_defined_levels := {"impact_levels": _plan_levels("impact_levels"), "urgency_levels": _plan_levels("urgency_levels")}
+_plan_defined_levels := {
+	"impact_levels": _plan_levels("impact_levels"),
+	"urgency_levels": _plan_levels("urgency_levels"),
+}
 
-_plan_matrix_keys := [[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", "")), _key(entry.priority)] |
+_plan_matrix_keys := [[
+	_key(object.get(entry, "impact", "")),
+	_key(object.get(entry, "urgency", "")),
+	_key(entry.priority),
+] |
 	some entry in object.get(_plan_classification, "priority_matrix", [])
 	lib.present(entry, "priority")
 ]
@@ -530,8 +754,14 @@ metadata["INC-019"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_class_src, ": \"ensure that the correct criteria are used for incident identification and classification\""]),
-	"rationale": "A level the plan does not define has no documented criteria, so the classification cannot be verified or compared.",
+	"source": concat("", [
+		_class_src,
+		": \"ensure that the correct criteria are used for incident identification and classification\"",
+	]),
+	"rationale": concat(" ", [
+		"A level the plan does not define has no documented criteria, so the classification cannot be verified or",
+		"compared.",
+	]),
 	"remediation": "Use one of the levels in the plan's spec.classification.impact_levels / urgency_levels.",
 	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "itil4": ["Incident management"]},
 }
@@ -545,7 +775,10 @@ deny contains lib.finding_with("INC-019", sprintf("/spec/%s", [field]), msg, [_s
 	defined := _plan_defined_levels[list]
 	count(defined) > 0
 	not _key(_spec[field]) in defined
-	msg := sprintf("%s `%v` is not a level of plan `%s` (%s)", [field, _spec[field], _spec.plan, lib.join_names(sort([l | some l in defined]))])
+	msg := sprintf(
+		"%s `%v` is not a level of plan `%s` (%s)",
+		[field, _spec[field], _spec.plan, lib.join_names(sort([l | some l in defined]))],
+	)
 }
 
 metadata["INC-020"] := {
@@ -554,8 +787,14 @@ metadata["INC-020"] := {
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
 	"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
-	"rationale": "A priority that departs from the matrix for the recorded impact and urgency is either a misclassification or an undocumented override, and sets the wrong response target.",
-	"remediation": "Set spec.priority to the priority the plan's matrix gives for the incident's impact and urgency (or correct impact/urgency).",
+	"rationale": concat(" ", [
+		"A priority that departs from the matrix for the recorded impact and urgency is either a misclassification or an",
+		"undocumented override, and sets the wrong response target.",
+	]),
+	"remediation": concat(" ", [
+		"Set spec.priority to the priority the plan's matrix gives for the incident's impact and urgency (or correct",
+		"impact/urgency).",
+	]),
 	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
 }
 
@@ -567,7 +806,10 @@ deny contains lib.finding_with("INC-020", "/spec/priority", msg, [_spec.plan]) i
 	expected := {keys[2] | some keys in _plan_matrix_keys; keys[0] == impact; keys[1] == urgency}
 	count(expected) > 0
 	not _key(_spec.priority) in expected
-	msg := sprintf("priority `%v` differs from `%s`, which plan `%s` assigns to impact `%v` × urgency `%v`", [_spec.priority, concat("` or `", sort([p | some p in expected])), _spec.plan, _spec.impact, _spec.urgency])
+	msg := sprintf(
+		"priority `%v` differs from `%s`, which plan `%s` assigns to impact `%v` × urgency `%v`",
+		[_spec.priority, concat("` or `", sort([p | some p in expected])), _spec.plan, _spec.impact, _spec.urgency],
+	)
 }
 
 _resolved := {"resolved", "closed"}
@@ -579,8 +821,14 @@ metadata["INC-021"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_process_src, ": \"resolution of an incident, with the ultimate goal of returning the affected systems to normal\""]),
-	"rationale": "The resolution is the knowledge problem management and the next responder need, and the resolution time is what the response requirements measure.",
+	"source": concat("", [
+		_process_src,
+		": \"resolution of an incident, with the ultimate goal of returning the affected systems to normal\"",
+	]),
+	"rationale": concat(" ", [
+		"The resolution is the knowledge problem management and the next responder need, and the resolution time is what the",
+		"response requirements measure.",
+	]),
 	"remediation": "Fill in spec.resolution and spec.resolved_at before moving the incident to `resolved` or `closed`.",
 	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4", "IR-5"], "itil4": ["Incident management"]},
 }
@@ -625,8 +873,14 @@ metadata["INC-023"] := {
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
 	"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\""]),
-	"rationale": "Out-of-order timestamps are recording errors that corrupt response-time measurements and the incident's evidential timeline.",
-	"remediation": "Correct detected_at, reported_at, resolved_at and closed_at so that each is not earlier than the one before it.",
+	"rationale": concat(" ", [
+		"Out-of-order timestamps are recording errors that corrupt response-time measurements and the incident's evidential",
+		"timeline.",
+	]),
+	"remediation": concat(" ", [
+		"Correct detected_at, reported_at, resolved_at and closed_at so that each is not earlier than the one before",
+		"it.",
+	]),
 	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-5"], "itil4": ["Incident management"]},
 }
 
@@ -662,10 +916,24 @@ metadata["INC-024"] := {
 	"severity": "warning",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_plan_src, ", item 5: \"Response requirements\"; Purpose of Incident Management, item 1: \"Restore normal service operation as quickly as possible\""]),
-	"rationale": "Resolution beyond the agreed time is a breach of the response requirements and often of the SLA; it should be visible and explained.",
-	"remediation": "Review why resolution took longer than the plan's resolution_hours for this priority (measured from detected_at); escalate open incidents that have exceeded it.",
-	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4"], "itil4": ["Incident management", "Service level management"]},
+	"source": concat("", [
+		_plan_src,
+		", item 5: \"Response requirements\"; Purpose of Incident Management, item 1: \"Restore normal service operation as ",
+		"quickly as possible\"",
+	]),
+	"rationale": concat(" ", [
+		"Resolution beyond the agreed time is a breach of the response requirements and often of the SLA; it should be",
+		"visible and explained.",
+	]),
+	"remediation": concat(" ", [
+		"Review why resolution took longer than the plan's resolution_hours for this priority (measured from detected_at);",
+		"escalate open incidents that have exceeded it.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.26"],
+		"nist_800_53": ["IR-4"],
+		"itil4": ["Incident management", "Service level management"],
+	},
 }
 
 deny contains lib.finding_with("INC-024", "/spec/resolved_at", msg, [_spec.plan]) if {
@@ -674,7 +942,10 @@ deny contains lib.finding_with("INC-024", "/spec/resolved_at", msg, [_spec.plan]
 	limit := _resolution_hours
 	elapsed := _times.resolved_at - _times[_start]
 	elapsed > limit * lib.ns_per_hour
-	msg := sprintf("resolved %v hours after %s, beyond the %v hours plan `%s` allows for priority `%v`", [_hours(elapsed), _start, limit, _spec.plan, _spec.priority])
+	msg := sprintf(
+		"resolved %v hours after %s, beyond the %v hours plan `%s` allows for priority `%v`",
+		[_hours(elapsed), _start, limit, _spec.plan, _spec.priority],
+	)
 }
 
 deny contains lib.finding_with("INC-024", "/spec/status", msg, [_spec.plan]) if {
@@ -684,7 +955,10 @@ deny contains lib.finding_with("INC-024", "/spec/status", msg, [_spec.plan]) if 
 	now := time.parse_rfc3339_ns(concat("", [input.as_of, "T00:00:00Z"]))
 	elapsed := now - _times[_start]
 	elapsed > limit * lib.ns_per_hour
-	msg := sprintf("still `%s` %v hours after %s (at the start of %s), beyond the %v hours plan `%s` allows for priority `%v`", [_spec.status, _hours(elapsed), _start, input.as_of, limit, _spec.plan, _spec.priority])
+	msg := sprintf(
+		"still `%s` %v hours after %s (at the start of %s), beyond the %v hours plan `%s` allows for priority `%v`",
+		[_spec.status, _hours(elapsed), _start, input.as_of, limit, _spec.plan, _spec.priority],
+	)
 }
 
 metadata["INC-025"] := {
@@ -692,8 +966,15 @@ metadata["INC-025"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_plan_src, ", item 2: \"Customer and provider roles and responsibilities for an incident\"; Incident Management: incidents are addressed by \"an incident response team (IRT) or an incident management team (IMT)\""]),
-	"rationale": "An incident that is being worked on (or was resolved) without an owner has nobody accountable for its progress.",
+	"source": concat("", [
+		_plan_src,
+		", item 2: \"Customer and provider roles and responsibilities for an incident\"; Incident Management: incidents are ",
+		"addressed by \"an incident response team (IRT) or an incident management team (IMT)\"",
+	]),
+	"rationale": concat(" ", [
+		"An incident that is being worked on (or was resolved) without an owner has nobody accountable for its",
+		"progress.",
+	]),
 	"remediation": "Set spec.assigned_to to the Person handling the incident.",
 	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-4", "IR-7"], "itil4": ["Incident management"]},
 }
@@ -712,10 +993,23 @@ metadata["INC-028"] := {
 	"severity": "error",
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
-	"source": "Incident Management: \"an incident response team (IRT) or an incident management team (IMT) typically addresses these types of incidents. These are often designated beforehand or during the event and are placed in control of the organization while the incident is dealt with\"",
-	"rationale": "The source allows designating the team during the event; a plan written beforehand should not leave it to then: the team that takes control must be known, by name, before the first major incident (ISO/IEC 27001 A.5.24 responsibilities established in advance).",
+	"source": concat(" ", [
+		"Incident Management: \"an incident response team (IRT) or an incident management team (IMT) typically addresses",
+		"these types of incidents. These are often designated beforehand or during the event and are placed in control of",
+		"the organization while the incident is dealt with\"",
+	]),
+	"rationale": concat(" ", [
+		"The source allows designating the team during the event; a plan written beforehand should not leave it to then: the",
+		"team that takes control must be known, by name, before the first major incident (ISO/IEC 27001 A.5.24",
+		"responsibilities established in advance).",
+	]),
 	"remediation": "Fill in spec.response_team with name, kind (IRT or IMT) and members (Person ids with their roles).",
-	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-7", "IR-8"], "cis_v8": ["17.1", "17.2"], "itil4": ["Incident management"]},
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-7", "IR-8"],
+		"cis_v8": ["17.1", "17.2"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-028", "/spec/response_team", msg) if {
@@ -730,10 +1024,24 @@ metadata["INC-029"] := {
 	"severity": "warning",
 	"area": "incident",
 	"kinds": ["IncidentRecord"],
-	"source": concat("", [_plan_src, ": \"routinely tested and updated based on lessons learned from real and practice events\""]),
-	"rationale": "INC-011 follows the lessons of practice events (plan tests); real incidents teach more, and a lesson recorded on a resolved incident but never written into the plan is learned again in the next one.",
-	"remediation": "Update the incident management plan with the incident's lessons_learned, then set plan_updated: true on the incident (or move the plan's spec.last_updated past the resolution).",
-	"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.8"], "itil4": ["Incident management", "Continual improvement"]},
+	"source": concat("", [
+		_plan_src,
+		": \"routinely tested and updated based on lessons learned from real and practice events\"",
+	]),
+	"rationale": concat(" ", [
+		"INC-011 follows the lessons of practice events (plan tests); real incidents teach more, and a lesson recorded on a",
+		"resolved incident but never written into the plan is learned again in the next one.",
+	]),
+	"remediation": concat(" ", [
+		"Update the incident management plan with the incident's lessons_learned, then set plan_updated: true on the",
+		"incident (or move the plan's spec.last_updated past the resolution).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.27"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.8"],
+		"itil4": ["Incident management", "Continual improvement"],
+	},
 }
 
 deny contains lib.finding("INC-029", "/spec/lessons_learned", msg) if {
@@ -742,7 +1050,14 @@ deny contains lib.finding("INC-029", "/spec/lessons_learned", msg) if {
 	count(lib.items(_spec, "lessons_learned")) > 0
 	object.get(_spec, "plan_updated", false) != true
 	not _plan_updated_after_resolution
-	msg := sprintf("incident recorded %d lessons learned, but plan `%v` was not updated since it was resolved (last_updated %v)", [count(_spec.lessons_learned), object.get(_spec, "plan", "unset"), object.get(object.get(_plan, "spec", {}), "last_updated", "unset")])
+	msg := sprintf(
+		"incident recorded %d lessons learned, but plan `%v` was not updated since it was resolved (last_updated %v)",
+		[
+			count(_spec.lessons_learned),
+			object.get(_spec, "plan", "unset"),
+			object.get(object.get(_plan, "spec", {}), "last_updated", "unset"),
+		],
+	)
 }
 
 _plan_updated_after_resolution if {
@@ -783,9 +1098,21 @@ metadata["INC-030"] := {
 	"area": "incident",
 	"kinds": ["IncidentManagementPlan"],
 	"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
-	"rationale": "Priority is a product of urgency and impact: more impact or more urgency can never make an incident less urgent to resolve. A matrix where a higher level gets a priority with a longer resolution time sends the worse incident to the back of the queue. Levels are ordered as listed (highest first); priorities by their resolution_hours.",
-	"remediation": "Give the cell a priority at least as urgent (resolution_hours at most) as the cells of lower impact or urgency, or reorder impact_levels / urgency_levels from highest to lowest.",
-	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
+	"rationale": concat(" ", [
+		"Priority is a product of urgency and impact: more impact or more urgency can never make an incident less urgent to",
+		"resolve. A matrix where a higher level gets a priority with a longer resolution time sends the worse incident to",
+		"the back of the queue. Levels are ordered as listed (highest first); priorities by their resolution_hours.",
+	]),
+	"remediation": concat(" ", [
+		"Give the cell a priority at least as urgent (resolution_hours at most) as the cells of lower impact or urgency, or",
+		"reorder impact_levels / urgency_levels from highest to lowest.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-030", sprintf("/spec/classification/priority_matrix/%d/priority", [j]), msg) if {
@@ -796,5 +1123,19 @@ deny contains lib.finding("INC-030", sprintf("/spec/classification/priority_matr
 	higher[other] == lower[other]
 	_ranks[list][higher[d]] < _ranks[list][lower[d]]
 	_priority_hours[higher[2]] > _priority_hours[lower[2]]
-	msg := sprintf("%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`", [name, higher[d], higher[2], _priority_hours[higher[2]], name, lower[d], lower[2], _priority_hours[lower[2]], _dimensions[other][3], higher[other]])
+	msg := sprintf(
+		"%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`",
+		[
+			name,
+			higher[d],
+			higher[2],
+			_priority_hours[higher[2]],
+			name,
+			lower[d],
+			lower[2],
+			_priority_hours[lower[2]],
+			_dimensions[other][3],
+			higher[other],
+		],
+	)
 }

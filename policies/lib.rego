@@ -88,7 +88,12 @@ subject(kinds) := input.artifact if input.artifact.kind in kinds
 # A finding; `pointer` is a JSON pointer into the artifact under evaluation.
 finding(code, pointer, message) := {"code": code, "pointer": pointer, "message": message}
 
-finding_with(code, pointer, message, related) := {"code": code, "pointer": pointer, "message": message, "related": related}
+finding_with(code, pointer, message, related) := {
+	"code": code,
+	"pointer": pointer,
+	"message": message,
+	"related": related,
+}
 
 param(name) := data.params[name]
 
@@ -190,7 +195,10 @@ future(date) if days_between(input.as_of, date) > 0
 # (Person spec.function), or the decision does not approve the text.
 legal_review_problems(review) := {p | p := _function_problem(review)} | {p | p := _decision_problem(review)}
 
-_function_problem(review) := sprintf("reviewer `%s` is not in the legal function (Person spec.function is %s)", [review.reviewer, _function_text(review.reviewer)]) if {
+_function_problem(review) := sprintf(
+	"reviewer `%s` is not in the legal function (Person spec.function is %s)",
+	[review.reviewer, _function_text(review.reviewer)],
+) if {
 	is_string(review.reviewer)
 	object.get(object.get(_person_or_empty(review.reviewer), "spec", {}), "function", null) != "legal"
 }

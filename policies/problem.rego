@@ -28,10 +28,22 @@ metadata["PRB-001"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ", item 1: \"A problem is the unknown cause of one or more incidents, often identified as a result of multiple similar incidents.\""]),
-	"rationale": "A problem exists because of incidents; without the links nobody can see its impact, and the incidents cannot benefit from its workaround or fix.",
+	"source": concat("", [
+		_src,
+		", item 1: \"A problem is the unknown cause of one or more incidents, often identified as a result of multiple ",
+		"similar incidents.\"",
+	]),
+	"rationale": concat(" ", [
+		"A problem exists because of incidents; without the links nobody can see its impact, and the incidents cannot",
+		"benefit from its workaround or fix.",
+	]),
 	"remediation": "List the IncidentRecord ids in spec.incidents.",
-	"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-5"], "cis_v8": ["17.8"], "itil4": ["Problem management", "Incident management"]},
+	"frameworks": {
+		"iso27001": ["A.5.27"],
+		"nist_800_53": ["IR-5"],
+		"cis_v8": ["17.8"],
+		"itil4": ["Problem management", "Incident management"],
+	},
 }
 
 deny contains lib.finding("PRB-001", "/spec/incidents", msg) if {
@@ -60,8 +72,14 @@ metadata["PRB-003"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ": \"ensure there is a tracking system established to track and monitor all system-related problems\""]),
-	"rationale": "Problems are tracked and trended per service; a problem without a service cannot be attributed or correlated.",
+	"source": concat("", [
+		_src,
+		": \"ensure there is a tracking system established to track and monitor all system-related problems\"",
+	]),
+	"rationale": concat(" ", [
+		"Problems are tracked and trended per service; a problem without a service cannot be attributed or",
+		"correlated.",
+	]),
 	"remediation": "Set spec.service to the Service id the problem affects.",
 	"frameworks": {"itil4": ["Problem management"]},
 }
@@ -76,8 +94,15 @@ metadata["PRB-004"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ", item 2: \"A known error is an identified root cause of a problem.\"; \"identifying the root cause of the problem at hand\""]),
-	"rationale": "A problem is a known error precisely because its root cause is identified; claiming the status without the cause hides that the cause is still unknown.",
+	"source": concat("", [
+		_src,
+		", item 2: \"A known error is an identified root cause of a problem.\"; \"identifying the root cause of the problem ",
+		"at hand\"",
+	]),
+	"rationale": concat(" ", [
+		"A problem is a known error precisely because its root cause is identified; claiming the status without the cause",
+		"hides that the cause is still unknown.",
+	]),
 	"remediation": "Describe the identified root cause in spec.root_cause (or move the problem back to `investigating`).",
 	"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-4"], "cis_v8": ["17.8"], "itil4": ["Problem management"]},
 }
@@ -93,8 +118,15 @@ metadata["PRB-005"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ", item 2: \"A known error is an identified root cause of a problem.\"; problem management provides \"solutions to problems (workarounds and known errors)\""]),
-	"rationale": "The known-error record is what the service desk searches to recognize and handle recurrences of the incidents.",
+	"source": concat("", [
+		_src,
+		", item 2: \"A known error is an identified root cause of a problem.\"; problem management provides \"solutions to ",
+		"problems (workarounds and known errors)\"",
+	]),
+	"rationale": concat(" ", [
+		"The known-error record is what the service desk searches to recognize and handle recurrences of the",
+		"incidents.",
+	]),
 	"remediation": "Fill in spec.known_error with description and recorded_on.",
 	"frameworks": {"iso27001": ["A.5.27"], "itil4": ["Problem management", "Knowledge management"]},
 }
@@ -118,8 +150,15 @@ metadata["PRB-006"] := {
 	"severity": "warning",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ", item 3: \"A workaround is a temporary way of overcoming technical difficulties (that is, incidents or problems).\""]),
-	"rationale": "Until the root cause is removed, a documented workaround is what limits the impact of further incidents.",
+	"source": concat("", [
+		_src,
+		", item 3: \"A workaround is a temporary way of overcoming technical difficulties (that is, incidents or ",
+		"problems).\"",
+	]),
+	"rationale": concat(" ", [
+		"Until the root cause is removed, a documented workaround is what limits the impact of further",
+		"incidents.",
+	]),
 	"remediation": "Describe the workaround in spec.workaround (or state that none exists and why).",
 	"frameworks": {"iso27001": ["A.5.26"], "itil4": ["Problem management", "Incident management"]},
 }
@@ -135,10 +174,21 @@ metadata["PRB-007"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ": problem management \"prevents their reoccurrence\"; Release and Deployment Management: the process \"must be tightly coupled to change management, incident and problem management\""]),
-	"rationale": "Removing a root cause changes the environment; without the change record the fix is unauthorized or untraceable.",
+	"source": concat("", [
+		_src,
+		": problem management \"prevents their reoccurrence\"; Release and Deployment Management: the process \"must be ",
+		"tightly coupled to change management, incident and problem management\"",
+	]),
+	"rationale": concat(" ", [
+		"Removing a root cause changes the environment; without the change record the fix is unauthorized or",
+		"untraceable.",
+	]),
 	"remediation": "Fill in spec.resolution with change (a ChangeRecord id) and date.",
-	"frameworks": {"iso27001": ["A.8.32", "A.5.27"], "nist_800_53": ["CM-3"], "itil4": ["Problem management", "Change enablement"]},
+	"frameworks": {
+		"iso27001": ["A.8.32", "A.5.27"],
+		"nist_800_53": ["CM-3"],
+		"itil4": ["Problem management", "Change enablement"],
+	},
 }
 
 deny contains lib.finding("PRB-007", "/spec/resolution", msg) if {
@@ -154,8 +204,15 @@ metadata["PRB-008"] := {
 	"severity": "warning",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ": problem management \"prevents their reoccurrence\"; Release and Deployment Management: \"tightly coupled to change management, incident and problem management\""]),
-	"rationale": "A problem is not resolved until the fix is actually in place; a resolving change that is still pending or was rejected leaves the root cause in production.",
+	"source": concat("", [
+		_src,
+		": problem management \"prevents their reoccurrence\"; Release and Deployment Management: \"tightly coupled to ",
+		"change management, incident and problem management\"",
+	]),
+	"rationale": concat(" ", [
+		"A problem is not resolved until the fix is actually in place; a resolving change that is still pending or was",
+		"rejected leaves the root cause in production.",
+	]),
 	"remediation": "Implement the change before resolving the problem, or reopen the problem (status `known_error`).",
 	"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Problem management", "Change enablement"]},
 }
@@ -174,9 +231,18 @@ metadata["PRB-009"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ": \"ensure there is a tracking system established to track and monitor all system-related problems\""]),
-	"rationale": "A resolution dated before the root cause was known, or a date after the audit date, is a recording error that misleads trend analysis.",
-	"remediation": "Correct spec.known_error.recorded_on and spec.resolution.date (recorded_on ≤ resolution date ≤ today).",
+	"source": concat("", [
+		_src,
+		": \"ensure there is a tracking system established to track and monitor all system-related problems\"",
+	]),
+	"rationale": concat(" ", [
+		"A resolution dated before the root cause was known, or a date after the audit date, is a recording error that",
+		"misleads trend analysis.",
+	]),
+	"remediation": concat(" ", [
+		"Correct spec.known_error.recorded_on and spec.resolution.date (recorded_on ≤ resolution date ≤",
+		"today).",
+	]),
 	"frameworks": {"itil4": ["Problem management"]},
 }
 
@@ -206,9 +272,18 @@ metadata["PRB-010"] := {
 	"severity": "warning",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ": \"It's important to understand the linkage between the incident and problem management.\""]),
-	"rationale": "When the link exists only on the problem side, responders working the incident do not see the known error or its workaround.",
-	"remediation": "Set spec.problem of each listed incident to this problem's id (or remove incidents that belong to another problem).",
+	"source": concat("", [
+		_src,
+		": \"It's important to understand the linkage between the incident and problem management.\"",
+	]),
+	"rationale": concat(" ", [
+		"When the link exists only on the problem side, responders working the incident do not see the known error or its",
+		"workaround.",
+	]),
+	"remediation": concat(" ", [
+		"Set spec.problem of each listed incident to this problem's id (or remove incidents that belong to another",
+		"problem).",
+	]),
 	"frameworks": {"iso27001": ["A.5.27"], "itil4": ["Problem management", "Incident management"]},
 }
 
@@ -229,8 +304,15 @@ metadata["PRB-011"] := {
 	"severity": "error",
 	"area": "problem",
 	"kinds": ["ProblemRecord"],
-	"source": concat("", [_src, ": \"It's important to understand the linkage between the incident and problem management.\"; problem management \"prevents their reoccurrence\""]),
-	"rationale": "Closing a problem while its incidents are still open ends the root-cause work before the disruption it causes is over.",
+	"source": concat("", [
+		_src,
+		": \"It's important to understand the linkage between the incident and problem management.\"; problem management ",
+		"\"prevents their reoccurrence\"",
+	]),
+	"rationale": concat(" ", [
+		"Closing a problem while its incidents are still open ends the root-cause work before the disruption it causes is",
+		"over.",
+	]),
 	"remediation": "Resolve or close the linked incidents first, or reopen the problem.",
 	"frameworks": {"iso27001": ["A.5.26", "A.5.27"], "itil4": ["Problem management", "Incident management"]},
 }

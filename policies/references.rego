@@ -7,7 +7,10 @@ package opsgate.rules.references
 import data.opsgate.lib
 import rego.v1
 
-_web := "Configuration Management: lateral ties between the management areas \"form the basis for the mutually reinforcing web\"; How Management Processes Relate to Each Other"
+_web := concat(" ", [
+	"Configuration Management: lateral ties between the management areas \"form the basis for the mutually reinforcing",
+	"web\"; How Management Processes Relate to Each Other",
+])
 
 # Fields that hold ids, as [kind ("*" = every kind), path pattern ("*" = any list index or key), expected kinds].
 _refs := [
@@ -145,9 +148,16 @@ metadata["REF-001"] := {
 	"severity": "error",
 	"area": "cross_process",
 	"source": _web,
-	"rationale": "A link to an artifact that does not exist (a typo, a deleted record) silently breaks every rule that follows it: an approval that cannot be checked is no approval.",
+	"rationale": concat(" ", [
+		"A link to an artifact that does not exist (a typo, a deleted record) silently breaks every rule that follows it: an",
+		"approval that cannot be checked is no approval.",
+	]),
 	"remediation": "Correct the id, or add the missing artifact.",
-	"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8", "PM-5"], "itil4": ["Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.5.9", "A.8.9"],
+		"nist_800_53": ["CM-8", "PM-5"],
+		"itil4": ["Service configuration management"],
+	},
 }
 
 deny contains lib.finding_with("REF-001", pointer, msg, [id]) if {
@@ -161,7 +171,10 @@ metadata["REF-002"] := {
 	"severity": "error",
 	"area": "cross_process",
 	"source": _web,
-	"rationale": "A field that should name a change record but names a release (or a person that is really a service) makes the relationship meaningless.",
+	"rationale": concat(" ", [
+		"A field that should name a change record but names a release (or a person that is really a service) makes the",
+		"relationship meaningless.",
+	]),
 	"remediation": "Point the field at an artifact of the expected kind.",
 	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 }
@@ -179,8 +192,15 @@ metadata["REF-003"] := {
 	"severity": "error",
 	"area": "configuration",
 	"kinds": ["ConfigurationItem"],
-	"source": "Configuration Management: \"maintain information about CIs required to deliver an IT service, including their relationships\"",
-	"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead. Only depends_on and runs_on are dependencies: connects_to (two CIs talking to each other), backed_up_by and part_of do not make a loop.",
+	"source": concat(" ", [
+		"Configuration Management: \"maintain information about CIs required to deliver an IT service, including their",
+		"relationships\"",
+	]),
+	"rationale": concat(" ", [
+		"A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB",
+		"would loop or mislead. Only depends_on and runs_on are dependencies: connects_to (two CIs talking to each other),",
+		"backed_up_by and part_of do not make a loop.",
+	]),
 	"remediation": "Fix the depends_on or runs_on relationship that closes the loop (often a reversed depends_on).",
 	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 }
@@ -199,7 +219,10 @@ metadata["REF-004"] := {
 	"area": "change",
 	"kinds": ["RiskAcceptance"],
 	"source": "Change Management Objectives, item 6 (\"knowingly accept a risk\")",
-	"rationale": "An acceptance of a rule that does not exist accepts nothing, and hides a typo that leaves the real finding unwaived.",
+	"rationale": concat(" ", [
+		"An acceptance of a rule that does not exist accepts nothing, and hides a typo that leaves the real finding",
+		"unwaived.",
+	]),
 	"remediation": "Use codes listed by `opsgate rules`.",
 	"frameworks": {"iso27001": ["A.5.8"], "nist_800_53": ["RA-3"], "itil4": ["Risk management"]},
 }

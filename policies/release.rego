@@ -13,7 +13,11 @@ kinds := {"ReleaseRecord"}
 
 _obj := "Release and Deployment Management, objectives"
 
-_fw_release := {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Release management", "Deployment management"]}
+_fw_release := {
+	"iso27001": ["A.8.32"],
+	"nist_800_53": ["CM-3"],
+	"itil4": ["Release management", "Deployment management"],
+}
 
 _a := lib.subject(kinds)
 
@@ -34,8 +38,14 @@ metadata["REL-001"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 1: \"Define and agree upon deployment plans\""]),
-	"rationale": "A release approved without a written plan (what, when, which steps) cannot be scheduled, coordinated or controlled as it moves to the live environment.",
-	"remediation": "Fill in spec.deployment_plan with summary, scheduled (date-time) and steps before the release is approved.",
+	"rationale": concat(" ", [
+		"A release approved without a written plan (what, when, which steps) cannot be scheduled, coordinated or controlled",
+		"as it moves to the live environment.",
+	]),
+	"remediation": concat(" ", [
+		"Fill in spec.deployment_plan with summary, scheduled (date-time) and steps before the release is",
+		"approved.",
+	]),
 	"frameworks": _fw_release,
 }
 
@@ -51,7 +61,10 @@ metadata["REL-002"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 1: \"Define and agree upon deployment plans\""]),
-	"rationale": "A plan nobody agreed to binds nobody: the teams that must execute or absorb the deployment learn about it when it happens.",
+	"rationale": concat(" ", [
+		"A plan nobody agreed to binds nobody: the teams that must execute or absorb the deployment learn about it when it",
+		"happens.",
+	]),
 	"remediation": "List the people who agreed the plan in spec.deployment_plan.agreed_by (Person ids).",
 	"frameworks": _fw_release,
 }
@@ -70,7 +83,10 @@ metadata["REL-003"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 2: \"Create and test release packages\""]),
-	"rationale": "Once a release is built, what exactly it contains must be known; otherwise the correct components cannot be verified, tested or tracked.",
+	"rationale": concat(" ", [
+		"Once a release is built, what exactly it contains must be known; otherwise the correct components cannot be",
+		"verified, tested or tracked.",
+	]),
 	"remediation": "List every package in spec.packages (name, version, digest, tested, dml_entry).",
 	"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3", "CM-8"], "itil4": ["Release management"]},
 }
@@ -87,9 +103,16 @@ metadata["REL-004"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 2: \"Create and test release packages\""]),
-	"rationale": "An untested package reaches the live environment with unknown behaviour, defeating the goal of protecting the integrity of the live environment.",
+	"rationale": concat(" ", [
+		"An untested package reaches the live environment with unknown behaviour, defeating the goal of protecting the",
+		"integrity of the live environment.",
+	]),
 	"remediation": "Test the package and set tested: true, or remove it from the release before it moves past `built`.",
-	"frameworks": {"iso27001": ["A.8.29", "A.8.32"], "nist_800_53": ["CM-3(2)", "SA-11"], "itil4": ["Release management", "Service validation and testing"]},
+	"frameworks": {
+		"iso27001": ["A.8.29", "A.8.32"],
+		"nist_800_53": ["CM-3(2)", "SA-11"],
+		"itil4": ["Release management", "Service validation and testing"],
+	},
 }
 
 deny contains lib.finding("REL-004", sprintf("/spec/packages/%d/tested", [i]), msg) if {
@@ -107,7 +130,10 @@ metadata["REL-005"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 3: \"Ensure the integrity of released packages\""]),
-	"rationale": "Without a cryptographic digest nobody can prove that the package deployed is the package that was built and tested.",
+	"rationale": concat(" ", [
+		"Without a cryptographic digest nobody can prove that the package deployed is the package that was built and",
+		"tested.",
+	]),
 	"remediation": "Record the package's digest as `sha256:<64 lowercase hex>` in spec.packages[].digest.",
 	"frameworks": {"iso27001": ["A.8.19", "A.8.32"], "nist_800_53": ["SI-7", "SI-7(6)"], "itil4": ["Release management"]},
 }
@@ -126,10 +152,21 @@ metadata["REL-006"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": concat("", [_obj, ", item 4: \"Record and track all release packages in the Definitive Media Library (DML)\""]),
-	"rationale": "The DML is the single authorized source of release media; a package outside it cannot be tracked, reproduced or rolled back to.",
+	"source": concat("", [
+		_obj,
+		", item 4: \"Record and track all release packages in the Definitive Media Library (DML)\"",
+	]),
+	"rationale": concat(" ", [
+		"The DML is the single authorized source of release media; a package outside it cannot be tracked, reproduced or",
+		"rolled back to.",
+	]),
 	"remediation": "Store the package in the DML and record its entry in spec.packages[].dml_entry.",
-	"frameworks": {"iso27001": ["A.8.19", "A.8.9"], "nist_800_53": ["SA-10"], "cis_v8": ["2.1"], "itil4": ["Release management", "Service configuration management"]},
+	"frameworks": {
+		"iso27001": ["A.8.19", "A.8.9"],
+		"nist_800_53": ["SA-10"],
+		"cis_v8": ["2.1"],
+		"itil4": ["Release management", "Service configuration management"],
+	},
 }
 
 deny contains lib.finding("REL-006", sprintf("/spec/packages/%d", [i]), msg) if {
@@ -147,7 +184,10 @@ metadata["REL-007"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 5: \"Manage stakeholders\""]),
-	"rationale": "Stakeholders can only be managed if they are known: who is affected, who must agree and who must be informed.",
+	"rationale": concat(" ", [
+		"Stakeholders can only be managed if they are known: who is affected, who must agree and who must be",
+		"informed.",
+	]),
 	"remediation": "List the stakeholders in spec.stakeholders, each with person (Person id) and role.",
 	"frameworks": {"itil4": ["Release management", "Relationship management"]},
 }
@@ -172,9 +212,18 @@ metadata["REL-008"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": concat("", [_obj, ", item 6: \"Check the delivery of utility and warranty (utility + warranty = value in the mind of the customer)\""]),
-	"rationale": "A release that works (utility) but not as agreed (warranty), or the reverse, delivers no value to the customer; both must be verified once the release is tested.",
-	"remediation": "State in spec.utility_warranty what the release does (utility) and how it meets the agreed requirements (warranty).",
+	"source": concat("", [
+		_obj,
+		", item 6: \"Check the delivery of utility and warranty (utility + warranty = value in the mind of the customer)\"",
+	]),
+	"rationale": concat(" ", [
+		"A release that works (utility) but not as agreed (warranty), or the reverse, delivers no value to the customer;",
+		"both must be verified once the release is tested.",
+	]),
+	"remediation": concat(" ", [
+		"State in spec.utility_warranty what the release does (utility) and how it meets the agreed requirements",
+		"(warranty).",
+	]),
 	"frameworks": {"itil4": ["Release management", "Service validation and testing", "Service level management"]},
 }
 
@@ -194,7 +243,11 @@ metadata["REL-009"] := {
 	"source": concat("", [_obj, ", item 7: \"Manage risks\""]),
 	"rationale": "A risk written down without a mitigation has been noticed, not managed.",
 	"remediation": "Describe the mitigation of each entry in spec.risks, or defer the release until there is one.",
-	"frameworks": {"iso27001": ["A.8.32", "A.5.8"], "nist_800_53": ["CM-4", "RA-3"], "itil4": ["Release management", "Risk management"]},
+	"frameworks": {
+		"iso27001": ["A.8.32", "A.5.8"],
+		"nist_800_53": ["CM-4", "RA-3"],
+		"itil4": ["Release management", "Risk management"],
+	},
 }
 
 deny contains lib.finding("REL-009", sprintf("/spec/risks/%d", [i]), msg) if {
@@ -212,7 +265,11 @@ metadata["REL-010"] := {
 	"source": concat("", [_obj, ", item 7: \"Manage risks\""]),
 	"rationale": "Every release carries some risk; an approved release listing none most likely was never assessed.",
 	"remediation": "List the release's risks with their mitigations in spec.risks.",
-	"frameworks": {"iso27001": ["A.8.32", "A.5.8"], "nist_800_53": ["CM-4", "RA-3"], "itil4": ["Release management", "Risk management"]},
+	"frameworks": {
+		"iso27001": ["A.8.32", "A.5.8"],
+		"nist_800_53": ["CM-4", "RA-3"],
+		"itil4": ["Release management", "Risk management"],
+	},
 }
 
 deny contains lib.finding("REL-010", "/spec/risks", msg) if {
@@ -229,9 +286,16 @@ metadata["REL-011"] := {
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
 	"source": concat("", [_obj, ", item 8: \"Ensure knowledge transfer\""]),
-	"rationale": "Operators and the service desk who do not know a release when it goes live cannot support it or recognise its failures.",
+	"rationale": concat(" ", [
+		"Operators and the service desk who do not know a release when it goes live cannot support it or recognise its",
+		"failures.",
+	]),
 	"remediation": "Record spec.knowledge_transfer with date (on or before release_date), audience and materials.",
-	"frameworks": {"iso27001": ["A.5.37"], "nist_800_53": ["SA-5", "AT-3"], "itil4": ["Release management", "Knowledge management"]},
+	"frameworks": {
+		"iso27001": ["A.5.37"],
+		"nist_800_53": ["SA-5", "AT-3"],
+		"itil4": ["Release management", "Knowledge management"],
+	},
 }
 
 deny contains lib.finding("REL-011", "/spec/knowledge_transfer", msg) if {
@@ -254,10 +318,23 @@ metadata["REL-012"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": "Release and Deployment Management: \"You should conduct security testing on all new releases before deployment.\"",
-	"rationale": "A release whose security was not tested before it went live introduces unknown vulnerabilities into the live environment.",
-	"remediation": "Record spec.security_testing with date (on or before release_date), type and result before the release is approved.",
-	"frameworks": {"iso27001": ["A.8.29"], "nist_800_53": ["SA-11", "CM-4"], "itil4": ["Release management", "Information security management"]},
+	"source": concat(" ", [
+		"Release and Deployment Management: \"You should conduct security testing on all new releases before",
+		"deployment.\"",
+	]),
+	"rationale": concat(" ", [
+		"A release whose security was not tested before it went live introduces unknown vulnerabilities into the live",
+		"environment.",
+	]),
+	"remediation": concat(" ", [
+		"Record spec.security_testing with date (on or before release_date), type and result before the release is",
+		"approved.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.29"],
+		"nist_800_53": ["SA-11", "CM-4"],
+		"itil4": ["Release management", "Information security management"],
+	},
 }
 
 deny contains lib.finding("REL-012", "/spec/security_testing", msg) if {
@@ -278,10 +355,17 @@ metadata["REL-013"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": "Release and Deployment Management: \"You should conduct security testing on all new releases before deployment.\"",
+	"source": concat(" ", [
+		"Release and Deployment Management: \"You should conduct security testing on all new releases before",
+		"deployment.\"",
+	]),
 	"rationale": "Approving or deploying a release whose security testing failed knowingly ships its vulnerabilities.",
 	"remediation": "Fix the findings and re-test until spec.security_testing.result is `passed`, or stop the release.",
-	"frameworks": {"iso27001": ["A.8.29"], "nist_800_53": ["SA-11", "CM-4"], "itil4": ["Release management", "Information security management"]},
+	"frameworks": {
+		"iso27001": ["A.8.29"],
+		"nist_800_53": ["SA-11", "CM-4"],
+		"itil4": ["Release management", "Information security management"],
+	},
 }
 
 deny contains lib.finding("REL-013", "/spec/security_testing/result", msg) if {
@@ -298,10 +382,20 @@ metadata["REL-014"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": "Release and Deployment Management Role and Incident and Problem Management: \"executing whatever rollback or back-out plan may have been created along with the release for just such an eventuality\"",
-	"rationale": "When a release goes wrong, a back-out plan written beforehand is what lets incident management restore service quickly.",
+	"source": concat(" ", [
+		"Release and Deployment Management Role and Incident and Problem Management: \"executing whatever rollback or",
+		"back-out plan may have been created along with the release for just such an eventuality\"",
+	]),
+	"rationale": concat(" ", [
+		"When a release goes wrong, a back-out plan written beforehand is what lets incident management restore service",
+		"quickly.",
+	]),
 	"remediation": "Describe how to roll the release back in spec.backout_plan before it is approved.",
-	"frameworks": {"iso27001": ["A.8.32"], "nist_800_53": ["CM-3"], "itil4": ["Release management", "Deployment management"]},
+	"frameworks": {
+		"iso27001": ["A.8.32"],
+		"nist_800_53": ["CM-3"],
+		"itil4": ["Release management", "Deployment management"],
+	},
 }
 
 deny contains lib.finding("REL-014", "/spec/backout_plan", msg) if {
@@ -317,10 +411,20 @@ metadata["REL-015"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": "Release and Deployment Management: \"New software releases should be done by the configuration management plan.\"",
-	"rationale": "Only a release that names the CIs it touches can be carried out under configuration management and reflected in the CMDB.",
+	"source": concat(" ", [
+		"Release and Deployment Management: \"New software releases should be done by the configuration management",
+		"plan.\"",
+	]),
+	"rationale": concat(" ", [
+		"Only a release that names the CIs it touches can be carried out under configuration management and reflected in the",
+		"CMDB.",
+	]),
 	"remediation": "List the ConfigurationItem ids in spec.affected_cis.",
-	"frameworks": {"iso27001": ["A.8.9", "A.8.32"], "nist_800_53": ["CM-3", "CM-8"], "itil4": ["Service configuration management", "Release management"]},
+	"frameworks": {
+		"iso27001": ["A.8.9", "A.8.32"],
+		"nist_800_53": ["CM-3", "CM-8"],
+		"itil4": ["Service configuration management", "Release management"],
+	},
 }
 
 deny contains lib.finding("REL-015", "/spec/affected_cis", msg) if {
@@ -336,8 +440,14 @@ metadata["REL-016"] := {
 	"severity": "error",
 	"area": "release",
 	"kinds": ["ReleaseRecord"],
-	"source": "Release and Deployment Management: \"Release and deployment management aims to plan, schedule, and control the movement of releases to test and live environments.\"",
-	"rationale": "An unscheduled release cannot be coordinated with change, availability and the help desk, nor checked against its approvals and tests.",
+	"source": concat(" ", [
+		"Release and Deployment Management: \"Release and deployment management aims to plan, schedule, and control the",
+		"movement of releases to test and live environments.\"",
+	]),
+	"rationale": concat(" ", [
+		"An unscheduled release cannot be coordinated with change, availability and the help desk, nor checked against its",
+		"approvals and tests.",
+	]),
 	"remediation": "Set spec.release_date (the date the release goes live) once the release is approved.",
 	"frameworks": _fw_release,
 }

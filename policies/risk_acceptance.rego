@@ -7,7 +7,10 @@ import rego.v1
 
 kinds := {"RiskAcceptance"}
 
-_src := "Change Management Objectives, item 6: \"sometimes it is appropriate to knowingly accept a risk because of the potential benefit.\""
+_src := concat(" ", [
+	"Change Management Objectives, item 6: \"sometimes it is appropriate to knowingly accept a risk because of the",
+	"potential benefit.\"",
+])
 
 _fw := {"iso27001": ["A.5.8"], "nist_800_53": ["RA-3", "PM-9"], "itil4": ["Risk management"]}
 
@@ -23,7 +26,10 @@ metadata["RSK-001"] := {
 	"area": "change",
 	"kinds": ["RiskAcceptance"],
 	"source": _src,
-	"rationale": "An expired acceptance no longer waives anything: the risk it covered is back without anyone deciding so.",
+	"rationale": concat(" ", [
+		"An expired acceptance no longer waives anything: the risk it covered is back without anyone deciding",
+		"so.",
+	]),
 	"remediation": "Fix what the acceptance covered, or renew it with a new approval and expiry date.",
 	"frameworks": _fw,
 }
@@ -39,7 +45,10 @@ metadata["RSK-002"] := {
 	"area": "change",
 	"kinds": ["RiskAcceptance"],
 	"source": _src,
-	"rationale": "An acceptance that lapses unnoticed turns into failing checks on the day it expires; the lead time gives the owner a chance to act.",
+	"rationale": concat(" ", [
+		"An acceptance that lapses unnoticed turns into failing checks on the day it expires; the lead time gives the owner",
+		"a chance to act.",
+	]),
 	"remediation": "Plan the fix or a renewal before spec.expires (the lead time is the `waiver_warning_days` parameter).",
 	"frameworks": _fw,
 }
@@ -57,7 +66,10 @@ metadata["RSK-003"] := {
 	"area": "change",
 	"kinds": ["RiskAcceptance"],
 	"source": _src,
-	"rationale": "Accepting a risk \"knowingly\" means someone accountable decided it; without an approval it is only a wish and waives nothing.",
+	"rationale": concat(" ", [
+		"Accepting a risk \"knowingly\" means someone accountable decided it; without an approval it is only a wish and",
+		"waives nothing.",
+	]),
 	"remediation": "Record spec.approval with approver, role, date and decision: approved.",
 	"frameworks": _fw,
 }
@@ -73,7 +85,10 @@ metadata["RSK-004"] := {
 	"area": "change",
 	"kinds": ["RiskAcceptance"],
 	"source": _src,
-	"rationale": "Separation of duties: the person carrying the risk is not an independent judge of whether it is acceptable.",
+	"rationale": concat(" ", [
+		"Separation of duties: the person carrying the risk is not an independent judge of whether it is",
+		"acceptable.",
+	]),
 	"remediation": "Have someone other than spec.risk_owner approve the acceptance.",
 	"frameworks": {"iso27001": ["A.5.3", "A.5.8"], "nist_800_53": ["AC-5", "RA-3"], "itil4": ["Risk management"]},
 }
@@ -146,7 +161,10 @@ metadata["RSK-007"] := {
 	"area": "change",
 	"kinds": ["RiskAcceptance"],
 	"source": _src,
-	"rationale": "Auditors and reviewers must see which rules and artifacts are waived, why the benefit outweighs the risk, and who carries it.",
+	"rationale": concat(" ", [
+		"Auditors and reviewers must see which rules and artifacts are waived, why the benefit outweighs the risk, and who",
+		"carries it.",
+	]),
 	"remediation": "Fill in spec.rules, spec.artifacts, spec.justification and spec.risk_owner.",
 	"frameworks": _fw,
 }

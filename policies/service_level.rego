@@ -10,11 +10,24 @@ kinds := {"ServiceLevelAgreement"}
 
 _slm := "Service Level Management"
 
-_agreements := concat("", [_slm, ", items 1-3: \"SLAs are negotiated with the customers.\" / \"Operational-level agreements (OLAs) are SLAs negotiated between internal business units within the enterprise.\" / \"Underpinning contracts (UCs) are external contracts negotiated between the organization and vendors or suppliers.\""])
+_agreements := concat("", [
+	_slm,
+	", items 1-3: \"SLAs are negotiated with the customers.\" / \"Operational-level agreements (OLAs) are SLAs ",
+	"negotiated between internal business units within the enterprise.\" / \"Underpinning contracts (UCs) are external ",
+	"contracts negotiated between the organization and vendors or suppliers.\"",
+])
 
-_meets := concat("", [_slm, ": \"Ensure that policies, procedures, and tools are put in place so the organization meets all service levels as specified in their SLAs with their customers.\""])
+_meets := concat("", [
+	_slm,
+	": \"Ensure that policies, procedures, and tools are put in place so the organization meets all service levels as ",
+	"specified in their SLAs with their customers.\"",
+])
 
-_legal := concat("", [_slm, ": \"The legal department should be involved in developing the SLA and associated policies to ensure that they are drafted correctly.\""])
+_legal := concat("", [
+	_slm,
+	": \"The legal department should be involved in developing the SLA and associated policies to ensure that they are ",
+	"drafted correctly.\"",
+])
 
 _fw_slm := {"itil4": ["Service level management"]}
 
@@ -34,7 +47,10 @@ metadata["SLM-001"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _agreements,
-	"rationale": "An agreement is negotiated between parties; without knowing who provides and who receives the service, nobody can be held to its targets.",
+	"rationale": concat(" ", [
+		"An agreement is negotiated between parties; without knowing who provides and who receives the service, nobody can",
+		"be held to its targets.",
+	]),
 	"remediation": "Fill in spec.parties.provider and spec.parties.consumer, each with name and kind.",
 	"frameworks": {"iso27001": ["A.5.20"], "itil4": ["Service level management", "Supplier management"]},
 }
@@ -68,9 +84,19 @@ metadata["SLM-002"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _agreements,
-	"rationale": "An SLA is with customers, an OLA between internal units and a UC with an external supplier; a mismatch means the agreement is of the wrong type and the wrong rules (legal, penalties, underpinning) are applied to it.",
-	"remediation": "Correct spec.type, or the kind of the party: SLA consumer `customer`; OLA provider and consumer `internal`; UC provider `external` and consumer `internal`.",
-	"frameworks": {"iso27001": ["A.5.19", "A.5.20"], "nist_800_53": ["SA-9"], "itil4": ["Service level management", "Supplier management"]},
+	"rationale": concat(" ", [
+		"An SLA is with customers, an OLA between internal units and a UC with an external supplier; a mismatch means the",
+		"agreement is of the wrong type and the wrong rules (legal, penalties, underpinning) are applied to it.",
+	]),
+	"remediation": concat(" ", [
+		"Correct spec.type, or the kind of the party: SLA consumer `customer`; OLA provider and consumer `internal`; UC",
+		"provider `external` and consumer `internal`.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.19", "A.5.20"],
+		"nist_800_53": ["SA-9"],
+		"itil4": ["Service level management", "Supplier management"],
+	},
 }
 
 deny contains lib.finding("SLM-002", sprintf("/spec/parties/%s/kind", [role]), msg) if {
@@ -78,7 +104,10 @@ deny contains lib.finding("SLM-002", sprintf("/spec/parties/%s/kind", [role]), m
 	some role, wanted in _required_kind[_spec.type]
 	actual := _parties[role].kind
 	actual != wanted
-	msg := sprintf("%s %s is `%s`, but the %s of %s must be `%s`", [_spec.type, role, actual, role, _article[_spec.type], wanted])
+	msg := sprintf(
+		"%s %s is `%s`, but the %s of %s must be `%s`",
+		[_spec.type, role, actual, role, _article[_spec.type], wanted],
+	)
 }
 
 # --- Services and targets ----------------------------------------------------------------------
@@ -94,7 +123,10 @@ metadata["SLM-003"] := {
 	"severity": "error",
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
-	"source": concat("", [_slm, ": \"negotiate agreements with various parties and to design services by the agreed-upon service-level targets\""]),
+	"source": concat("", [
+		_slm,
+		": \"negotiate agreements with various parties and to design services by the agreed-upon service-level targets\"",
+	]),
 	"rationale": "Service levels are agreed for services; an agreement that names none commits to nothing measurable.",
 	"remediation": "List the Service ids in spec.services.",
 	"frameworks": _fw_slm,
@@ -112,7 +144,10 @@ metadata["SLM-004"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": concat("", [_slm, ": \"design services by the agreed-upon service-level targets\""]),
-	"rationale": "A service covered by the agreement without a target can neither be designed for nor measured against the agreement.",
+	"rationale": concat(" ", [
+		"A service covered by the agreement without a target can neither be designed for nor measured against the",
+		"agreement.",
+	]),
 	"remediation": "Add an entry for the service to spec.targets, or remove the service from spec.services.",
 	"frameworks": _fw_slm,
 }
@@ -150,7 +185,10 @@ metadata["SLM-006"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _meets,
-	"rationale": "The organization can only show that it meets a service level that is stated as a number: availability, response time or resolution time.",
+	"rationale": concat(" ", [
+		"The organization can only show that it meets a service level that is stated as a number: availability, response",
+		"time or resolution time.",
+	]),
 	"remediation": "Set at least one of availability_percent, response_minutes or resolution_hours on the target.",
 	"frameworks": {"iso27001": ["A.5.20"], "itil4": ["Service level management", "Measurement and reporting"]},
 }
@@ -172,8 +210,16 @@ metadata["SLM-007"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _legal,
-	"rationale": "Failure to meet SLAs can have a significant financial impact; an agreement the legal department never reviewed may commit the organization to terms it cannot afford. The review counts only if it was done by the legal function (the reviewer's Person spec.function is legal) and approved the text: a review by an engineer, or one that rejected the agreement, is no legal review of the agreement in force.",
-	"remediation": "Record spec.legal_review with reviewer (a Person of the legal function), date and decision approved (or approved_with_changes).",
+	"rationale": concat(" ", [
+		"Failure to meet SLAs can have a significant financial impact; an agreement the legal department never reviewed may",
+		"commit the organization to terms it cannot afford. The review counts only if it was done by the legal function (the",
+		"reviewer's Person spec.function is legal) and approved the text: a review by an engineer, or one that rejected the",
+		"agreement, is no legal review of the agreement in force.",
+	]),
+	"remediation": concat(" ", [
+		"Record spec.legal_review with reviewer (a Person of the legal function), date and decision approved (or",
+		"approved_with_changes).",
+	]),
 	"frameworks": {"iso27001": ["A.5.20", "A.5.31"], "itil4": ["Service level management"]},
 }
 
@@ -198,8 +244,14 @@ metadata["SLM-008"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _legal,
-	"rationale": "Legal must be involved in developing the agreement; a review dated after the agreement started came too late to shape its language.",
-	"remediation": "Have legal review the agreement before spec.term.start, or correct the review date if the record is wrong.",
+	"rationale": concat(" ", [
+		"Legal must be involved in developing the agreement; a review dated after the agreement started came too late to",
+		"shape its language.",
+	]),
+	"remediation": concat(" ", [
+		"Have legal review the agreement before spec.term.start, or correct the review date if the record is",
+		"wrong.",
+	]),
 	"frameworks": {"iso27001": ["A.5.20", "A.5.31"], "itil4": ["Service level management"]},
 }
 
@@ -219,7 +271,10 @@ metadata["SLM-009"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": concat("", [_slm, ": \"negotiate agreements with various parties\""]),
-	"rationale": "Without a start and an end nobody can tell when the service levels apply or when the agreement must be renegotiated.",
+	"rationale": concat(" ", [
+		"Without a start and an end nobody can tell when the service levels apply or when the agreement must be",
+		"renegotiated.",
+	]),
 	"remediation": "Fill in spec.term with start and end (end on or after start).",
 	"frameworks": {"iso27001": ["A.5.20"], "itil4": ["Service level management"]},
 }
@@ -251,9 +306,16 @@ metadata["SLM-010"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _meets,
-	"rationale": "An expired agreement still treated as active leaves the services it covers without enforceable service levels.",
+	"rationale": concat(" ", [
+		"An expired agreement still treated as active leaves the services it covers without enforceable service",
+		"levels.",
+	]),
 	"remediation": "Renew the agreement (new revision and term end) or retire it (metadata.status: retired).",
-	"frameworks": {"iso27001": ["A.5.20", "A.5.22"], "nist_800_53": ["SA-9"], "itil4": ["Service level management", "Supplier management"]},
+	"frameworks": {
+		"iso27001": ["A.5.20", "A.5.22"],
+		"nist_800_53": ["SA-9"],
+		"itil4": ["Service level management", "Supplier management"],
+	},
 }
 
 deny contains lib.finding("SLM-010", "/spec/term/end", msg) if {
@@ -272,7 +334,10 @@ metadata["SLM-011"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": concat("", [_slm, ": \"Failure to meet SLAs can have a significant financial impact on the provider.\""]),
-	"rationale": "The financial consequence of a breach must be known in advance to weigh it against the cost of meeting the service levels.",
+	"rationale": concat(" ", [
+		"The financial consequence of a breach must be known in advance to weigh it against the cost of meeting the service",
+		"levels.",
+	]),
 	"remediation": "Describe the penalties or service credits in spec.penalties.",
 	"frameworks": _fw_slm,
 }
@@ -296,9 +361,16 @@ metadata["SLM-012"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": _meets,
-	"rationale": "The organization can only meet customer service levels if the internal units and suppliers it depends on are bound by matching agreements.",
+	"rationale": concat(" ", [
+		"The organization can only meet customer service levels if the internal units and suppliers it depends on are bound",
+		"by matching agreements.",
+	]),
 	"remediation": "List the OLAs and UCs the SLA relies on in spec.underpinned_by.",
-	"frameworks": {"iso27001": ["A.5.19", "A.5.20"], "nist_800_53": ["SA-9"], "itil4": ["Service level management", "Supplier management"]},
+	"frameworks": {
+		"iso27001": ["A.5.19", "A.5.20"],
+		"nist_800_53": ["SA-9"],
+		"itil4": ["Service level management", "Supplier management"],
+	},
 }
 
 deny contains lib.finding_with("SLM-012", "/spec/underpinned_by", msg, _customer_facing) if {
@@ -317,9 +389,18 @@ metadata["SLM-013"] := {
 	"severity": "error",
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
-	"source": concat("", [_slm, "; Service-Level Management and Change Management: \"change management must approve changes to all SLAs\""]),
-	"rationale": "Only a recorded revision history shows which version of the agreement was negotiated, approved and reviewed, and when it took effect.",
-	"remediation": "Add at least the initial revision to spec.revisions (version, effective, legal_review, summary, and `initial: true`: a brand-new agreement needs no change record). Every later revision names the approved change (XP-010).",
+	"source": concat("", [
+		_slm,
+		"; Service-Level Management and Change Management: \"change management must approve changes to all SLAs\"",
+	]),
+	"rationale": concat(" ", [
+		"Only a recorded revision history shows which version of the agreement was negotiated, approved and reviewed, and",
+		"when it took effect.",
+	]),
+	"remediation": concat(" ", [
+		"Add at least the initial revision to spec.revisions (version, effective, legal_review, summary, and `initial:",
+		"true`: a brand-new agreement needs no change record). Every later revision names the approved change (XP-010).",
+	]),
 	"frameworks": {"iso27001": ["A.5.20", "A.8.32"], "itil4": ["Service level management", "Change enablement"]},
 }
 
@@ -348,7 +429,10 @@ metadata["SLM-014"] := {
 	"area": "service_level",
 	"kinds": ["ServiceLevelAgreement"],
 	"source": concat("", [_slm, "; Service-Level Management and Change Management"]),
-	"rationale": "If the document's version differs from its latest revision, either the text was changed without a recorded (approved, reviewed) revision or the record is stale.",
+	"rationale": concat(" ", [
+		"If the document's version differs from its latest revision, either the text was changed without a recorded",
+		"(approved, reviewed) revision or the record is stale.",
+	]),
 	"remediation": "Record a revision for metadata.version, or set metadata.version to the latest revision's version.",
 	"frameworks": {"iso27001": ["A.5.20", "A.8.32"], "itil4": ["Service level management", "Change enablement"]},
 }

@@ -217,3 +217,36 @@ fn a_packages_kinds_are_the_union_of_its_rules_kinds() {
     assert!(checked >= 15, "only {checked} packages filter by kind");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Long lines in every `.rego` file (the library and the indexes too): at most 120 characters (a
+/// tab counts as one). Long texts are cut at spaces into `concat(" ", [...])`, which the metadata
+/// evaluates once when the policies load; docs/rules.md stays byte-identical (tests/rule_docs.rs).
+fn long_lines(name: &str, text: &str) -> Vec<String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.chars().count() > MAX_LINE)
+        .map(|(index, line)| format!("{name}:{}: {} characters", index + 1, line.chars().count()))
+        .collect()
+}
+
+#[test]
+fn rego_lines_are_at_most_120_characters() {
+    let mut problems = Vec::new();
+    for (path, text) in policy_files() {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        problems.extend(long_lines(&name, &text));
+    }
+    assert!(
+        problems.is_empty(),
+        "lines over {MAX_LINE} characters:\n{}",
+        problems.join("\n")
+    );
+    assert_eq!(
+        long_lines("x.rego", &format!("a\n{}\n", "é".repeat(121))).len(),
+        1
+    );
+    assert!(long_lines("x.rego", &format!("{}\n", "é".repeat(120))).is_empty());
+}
