@@ -333,10 +333,13 @@ deny contains lib.finding_with("XP-008", "/spec/last_change", msg, [_spec.last_c
 # undefined `change.spec` made the `not` true in regorus and false in OPA: docs/engine-differences.md.)
 _lists_this_ci(change) if _id in object.get(object.get(change, "spec", {}), "affected_cis", [])
 
-_change_problems(change) := ({"has no approval" | not lib.change_authorized(change)} | {sprintf(
-	"is `%s`, not implemented",
-	[object.get(change.spec, "status", "unset")],
-) | not change.spec.status in _implemented}) | {"does not list this CI" | not _lists_this_ci(change)}
+_change_problems(change) := (
+	({"has no approval" | not lib.change_authorized(change)} | {
+		sprintf("is `%s`, not implemented", [object.get(change.spec, "status", "unset")]) |
+			not change.spec.status in _implemented
+	})
+		| {"does not list this CI" | not _lists_this_ci(change)}
+)
 
 # --- Configuration ↔ availability -------------------------------------------------------------
 
