@@ -15,9 +15,11 @@ _a := lib.subject(kinds)
 
 _spec := _a.spec
 
+_stage := lib.lifecycle.ChangeRecord
+
 _at_least(name) if {
 	_a.kind == "ChangeRecord"
-	lib.reached(_a, name)
+	_stage[_spec.status] >= _stage[name]
 }
 
 metadata["CHG-001"] := {

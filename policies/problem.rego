@@ -16,7 +16,9 @@ _spec := _a.spec
 
 _id := _a.metadata.id
 
-_at_least(name) if lib.reached(_a, name)
+_stage := lib.lifecycle.ProblemRecord
+
+_at_least(name) if _stage[_spec.status] >= _stage[name]
 
 _is_date(value) if {
 	is_string(value)

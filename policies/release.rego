@@ -23,9 +23,11 @@ _a := lib.subject(kinds)
 
 _spec := _a.spec
 
+_stage := lib.lifecycle.ReleaseRecord
+
 _at_least(name) if {
 	_a.kind == "ReleaseRecord"
-	lib.reached(_a, name)
+	_stage[_spec.status] >= _stage[name]
 }
 
 _packages := object.get(_spec, "packages", [])
