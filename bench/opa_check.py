@@ -2,8 +2,10 @@
 """Evaluates opsgate's own policies with the real Open Policy Agent (Go, v1.20, embedded through
 the PyPI wheel opa-golib-python-bindings) over a directory of opsgate artifacts, the way opsgate
 does: data.inventory / params / rule_codes, the index package evaluated once, then one evaluation
-per artifact and rule package (for the package's kinds). OPA gets no `input.unresolved_references`, so the
-policies take their portable path and walk each document themselves.
+per artifact and rule package. Unlike opsgate it evaluates EVERY package on EVERY artifact, as plain OPA
+and conftest do: no package-level `kinds` filter, so the findings agree only because each package
+guards its own kinds. OPA gets no `input.unresolved_references`, so the policies take their portable
+path and walk each document themselves.
 
 usage: opa_check.py POLICY_DIR DOCS_DIR --as-of DATE [--findings OUT.json] [--timings]
 Prints `findings=N artifacts=M`; with --findings writes the sorted [code, artifact, pointer] list.
@@ -76,12 +78,8 @@ def main():
     inventory = {}
     for doc in docs:
         inventory.setdefault(doc["kind"], {})[doc["metadata"]["id"]] = doc
-    kinds, codes = {}, []
+    codes = []
     for pkg in packages:
-        try:
-            kinds[pkg] = set(eng.eval_document(pkg + ".kinds", {}))
-        except OpaUndefinedError:
-            kinds[pkg] = None
         codes.extend(eng.eval_document(pkg + ".metadata", {}) or {})
     eng.add_data({"inventory": inventory, "params": PARAMS, "rule_codes": sorted(codes)})
     index = eng.eval_document("opsgate.index.all", {})
@@ -94,8 +92,6 @@ def main():
     for doc in docs:
         inp = {"artifact": doc, "as_of": a.as_of}
         for pkg in packages:
-            if kinds[pkg] is not None and doc["kind"] not in kinds[pkg]:
-                continue
             try:
                 denied = eng.eval_document(pkg + ".deny", inp)
             except OpaUndefinedError:

@@ -10,30 +10,7 @@ import rego.v1
 
 kinds := {"ChangeRecord", "ReleaseRecord", "AvailabilityPlan"}
 
-metadata := {
-	"XP-020": {
-		"title": "Changes and releases inside a business peak carry the extra approval",
-		"severity": "error",
-		"area": "cross_process",
-		"kinds": ["ChangeRecord", "ReleaseRecord"],
-		"source": "Incorporating Management Processes: \"be aware of these business cycles to work with capacity management as well as change, availability, incident and problem, service level and release, and deployment management\"",
-		"rationale": "A change or release during a declared peak (the holiday season, the World Cup final) risks the service exactly when demand is highest; the team's policy names the extra approval such a change needs (ITIL 4 change schedule and freeze windows).",
-		"remediation": "Reschedule outside the window, or record an approved approval whose role is the cycle's approval_role (on the change, or on the release's change).",
-		"frameworks": {"iso27001": ["A.8.32", "A.8.6"], "nist_800_53": ["CM-3"], "itil4": ["Change enablement", "Release management", "Capacity and performance management"]},
-	},
-	"XP-021": {
-		"title": "Planned maintenance stays outside the service's business peaks",
-		"severity": "error",
-		"area": "cross_process",
-		"kinds": ["AvailabilityPlan"],
-		"source": "Incorporating Management Processes: \"be aware of these business cycles to work with capacity management as well as change, availability, incident and problem, service level and release, and deployment management\"",
-		"rationale": "Planned downtime inside a declared peak takes the service away exactly when the business needs it most, and spends the availability budget the SLA allows where it costs most. Availability management schedules maintenance around the business cycles capacity management declares (ITIL 4 availability management; ISO/IEC 27001 A.8.6 capacity management and A.5.30 ICT readiness). A window touching a peak day counts: windows are compared by calendar day, as the capacity plan dates them.",
-		"remediation": "Move the maintenance window outside the peak (the capacity plan's business_cycles[].windows for the service), or, where it cannot move, record the decision in a RiskAcceptance that covers the plan.",
-		"frameworks": {"iso27001": ["A.8.6", "A.5.30"], "nist_800_53": ["CP-2"], "itil4": ["Availability management", "Capacity and performance management"]},
-	},
-}
-
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec
 
@@ -65,6 +42,31 @@ _peak_approvals := lib.items(_spec, "approvals") if _a.kind == "ChangeRecord"
 
 else := lib.items(_release_change.spec, "approvals")
 
+metadata["XP-020"] := {
+	"title": "Changes and releases inside a business peak carry the extra approval",
+	"severity": "error",
+	"area": "cross_process",
+	"kinds": ["ChangeRecord", "ReleaseRecord"],
+	"source": concat(" ", [
+		"Incorporating Management Processes: \"be aware of these business cycles to work with capacity management as well as",
+		"change, availability, incident and problem, service level and release, and deployment management\"",
+	]),
+	"rationale": concat(" ", [
+		"A change or release during a declared peak (the holiday season, the World Cup final) risks the service exactly when",
+		"demand is highest; the team's policy names the extra approval such a change needs (ITIL 4 change schedule and",
+		"freeze windows).",
+	]),
+	"remediation": concat(" ", [
+		"Reschedule outside the window, or record an approved approval whose role is the cycle's approval_role (on the",
+		"change, or on the release's change).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.32", "A.8.6"],
+		"nist_800_53": ["CM-3"],
+		"itil4": ["Change enablement", "Release management", "Capacity and performance management"],
+	},
+}
+
 deny contains lib.finding_with("XP-020", _work_pointer, msg, [plan_id]) if {
 	_a.kind in {"ChangeRecord", "ReleaseRecord"}
 	not _a.spec.status in {"draft", "rejected", "cancelled"}
@@ -74,7 +76,10 @@ deny contains lib.finding_with("XP-020", _work_pointer, msg, [plan_id]) if {
 	lib.days_between(start, date) >= 0
 	lib.days_between(date, end) >= 0
 	not _has_role_approval(role)
-	msg := sprintf("scheduled on %s, inside `%s` (%s..%s) for service `%s`, without the approval of the `%s` the capacity plan requires", [date, name, start, end, svc, role])
+	msg := sprintf(
+		"scheduled on %s, inside `%s` (%s..%s) for service `%s`, without the approval of the `%s` the capacity plan requires",
+		[date, name, start, end, svc, role],
+	)
 }
 
 _work_pointer := "/spec/plan/scheduled_start" if {
@@ -90,9 +95,37 @@ _has_role_approval(role) if {
 	lower(trim_space(object.get(approval, "role", ""))) == lower(trim_space(role))
 }
 
+metadata["XP-021"] := {
+	"title": "Planned maintenance stays outside the service's business peaks",
+	"severity": "error",
+	"area": "cross_process",
+	"kinds": ["AvailabilityPlan"],
+	"source": concat(" ", [
+		"Incorporating Management Processes: \"be aware of these business cycles to work with capacity management as well as",
+		"change, availability, incident and problem, service level and release, and deployment management\"",
+	]),
+	"rationale": concat(" ", [
+		"Planned downtime inside a declared peak takes the service away exactly when the business needs it most, and spends",
+		"the availability budget the SLA allows where it costs most. Availability management schedules maintenance around",
+		"the business cycles capacity management declares (ITIL 4 availability management; ISO/IEC 27001 A.8.6 capacity",
+		"management and A.5.30 ICT readiness). A window touching a peak day counts: windows are compared by calendar day, as",
+		"the capacity plan dates them.",
+	]),
+	"remediation": concat(" ", [
+		"Move the maintenance window outside the peak (the capacity plan's business_cycles[].windows for the service), or,",
+		"where it cannot move, record the decision in a RiskAcceptance that covers the plan.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.8.6", "A.5.30"],
+		"nist_800_53": ["CP-2"],
+		"itil4": ["Availability management", "Capacity and performance management"],
+	},
+}
+
 # Planned downtime of a service that overlaps a peak window the capacity plan declares for it
 # (both compared by calendar day, as the plans date them).
-deny contains lib.finding_with("XP-021", sprintf("/spec/services/%d/planned_maintenance/%d/start", [i, j]), msg, [plan_id]) if {
+deny contains lib.finding_with("XP-021",
+	sprintf("/spec/services/%d/planned_maintenance/%d/start", [i, j]), msg, [plan_id]) if {
 	_a.kind == "AvailabilityPlan"
 	some i, entry in lib.items(_spec, "services")
 	some j, window in lib.items(entry, "planned_maintenance")
@@ -101,5 +134,11 @@ deny contains lib.finding_with("XP-021", sprintf("/spec/services/%d/planned_main
 	some [plan_id, name, peak_start, peak_end] in lib.lookup("peak_cycles_by_service", entry.service)
 	lib.days_between(start, peak_end) >= 0
 	lib.days_between(peak_start, end) >= 0
-	msg := sprintf("planned maintenance of `%s` (%s..%s) falls inside `%s` (%s..%s), a business peak capacity plan `%s` declares for the service", [entry.service, start, end, name, peak_start, peak_end, plan_id])
+	msg := sprintf(
+		concat("", [
+			"planned maintenance of `%s` (%s..%s) falls inside `%s` (%s..%s), a business peak capacity plan `%s` declares for ",
+			"the service",
+		]),
+		[entry.service, start, end, name, peak_start, peak_end, plan_id],
+	)
 }

@@ -10,127 +10,7 @@ kinds := {"ImprovementRegister"}
 
 _csi := "Continual Service Improvement Management"
 
-metadata := {
-	"CSI-001": {
-		"title": "Register names the improvement framework or standard adopted",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"You can use various tools and standards to monitor performance. One example is the ITIL framework. The organization should adopt and utilize one or more of these tools.\""]),
-		"rationale": "A named framework (e.g. ITIL) gives the improvement work a shared method and vocabulary that can be audited against.",
-		"remediation": "Fill in spec.framework with the framework(s) or standard(s) adopted, e.g. \"ITIL 4 continual improvement model\".",
-		"frameworks": {"itil4": ["Continual improvement"]},
-	},
-	"CSI-002": {
-		"title": "Register describes the formal improvement process",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement using a formal process.\""]),
-		"rationale": "Without a defined process (who collects, how often, who analyses and decides) improvement depends on chance.",
-		"remediation": "Describe in spec.process how metrics are collected and analysed and how improvements are decided.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Continual improvement", "Measurement and reporting"]},
-	},
-	"CSI-003": {
-		"title": "Register defines metrics",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
-		"rationale": "Without metrics there is nothing to analyse and improvement has no evidence.",
-		"remediation": "Add the metrics of the services and processes to spec.metrics.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Continual improvement"]},
-	},
-	"CSI-004": {
-		"title": "Each metric has an id, a name and the service or process it measures",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics on all services and processes\""]),
-		"rationale": "A metric must say what it measures and where, and needs an id so improvements can refer to it.",
-		"remediation": "Fill in id, name and area (the service or process measured) for the metric in spec.metrics.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting"]},
-	},
-	"CSI-005": {
-		"title": "Each metric has a target",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
-		"rationale": "Without a target a measurement cannot be judged good or bad, so no area of improvement can be found from it.",
-		"remediation": "Set target on the metric: a number (to be reached or exceeded), a comparison such as \"<= 4\" or \">= 99.9\", or the expected text.",
-		"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Service level management"]},
-	},
-	"CSI-006": {
-		"title": "Each metric has collected measurements",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
-		"rationale": "A metric that is defined but never collected gives the analysis nothing to work on.",
-		"remediation": "Record measurements in the metric's collected list, each with period and value.",
-		"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Measurement and reporting"]},
-	},
-	"CSI-007": {
-		"title": "Each collected metric is analysed within the analysis interval",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement\""]),
-		"rationale": "Collected data that nobody analyses finds no area of improvement; stale analysis misses recent degradation.",
-		"remediation": "Analyse the metric and record analysed_on (at most analysis_interval_days before the evaluation date) and the conclusion in analysis.",
-		"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Continual improvement", "Measurement and reporting"]},
-	},
-	"CSI-008": {
-		"title": "Metric collection is current",
-		"severity": "warning",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"should be collected\" (on an ongoing basis, to monitor performance)"]),
-		"rationale": "If the latest collected period ended long ago, collection has stopped and analysis works on outdated data.",
-		"remediation": "Collect the metric for recent periods. Periods are read as YYYY-MM-DD, an interval ending in a date (YYYY-MM-DD/YYYY-MM-DD or ..), YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY; the latest must end at most analysis_interval_days before the evaluation date.",
-		"frameworks": {"nist_800_53": ["CA-7"], "itil4": ["Measurement and reporting"]},
-	},
-	"CSI-009": {
-		"title": "Metric that misses its target has an improvement",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement using a formal process\""]),
-		"rationale": "A missed target is an identified area of improvement; without a recorded improvement it is noted and forgotten.",
-		"remediation": "Add an improvement to spec.improvements whose metric is the metric's id. The latest collected value (last entry of collected) is compared with the target: a plain number must be reached or exceeded, \">= n\", \"> n\", \"<= n\", \"< n\", \"= n\" compare as written (a trailing % is ignored), any other text must equal the value (case-insensitive).",
-		"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
-	},
-	"CSI-010": {
-		"title": "Each improvement is described, owned, tracked and scheduled",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
-		"rationale": "An improvement without an owner and a due date is a wish, not a commitment anyone can be held to.",
-		"remediation": "Fill in id, description, owner, status and due for the improvement in spec.improvements.",
-		"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
-	},
-	"CSI-011": {
-		"title": "Open improvement is not past its due date",
-		"severity": "warning",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
-		"rationale": "Overdue improvements show the process has stalled; they need to be completed or re-planned.",
-		"remediation": "Complete the improvement (status: done) or agree and record a new due date.",
-		"frameworks": {"nist_800_53": ["CA-5"], "itil4": ["Continual improvement"]},
-	},
-	"CSI-012": {
-		"title": "Improvement refers to a metric of the register",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
-		"rationale": "An improvement tied to a metric that does not exist cannot show whether it worked.",
-		"remediation": "Set the improvement's metric to the id of a metric in spec.metrics, or add the metric.",
-		"frameworks": {"itil4": ["Continual improvement", "Measurement and reporting"]},
-	},
-	"CSI-013": {
-		"title": "Metric and improvement ids are unique within the register",
-		"severity": "error",
-		"area": "improvement",
-		"source": concat("", [_csi, ": \"using a formal process\""]),
-		"rationale": "Duplicate ids make references from improvements to metrics ambiguous and reports double-count.",
-		"remediation": "Give each metric and each improvement of the register its own id.",
-		"frameworks": {"itil4": ["Continual improvement"]},
-	},
-}
-
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec if _a.kind == "ImprovementRegister"
 
@@ -147,29 +27,117 @@ _label(obj, i) := obj.id if {
 
 # --- Framework, process, metrics -----------------------------------------------------------------
 
-deny contains lib.finding("CSI-001", "/spec/framework", "register names no framework or standard adopted for improvement") if {
+metadata["CSI-001"] := {
+	"title": "Register names the improvement framework or standard adopted",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [
+		_csi,
+		": \"You can use various tools and standards to monitor performance. One example is the ITIL framework. The ",
+		"organization should adopt and utilize one or more of these tools.\"",
+	]),
+	"rationale": concat(" ", [
+		"A named framework (e.g. ITIL) gives the improvement work a shared method and vocabulary that can be audited",
+		"against.",
+	]),
+	"remediation": concat(" ", [
+		"Fill in spec.framework with the framework(s) or standard(s) adopted, e.g. \"ITIL 4 continual improvement",
+		"model\".",
+	]),
+	"frameworks": {"itil4": ["Continual improvement"]},
+}
+
+deny contains lib.finding("CSI-001",
+	"/spec/framework", "register names no framework or standard adopted for improvement") if {
 	lib.missing(_spec, "framework")
+}
+
+metadata["CSI-002"] := {
+	"title": "Register describes the formal improvement process",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [
+		_csi,
+		": \"Metrics ... should be collected and analyzed to find areas of improvement using a formal process.\"",
+	]),
+	"rationale": concat(" ", [
+		"Without a defined process (who collects, how often, who analyses and decides) improvement depends on",
+		"chance.",
+	]),
+	"remediation": "Describe in spec.process how metrics are collected and analysed and how improvements are decided.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Continual improvement", "Measurement and reporting"]},
 }
 
 deny contains lib.finding("CSI-002", "/spec/process", "register does not describe the improvement process") if {
 	lib.missing(_spec, "process")
 }
 
+metadata["CSI-003"] := {
+	"title": "Register defines metrics",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
+	"rationale": "Without metrics there is nothing to analyse and improvement has no evidence.",
+	"remediation": "Add the metrics of the services and processes to spec.metrics.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Continual improvement"]},
+}
+
 deny contains lib.finding("CSI-003", "/spec/metrics", "register defines no metrics") if {
 	lib.missing(_spec, "metrics")
 }
 
+metadata["CSI-004"] := {
+	"title": "Each metric has an id, a name and the service or process it measures",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics on all services and processes\""]),
+	"rationale": "A metric must say what it measures and where, and needs an id so improvements can refer to it.",
+	"remediation": "Fill in id, name and area (the service or process measured) for the metric in spec.metrics.",
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting"]},
+}
+
 deny contains lib.finding("CSI-004", sprintf("/spec/metrics/%d", [i]), msg) if {
 	some i, m in _metrics
-	missing := lib.missing_fields(m, ["id", "name", "area"])
-	count(missing) > 0
-	msg := sprintf("metric `%s` lacks %s", [_label(m, i), lib.join_names(missing)])
+	lacking := lib.lacks(m, ["id", "name", "area"])
+	msg := sprintf("metric `%s` lacks %s", [_label(m, i), lacking])
+}
+
+metadata["CSI-005"] := {
+	"title": "Each metric has a target",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
+	"rationale": concat(" ", [
+		"Without a target a measurement cannot be judged good or bad, so no area of improvement can be found from",
+		"it.",
+	]),
+	"remediation": concat(" ", [
+		"Set target on the metric: a number (to be reached or exceeded), a comparison such as \"<= 4\" or \">= 99.9\", or",
+		"the expected text.",
+	]),
+	"frameworks": {"nist_800_53": ["PM-6"], "itil4": ["Measurement and reporting", "Service level management"]},
 }
 
 deny contains lib.finding("CSI-005", sprintf("/spec/metrics/%d/target", [i]), msg) if {
 	some i, m in _metrics
 	lib.missing(m, "target")
 	msg := sprintf("metric `%s` has no target", [_label(m, i)])
+}
+
+metadata["CSI-006"] := {
+	"title": "Each metric has collected measurements",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics on all services and processes should be collected\""]),
+	"rationale": "A metric that is defined but never collected gives the analysis nothing to work on.",
+	"remediation": "Record measurements in the metric's collected list, each with period and value.",
+	"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Measurement and reporting"]},
 }
 
 deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected", [i]), msg) if {
@@ -181,15 +149,31 @@ deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected", [i]),
 deny contains lib.finding("CSI-006", sprintf("/spec/metrics/%d/collected/%d", [i, j]), msg) if {
 	some i, m in _metrics
 	some j, c in object.get(m, "collected", [])
-	missing := lib.missing_fields(c, ["period", "value"])
-	count(missing) > 0
-	msg := sprintf("measurement #%d of metric `%s` lacks %s", [j, _label(m, i), lib.join_names(missing)])
+	lacking := lib.lacks(c, ["period", "value"])
+	msg := sprintf("measurement #%d of metric `%s` lacks %s", [j, _label(m, i), lacking])
 }
 
 # --- Analysis ------------------------------------------------------------------------------------
 
 # A metric is due for analysis once something has been collected.
 _collected(m) if lib.present(m, "collected")
+
+metadata["CSI-007"] := {
+	"title": "Each collected metric is analysed within the analysis interval",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"Metrics ... should be collected and analyzed to find areas of improvement\""]),
+	"rationale": concat(" ", [
+		"Collected data that nobody analyses finds no area of improvement; stale analysis misses recent",
+		"degradation.",
+	]),
+	"remediation": concat(" ", [
+		"Analyse the metric and record analysed_on (at most analysis_interval_days before the evaluation date) and the",
+		"conclusion in analysis.",
+	]),
+	"frameworks": {"nist_800_53": ["PM-6", "CA-7"], "itil4": ["Continual improvement", "Measurement and reporting"]},
+}
 
 deny contains lib.finding("CSI-007", sprintf("/spec/metrics/%d/analysed_on", [i]), msg) if {
 	some i, m in _metrics
@@ -204,7 +188,10 @@ deny contains lib.finding("CSI-007", sprintf("/spec/metrics/%d/analysed_on", [i]
 	is_string(m.analysed_on)
 	age := lib.days_between(m.analysed_on, input.as_of)
 	age > lib.param("analysis_interval_days")
-	msg := sprintf("metric `%s` was last analysed on %s, %d days ago (limit %d)", [_label(m, i), m.analysed_on, age, lib.param("analysis_interval_days")])
+	msg := sprintf(
+		"metric `%s` was last analysed on %s, %d days ago (limit %d)",
+		[_label(m, i), m.analysed_on, age, lib.param("analysis_interval_days")],
+	)
 }
 
 deny contains lib.finding("CSI-007", sprintf("/spec/metrics/%d/analysis", [i]), msg) if {
@@ -231,12 +218,22 @@ _period_end(p) := time.add_date(_parse_day(concat("", [p, "-01"])), 0, 1, 0) - l
 	regex.match(`^[0-9]{4}-(0[1-9]|1[0-2])$`, p)
 }
 
-_period_end(p) := time.add_date(_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])), 0, 3, 0) - lib.ns_per_day if {
+_period_end(p) := time.add_date(
+	_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])),
+	0,
+	3,
+	0,
+) - lib.ns_per_day if {
 	regex.match(`^[0-9]{4}[- ]?[Qq][1-4]$`, p)
 	start := {"1": "01", "2": "04", "3": "07", "4": "10"}[substring(p, count(p) - 1, 1)]
 }
 
-_period_end(p) := time.add_date(_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])), 0, 6, 0) - lib.ns_per_day if {
+_period_end(p) := time.add_date(
+	_parse_day(concat("", [substring(p, 0, 4), "-", start, "-01"])),
+	0,
+	6,
+	0,
+) - lib.ns_per_day if {
 	regex.match(`^[0-9]{4}[- ]?[Hh][12]$`, p)
 	start := {"1": "01", "2": "07"}[substring(p, count(p) - 1, 1)]
 }
@@ -255,11 +252,32 @@ _period_ends(m) := [end |
 	is_number(end)
 ]
 
+metadata["CSI-008"] := {
+	"title": "Metric collection is current",
+	"severity": "warning",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"should be collected\" (on an ongoing basis, to monitor performance)"]),
+	"rationale": concat(" ", [
+		"If the latest collected period ended long ago, collection has stopped and analysis works on outdated",
+		"data.",
+	]),
+	"remediation": concat(" ", [
+		"Collect the metric for recent periods. Periods are read as YYYY-MM-DD, an interval ending in a date",
+		"(YYYY-MM-DD/YYYY-MM-DD or ..), YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY; the latest must end at most",
+		"analysis_interval_days before the evaluation date.",
+	]),
+	"frameworks": {"nist_800_53": ["CA-7"], "itil4": ["Measurement and reporting"]},
+}
+
 deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]), msg) if {
 	some i, m in _metrics
 	_collected(m)
 	count(_period_ends(m)) == 0
-	msg := sprintf("no collected period of metric `%s` is in a recognised form, so its recency cannot be established", [_label(m, i)])
+	msg := sprintf(
+		"no collected period of metric `%s` is in a recognised form, so its recency cannot be established",
+		[_label(m, i)],
+	)
 }
 
 deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]), msg) if {
@@ -268,7 +286,10 @@ deny contains lib.finding("CSI-008", sprintf("/spec/metrics/%d/collected", [i]),
 	count(ends) > 0
 	age := (_parse_day(input.as_of) - max(ends)) / lib.ns_per_day
 	age > lib.param("analysis_interval_days")
-	msg := sprintf("latest collected period of metric `%s` ended %d days ago (limit %d)", [_label(m, i), age, lib.param("analysis_interval_days")])
+	msg := sprintf(
+		"latest collected period of metric `%s` ended %d days ago (limit %d)",
+		[_label(m, i), age, lib.param("analysis_interval_days")],
+	)
 }
 
 # --- Targets and improvements --------------------------------------------------------------------
@@ -335,6 +356,25 @@ _improved contains imp.metric if {
 	is_string(imp.metric)
 }
 
+metadata["CSI-009"] := {
+	"title": "Metric that misses its target has an improvement",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement using a formal process\""]),
+	"rationale": concat(" ", [
+		"A missed target is an identified area of improvement; without a recorded improvement it is noted and",
+		"forgotten.",
+	]),
+	"remediation": concat(" ", [
+		"Add an improvement to spec.improvements whose metric is the metric's id. The latest collected value (last entry of",
+		"collected) is compared with the target: a plain number must be reached or exceeded, \">= n\", \"> n\", \"<= n\",",
+		"\"< n\", \"= n\" compare as written (a trailing % is ignored), any other text must equal the value",
+		"(case-insensitive).",
+	]),
+	"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
+}
+
 deny contains lib.finding("CSI-009", sprintf("/spec/metrics/%d", [i]), msg) if {
 	some i, m in _metrics
 	is_string(m.id)
@@ -343,14 +383,38 @@ deny contains lib.finding("CSI-009", sprintf("/spec/metrics/%d", [i]), msg) if {
 	latest := collected[count(collected) - 1]
 	_missed(object.get(m, "target", null), object.get(latest, "value", null))
 	not _improved[m.id]
-	msg := sprintf("metric `%s` misses its target `%v` with `%v` (period %v) and no improvement refers to it", [m.id, m.target, latest.value, object.get(latest, "period", "?")])
+	msg := sprintf(
+		"metric `%s` misses its target `%v` with `%v` (period %v) and no improvement refers to it",
+		[m.id, m.target, latest.value, object.get(latest, "period", "?")],
+	)
+}
+
+metadata["CSI-010"] := {
+	"title": "Each improvement is described, owned, tracked and scheduled",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
+	"rationale": "An improvement without an owner and a due date is a wish, not a commitment anyone can be held to.",
+	"remediation": "Fill in id, description, owner, status and due for the improvement in spec.improvements.",
+	"frameworks": {"nist_800_53": ["CA-5", "PM-4"], "itil4": ["Continual improvement"]},
 }
 
 deny contains lib.finding("CSI-010", sprintf("/spec/improvements/%d", [i]), msg) if {
 	some i, imp in _improvements
-	missing := lib.missing_fields(imp, ["id", "description", "owner", "status", "due"])
-	count(missing) > 0
-	msg := sprintf("improvement `%s` lacks %s", [_label(imp, i), lib.join_names(missing)])
+	lacking := lib.lacks(imp, ["id", "description", "owner", "status", "due"])
+	msg := sprintf("improvement `%s` lacks %s", [_label(imp, i), lacking])
+}
+
+metadata["CSI-011"] := {
+	"title": "Open improvement is not past its due date",
+	"severity": "warning",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"find areas of improvement using a formal process\""]),
+	"rationale": "Overdue improvements show the process has stalled; they need to be completed or re-planned.",
+	"remediation": "Complete the improvement (status: done) or agree and record a new due date.",
+	"frameworks": {"nist_800_53": ["CA-5"], "itil4": ["Continual improvement"]},
 }
 
 deny contains lib.finding("CSI-011", sprintf("/spec/improvements/%d/due", [i]), msg) if {
@@ -359,7 +423,21 @@ deny contains lib.finding("CSI-011", sprintf("/spec/improvements/%d/due", [i]), 
 	is_string(imp.due)
 	overdue := lib.days_between(imp.due, input.as_of)
 	overdue > 0
-	msg := sprintf("improvement `%s` is `%v` and was due on %s, %d days ago", [_label(imp, i), object.get(imp, "status", "without status"), imp.due, overdue])
+	msg := sprintf(
+		"improvement `%s` is `%v` and was due on %s, %d days ago",
+		[_label(imp, i), object.get(imp, "status", "without status"), imp.due, overdue],
+	)
+}
+
+metadata["CSI-012"] := {
+	"title": "Improvement refers to a metric of the register",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": metrics \"analyzed to find areas of improvement\""]),
+	"rationale": "An improvement tied to a metric that does not exist cannot show whether it worked.",
+	"remediation": "Set the improvement's metric to the id of a metric in spec.metrics, or add the metric.",
+	"frameworks": {"itil4": ["Continual improvement", "Measurement and reporting"]},
 }
 
 deny contains lib.finding("CSI-012", sprintf("/spec/improvements/%d/metric", [i]), msg) if {
@@ -367,7 +445,21 @@ deny contains lib.finding("CSI-012", sprintf("/spec/improvements/%d/metric", [i]
 	is_string(imp.metric)
 	imp.metric != ""
 	not imp.metric in _metric_ids
-	msg := sprintf("improvement `%s` refers to metric `%s`, which the register does not define", [_label(imp, i), imp.metric])
+	msg := sprintf(
+		"improvement `%s` refers to metric `%s`, which the register does not define",
+		[_label(imp, i), imp.metric],
+	)
+}
+
+metadata["CSI-013"] := {
+	"title": "Metric and improvement ids are unique within the register",
+	"severity": "error",
+	"area": "improvement",
+	"kinds": ["ImprovementRegister"],
+	"source": concat("", [_csi, ": \"using a formal process\""]),
+	"rationale": "Duplicate ids make references from improvements to metrics ambiguous and reports double-count.",
+	"remediation": "Give each metric and each improvement of the register its own id.",
+	"frameworks": {"itil4": ["Continual improvement"]},
 }
 
 deny contains lib.finding("CSI-013", sprintf("/spec/metrics/%d/id", [i]), msg) if {

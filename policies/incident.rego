@@ -16,290 +16,7 @@ _process_src := "Example of an Incident Management Process"
 
 _events_src := "Events Vs Incidents"
 
-metadata := {
-	"INC-001": {
-		"title": "Incident plan defines an incident for each service type",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 1: \"Definitions of an incident by service type or offering\"; ", _events_src, ": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT service\""]),
-		"rationale": "Without a definition per service type, staff cannot tell an event that needs no action from an incident that must be logged and handled.",
-		"remediation": "List spec.incident_definitions, one entry per service type or offering, each with service_type and definition.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management", "Monitoring and event management"]},
-	},
-	"INC-002": {
-		"title": "Incident plan assigns roles and responsibilities to both customer and provider",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 2: \"Customer and provider roles and responsibilities for an incident\""]),
-		"rationale": "In a cloud service an incident crosses the customer/provider boundary; if either side's duties are unwritten, tasks fall between the two.",
-		"remediation": "Add spec.roles entries with party `customer` and party `provider`, each with role and responsibilities.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.5"], "itil4": ["Incident management", "Relationship management"]},
-	},
-	"INC-003": {
-		"title": "Incident plan describes the process from detection to resolution",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\"; ", _process_src, ": \"focused on the identification, classification, investigation, and resolution of an incident\""]),
-		"rationale": "A formal process with every stage written down is what makes the response standardized and prompt instead of improvised.",
-		"remediation": "Fill in spec.process with detection, classification, investigation and resolution (closure is optional).",
-		"frameworks": {"iso27001": ["A.5.24", "A.5.26"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management"]},
-	},
-	"INC-004": {
-		"title": "Incident plan defines response requirements per priority",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 5: \"Response requirements\""]),
-		"rationale": "Response and resolution times per priority are the commitments the service desk is measured against; without them no incident can be late or on time.",
-		"remediation": "List spec.response_requirements, each entry with priority, response_minutes and resolution_hours.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management", "Service level management"]},
-	},
-	"INC-005": {
-		"title": "Response requirements cover every priority of the priority matrix",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 5: \"Response requirements\"; ", _class_src, ": \"Priority = Urgency × Impact\""]),
-		"rationale": "A priority the matrix can assign but for which no response requirement exists leaves those incidents without any response or resolution target.",
-		"remediation": "Add a spec.response_requirements entry for each priority used in spec.classification.priority_matrix.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management", "Service level management"]},
-	},
-	"INC-006": {
-		"title": "Incident plan coordinates media communication",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 6: \"Media coordination\""]),
-		"rationale": "Uncoordinated statements to the press during an incident can breach confidentiality, contradict the facts and damage trust; one named contact and a procedure prevent that.",
-		"remediation": "Fill in spec.media_coordination with contact (a Person id) and procedure.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.6"], "itil4": ["Incident management"]},
-	},
-	"INC-007": {
-		"title": "Incident plan covers legal and regulatory requirements including data breach notification",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
-		"rationale": "Breach-notification laws impose duties and deadlines that start when the incident is discovered; a plan that ignores them makes the organization miss them.",
-		"remediation": "List spec.legal_regulatory, including the data breach notification entry: `type: data_breach_notification` (any wording, e.g. \"GDPR Art. 33: notify the supervisory authority\"), or a requirement whose text mentions a breach together with its notification or the data concerned.",
-		"frameworks": {"iso27001": ["A.5.31", "A.5.34", "A.5.24"], "nist_800_53": ["IR-6", "IR-8"], "cis_v8": ["17.2"], "itil4": ["Incident management", "Information security management"]},
-	},
-	"INC-008": {
-		"title": "Data breach notification requirement states its deadline",
-		"severity": "warning",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
-		"rationale": "Breach-notification duties are defined by their deadline (e.g. 72 hours); responders who do not know it cannot meet it.",
-		"remediation": "Set notification_deadline_hours on the breach-notification entry of spec.legal_regulatory.",
-		"frameworks": {"iso27001": ["A.5.31", "A.5.34"], "nist_800_53": ["IR-6"], "cis_v8": ["17.2"], "itil4": ["Information security management"]},
-	},
-	"INC-009": {
-		"title": "Incident plan names its incident management tool",
-		"severity": "info",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ": \"You may also want to consider the use of an incident management tool.\""]),
-		"rationale": "A tool keeps incidents logged, tracked and reportable; the plan should say which one is used (or that none is).",
-		"remediation": "Set spec.tool to the incident management tool in use.",
-		"frameworks": {"nist_800_53": ["IR-4(1)", "IR-5(1)"], "itil4": ["Incident management"]},
-	},
-	"INC-010": {
-		"title": "Incident plan is tested within the test interval",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ": \"The incident management plan should be routinely tested\""]),
-		"rationale": "An untested plan fails in its first real use: contacts are stale, steps are missing and nobody has practised them.",
-		"remediation": "Exercise the plan (tabletop, simulation, or a real event reviewed afterwards) and record it in spec.tests. Interval: param test_interval_days.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-3", "IR-8"], "cis_v8": ["17.7"], "itil4": ["Incident management"]},
-	},
-	"INC-011": {
-		"title": "Lessons learned from tests and real events are applied to the plan",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ": \"routinely tested and updated based on lessons learned from real and practice events\""]),
-		"rationale": "Lessons that are recorded but never fed back into the plan will be learned again, in the next incident.",
-		"remediation": "Update the plan with the lessons and set plan_updated: true on the test (and spec.last_updated to the update date).",
-		"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-3", "IR-4", "IR-8"], "cis_v8": ["17.8"], "itil4": ["Incident management", "Continual improvement"]},
-	},
-	"INC-012": {
-		"title": "Incident classification documents impact and urgency levels",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_class_src, ": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\"; the criteria must be \"well documented and understood by all parties\""]),
-		"rationale": "Consistent prioritization requires shared, written criteria for each impact and urgency level.",
-		"remediation": "Fill in spec.classification.impact_levels and urgency_levels, each level with a description of its criteria.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
-	},
-	"INC-013": {
-		"title": "Priority matrix assigns one priority to every impact × urgency combination",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
-		"rationale": "A gap in the matrix leaves some incidents without a priority; a combination listed twice with different priorities makes prioritization arbitrary.",
-		"remediation": "Add one spec.classification.priority_matrix entry (impact, urgency, priority) per combination of defined levels, and remove contradicting duplicates.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
-	},
-	"INC-014": {
-		"title": "Priority matrix uses only defined impact and urgency levels",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_class_src, ": criteria \"well documented and understood by all parties\""]),
-		"rationale": "A matrix row for an undefined level is a typo or an undocumented criterion; incidents cannot be classified against it.",
-		"remediation": "Correct the impact or urgency of the priority_matrix entry, or define the level in impact_levels / urgency_levels.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "itil4": ["Incident management"]},
-	},
-	"INC-015": {
-		"title": "Incident plan is approved",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_plan_src, ": \"You should have a detailed incident management plan\"; ", _process_src, ": \"a formal incident management process should be defined and used\""]),
-		"rationale": "An unapproved plan has no authority: responders are not bound to it and resources are not committed to it.",
-		"remediation": "Record the approval in spec.approval with decision approved.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-1", "IR-8"], "cis_v8": ["17.4"], "itil4": ["Incident management"]},
-	},
-	"INC-016": {
-		"title": "Incident references the incident management plan it is handled under",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_process_src, ": \"a formal incident management process should be defined and used\""]),
-		"rationale": "The plan supplies the classification criteria and response targets the incident is judged against; without the link neither can be checked.",
-		"remediation": "Set spec.plan to the IncidentManagementPlan id.",
-		"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4"], "itil4": ["Incident management"]},
-	},
-	"INC-017": {
-		"title": "Incident records the affected service, its category and when it was detected and reported",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_events_src, ": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT service\"; ", _process_src, " (\"identification\")"]),
-		"rationale": "An incident is an interruption of a service: without the service, a category and the detection and reporting times it cannot be prioritized, measured or correlated with other incidents.",
-		"remediation": "Fill in spec.service, category, detected_at and reported_at.",
-		"frameworks": {"iso27001": ["A.6.8", "A.5.25"], "nist_800_53": ["IR-5", "IR-6"], "cis_v8": ["17.3"], "itil4": ["Incident management", "Service desk"]},
-	},
-	"INC-018": {
-		"title": "Incident is classified by impact, urgency and priority",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_class_src, ": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\", \"Priority = Urgency × Impact\"; ", _process_src, " (\"classification\")"]),
-		"rationale": "Priority decides the order and speed of the response; an unclassified incident is handled first-come first-served.",
-		"remediation": "Set spec.impact, spec.urgency and spec.priority using the plan's classification.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
-	},
-	"INC-019": {
-		"title": "Incident impact and urgency are levels its plan defines",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_class_src, ": \"ensure that the correct criteria are used for incident identification and classification\""]),
-		"rationale": "A level the plan does not define has no documented criteria, so the classification cannot be verified or compared.",
-		"remediation": "Use one of the levels in the plan's spec.classification.impact_levels / urgency_levels.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "itil4": ["Incident management"]},
-	},
-	"INC-020": {
-		"title": "Incident priority follows the plan's priority matrix",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
-		"rationale": "A priority that departs from the matrix for the recorded impact and urgency is either a misclassification or an undocumented override, and sets the wrong response target.",
-		"remediation": "Set spec.priority to the priority the plan's matrix gives for the incident's impact and urgency (or correct impact/urgency).",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
-	},
-	"INC-021": {
-		"title": "Resolved incident records its resolution and when it was resolved",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_process_src, ": \"resolution of an incident, with the ultimate goal of returning the affected systems to normal\""]),
-		"rationale": "The resolution is the knowledge problem management and the next responder need, and the resolution time is what the response requirements measure.",
-		"remediation": "Fill in spec.resolution and spec.resolved_at before moving the incident to `resolved` or `closed`.",
-		"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4", "IR-5"], "itil4": ["Incident management"]},
-	},
-	"INC-022": {
-		"title": "Closed incident records when it was closed",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\""]),
-		"rationale": "The closure time completes the incident's timeline for reporting and audit.",
-		"remediation": "Set spec.closed_at when closing the incident.",
-		"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-5"], "itil4": ["Incident management"]},
-	},
-	"INC-023": {
-		"title": "Incident timestamps are in order: detected, reported, resolved, closed",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\""]),
-		"rationale": "Out-of-order timestamps are recording errors that corrupt response-time measurements and the incident's evidential timeline.",
-		"remediation": "Correct detected_at, reported_at, resolved_at and closed_at so that each is not earlier than the one before it.",
-		"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-5"], "itil4": ["Incident management"]},
-	},
-	"INC-024": {
-		"title": "Incident is resolved within the plan's resolution time for its priority",
-		"severity": "warning",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_plan_src, ", item 5: \"Response requirements\"; Purpose of Incident Management, item 1: \"Restore normal service operation as quickly as possible\""]),
-		"rationale": "Resolution beyond the agreed time is a breach of the response requirements and often of the SLA; it should be visible and explained.",
-		"remediation": "Review why resolution took longer than the plan's resolution_hours for this priority (measured from detected_at); escalate open incidents that have exceeded it.",
-		"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4"], "itil4": ["Incident management", "Service level management"]},
-	},
-	"INC-025": {
-		"title": "Incident past `new` is assigned to a person",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_plan_src, ", item 2: \"Customer and provider roles and responsibilities for an incident\"; Incident Management: incidents are addressed by \"an incident response team (IRT) or an incident management team (IMT)\""]),
-		"rationale": "An incident that is being worked on (or was resolved) without an owner has nobody accountable for its progress.",
-		"remediation": "Set spec.assigned_to to the Person handling the incident.",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-4", "IR-7"], "itil4": ["Incident management"]},
-	},
-	"INC-028": {
-		"title": "Incident response team is designated by name beforehand",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": "Incident Management: \"an incident response team (IRT) or an incident management team (IMT) typically addresses these types of incidents. These are often designated beforehand or during the event and are placed in control of the organization while the incident is dealt with\"",
-		"rationale": "The source allows designating the team during the event; a plan written beforehand should not leave it to then: the team that takes control must be known, by name, before the first major incident (ISO/IEC 27001 A.5.24 responsibilities established in advance).",
-		"remediation": "Fill in spec.response_team with name, kind (IRT or IMT) and members (Person ids with their roles).",
-		"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-7", "IR-8"], "cis_v8": ["17.1", "17.2"], "itil4": ["Incident management"]},
-	},
-	"INC-029": {
-		"title": "Lessons learned from real incidents are applied to the incident plan",
-		"severity": "warning",
-		"area": "incident",
-		"kinds": ["IncidentRecord"],
-		"source": concat("", [_plan_src, ": \"routinely tested and updated based on lessons learned from real and practice events\""]),
-		"rationale": "INC-011 follows the lessons of practice events (plan tests); real incidents teach more, and a lesson recorded on a resolved incident but never written into the plan is learned again in the next one.",
-		"remediation": "Update the incident management plan with the incident's lessons_learned, then set plan_updated: true on the incident (or move the plan's spec.last_updated past the resolution).",
-		"frameworks": {"iso27001": ["A.5.27"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.8"], "itil4": ["Incident management", "Continual improvement"]},
-	},
-	"INC-030": {
-		"title": "Priority matrix is monotonic in impact and urgency",
-		"severity": "error",
-		"area": "incident",
-		"kinds": ["IncidentManagementPlan"],
-		"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
-		"rationale": "Priority is a product of urgency and impact: more impact or more urgency can never make an incident less urgent to resolve. A matrix where a higher level gets a priority with a longer resolution time sends the worse incident to the back of the queue. Levels are ordered as listed (highest first); priorities by their resolution_hours.",
-		"remediation": "Give the cell a priority at least as urgent (resolution_hours at most) as the cells of lower impact or urgency, or reorder impact_levels / urgency_levels from highest to lowest.",
-		"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4", "IR-8"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
-	},
-}
-
-_a := input.artifact
+_a := lib.subject(kinds)
 
 _spec := _a.spec
 
@@ -321,12 +38,38 @@ _ts(value) := time.parse_rfc3339_ns(value) if {
 	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$`, value)
 }
 
-_ns_per_hour := (60 * 60) * 1000000000
-
 # Nanoseconds as hours, one decimal.
-_hours(ns) := round((ns * 10) / _ns_per_hour) / 10
+_hours(ns) := round((ns * 10) / lib.ns_per_hour) / 10
 
 # --- Plan -------------------------------------------------------------------------------------
+
+metadata["INC-001"] := {
+	"title": "Incident plan defines an incident for each service type",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [
+		_plan_src,
+		", item 1: \"Definitions of an incident by service type or offering\"; ",
+		_events_src,
+		": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT ",
+		"service\"",
+	]),
+	"rationale": concat(" ", [
+		"Without a definition per service type, staff cannot tell an event that needs no action from an incident that must",
+		"be logged and handled.",
+	]),
+	"remediation": concat(" ", [
+		"List spec.incident_definitions, one entry per service type or offering, each with service_type and",
+		"definition.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management", "Monitoring and event management"],
+	},
+}
 
 deny contains lib.finding("INC-001", "/spec/incident_definitions", msg) if {
 	_is_plan
@@ -337,12 +80,33 @@ deny contains lib.finding("INC-001", "/spec/incident_definitions", msg) if {
 deny contains lib.finding("INC-001", sprintf("/spec/incident_definitions/%d", [i]), msg) if {
 	_is_plan
 	some i, entry in object.get(_spec, "incident_definitions", [])
-	missing := lib.missing_fields(entry, ["service_type", "definition"])
-	count(missing) > 0
-	msg := sprintf("incident definition `%v` lacks %s", [object.get(entry, "service_type", i), lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["service_type", "definition"])
+	msg := sprintf("incident definition `%v` lacks %s", [object.get(entry, "service_type", i), lacking])
 }
 
 _parties := {role.party | some role in object.get(_spec, "roles", []); lib.present(role, "responsibilities")}
+
+metadata["INC-002"] := {
+	"title": "Incident plan assigns roles and responsibilities to both customer and provider",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ", item 2: \"Customer and provider roles and responsibilities for an incident\""]),
+	"rationale": concat(" ", [
+		"In a cloud service an incident crosses the customer/provider boundary; if either side's duties are unwritten, tasks",
+		"fall between the two.",
+	]),
+	"remediation": concat(" ", [
+		"Add spec.roles entries with party `customer` and party `provider`, each with role and",
+		"responsibilities.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.5"],
+		"itil4": ["Incident management", "Relationship management"],
+	},
+}
 
 deny contains lib.finding("INC-002", "/spec/roles", msg) if {
 	_is_plan
@@ -358,19 +122,63 @@ _party_names(names) := sprintf("%s parties", [concat(" and ", names)]) if count(
 deny contains lib.finding("INC-002", sprintf("/spec/roles/%d", [i]), msg) if {
 	_is_plan
 	some i, role in object.get(_spec, "roles", [])
-	missing := lib.missing_fields(role, ["party", "role", "responsibilities"])
-	count(missing) > 0
+	lacking := lib.lacks(role, ["party", "role", "responsibilities"])
 	# A role of another type is the schema's finding; said here, OPA stops on object.get's type
 	# error where regorus leaves the message undefined.
 	is_object(role)
-	msg := sprintf("role `%v` lacks %s", [object.get(role, "role", i), lib.join_names(missing)])
+	msg := sprintf("role `%v` lacks %s", [object.get(role, "role", i), lacking])
+}
+
+metadata["INC-003"] := {
+	"title": "Incident plan describes the process from detection to resolution",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [
+		_plan_src,
+		", items 3-4: \"Incident management process from detection to resolution\"; ",
+		_process_src,
+		": \"focused on the identification, classification, investigation, and resolution of an incident\"",
+	]),
+	"rationale": concat(" ", [
+		"A formal process with every stage written down is what makes the response standardized and prompt instead of",
+		"improvised.",
+	]),
+	"remediation": concat(" ", [
+		"Fill in spec.process with detection, classification, investigation and resolution (closure is",
+		"optional).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.24", "A.5.26"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-003", "/spec/process", msg) if {
 	_is_plan
-	missing := lib.missing_fields(object.get(_spec, "process", {}), ["detection", "classification", "investigation", "resolution"])
-	count(missing) > 0
-	msg := sprintf("incident process does not describe %s", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "process", {}), ["detection", "classification", "investigation", "resolution"])
+	msg := sprintf("incident process does not describe %s", [lacking])
+}
+
+metadata["INC-004"] := {
+	"title": "Incident plan defines response requirements per priority",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ", item 5: \"Response requirements\""]),
+	"rationale": concat(" ", [
+		"Response and resolution times per priority are the commitments the service desk is measured against; without them",
+		"no incident can be late or on time.",
+	]),
+	"remediation": "List spec.response_requirements, each entry with priority, response_minutes and resolution_hours.",
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management", "Service level management"],
+	},
 }
 
 deny contains lib.finding("INC-004", "/spec/response_requirements", msg) if {
@@ -382,9 +190,8 @@ deny contains lib.finding("INC-004", "/spec/response_requirements", msg) if {
 deny contains lib.finding("INC-004", sprintf("/spec/response_requirements/%d", [i]), msg) if {
 	_is_plan
 	some i, entry in object.get(_spec, "response_requirements", [])
-	missing := lib.missing_fields(entry, ["priority", "response_minutes", "resolution_hours"])
-	count(missing) > 0
-	msg := sprintf("response requirement for priority `%v` lacks %s", [object.get(entry, "priority", "?"), lib.join_names(missing)])
+	lacking := lib.lacks(entry, ["priority", "response_minutes", "resolution_hours"])
+	msg := sprintf("response requirement for priority `%v` lacks %s", [object.get(entry, "priority", "?"), lacking])
 }
 
 _classification := object.get(_spec, "classification", {})
@@ -393,7 +200,35 @@ _matrix := object.get(_classification, "priority_matrix", [])
 
 _matrix_priorities := {_key(entry.priority) | some entry in _matrix; lib.present(entry, "priority")}
 
-_required_priorities := {_key(entry.priority) | some entry in object.get(_spec, "response_requirements", []); lib.present(entry, "priority")}
+_required_priorities := {_key(entry.priority) | some entry in object.get(
+	_spec,
+	"response_requirements",
+	[],
+); lib.present(entry, "priority")}
+
+metadata["INC-005"] := {
+	"title": "Response requirements cover every priority of the priority matrix",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [
+		_plan_src,
+		", item 5: \"Response requirements\"; ",
+		_class_src,
+		": \"Priority = Urgency × Impact\"",
+	]),
+	"rationale": concat(" ", [
+		"A priority the matrix can assign but for which no response requirement exists leaves those incidents without any",
+		"response or resolution target.",
+	]),
+	"remediation": "Add a spec.response_requirements entry for each priority used in spec.classification.priority_matrix.",
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management", "Service level management"],
+	},
+}
 
 deny contains lib.finding("INC-005", "/spec/response_requirements", msg) if {
 	_is_plan
@@ -403,11 +238,24 @@ deny contains lib.finding("INC-005", "/spec/response_requirements", msg) if {
 	msg := sprintf("no response requirement for priority %s of the priority matrix", [lib.join_names(uncovered)])
 }
 
+metadata["INC-006"] := {
+	"title": "Incident plan coordinates media communication",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ", item 6: \"Media coordination\""]),
+	"rationale": concat(" ", [
+		"Uncoordinated statements to the press during an incident can breach confidentiality, contradict the facts and",
+		"damage trust; one named contact and a procedure prevent that.",
+	]),
+	"remediation": "Fill in spec.media_coordination with contact (a Person id) and procedure.",
+	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-8"], "cis_v8": ["17.6"], "itil4": ["Incident management"]},
+}
+
 deny contains lib.finding("INC-006", "/spec/media_coordination", msg) if {
 	_is_plan
-	missing := lib.missing_fields(object.get(_spec, "media_coordination", {}), ["contact", "procedure"])
-	count(missing) > 0
-	msg := sprintf("media coordination lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(object.get(_spec, "media_coordination", {}), ["contact", "procedure"])
+	msg := sprintf("media coordination lacks %s", [lacking])
 }
 
 # A legal/regulatory entry is the data breach notification requirement when its text (case-insensitive)
@@ -425,6 +273,29 @@ _breach_entry(entry) if {
 # The structured form: the entry says what kind of requirement it is, whatever its wording
 # ("GDPR Art. 33: notify the supervisory authority within 72 hours").
 _breach_entry(entry) if entry.type == "data_breach_notification"
+
+metadata["INC-007"] := {
+	"title": "Incident plan covers legal and regulatory requirements including data breach notification",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
+	"rationale": concat(" ", [
+		"Breach-notification laws impose duties and deadlines that start when the incident is discovered; a plan that",
+		"ignores them makes the organization miss them.",
+	]),
+	"remediation": concat(" ", [
+		"List spec.legal_regulatory, including the data breach notification entry: `type: data_breach_notification` (any",
+		"wording, e.g. \"GDPR Art. 33: notify the supervisory authority\"), or a requirement whose text mentions a breach",
+		"together with its notification or the data concerned.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.31", "A.5.34", "A.5.24"],
+		"nist_800_53": ["IR-6", "IR-8"],
+		"cis_v8": ["17.2"],
+		"itil4": ["Incident management", "Information security management"],
+	},
+}
 
 deny contains lib.finding("INC-007", "/spec/legal_regulatory", msg) if {
 	_is_plan
@@ -445,6 +316,25 @@ _has_breach_entry if {
 	_breach_entry(entry)
 }
 
+metadata["INC-008"] := {
+	"title": "Data breach notification requirement states its deadline",
+	"severity": "warning",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ", item 7: \"Legal and regulatory requirements such as data breach notification\""]),
+	"rationale": concat(" ", [
+		"Breach-notification duties are defined by their deadline (e.g. 72 hours); responders who do not know it cannot meet",
+		"it.",
+	]),
+	"remediation": "Set notification_deadline_hours on the breach-notification entry of spec.legal_regulatory.",
+	"frameworks": {
+		"iso27001": ["A.5.31", "A.5.34"],
+		"nist_800_53": ["IR-6"],
+		"cis_v8": ["17.2"],
+		"itil4": ["Information security management"],
+	},
+}
+
 deny contains lib.finding("INC-008", sprintf("/spec/legal_regulatory/%d", [i]), msg) if {
 	_is_plan
 	some i, entry in object.get(_spec, "legal_regulatory", [])
@@ -453,13 +343,52 @@ deny contains lib.finding("INC-008", sprintf("/spec/legal_regulatory/%d", [i]), 
 	msg := sprintf("breach notification requirement `%s` states no notification_deadline_hours", [entry.requirement])
 }
 
+metadata["INC-009"] := {
+	"title": "Incident plan names its incident management tool",
+	"severity": "info",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ": \"You may also want to consider the use of an incident management tool.\""]),
+	"rationale": concat(" ", [
+		"A tool keeps incidents logged, tracked and reportable; the plan should say which one is used (or that none",
+		"is).",
+	]),
+	"remediation": "Set spec.tool to the incident management tool in use.",
+	"frameworks": {"nist_800_53": ["IR-4(1)", "IR-5(1)"], "itil4": ["Incident management"]},
+}
+
 deny contains lib.finding("INC-009", "/spec/tool", msg) if {
 	_is_plan
 	lib.missing(_spec, "tool")
 	msg := "plan names no incident management tool"
 }
 
-_past_tests := [test | some test in object.get(_spec, "tests", []); _is_date(test.date); lib.days_between(test.date, input.as_of) >= 0]
+_past_tests := [test | some test in object.get(_spec, "tests", []); _is_date(test.date); lib.days_between(
+	test.date,
+	input.as_of,
+) >= 0]
+
+metadata["INC-010"] := {
+	"title": "Incident plan is tested within the test interval",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_plan_src, ": \"The incident management plan should be routinely tested\""]),
+	"rationale": concat(" ", [
+		"An untested plan fails in its first real use: contacts are stale, steps are missing and nobody has practised",
+		"them.",
+	]),
+	"remediation": concat(" ", [
+		"Exercise the plan (tabletop, simulation, or a real event reviewed afterwards) and record it in spec.tests.",
+		"Interval: param test_interval_days.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-3", "IR-8"],
+		"cis_v8": ["17.7"],
+		"itil4": ["Incident management"],
+	},
+}
 
 deny contains lib.finding("INC-010", "/spec/tests", msg) if {
 	_is_plan
@@ -474,12 +403,37 @@ deny contains lib.finding("INC-010", sprintf("/spec/tests/%d/date", [i]), msg) i
 	age := lib.days_between(latest, input.as_of)
 	age > lib.param("test_interval_days")
 	i := min([j | some j, test in _spec.tests; test.date == latest])
-	msg := sprintf("last tested on %s, %v days before %s (interval %v days)", [latest, age, input.as_of, lib.param("test_interval_days")])
+	msg := sprintf(
+		"last tested on %s, %v days before %s (interval %v days)",
+		[latest, age, input.as_of, lib.param("test_interval_days")],
+	)
 }
 
 _updated_since(date) if {
 	_is_date(_spec.last_updated)
 	lib.days_between(date, _spec.last_updated) >= 0
+}
+
+metadata["INC-011"] := {
+	"title": "Lessons learned from tests and real events are applied to the plan",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [
+		_plan_src,
+		": \"routinely tested and updated based on lessons learned from real and practice events\"",
+	]),
+	"rationale": "Lessons that are recorded but never fed back into the plan will be learned again, in the next incident.",
+	"remediation": concat(" ", [
+		"Update the plan with the lessons and set plan_updated: true on the test (and spec.last_updated to the update",
+		"date).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.27"],
+		"nist_800_53": ["IR-3", "IR-4", "IR-8"],
+		"cis_v8": ["17.8"],
+		"itil4": ["Incident management", "Continual improvement"],
+	},
 }
 
 deny contains lib.finding("INC-011", sprintf("/spec/tests/%d/plan_updated", [i]), msg) if {
@@ -489,7 +443,33 @@ deny contains lib.finding("INC-011", sprintf("/spec/tests/%d/plan_updated", [i])
 	object.get(test, "plan_updated", false) != true
 	_is_date(test.date)
 	not _updated_since(test.date)
-	msg := sprintf("test of %s recorded %d lessons learned, but the plan was not updated since (last_updated %v)", [test.date, count(test.lessons_learned), object.get(_spec, "last_updated", "unset")])
+	msg := sprintf(
+		"test of %s recorded %d lessons learned, but the plan was not updated since (last_updated %v)",
+		[test.date, count(test.lessons_learned), object.get(_spec, "last_updated", "unset")],
+	)
+}
+
+metadata["INC-012"] := {
+	"title": "Incident classification documents impact and urgency levels",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [
+		_class_src,
+		": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\"; the criteria ",
+		"must be \"well documented and understood by all parties\"",
+	]),
+	"rationale": "Consistent prioritization requires shared, written criteria for each impact and urgency level.",
+	"remediation": concat(" ", [
+		"Fill in spec.classification.impact_levels and urgency_levels, each level with a description of its",
+		"criteria.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-012", "/spec/classification", msg) if {
@@ -503,9 +483,8 @@ deny contains lib.finding("INC-012", sprintf("/spec/classification/%s/%d", [list
 	_is_plan
 	some list in ["impact_levels", "urgency_levels"]
 	some i, level in object.get(_classification, list, [])
-	missing := lib.missing_fields(level, ["level", "description"])
-	count(missing) > 0
-	msg := sprintf("%s entry `%v` lacks %s", [list, object.get(level, "level", i), lib.join_names(missing)])
+	lacking := lib.lacks(level, ["level", "description"])
+	msg := sprintf("%s entry `%v` lacks %s", [list, object.get(level, "level", i), lacking])
 }
 
 _levels(list) := {_key(level.level) | some level in object.get(_classification, list, []); lib.present(level, "level")}
@@ -516,7 +495,33 @@ _impact_levels := _levels("impact_levels")
 _urgency_levels := _levels("urgency_levels")
 
 # [impact, urgency, priority] of each matrix entry, as keys.
-_matrix_keys := [[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", "")), _key(object.get(entry, "priority", ""))] | some entry in _matrix]
+_matrix_keys := [[
+	_key(object.get(entry, "impact", "")),
+	_key(object.get(entry, "urgency", "")),
+	_key(object.get(entry, "priority", "")),
+] | some entry in _matrix]
+
+metadata["INC-013"] := {
+	"title": "Priority matrix assigns one priority to every impact × urgency combination",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
+	"rationale": concat(" ", [
+		"A gap in the matrix leaves some incidents without a priority; a combination listed twice with different priorities",
+		"makes prioritization arbitrary.",
+	]),
+	"remediation": concat(" ", [
+		"Add one spec.classification.priority_matrix entry (impact, urgency, priority) per combination of defined levels,",
+		"and remove contradicting duplicates.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management"],
+	},
+}
 
 deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg) if {
 	_is_plan
@@ -524,7 +529,10 @@ deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg
 	msg := "classification has no priority matrix"
 }
 
-_matrix_cells := {[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", ""))] | some entry in _matrix}
+_matrix_cells := {[
+	_key(object.get(entry, "impact", "")),
+	_key(object.get(entry, "urgency", "")),
+] | some entry in _matrix}
 
 deny contains lib.finding("INC-013", "/spec/classification/priority_matrix", msg) if {
 	_is_plan
@@ -542,7 +550,10 @@ deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matr
 	_is_plan
 	some i, entry in _matrix
 	lib.missing(entry, "priority")
-	msg := sprintf("priority matrix entry for impact `%v` × urgency `%v` has no priority", [object.get(entry, "impact", "?"), object.get(entry, "urgency", "?")])
+	msg := sprintf(
+		"priority matrix entry for impact `%v` × urgency `%v` has no priority",
+		[object.get(entry, "impact", "?"), object.get(entry, "urgency", "?")],
+	)
 }
 
 deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matrix/%d/priority", [j]), msg) if {
@@ -559,7 +570,27 @@ deny contains lib.finding("INC-013", sprintf("/spec/classification/priority_matr
 		earlier[field] != null
 		later[field] != null
 	}
-	msg := sprintf("impact `%v` × urgency `%v` is given priority `%v` here and `%v` in entry %d", [later.impact, later.urgency, later.priority, earlier.priority, i])
+	msg := sprintf(
+		"impact `%v` × urgency `%v` is given priority `%v` here and `%v` in entry %d",
+		[later.impact, later.urgency, later.priority, earlier.priority, i],
+	)
+}
+
+metadata["INC-014"] := {
+	"title": "Priority matrix uses only defined impact and urgency levels",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_class_src, ": criteria \"well documented and understood by all parties\""]),
+	"rationale": concat(" ", [
+		"A matrix row for an undefined level is a typo or an undocumented criterion; incidents cannot be classified against",
+		"it.",
+	]),
+	"remediation": concat(" ", [
+		"Correct the impact or urgency of the priority_matrix entry, or define the level in impact_levels /",
+		"urgency_levels.",
+	]),
+	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-8"], "itil4": ["Incident management"]},
 }
 
 deny contains lib.finding("INC-014", sprintf("/spec/classification/priority_matrix/%d/%s", [i, field]), msg) if {
@@ -572,16 +603,60 @@ deny contains lib.finding("INC-014", sprintf("/spec/classification/priority_matr
 	some i, entry in _matrix
 	value := object.get(entry, field, "")
 	not _key(value) in defined
-	msg := sprintf("priority matrix entry %d uses %s `%v`, which is not among the defined %s (%s)", [i, field, value, list, lib.join_names(sort([l | some l in defined]))])
+	msg := sprintf(
+		"priority matrix entry %d uses %s `%v`, which is not among the defined %s (%s)",
+		[i, field, value, list, lib.join_names(sort([l | some l in defined]))],
+	)
+}
+
+metadata["INC-015"] := {
+	"title": "Incident plan is approved",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [
+		_plan_src,
+		": \"You should have a detailed incident management plan\"; ",
+		_process_src,
+		": \"a formal incident management process should be defined and used\"",
+	]),
+	"rationale": concat(" ", [
+		"An unapproved plan has no authority: responders are not bound to it and resources are not committed to",
+		"it.",
+	]),
+	"remediation": "Record the approval in spec.approval with decision approved.",
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-1", "IR-8"],
+		"cis_v8": ["17.4"],
+		"itil4": ["Incident management"],
+	},
 }
 
 deny contains lib.finding("INC-015", "/spec/approval", msg) if {
 	_is_plan
 	not lib.is_approved(object.get(_spec, "approval", {}))
-	msg := sprintf("incident management plan is not approved (decision: %v)", [object.get(object.get(_spec, "approval", {}), "decision", "none")])
+	msg := sprintf(
+		"incident management plan is not approved (decision: %v)",
+		[object.get(object.get(_spec, "approval", {}), "decision", "none")],
+	)
 }
 
 # --- Incident record --------------------------------------------------------------------------
+
+metadata["INC-016"] := {
+	"title": "Incident references the incident management plan it is handled under",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [_process_src, ": \"a formal incident management process should be defined and used\""]),
+	"rationale": concat(" ", [
+		"The plan supplies the classification criteria and response targets the incident is judged against; without the link",
+		"neither can be checked.",
+	]),
+	"remediation": "Set spec.plan to the IncidentManagementPlan id.",
+	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4"], "itil4": ["Incident management"]},
+}
 
 deny contains lib.finding("INC-016", "/spec/plan", msg) if {
 	_is_record
@@ -589,11 +664,56 @@ deny contains lib.finding("INC-016", "/spec/plan", msg) if {
 	msg := "incident references no incident management plan"
 }
 
+metadata["INC-017"] := {
+	"title": "Incident records the affected service, its category and when it was detected and reported",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_events_src,
+		": \"an incident is defined as an unplanned interruption to an IT service or a reduction in the quality of an IT ",
+		"service\"; ",
+		_process_src,
+		" (\"identification\")",
+	]),
+	"rationale": concat(" ", [
+		"An incident is an interruption of a service: without the service, a category and the detection and reporting times",
+		"it cannot be prioritized, measured or correlated with other incidents.",
+	]),
+	"remediation": "Fill in spec.service, category, detected_at and reported_at.",
+	"frameworks": {
+		"iso27001": ["A.6.8", "A.5.25"],
+		"nist_800_53": ["IR-5", "IR-6"],
+		"cis_v8": ["17.3"],
+		"itil4": ["Incident management", "Service desk"],
+	},
+}
+
 deny contains lib.finding("INC-017", sprintf("/spec/%s", [field]), msg) if {
 	_is_record
 	some field in ["service", "category", "detected_at", "reported_at"]
 	lib.missing(_spec, field)
 	msg := sprintf("incident does not record `%s`", [field])
+}
+
+metadata["INC-018"] := {
+	"title": "Incident is classified by impact, urgency and priority",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_class_src,
+		": \"Impact = Effect upon the business\", \"Urgency = Extent to which the resolution can bear delay\", \"Priority = ",
+		"Urgency × Impact\"; ",
+		_process_src,
+		" (\"classification\")",
+	]),
+	"rationale": concat(" ", [
+		"Priority decides the order and speed of the response; an unclassified incident is handled first-come",
+		"first-served.",
+	]),
+	"remediation": "Set spec.impact, spec.urgency and spec.priority using the plan's classification.",
+	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
 }
 
 deny contains lib.finding("INC-018", sprintf("/spec/%s", [field]), msg) if {
@@ -607,16 +727,44 @@ _plan := lib.artifact("IncidentManagementPlan", _spec.plan) if _is_record
 
 _plan_classification := object.get(object.get(_plan, "spec", {}), "classification", {})
 
-_plan_levels(list) := {_key(level.level) | some level in object.get(_plan_classification, list, []); lib.present(level, "level")}
+_plan_levels(list) := {_key(level.level) | some level in object.get(
+	_plan_classification,
+	list,
+	[],
+); lib.present(level, "level")}
 
 # The plan's levels and matrix as keys, computed once per record (rules are cached, functions
 # are not).
-_plan_defined_levels := {"impact_levels": _plan_levels("impact_levels"), "urgency_levels": _plan_levels("urgency_levels")}
+_plan_defined_levels := {
+	"impact_levels": _plan_levels("impact_levels"),
+	"urgency_levels": _plan_levels("urgency_levels"),
+}
 
-_plan_matrix_keys := [[_key(object.get(entry, "impact", "")), _key(object.get(entry, "urgency", "")), _key(entry.priority)] |
+_plan_matrix_keys := [[
+	_key(object.get(entry, "impact", "")),
+	_key(object.get(entry, "urgency", "")),
+	_key(entry.priority),
+] |
 	some entry in object.get(_plan_classification, "priority_matrix", [])
 	lib.present(entry, "priority")
 ]
+
+metadata["INC-019"] := {
+	"title": "Incident impact and urgency are levels its plan defines",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_class_src,
+		": \"ensure that the correct criteria are used for incident identification and classification\"",
+	]),
+	"rationale": concat(" ", [
+		"A level the plan does not define has no documented criteria, so the classification cannot be verified or",
+		"compared.",
+	]),
+	"remediation": "Use one of the levels in the plan's spec.classification.impact_levels / urgency_levels.",
+	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "itil4": ["Incident management"]},
+}
 
 deny contains lib.finding_with("INC-019", sprintf("/spec/%s", [field]), msg, [_spec.plan]) if {
 	_is_record
@@ -627,7 +775,27 @@ deny contains lib.finding_with("INC-019", sprintf("/spec/%s", [field]), msg, [_s
 	defined := _plan_defined_levels[list]
 	count(defined) > 0
 	not _key(_spec[field]) in defined
-	msg := sprintf("%s `%v` is not a level of plan `%s` (%s)", [field, _spec[field], _spec.plan, lib.join_names(sort([l | some l in defined]))])
+	msg := sprintf(
+		"%s `%v` is not a level of plan `%s` (%s)",
+		[field, _spec[field], _spec.plan, lib.join_names(sort([l | some l in defined]))],
+	)
+}
+
+metadata["INC-020"] := {
+	"title": "Incident priority follows the plan's priority matrix",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
+	"rationale": concat(" ", [
+		"A priority that departs from the matrix for the recorded impact and urgency is either a misclassification or an",
+		"undocumented override, and sets the wrong response target.",
+	]),
+	"remediation": concat(" ", [
+		"Set spec.priority to the priority the plan's matrix gives for the incident's impact and urgency (or correct",
+		"impact/urgency).",
+	]),
+	"frameworks": {"iso27001": ["A.5.25"], "nist_800_53": ["IR-4"], "cis_v8": ["17.9"], "itil4": ["Incident management"]},
 }
 
 deny contains lib.finding_with("INC-020", "/spec/priority", msg, [_spec.plan]) if {
@@ -638,12 +806,32 @@ deny contains lib.finding_with("INC-020", "/spec/priority", msg, [_spec.plan]) i
 	expected := {keys[2] | some keys in _plan_matrix_keys; keys[0] == impact; keys[1] == urgency}
 	count(expected) > 0
 	not _key(_spec.priority) in expected
-	msg := sprintf("priority `%v` differs from `%s`, which plan `%s` assigns to impact `%v` × urgency `%v`", [_spec.priority, concat("` or `", sort([p | some p in expected])), _spec.plan, _spec.impact, _spec.urgency])
+	msg := sprintf(
+		"priority `%v` differs from `%s`, which plan `%s` assigns to impact `%v` × urgency `%v`",
+		[_spec.priority, concat("` or `", sort([p | some p in expected])), _spec.plan, _spec.impact, _spec.urgency],
+	)
 }
 
 _resolved := {"resolved", "closed"}
 
 _open := {"new", "in_progress", "on_hold"}
+
+metadata["INC-021"] := {
+	"title": "Resolved incident records its resolution and when it was resolved",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_process_src,
+		": \"resolution of an incident, with the ultimate goal of returning the affected systems to normal\"",
+	]),
+	"rationale": concat(" ", [
+		"The resolution is the knowledge problem management and the next responder need, and the resolution time is what the",
+		"response requirements measure.",
+	]),
+	"remediation": "Fill in spec.resolution and spec.resolved_at before moving the incident to `resolved` or `closed`.",
+	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-4", "IR-5"], "itil4": ["Incident management"]},
+}
 
 deny contains lib.finding("INC-021", sprintf("/spec/%s", [field]), msg) if {
 	_is_record
@@ -651,6 +839,17 @@ deny contains lib.finding("INC-021", sprintf("/spec/%s", [field]), msg) if {
 	some field in ["resolution", "resolved_at"]
 	lib.missing(_spec, field)
 	msg := sprintf("incident is `%s` but does not record `%s`", [_spec.status, field])
+}
+
+metadata["INC-022"] := {
+	"title": "Closed incident records when it was closed",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\""]),
+	"rationale": "The closure time completes the incident's timeline for reporting and audit.",
+	"remediation": "Set spec.closed_at when closing the incident.",
+	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-5"], "itil4": ["Incident management"]},
 }
 
 deny contains lib.finding("INC-022", "/spec/closed_at", msg) if {
@@ -666,6 +865,23 @@ _times[field] := t if {
 	_is_record
 	some field in _ts_fields
 	t := _ts(_spec[field])
+}
+
+metadata["INC-023"] := {
+	"title": "Incident timestamps are in order: detected, reported, resolved, closed",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [_plan_src, ", items 3-4: \"Incident management process from detection to resolution\""]),
+	"rationale": concat(" ", [
+		"Out-of-order timestamps are recording errors that corrupt response-time measurements and the incident's evidential",
+		"timeline.",
+	]),
+	"remediation": concat(" ", [
+		"Correct detected_at, reported_at, resolved_at and closed_at so that each is not earlier than the one before",
+		"it.",
+	]),
+	"frameworks": {"iso27001": ["A.5.26"], "nist_800_53": ["IR-5"], "itil4": ["Incident management"]},
 }
 
 deny contains lib.finding("INC-023", sprintf("/spec/%s", [later]), msg) if {
@@ -695,13 +911,41 @@ _resolution_hours := min(hours) if {
 	count(hours) > 0
 }
 
+metadata["INC-024"] := {
+	"title": "Incident is resolved within the plan's resolution time for its priority",
+	"severity": "warning",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_plan_src,
+		", item 5: \"Response requirements\"; Purpose of Incident Management, item 1: \"Restore normal service operation as ",
+		"quickly as possible\"",
+	]),
+	"rationale": concat(" ", [
+		"Resolution beyond the agreed time is a breach of the response requirements and often of the SLA; it should be",
+		"visible and explained.",
+	]),
+	"remediation": concat(" ", [
+		"Review why resolution took longer than the plan's resolution_hours for this priority (measured from detected_at);",
+		"escalate open incidents that have exceeded it.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.26"],
+		"nist_800_53": ["IR-4"],
+		"itil4": ["Incident management", "Service level management"],
+	},
+}
+
 deny contains lib.finding_with("INC-024", "/spec/resolved_at", msg, [_spec.plan]) if {
 	_is_record
 	_spec.status in _resolved
 	limit := _resolution_hours
 	elapsed := _times.resolved_at - _times[_start]
-	elapsed > limit * _ns_per_hour
-	msg := sprintf("resolved %v hours after %s, beyond the %v hours plan `%s` allows for priority `%v`", [_hours(elapsed), _start, limit, _spec.plan, _spec.priority])
+	elapsed > limit * lib.ns_per_hour
+	msg := sprintf(
+		"resolved %v hours after %s, beyond the %v hours plan `%s` allows for priority `%v`",
+		[_hours(elapsed), _start, limit, _spec.plan, _spec.priority],
+	)
 }
 
 deny contains lib.finding_with("INC-024", "/spec/status", msg, [_spec.plan]) if {
@@ -710,8 +954,29 @@ deny contains lib.finding_with("INC-024", "/spec/status", msg, [_spec.plan]) if 
 	limit := _resolution_hours
 	now := time.parse_rfc3339_ns(concat("", [input.as_of, "T00:00:00Z"]))
 	elapsed := now - _times[_start]
-	elapsed > limit * _ns_per_hour
-	msg := sprintf("still `%s` %v hours after %s (at the start of %s), beyond the %v hours plan `%s` allows for priority `%v`", [_spec.status, _hours(elapsed), _start, input.as_of, limit, _spec.plan, _spec.priority])
+	elapsed > limit * lib.ns_per_hour
+	msg := sprintf(
+		"still `%s` %v hours after %s (at the start of %s), beyond the %v hours plan `%s` allows for priority `%v`",
+		[_spec.status, _hours(elapsed), _start, input.as_of, limit, _spec.plan, _spec.priority],
+	)
+}
+
+metadata["INC-025"] := {
+	"title": "Incident past `new` is assigned to a person",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_plan_src,
+		", item 2: \"Customer and provider roles and responsibilities for an incident\"; Incident Management: incidents are ",
+		"addressed by \"an incident response team (IRT) or an incident management team (IMT)\"",
+	]),
+	"rationale": concat(" ", [
+		"An incident that is being worked on (or was resolved) without an owner has nobody accountable for its",
+		"progress.",
+	]),
+	"remediation": "Set spec.assigned_to to the Person handling the incident.",
+	"frameworks": {"iso27001": ["A.5.24"], "nist_800_53": ["IR-4", "IR-7"], "itil4": ["Incident management"]},
 }
 
 deny contains lib.finding("INC-025", "/spec/assigned_to", msg) if {
@@ -723,12 +988,60 @@ deny contains lib.finding("INC-025", "/spec/assigned_to", msg) if {
 
 # --- The response team --------------------------------------------------------------
 
+metadata["INC-028"] := {
+	"title": "Incident response team is designated by name beforehand",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat(" ", [
+		"Incident Management: \"an incident response team (IRT) or an incident management team (IMT) typically addresses",
+		"these types of incidents. These are often designated beforehand or during the event and are placed in control of",
+		"the organization while the incident is dealt with\"",
+	]),
+	"rationale": concat(" ", [
+		"The source allows designating the team during the event; a plan written beforehand should not leave it to then: the",
+		"team that takes control must be known, by name, before the first major incident (ISO/IEC 27001 A.5.24",
+		"responsibilities established in advance).",
+	]),
+	"remediation": "Fill in spec.response_team with name, kind (IRT or IMT) and members (Person ids with their roles).",
+	"frameworks": {
+		"iso27001": ["A.5.24"],
+		"nist_800_53": ["IR-7", "IR-8"],
+		"cis_v8": ["17.1", "17.2"],
+		"itil4": ["Incident management"],
+	},
+}
+
 deny contains lib.finding("INC-028", "/spec/response_team", msg) if {
 	_is_plan
 	team := object.get(_spec, "response_team", {})
-	missing := lib.missing_fields(team, ["name", "kind", "members"])
-	count(missing) > 0
-	msg := sprintf("incident response team is not designated beforehand: it lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(team, ["name", "kind", "members"])
+	msg := sprintf("incident response team is not designated beforehand: it lacks %s", [lacking])
+}
+
+metadata["INC-029"] := {
+	"title": "Lessons learned from real incidents are applied to the incident plan",
+	"severity": "warning",
+	"area": "incident",
+	"kinds": ["IncidentRecord"],
+	"source": concat("", [
+		_plan_src,
+		": \"routinely tested and updated based on lessons learned from real and practice events\"",
+	]),
+	"rationale": concat(" ", [
+		"INC-011 follows the lessons of practice events (plan tests); real incidents teach more, and a lesson recorded on a",
+		"resolved incident but never written into the plan is learned again in the next one.",
+	]),
+	"remediation": concat(" ", [
+		"Update the incident management plan with the incident's lessons_learned, then set plan_updated: true on the",
+		"incident (or move the plan's spec.last_updated past the resolution).",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.27"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.8"],
+		"itil4": ["Incident management", "Continual improvement"],
+	},
 }
 
 deny contains lib.finding("INC-029", "/spec/lessons_learned", msg) if {
@@ -737,7 +1050,14 @@ deny contains lib.finding("INC-029", "/spec/lessons_learned", msg) if {
 	count(lib.items(_spec, "lessons_learned")) > 0
 	object.get(_spec, "plan_updated", false) != true
 	not _plan_updated_after_resolution
-	msg := sprintf("incident recorded %d lessons learned, but plan `%v` was not updated since it was resolved (last_updated %v)", [count(_spec.lessons_learned), object.get(_spec, "plan", "unset"), object.get(object.get(_plan, "spec", {}), "last_updated", "unset")])
+	msg := sprintf(
+		"incident recorded %d lessons learned, but plan `%v` was not updated since it was resolved (last_updated %v)",
+		[
+			count(_spec.lessons_learned),
+			object.get(_spec, "plan", "unset"),
+			object.get(object.get(_plan, "spec", {}), "last_updated", "unset"),
+		],
+	)
 }
 
 _plan_updated_after_resolution if {
@@ -772,6 +1092,29 @@ _priority_hours := {p: min(hours) |
 # [dimension index, other dimension index, level list, name] for impact and urgency.
 _dimensions := [[0, 1, "impact_levels", "impact"], [1, 0, "urgency_levels", "urgency"]]
 
+metadata["INC-030"] := {
+	"title": "Priority matrix is monotonic in impact and urgency",
+	"severity": "error",
+	"area": "incident",
+	"kinds": ["IncidentManagementPlan"],
+	"source": concat("", [_class_src, ": \"Priority = Urgency × Impact\""]),
+	"rationale": concat(" ", [
+		"Priority is a product of urgency and impact: more impact or more urgency can never make an incident less urgent to",
+		"resolve. A matrix where a higher level gets a priority with a longer resolution time sends the worse incident to",
+		"the back of the queue. Levels are ordered as listed (highest first); priorities by their resolution_hours.",
+	]),
+	"remediation": concat(" ", [
+		"Give the cell a priority at least as urgent (resolution_hours at most) as the cells of lower impact or urgency, or",
+		"reorder impact_levels / urgency_levels from highest to lowest.",
+	]),
+	"frameworks": {
+		"iso27001": ["A.5.25"],
+		"nist_800_53": ["IR-4", "IR-8"],
+		"cis_v8": ["17.9"],
+		"itil4": ["Incident management"],
+	},
+}
+
 deny contains lib.finding("INC-030", sprintf("/spec/classification/priority_matrix/%d/priority", [j]), msg) if {
 	_is_plan
 	some [d, other, list, name] in _dimensions
@@ -780,5 +1123,19 @@ deny contains lib.finding("INC-030", sprintf("/spec/classification/priority_matr
 	higher[other] == lower[other]
 	_ranks[list][higher[d]] < _ranks[list][lower[d]]
 	_priority_hours[higher[2]] > _priority_hours[lower[2]]
-	msg := sprintf("%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`", [name, higher[d], higher[2], _priority_hours[higher[2]], name, lower[d], lower[2], _priority_hours[lower[2]], _dimensions[other][3], higher[other]])
+	msg := sprintf(
+		"%s `%s` gets priority `%s` (%v h) but the lower %s `%s` gets `%s` (%v h), with the same %s `%s`",
+		[
+			name,
+			higher[d],
+			higher[2],
+			_priority_hours[higher[2]],
+			name,
+			lower[d],
+			lower[2],
+			_priority_hours[lower[2]],
+			_dimensions[other][3],
+			higher[other],
+		],
+	)
 }

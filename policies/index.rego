@@ -86,7 +86,10 @@ incidents_in_fixed_problems contains id if {
 	some id in lib.items(problem.spec, "incidents")
 }
 
-incident_key(incident) := sprintf("%v|%v", [object.get(incident.spec, "service", null), object.get(incident.spec, "category", null)])
+incident_key(incident) := sprintf(
+	"%v|%v",
+	[object.get(incident.spec, "service", null), object.get(incident.spec, "category", null)],
+)
 
 # Service id → continuity plans in operation (not retired) that cover it.
 plans_by_service[service] contains id if {
@@ -99,7 +102,10 @@ plans_by_service[service] contains id if {
 # CI dependency graph: id → ids it depends on. Only depends_on and runs_on are dependencies:
 # connects_to is communication (two CIs that talk to each other do not depend on themselves),
 # backed_up_by names where copies go, part_of is composition.
-ci_graph[id] := {r.target | some r in lib.items(ci.spec, "relationships"); r.type in dependency_types; is_string(r.target)} if {
+ci_graph[id] := {r.target | some r in lib.items(
+	ci.spec,
+	"relationships",
+); r.type in dependency_types; is_string(r.target)} if {
 	some id, ci in _inv("ConfigurationItem")
 }
 
@@ -149,7 +155,15 @@ anchor := ["InformationSecurityPlan", min({id | some id, _ in _inv("InformationS
 }
 
 # The kinds of the management system's own documents (see policies/management_system.rego).
-management_documents := {"InformationSecurityPlan", "IncidentManagementPlan", "BusinessImpactAnalysis", "ContinuityPlan", "ProcessPolicy", "ImprovementRegister", "ControlImplementation"}
+management_documents := {
+	"InformationSecurityPlan",
+	"IncidentManagementPlan",
+	"BusinessImpactAnalysis",
+	"ContinuityPlan",
+	"ProcessPolicy",
+	"ImprovementRegister",
+	"ControlImplementation",
+}
 
 # The anchor as a list of zero or one entry, so the precomputed index always has the key.
 anchors := [a | a := anchor]

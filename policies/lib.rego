@@ -5,6 +5,13 @@ import rego.v1
 
 ns_per_day := ((24 * 60) * 60) * 1000000000
 
+ns_per_hour := (60 * 60) * 1000000000
+
+# "1 day", "12 days": a number of days in a message.
+days_text(1) := "1 day"
+
+days_text(n) := sprintf("%d days", [n]) if n != 1
+
 # The date part of a date or an RFC 3339 timestamp.
 date_of(value) := substring(value, 0, 10) if is_string(value)
 
@@ -49,16 +56,41 @@ is_approved(approval) if approval.decision == "approved"
 # The latest approved date of a list of approvals.
 latest_approval_date(approvals) := max([a.date | some a in approvals; a.decision == "approved"; is_string(a.date)])
 
+# The order of each record kind's lifecycle (`spec.status`). A release's failed, rolled_back and
+# closed all come after a deployment attempt.
+lifecycle := {
+	"ChangeRecord": {
+		"draft": 0, "submitted": 1, "assessed": 2, "authorized": 3,
+		"scheduled": 4, "implemented": 5, "reviewed": 6, "closed": 7,
+	},
+	"ProblemRecord": {"logged": 0, "investigating": 1, "known_error": 2, "resolved": 3, "closed": 4},
+	"ReleaseRecord": {
+		"planned": 0, "built": 1, "tested": 2, "approved": 3,
+		"deployed": 4, "failed": 5, "rolled_back": 5, "closed": 6,
+	},
+}
+
 # An artifact of the inventory, by kind and id.
 artifact(kind, id) := data.inventory[kind][id]
 
 # The person record for a Person id.
 person(id) := data.inventory.Person[id]
 
+# The artifact under evaluation when its kind is one of `kinds`, else undefined: every rules
+# package's kind guard (`_a := lib.subject(kinds)`, and every rule reads the artifact through `_a`).
+# opsgate evaluates a package only on its `kinds`; plain OPA and conftest evaluate every package on
+# every document, and find the same because of this guard.
+subject(kinds) := input.artifact if input.artifact.kind in kinds
+
 # A finding; `pointer` is a JSON pointer into the artifact under evaluation.
 finding(code, pointer, message) := {"code": code, "pointer": pointer, "message": message}
 
-finding_with(code, pointer, message, related) := {"code": code, "pointer": pointer, "message": message, "related": related}
+finding_with(code, pointer, message, related) := {
+	"code": code,
+	"pointer": pointer,
+	"message": message,
+	"related": related,
+}
 
 param(name) := data.params[name]
 
@@ -67,6 +99,22 @@ missing_fields(obj, names) := [name | some name in names; not name in filled] if
 	is_object(obj)
 	filled := {key | some key, value in obj; not value in _blank_values}
 } else := names
+
+# The fields of `names` that `obj` lacks, as `a`, `b` for a message; undefined when it lacks none.
+# The one form of the "record lacks fields" rules: `lacking := lib.lacks(obj, [...])`.
+# (missing_fields spelled out: a function call costs an evaluation of its own, and this runs in
+# every "lacks" rule.)
+lacks(obj, names) := join_names(missing) if {
+	is_object(obj)
+	filled := {key | some key, value in obj; not value in _blank_values}
+	missing := [name | some name in names; not name in filled]
+	count(missing) > 0
+}
+
+lacks(obj, names) := join_names(names) if {
+	not is_object(obj)
+	count(names) > 0
+}
 
 # "a, b and c"
 join_names(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])
@@ -153,7 +201,10 @@ future(date) if days_between(input.as_of, date) > 0
 # (Person spec.function), or the decision does not approve the text.
 legal_review_problems(review) := {p | p := _function_problem(review)} | {p | p := _decision_problem(review)}
 
-_function_problem(review) := sprintf("reviewer `%s` is not in the legal function (Person spec.function is %s)", [review.reviewer, _function_text(review.reviewer)]) if {
+_function_problem(review) := sprintf(
+	"reviewer `%s` is not in the legal function (Person spec.function is %s)",
+	[review.reviewer, _function_text(review.reviewer)],
+) if {
 	is_string(review.reviewer)
 	object.get(object.get(_person_or_empty(review.reviewer), "spec", {}), "function", null) != "legal"
 }

@@ -7,48 +7,10 @@ package opsgate.rules.references
 import data.opsgate.lib
 import rego.v1
 
-_web := "Configuration Management: lateral ties between the management areas \"form the basis for the mutually reinforcing web\"; How Management Processes Relate to Each Other"
-
-metadata := {
-	"REF-001": {
-		"title": "Reference resolves to an existing artifact",
-		"severity": "error",
-		"area": "cross_process",
-		"source": _web,
-		"rationale": "A link to an artifact that does not exist (a typo, a deleted record) silently breaks every rule that follows it: an approval that cannot be checked is no approval.",
-		"remediation": "Correct the id, or add the missing artifact.",
-		"frameworks": {"iso27001": ["A.5.9", "A.8.9"], "nist_800_53": ["CM-8", "PM-5"], "itil4": ["Service configuration management"]},
-	},
-	"REF-002": {
-		"title": "Reference points to an artifact of the expected kind",
-		"severity": "error",
-		"area": "cross_process",
-		"source": _web,
-		"rationale": "A field that should name a change record but names a release (or a person that is really a service) makes the relationship meaningless.",
-		"remediation": "Point the field at an artifact of the expected kind.",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
-	},
-	"REF-003": {
-		"title": "Configuration items do not depend on themselves",
-		"severity": "error",
-		"area": "configuration",
-		"kinds": ["ConfigurationItem"],
-		"source": "Configuration Management: \"maintain information about CIs required to deliver an IT service, including their relationships\"",
-		"rationale": "A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB would loop or mislead. Only depends_on and runs_on are dependencies: connects_to (two CIs talking to each other), backed_up_by and part_of do not make a loop.",
-		"remediation": "Fix the depends_on or runs_on relationship that closes the loop (often a reversed depends_on).",
-		"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
-	},
-	"REF-004": {
-		"title": "Risk acceptance names existing rule codes",
-		"severity": "error",
-		"area": "change",
-		"kinds": ["RiskAcceptance"],
-		"source": "Change Management Objectives, item 6 (\"knowingly accept a risk\")",
-		"rationale": "An acceptance of a rule that does not exist accepts nothing, and hides a typo that leaves the real finding unwaived.",
-		"remediation": "Use codes listed by `opsgate rules`.",
-		"frameworks": {"iso27001": ["A.5.8"], "nist_800_53": ["RA-3"], "itil4": ["Risk management"]},
-	},
-}
+_web := concat(" ", [
+	"Configuration Management: lateral ties between the management areas \"form the basis for the mutually reinforcing",
+	"web\"; How Management Processes Relate to Each Other",
+])
 
 # Fields that hold ids, as [kind ("*" = every kind), path pattern ("*" = any list index or key), expected kinds].
 _refs := [
@@ -181,10 +143,40 @@ _kinds_of(id) := {kind | some kind in lib.lookup("kinds_by_id", id)}
 
 _names(kinds) := concat(" or ", sort([k | some k in kinds]))
 
+metadata["REF-001"] := {
+	"title": "Reference resolves to an existing artifact",
+	"severity": "error",
+	"area": "cross_process",
+	"source": _web,
+	"rationale": concat(" ", [
+		"A link to an artifact that does not exist (a typo, a deleted record) silently breaks every rule that follows it: an",
+		"approval that cannot be checked is no approval.",
+	]),
+	"remediation": "Correct the id, or add the missing artifact.",
+	"frameworks": {
+		"iso27001": ["A.5.9", "A.8.9"],
+		"nist_800_53": ["CM-8", "PM-5"],
+		"itil4": ["Service configuration management"],
+	},
+}
+
 deny contains lib.finding_with("REF-001", pointer, msg, [id]) if {
 	some [pointer, id, expected, found] in _references
 	count(found) == 0
 	msg := sprintf("`%s` does not exist (expected a %s)", [id, _names(expected)])
+}
+
+metadata["REF-002"] := {
+	"title": "Reference points to an artifact of the expected kind",
+	"severity": "error",
+	"area": "cross_process",
+	"source": _web,
+	"rationale": concat(" ", [
+		"A field that should name a change record but names a release (or a person that is really a service) makes the",
+		"relationship meaningless.",
+	]),
+	"remediation": "Point the field at an artifact of the expected kind.",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
 }
 
 deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
@@ -195,12 +187,44 @@ deny contains lib.finding_with("REF-002", pointer, msg, [id]) if {
 	msg := sprintf("`%s` is a %s, expected a %s", [id, _names(found), _names(expected)])
 }
 
+metadata["REF-003"] := {
+	"title": "Configuration items do not depend on themselves",
+	"severity": "error",
+	"area": "configuration",
+	"kinds": ["ConfigurationItem"],
+	"source": concat(" ", [
+		"Configuration Management: \"maintain information about CIs required to deliver an IT service, including their",
+		"relationships\"",
+	]),
+	"rationale": concat(" ", [
+		"A CI that depends on itself through a chain of relationships is a recording error; impact analysis over the CMDB",
+		"would loop or mislead. Only depends_on and runs_on are dependencies: connects_to (two CIs talking to each other),",
+		"backed_up_by and part_of do not make a loop.",
+	]),
+	"remediation": "Fix the depends_on or runs_on relationship that closes the loop (often a reversed depends_on).",
+	"frameworks": {"iso27001": ["A.8.9"], "nist_800_53": ["CM-8"], "itil4": ["Service configuration management"]},
+}
+
 deny contains lib.finding_with("REF-003", sprintf("/spec/relationships/%d/target", [i]), msg, [rel.target]) if {
 	_a.kind == "ConfigurationItem"
 	some i, rel in lib.items(_a.spec, "relationships")
 	rel.type in data.opsgate.index.dependency_types
 	sprintf("%s|%s", [_a.metadata.id, rel.target]) in lib.indexed("ci_cycle_edges")
 	msg := sprintf("relationship to `%s` leads back to `%s`: the CI depends on itself", [rel.target, _a.metadata.id])
+}
+
+metadata["REF-004"] := {
+	"title": "Risk acceptance names existing rule codes",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": "Change Management Objectives, item 6 (\"knowingly accept a risk\")",
+	"rationale": concat(" ", [
+		"An acceptance of a rule that does not exist accepts nothing, and hides a typo that leaves the real finding",
+		"unwaived.",
+	]),
+	"remediation": "Use codes listed by `opsgate rules`.",
+	"frameworks": {"iso27001": ["A.5.8"], "nist_800_53": ["RA-3"], "itil4": ["Risk management"]},
 }
 
 deny contains lib.finding("REF-004", sprintf("/spec/rules/%d", [i]), msg) if {

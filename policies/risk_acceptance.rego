@@ -7,87 +7,50 @@ import rego.v1
 
 kinds := {"RiskAcceptance"}
 
-_src := "Change Management Objectives, item 6: \"sometimes it is appropriate to knowingly accept a risk because of the potential benefit.\""
+_src := concat(" ", [
+	"Change Management Objectives, item 6: \"sometimes it is appropriate to knowingly accept a risk because of the",
+	"potential benefit.\"",
+])
 
 _fw := {"iso27001": ["A.5.8"], "nist_800_53": ["RA-3", "PM-9"], "itil4": ["Risk management"]}
 
-metadata := {
-	"RSK-001": {
-		"title": "Risk acceptance has not expired",
-		"severity": "error",
-		"area": "change",
-		"source": _src,
-		"rationale": "An expired acceptance no longer waives anything: the risk it covered is back without anyone deciding so.",
-		"remediation": "Fix what the acceptance covered, or renew it with a new approval and expiry date.",
-		"frameworks": _fw,
-	},
-	"RSK-002": {
-		"title": "Risk acceptance is not about to expire",
-		"severity": "warning",
-		"area": "change",
-		"source": _src,
-		"rationale": "An acceptance that lapses unnoticed turns into failing checks on the day it expires; the lead time gives the owner a chance to act.",
-		"remediation": "Plan the fix or a renewal before spec.expires (the lead time is the `waiver_warning_days` parameter).",
-		"frameworks": _fw,
-	},
-	"RSK-003": {
-		"title": "Risk acceptance is approved",
-		"severity": "error",
-		"area": "change",
-		"source": _src,
-		"rationale": "Accepting a risk \"knowingly\" means someone accountable decided it; without an approval it is only a wish and waives nothing.",
-		"remediation": "Record spec.approval with approver, role, date and decision: approved.",
-		"frameworks": _fw,
-	},
-	"RSK-004": {
-		"title": "Risk owner does not approve their own acceptance",
-		"severity": "error",
-		"area": "change",
-		"source": _src,
-		"rationale": "Separation of duties: the person carrying the risk is not an independent judge of whether it is acceptable.",
-		"remediation": "Have someone other than spec.risk_owner approve the acceptance.",
-		"frameworks": {"iso27001": ["A.5.3", "A.5.8"], "nist_800_53": ["AC-5", "RA-3"], "itil4": ["Risk management"]},
-	},
-	"RSK-005": {
-		"title": "Owner of a waived artifact does not approve the acceptance",
-		"severity": "error",
-		"area": "change",
-		"source": _src,
-		"rationale": "An owner who waives findings on their own document grades their own work.",
-		"remediation": "Have someone other than the owners of the artifacts in spec.artifacts approve the acceptance.",
-		"frameworks": {"iso27001": ["A.5.3", "A.5.8"], "nist_800_53": ["AC-5", "RA-3"], "itil4": ["Risk management"]},
-	},
-	"RSK-006": {
-		"title": "Risk acceptance is time-limited",
-		"severity": "error",
-		"area": "change",
-		"source": _src,
-		"rationale": "An acceptance without a near expiry becomes a permanent exception that nobody revisits.",
-		"remediation": "Set spec.expires no later than `waiver_max_days` (default 365) after the approval date.",
-		"frameworks": _fw,
-	},
-	"RSK-007": {
-		"title": "Risk acceptance states what, why and who",
-		"severity": "error",
-		"area": "change",
-		"source": _src,
-		"rationale": "Auditors and reviewers must see which rules and artifacts are waived, why the benefit outweighs the risk, and who carries it.",
-		"remediation": "Fill in spec.rules, spec.artifacts, spec.justification and spec.risk_owner.",
-		"frameworks": _fw,
-	},
-}
+_a := lib.subject(kinds)
 
-# The package's own kind guard: plain OPA and conftest, which evaluate every package on every
-# document, find nothing here on other kinds (opsgate also filters by `kinds`).
-_acceptance if input.artifact.kind in kinds
-
-_spec := input.artifact.spec if _acceptance
+_spec := _a.spec
 
 _approved if lib.is_approved(_spec.approval)
+
+metadata["RSK-001"] := {
+	"title": "Risk acceptance has not expired",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": concat(" ", [
+		"An expired acceptance no longer waives anything: the risk it covered is back without anyone deciding",
+		"so.",
+	]),
+	"remediation": "Fix what the acceptance covered, or renew it with a new approval and expiry date.",
+	"frameworks": _fw,
+}
 
 deny contains lib.finding("RSK-001", "/spec/expires", msg) if {
 	lib.days_between(input.as_of, _spec.expires) < 0
 	msg := sprintf("expired on %s; the findings it covered are no longer waived", [_spec.expires])
+}
+
+metadata["RSK-002"] := {
+	"title": "Risk acceptance is not about to expire",
+	"severity": "warning",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": concat(" ", [
+		"An acceptance that lapses unnoticed turns into failing checks on the day it expires; the lead time gives the owner",
+		"a chance to act.",
+	]),
+	"remediation": "Plan the fix or a renewal before spec.expires (the lead time is the `waiver_warning_days` parameter).",
+	"frameworks": _fw,
 }
 
 deny contains lib.finding("RSK-002", "/spec/expires", msg) if {
@@ -97,15 +60,54 @@ deny contains lib.finding("RSK-002", "/spec/expires", msg) if {
 	msg := sprintf("expires on %s, in %d days", [_spec.expires, left])
 }
 
+metadata["RSK-003"] := {
+	"title": "Risk acceptance is approved",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": concat(" ", [
+		"Accepting a risk \"knowingly\" means someone accountable decided it; without an approval it is only a wish and",
+		"waives nothing.",
+	]),
+	"remediation": "Record spec.approval with approver, role, date and decision: approved.",
+	"frameworks": _fw,
+}
+
 deny contains lib.finding("RSK-003", "/spec/approval", "the acceptance has no approval with decision `approved`") if {
-	_acceptance
+	is_object(_a)
 	not _approved
+}
+
+metadata["RSK-004"] := {
+	"title": "Risk owner does not approve their own acceptance",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": concat(" ", [
+		"Separation of duties: the person carrying the risk is not an independent judge of whether it is",
+		"acceptable.",
+	]),
+	"remediation": "Have someone other than spec.risk_owner approve the acceptance.",
+	"frameworks": {"iso27001": ["A.5.3", "A.5.8"], "nist_800_53": ["AC-5", "RA-3"], "itil4": ["Risk management"]},
 }
 
 deny contains lib.finding("RSK-004", "/spec/approval/approver", msg) if {
 	_approved
 	_spec.approval.approver == _spec.risk_owner
 	msg := sprintf("approved by `%s`, who is also the risk owner", [_spec.risk_owner])
+}
+
+metadata["RSK-005"] := {
+	"title": "Owner of a waived artifact does not approve the acceptance",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": "An owner who waives findings on their own document grades their own work.",
+	"remediation": "Have someone other than the owners of the artifacts in spec.artifacts approve the acceptance.",
+	"frameworks": {"iso27001": ["A.5.3", "A.5.8"], "nist_800_53": ["AC-5", "RA-3"], "itil4": ["Risk management"]},
 }
 
 deny contains lib.finding_with("RSK-005", "/spec/approval/approver", msg, [id]) if {
@@ -135,6 +137,17 @@ _is_glob(entry) if {
 	regex.match(`[*?]`, entry)
 }
 
+metadata["RSK-006"] := {
+	"title": "Risk acceptance is time-limited",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": "An acceptance without a near expiry becomes a permanent exception that nobody revisits.",
+	"remediation": "Set spec.expires no later than `waiver_max_days` (default 365) after the approval date.",
+	"frameworks": _fw,
+}
+
 deny contains lib.finding("RSK-006", "/spec/expires", msg) if {
 	_approved
 	span := lib.days_between(_spec.approval.date, _spec.expires)
@@ -142,8 +155,21 @@ deny contains lib.finding("RSK-006", "/spec/expires", msg) if {
 	msg := sprintf("expires %d days after its approval; the maximum is %d", [span, lib.param("waiver_max_days")])
 }
 
+metadata["RSK-007"] := {
+	"title": "Risk acceptance states what, why and who",
+	"severity": "error",
+	"area": "change",
+	"kinds": ["RiskAcceptance"],
+	"source": _src,
+	"rationale": concat(" ", [
+		"Auditors and reviewers must see which rules and artifacts are waived, why the benefit outweighs the risk, and who",
+		"carries it.",
+	]),
+	"remediation": "Fill in spec.rules, spec.artifacts, spec.justification and spec.risk_owner.",
+	"frameworks": _fw,
+}
+
 deny contains lib.finding("RSK-007", "/spec", msg) if {
-	missing := lib.missing_fields(_spec, ["rules", "artifacts", "justification", "risk_owner"])
-	count(missing) > 0
-	msg := sprintf("the acceptance lacks %s", [lib.join_names(missing)])
+	lacking := lib.lacks(_spec, ["rules", "artifacts", "justification", "risk_owner"])
+	msg := sprintf("the acceptance lacks %s", [lacking])
 }

@@ -1,8 +1,9 @@
 //! The rule registry: every rule's metadata, read from the policies themselves.
 //!
-//! Each policy package declares `metadata := {CODE: {...}}` next to its `deny` rules, so a rule's
-//! code, severity, rationale and framework mappings live in exactly one place, which `opsgate rules`,
-//! `opsgate explain`, `docs/rules.md` and every output read.
+//! Each policy package declares `metadata["CODE"] := {...}` directly above the rule's `deny`
+//! bodies (one object per package to the engine), so a rule's code, severity, kinds, rationale and
+//! framework mappings live in exactly one place, which `opsgate rules`, `opsgate explain`,
+//! `docs/rules.md` and every output read.
 
 use std::collections::BTreeMap;
 
@@ -68,8 +69,9 @@ pub struct RuleMetadata {
     pub remediation: String,
     #[serde(default)]
     pub frameworks: Frameworks,
-    /// The kinds this rule inspects when its package inspects several (reports use it to list
-    /// evidence and applicable artifacts); defaults to the package's `kinds`.
+    /// The kinds this rule inspects (reports use it to list evidence and applicable artifacts);
+    /// defaults to the package's `kinds`. Every built-in rule states its own, and a built-in
+    /// package's `kinds` is their union (tests/policy_layout.rs).
     #[serde(default)]
     pub kinds: Option<Vec<String>>,
 }

@@ -862,57 +862,132 @@ fn native_indexes_are_index_rego_on_the_examples() {
     }
 }
 
-/// Packages with their own kind guard: under plain OPA, which evaluates every package on every
-/// document (no `kinds` filter), they find nothing on an artifact of another kind.
-const KIND_GUARDED: &[&str] = &["risk_acceptance"];
-
+/// Every rules package guards its own kinds (`_a := lib.subject(kinds)`, policies/lib.rego): plain
+/// OPA and conftest evaluate every package on every document, without opsgate's `kinds` filter, and
+/// must find exactly what opsgate finds. So every package (taken from the policy set: a new one cannot
+/// be left out) is evaluated by the real OPA on every artifact of the example and on an empty and a
+/// spec-less artifact of every kind and of an unknown one (where a body made only of `not` would
+/// fire): no rule may find anything on a kind its metadata does not list, and on the example the
+/// findings of the unfiltered run are those opsgate's filtered run finds.
 #[test]
-fn kind_guarded_packages_find_nothing_on_other_kinds_under_plain_opa() {
+fn every_package_finds_nothing_on_other_kinds_under_plain_opa() {
     let policies = PolicySet::load(&[], Duration::ZERO).expect("built-in policies load");
     let schemas = SchemaSet::compile().expect("schemas compile");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join("acme");
-    let (engine, probed) = probe(&dir, &policies, &schemas);
-    let inputs: BTreeMap<String, regorus::Value> = probed
-        .into_iter()
-        .map(|(artifact, _, input)| (artifact, input))
+    let mut findings = 0;
+    for name in ["acme", "gaps"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
+        findings += unfiltered_run_is_opsgates(&dir, &policies, &schemas);
+    }
+    assert!(
+        findings > 0,
+        "the examples have findings (not a vacuous comparison)"
+    );
+}
+
+/// The test above on one repository; returns how many findings opsgate's run has.
+fn unfiltered_run_is_opsgates(dir: &Path, policies: &PolicySet, schemas: &SchemaSet) -> usize {
+    let (engine, probed) = probe(dir, policies, schemas);
+    let packages: BTreeSet<&str> = policies
+        .registry
+        .iter()
+        .filter(|r| r.builtin)
+        .map(|r| r.package.trim_start_matches("data.opsgate.rules."))
         .collect();
+    let mut inputs: BTreeMap<String, Value> = probed
+        .iter()
+        .map(|(artifact, _, input)| (artifact.clone(), to_json(input)))
+        .collect();
+    let as_of = inputs.values().next().map(|i| i["as_of"].clone());
+    for kind in opsgate::model::KINDS
+        .iter()
+        .map(|k| k.name)
+        .chain(["Unknown"])
+    {
+        for (shape, spec) in [("empty", Some(json!({}))), ("spec-less", None)] {
+            let mut artifact = json!({"apiVersion": "opsgate/v1", "kind": kind,
+                "metadata": {"id": format!("{shape}-{kind}"), "title": "x", "owner": "nobody"}});
+            if let Some(spec) = spec {
+                artifact["spec"] = spec;
+            }
+            let input = json!({"artifact": artifact, "as_of": as_of});
+            inputs.insert(format!("{shape}-{kind}"), input);
+        }
+    }
     let mut cases = Vec::new();
     for (artifact, input) in &inputs {
-        let input = to_json(input);
-        for package in KIND_GUARDED {
-            let kind = input["artifact"]["kind"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
+        for package in &packages {
             cases.push((
                 artifact.clone(),
-                kind,
                 json!({"package": package, "input": input}),
             ));
         }
     }
     let copy = json!({
         "inventory": to_json(&engine.get_data()[&regorus::Value::from("inventory")]),
-        "cases": cases.iter().map(|(_, _, case)| case.clone()).collect::<Vec<_>>(),
+        "cases": cases.iter().map(|(_, case)| case.clone()).collect::<Vec<_>>(),
     });
     let results = opa_results(&opa_python(), vec![copy]);
-    let mut own_kind_findings = 0;
-    for ((artifact, kind, case), result) in cases.iter().zip(&results[0]) {
-        let found = result["ok"].as_array().map_or(0, Vec::len);
-        if kind == "RiskAcceptance" {
-            own_kind_findings += found;
-            continue;
-        }
-        assert_eq!(
-            result["ok"],
-            json!([]),
-            "{} on {artifact} ({kind}) under plain OPA: {result}",
-            case["package"]
+    let mut unfiltered = BTreeSet::new();
+    for ((artifact, case), result) in cases.iter().zip(&results[0]) {
+        let kind = case["input"]["artifact"]["kind"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            result.get("error").is_none(),
+            "{case} under plain OPA: {result}"
         );
+        for finding in result["ok"].as_array().into_iter().flatten() {
+            let code = finding["code"].as_str().unwrap_or_default();
+            let rule = policies.registry.get(code).expect("a known code");
+            assert!(
+                rule.applies_to(kind),
+                "{} finds {code} on {artifact} ({kind}) under plain OPA: {finding}",
+                case["package"]
+            );
+            if probed.iter().any(|(id, _, _)| id == artifact) {
+                unfiltered.insert(finding_key(artifact, finding));
+            }
+        }
     }
-    // The acceptances of the example pass; the guard is what the test is about, not them.
-    assert_eq!(own_kind_findings, 0);
-    assert!(cases.iter().any(|(_, kind, _)| kind == "RiskAcceptance"));
+    let filtered = interpreter_findings(&engine, &probed);
+    assert_eq!(
+        unfiltered,
+        filtered,
+        "{}: plain OPA on every package against opsgate's filtered run",
+        dir.display()
+    );
+    filtered.len()
+}
+
+/// The interpreter's findings on the evaluations opsgate makes (its `kinds` filter applied).
+fn interpreter_findings(
+    engine: &regorus::Engine,
+    probed: &[(String, String, regorus::Value)],
+) -> BTreeSet<[String; 5]> {
+    let mut engine = engine.clone();
+    let mut out = BTreeSet::new();
+    for (artifact, package, input) in probed {
+        engine.set_input(input.clone());
+        let found = engine
+            .eval_rule(compiled::deny_rule(package))
+            .expect("the interpreter evaluates");
+        for finding in to_json(&found).as_array().into_iter().flatten() {
+            out.insert(finding_key(artifact, finding));
+        }
+    }
+    out
+}
+
+/// A finding as engines agree on it, whatever their key order.
+fn finding_key(artifact: &str, finding: &Value) -> [String; 5] {
+    let field = |name: &str| finding[name].to_string();
+    [
+        artifact.to_owned(),
+        field("code"),
+        field("pointer"),
+        field("message"),
+        field("related"),
+    ]
 }

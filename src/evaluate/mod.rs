@@ -358,7 +358,7 @@ impl PolicySet {
             let metadata_value = eval_value(&mut engine, &format!("{path}.metadata"), &sources)?
                 .ok_or_else(|| {
                     PolicyError::plain(format!("{file}: package `{path}` has no `metadata` object"))
-                        .with_help("declare `metadata := {\"CODE\": {title, severity, area, source, rationale, remediation}}`")
+                        .with_help("declare `metadata[\"CODE\"] := {title, severity, area, source, rationale, remediation}` for each rule")
                 })?;
             let metadata: BTreeMap<String, RuleMetadata> = serde_json::from_value(metadata_value)
                 .map_err(|e| {
