@@ -259,7 +259,11 @@ fn undated_bodies() -> BTreeMap<(String, String), usize> {
             continue;
         };
         for line in text.lines() {
-            let Some(rest) = line.strip_prefix("deny contains lib.finding") else {
+            // Undated: `deny` (reads only the artifact) or `deny_cross` (other artifacts too).
+            let Some(rest) = ["deny", "deny_cross"]
+                .iter()
+                .find_map(|head| line.strip_prefix(&format!("{head} contains lib.finding")))
+            else {
                 continue;
             };
             let rest = rest.strip_prefix("_with").unwrap_or(rest);

@@ -182,6 +182,8 @@ struct Package {
     /// It is in [`PolicySet::interpreter`], the engine a run prepares (else only in the whole one,
     /// for the rare evaluation the compiled engine hands back).
     interpreted: bool,
+    /// Its text reads `input.unresolved_references` (an evaluation without it needs none).
+    reads_references: bool,
 }
 
 /// The loaded, prepared policy set.
@@ -394,6 +396,9 @@ impl PolicySet {
                 diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
                 uses_index: index_users.contains(path),
                 interpreted: true,
+                reads_references: loaded
+                    .iter()
+                    .any(|(p, text)| p == path && text.contains("unresolved_references")),
             });
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
@@ -952,6 +957,25 @@ impl PolicySet {
         } = subject;
         let index_failed = matches!(indexes, Indexes::Failed);
         let mut out = Found::default();
+        let evaluated = |p: &Package| {
+            self.applies(p, artifact, context, index_failed)
+                && p.dated
+                    .entries()
+                    .any(|e| mode.evaluates(p.dated.bucket(e), context.dated_outside_only))
+        };
+        // Resolving references walks the document: only for an evaluation that reads them (at a
+        // new date most artifacts are evaluated by their dated rules alone, which do not).
+        let indexes = match indexes {
+            Indexes::Ready(Some(_))
+                if !self
+                    .packages
+                    .iter()
+                    .any(|p| p.reads_references && evaluated(p)) =>
+            {
+                Indexes::Ready(None)
+            }
+            other => other,
+        };
         match self.input_of(artifact, value, context, indexes) {
             Ok(input) => worker.set_input(input),
             Err(error) => {
