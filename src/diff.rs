@@ -113,10 +113,12 @@ impl ChangeSet {
         depth: usize,
         strings: &mut StringCache,
     ) -> HashSet<String> {
+        // Every artifact's id, placeholders of id-less ones included (the frontier starts from the
+        // changed artifacts, which may be id-less), in either state.
         let known: IdSet<'_> = head
-            .by_id
-            .keys()
-            .map(String::as_str)
+            .artifacts
+            .iter()
+            .map(|a| a.id.as_str())
             .chain(self.base.keys().map(String::as_str))
             .collect();
         // An unchanged artifact reads the same in both states: scan it once.
@@ -126,7 +128,7 @@ impl ChangeSet {
                 .is_none_or(|status| *status != ChangeStatus::Unchanged)
         });
         let sources: Vec<&Artifact> = changed_in_base.chain(&head.artifacts).collect();
-        strings.fill(&sources);
+        strings.fill(&sources, &known);
         let strings = &*strings;
         let mut reached: HashSet<&str> = self
             .status
@@ -135,8 +137,8 @@ impl ChangeSet {
             .map(|(id, _)| id.as_str())
             .chain(self.deleted.iter().map(String::as_str))
             .collect();
-        // One scan per level instead of building the whole reference graph: the frontier is small,
-        // so each artifact costs a set lookup per string it holds.
+        // One scan per level instead of building the whole reference graph: the frontier is small
+        // and a subset of the known ids, so each artifact costs a set lookup per id it mentions.
         let mut frontier: IdSet<'_> = reached.iter().copied().collect();
         for _ in 0..depth {
             if frontier.ids.is_empty() {
@@ -198,12 +200,14 @@ impl<'a> IdSet<'a> {
     }
 }
 
-/// Every artifact value's distinct strings, read once per value: the neighbourhood scans them at
-/// each level, and the period report keeps them from commit to commit (a commit changes few
-/// values), instead of walking every value again. Each value is held so its address cannot name
-/// another value while cached.
+/// The known ids each artifact value mentions, read once per value while the set of ids stays
+/// the same: the neighbourhood scans them at each level, and the period report keeps them from
+/// commit to commit (a commit changes few values and rarely adds or removes an id), instead of
+/// walking every value again. Each value is held so its address cannot name another value while
+/// cached; a different set of ids empties the cache.
 #[derive(Default)]
 pub struct StringCache {
+    known: HashSet<Box<str>>,
     by_value: HashMap<usize, (Arc<Value>, Box<[Box<str>]>)>,
 }
 
@@ -212,8 +216,15 @@ fn address(value: &Arc<Value>) -> usize {
 }
 
 impl StringCache {
-    /// Holds exactly the values of `artifacts`: the missing ones read, the others let go.
-    fn fill(&mut self, artifacts: &[&Artifact]) {
+    /// Holds exactly the values of `artifacts`, with their mentions of `known`: the missing ones
+    /// read, the others let go.
+    fn fill(&mut self, artifacts: &[&Artifact], known: &IdSet<'_>) {
+        let same = self.known.len() == known.ids.len()
+            && known.ids.iter().all(|id| self.known.contains(*id));
+        if !same {
+            self.by_value.clear();
+            self.known = known.ids.iter().map(|id| Box::from(*id)).collect();
+        }
         let live: HashSet<usize> = artifacts.iter().map(|a| address(&a.value)).collect();
         self.by_value.retain(|at, _| live.contains(at));
         let missing: Vec<&Arc<Value>> = artifacts
@@ -223,7 +234,7 @@ impl StringCache {
             .collect();
         let read: Vec<(usize, (Arc<Value>, Box<[Box<str>]>))> = missing
             .par_iter()
-            .map(|v| (address(v), (Arc::clone(v), distinct_strings(v))))
+            .map(|v| (address(v), (Arc::clone(v), mentions(v, known))))
             .collect();
         self.by_value.extend(read);
     }
@@ -231,14 +242,17 @@ impl StringCache {
     fn of(&self, value: &Arc<Value>) -> &[Box<str>] {
         self.by_value
             .get(&address(value))
-            .map_or(&[], |(_, strings)| strings)
+            .map_or(&[], |(_, mentions)| mentions)
     }
 }
 
-fn distinct_strings(value: &Value) -> Box<[Box<str>]> {
+/// The distinct strings of `value` that are known ids.
+fn mentions(value: &Value, known: &IdSet<'_>) -> Box<[Box<str>]> {
     let mut all: Vec<&str> = Vec::new();
     visit_strings(value, &mut |text| {
-        all.push(text);
+        if known.contains(text) {
+            all.push(text);
+        }
         true
     });
     all.sort_unstable();
@@ -246,16 +260,17 @@ fn distinct_strings(value: &Value) -> Box<[Box<str>]> {
     all.into_iter().map(Box::from).collect()
 }
 
-/// What `artifact` (whose strings are `strings`) links to the frontier: the known ids it mentions
-/// when it is in the frontier itself, or its own id when it mentions an artifact of the frontier.
+/// What `artifact` (which mentions the known ids `mentions`) links to the frontier (a set of
+/// known ids): the ids it mentions when it is in the frontier itself, or its own id when it
+/// mentions an artifact of the frontier.
 fn neighbours_in<'a>(
     artifact: &'a Artifact,
-    strings: &[Box<str>],
+    mentions: &[Box<str>],
     frontier: &IdSet<'_>,
     known: &IdSet<'a>,
 ) -> Vec<&'a str> {
     let own = artifact.id.as_str();
-    let others = strings.iter().map(|s| &**s).filter(|text| *text != own);
+    let others = mentions.iter().map(|s| &**s).filter(|text| *text != own);
     if frontier.contains(own) {
         others.filter_map(|text| known.get(text)).collect()
     } else if others.clone().any(|text| frontier.contains(text)) {
