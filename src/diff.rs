@@ -29,8 +29,9 @@ impl ChangeStatus {
 /// The artifacts of the base, and how each artifact of the head differs from them.
 #[derive(Debug, Default)]
 pub struct ChangeSet {
-    pub status: HashMap<String, ChangeStatus>,
-    pub base: HashMap<String, Arc<Value>>,
+    /// (Keyed with `ahash`: the period report classifies a whole workspace at every commit.)
+    pub status: HashMap<String, ChangeStatus, ahash::RandomState>,
+    pub base: HashMap<String, Arc<Value>, ahash::RandomState>,
     pub deleted: Vec<String>,
     /// The file each deleted artifact was in.
     pub deleted_from: HashMap<String, String>,
@@ -40,12 +41,13 @@ impl ChangeSet {
     pub fn classify(base: &Workspace, head: &Workspace) -> ChangeSet {
         // Artifacts without a usable id take a name from their place (`file#n`): a change to one
         // is a change like any other, evaluated and reported.
-        let base_docs: HashMap<String, Arc<Value>> = base
+        let base_docs: HashMap<String, Arc<Value>, ahash::RandomState> = base
             .artifacts
             .iter()
             .map(|a| (a.id.clone(), a.value.clone()))
             .collect();
-        let mut status = HashMap::new();
+        let mut status =
+            HashMap::with_capacity_and_hasher(head.artifacts.len(), Default::default());
         for artifact in head.artifacts.iter() {
             let change = match base_docs.get(&artifact.id) {
                 None => ChangeStatus::Added,
@@ -207,7 +209,7 @@ impl<'a> IdSet<'a> {
 /// cached; a different set of ids empties the cache.
 #[derive(Default)]
 pub struct StringCache {
-    known: HashSet<Box<str>>,
+    known: HashSet<Box<str>, ahash::RandomState>,
     by_value: HashMap<usize, (Arc<Value>, Box<[Box<str>]>)>,
 }
 

@@ -820,7 +820,7 @@ impl PartialEq for ByAddress {
 
 impl IndexKey {
     fn of(workspace: &Workspace, content_kinds: Option<&HashSet<String>>) -> IndexKey {
-        let mut entries: Vec<(&'static str, String, Option<ByAddress>)> = workspace
+        let entries: Vec<(&'static str, String, Option<ByAddress>)> = workspace
             .artifacts
             .iter()
             .filter(|a| a.has_id)
@@ -830,7 +830,8 @@ impl IndexKey {
                 (a.kind.name, a.id.clone(), value)
             })
             .collect();
-        entries.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        // In the workspace's order (files sorted by path, documents in order), not sorted: the
+        // same state gives the same key, and another order only costs a recomputation.
         IndexKey(entries)
     }
 }
