@@ -350,6 +350,24 @@ fn a_test_committed_within_the_grace_period_passes_and_months_later_fails() {
 }
 
 #[test]
+fn a_failover_test_recorded_months_after_it_ran_is_flagged() {
+    let dir = repo();
+    let plan = |tested_on: &str| {
+        format!(
+            "apiVersion: opsgate/v1\nkind: AvailabilityPlan\nmetadata: {{id: AVP-1, title: Availability, owner: p-ann}}\n\
+             spec:\n  services:\n    - service: svc-a\n      failover: {{mechanism: multi-zone, tested_on: {tested_on}}}\n"
+        )
+    };
+    write(dir.path(), "availability/AVP-1.yaml", plan("2026-01-05"));
+    commit(dir.path(), "2026-01-10T12:00:00Z", "Failover test, five days on");
+    write(dir.path(), "availability/AVP-1.yaml", plan("2026-02-01"));
+    commit(dir.path(), "2026-06-01T12:00:00Z", "February failover test, recorded in June");
+    let json = report_json(dir.path(), &[]);
+    assert_eq!(evd(&json), vec![found("EVD-002", "AVP-1", 7)]);
+    assert!(messages(&json, "EVD-002")[0].starts_with("test of AVP-1 dated 2026-02-01"));
+}
+
+#[test]
 fn the_grace_period_is_a_parameter_and_the_rule_is_configurable() {
     let dir = repo();
     write(dir.path(), PLAN, plan(&["2026-02-01"]));

@@ -98,6 +98,13 @@ const SITES: &[Site] = &[
         class: Class::Test,
     },
     Site {
+        kinds: &["AvailabilityPlan"],
+        at: "/spec/services/*",
+        date: "/failover/tested_on",
+        keyed_by: &["/service"],
+        class: Class::Test,
+    },
+    Site {
         kinds: &["ReleaseRecord"],
         at: "/spec/security_testing",
         date: "/date",
