@@ -15,11 +15,9 @@ _a := lib.subject(kinds)
 
 _spec := _a.spec
 
-_stage := lib.lifecycle.ChangeRecord
-
 _at_least(name) if {
 	_a.kind == "ChangeRecord"
-	_stage[_spec.status] >= _stage[name]
+	lib.reached(_a, name)
 }
 
 metadata["CHG-001"] := {

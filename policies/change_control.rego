@@ -99,9 +99,7 @@ _base := input.change.base
 # The content of a change outside the fields that may always move.
 _content(doc) := [doc.spec, object.remove(doc.metadata, {"labels", "review_by"})]
 
-_stage := lib.lifecycle.ChangeRecord
-
-_authorizing(change) if _stage[change.spec.status] >= _stage.authorized
+_authorizing(change) if lib.reached(change, "authorized")
 
 # The fields of a CI that are its configuration; the rest of spec is record-keeping (see GIT-001).
 _config_fields := ["type", "environment", "version", "baseline", "configuration"]

@@ -70,6 +70,9 @@ lifecycle := {
 	},
 }
 
+# The record `doc` is at `status` or later in its kind's lifecycle.
+reached(doc, status) if lifecycle[doc.kind][doc.spec.status] >= lifecycle[doc.kind][status]
+
 # An artifact of the inventory, by kind and id.
 artifact(kind, id) := data.inventory[kind][id]
 
@@ -102,18 +105,9 @@ missing_fields(obj, names) := [name | some name in names; not name in filled] if
 
 # The fields of `names` that `obj` lacks, as `a`, `b` for a message; undefined when it lacks none.
 # The one form of the "record lacks fields" rules: `lacking := lib.lacks(obj, [...])`.
-# (missing_fields spelled out: a function call costs an evaluation of its own, and this runs in
-# every "lacks" rule.)
 lacks(obj, names) := join_names(missing) if {
-	is_object(obj)
-	filled := {key | some key, value in obj; not value in _blank_values}
-	missing := [name | some name in names; not name in filled]
+	missing := missing_fields(obj, names)
 	count(missing) > 0
-}
-
-lacks(obj, names) := join_names(names) if {
-	not is_object(obj)
-	count(names) > 0
 }
 
 # "a, b and c"

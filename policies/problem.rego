@@ -16,9 +16,7 @@ _spec := _a.spec
 
 _id := _a.metadata.id
 
-_stage := lib.lifecycle.ProblemRecord
-
-_at_least(name) if _stage[_spec.status] >= _stage[name]
+_at_least(name) if lib.reached(_a, name)
 
 _is_date(value) if {
 	is_string(value)

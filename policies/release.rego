@@ -23,11 +23,9 @@ _a := lib.subject(kinds)
 
 _spec := _a.spec
 
-_stage := lib.lifecycle.ReleaseRecord
-
 _at_least(name) if {
 	_a.kind == "ReleaseRecord"
-	_stage[_spec.status] >= _stage[name]
+	lib.reached(_a, name)
 }
 
 _packages := object.get(_spec, "packages", [])
