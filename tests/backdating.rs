@@ -359,9 +359,17 @@ fn a_failover_test_recorded_months_after_it_ran_is_flagged() {
         )
     };
     write(dir.path(), "availability/AVP-1.yaml", plan("2026-01-05"));
-    commit(dir.path(), "2026-01-10T12:00:00Z", "Failover test, five days on");
+    commit(
+        dir.path(),
+        "2026-01-10T12:00:00Z",
+        "Failover test, five days on",
+    );
     write(dir.path(), "availability/AVP-1.yaml", plan("2026-02-01"));
-    commit(dir.path(), "2026-06-01T12:00:00Z", "February failover test, recorded in June");
+    commit(
+        dir.path(),
+        "2026-06-01T12:00:00Z",
+        "February failover test, recorded in June",
+    );
     let json = report_json(dir.path(), &[]);
     assert_eq!(evd(&json), vec![found("EVD-002", "AVP-1", 7)]);
     assert!(messages(&json, "EVD-002")[0].starts_with("test of AVP-1 dated 2026-02-01"));
