@@ -37,6 +37,14 @@ pub struct ChangeSet {
     pub deleted_from: HashMap<String, String>,
 }
 
+/// How far (in references, either direction) a change can move findings, in the git gates and
+/// the period report alike: the deepest join the rules make is three hops (a release, the CIs it
+/// changes, their service, that service's SLA: XP-006), so three hops from every changed artifact
+/// are evaluated. tests/gate_neighbourhood.rs checks it against the rules: one change at a time to
+/// the example, the gate must fail on exactly what a whole check fails on (at depth 1, 7 of its 37
+/// changes are judged differently).
+pub const NEIGHBOURHOOD_DEPTH: usize = 3;
+
 impl ChangeSet {
     pub fn classify(base: &Workspace, head: &Workspace) -> ChangeSet {
         // Artifacts without a usable id take a name from their place (`file#n`): a change to one

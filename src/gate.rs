@@ -21,13 +21,6 @@ use crate::load::{self, Loaded, Source};
 use crate::timing::stage_time;
 use crate::validate::SchemaSet;
 
-/// How far (in references, either direction) a change can move findings: the deepest join the
-/// rules make is three hops (a release, the CIs it changes, their service, that service's SLA:
-/// XP-006), so three hops from every changed artifact are evaluated. tests/gate_neighbourhood.rs
-/// checks it against the rules: one change at a time to the example, the gate must fail on exactly
-/// what a whole check fails on (at depth 1, 7 of its 37 changes are judged differently).
-const NEIGHBOURHOOD_DEPTH: usize = 3;
-
 /// Rules opsgate emits itself (from the git diff, not from one artifact's policy input).
 pub const ENGINE_RULES: &[&str] = &["GIT-005", "GIT-006", "GIT-007"];
 
@@ -137,6 +130,37 @@ fn display(path: &[u8]) -> String {
 }
 
 fn load_states(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<States, GateError> {
+    // Compiling the schemas and policies needs nothing from git: it runs on its own thread from
+    // the start, beside reading the blobs (a repository handle is not shared across threads).
+    std::thread::scope(|scope| {
+        let compiling = scope.spawn(|| {
+            rayon::join(SchemaSet::compile, || {
+                PolicySet::load(&options.policy_files, options.policy_timeout)
+            })
+        });
+        let read = read_states(plan, options, started);
+        let (schemas, policies) = compiling
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        stage_time("load head (with compiling in parallel)", started);
+        let (head, base, changed_paths) = read?;
+        Ok(States {
+            head,
+            base,
+            changed_paths,
+            schemas: schemas.map_err(CheckError::from)?,
+            policies: policies.map_err(CheckError::from)?,
+        })
+    })
+}
+
+/// Both states of the repository, read from git and loaded: the head whole, the base as the head
+/// with the changed files substituted.
+fn read_states(
+    plan: &Plan,
+    options: &CheckOptions,
+    started: Instant,
+) -> Result<(Loaded, Loaded, Vec<String>), GateError> {
     let (git, max) = (&plan.git, options.limits.max_file_bytes);
     let head_sources = match plan.against {
         Against::Index => Some(git.index_sources(max)?),
@@ -156,19 +180,13 @@ fn load_states(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<
     };
     let changed_paths: Vec<String> = raw_changed.iter().map(|p| display(p)).collect();
     let changed: HashSet<String> = changed_paths.iter().cloned().collect();
-    let workdir = git.workdir.clone();
-    let load_head = || match head_sources {
+    let head = match head_sources {
         Some(sources) => {
             load::load_sources_blaming(filtered(sources, options), options.limits, &changed)
         }
-        None => load::load_path_blaming(&workdir, options.limits, &options.filter, &changed),
+        None => load::load_path_blaming(&git.workdir, options.limits, &options.filter, &changed),
     };
-    let (head, (schemas, policies)) = rayon::join(load_head, || {
-        rayon::join(SchemaSet::compile, || {
-            PolicySet::load(&options.policy_files, options.policy_timeout)
-        })
-    });
-    stage_time("load head (with compiling in parallel)", started);
+    stage_time("head loaded", started);
     let base = match plan.base {
         Some(_) => load::substitute(
             &head,
@@ -180,13 +198,7 @@ fn load_states(plan: &Plan, options: &CheckOptions, started: Instant) -> Result<
         None => load::load_sources(Vec::new(), options.limits),
     };
     stage_time("base substituted", started);
-    Ok(States {
-        head,
-        base,
-        changed_paths,
-        schemas: schemas.map_err(CheckError::from)?,
-        policies: policies.map_err(CheckError::from)?,
-    })
+    Ok((head, base, changed_paths))
 }
 
 pub fn check_git(options: &CheckOptions, mode: &GateMode) -> Result<CheckRun, GateError> {
@@ -381,7 +393,7 @@ fn evaluated(changes: &ChangeSet, base: &Loaded, head: &Loaded) -> HashSet<Strin
     let mut only = changes.neighbourhood(
         &base.workspace,
         &head.workspace,
-        NEIGHBOURHOOD_DEPTH,
+        crate::diff::NEIGHBOURHOOD_DEPTH,
         &mut Default::default(),
     );
     for state in [base, head] {

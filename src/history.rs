@@ -24,10 +24,6 @@ use crate::git::{CommitInfo, Git, GitError};
 use crate::load::{self, Loaded, Source};
 use crate::validate::SchemaSet;
 
-/// Same depth as the git gates (`gate::NEIGHBOURHOOD_DEPTH`): three hops of references either way
-/// (XP-006 reads that far).
-const NEIGHBOURHOOD_DEPTH: usize = 3;
-
 /// A closed range of calendar days (UTC), `START..END` on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
@@ -283,7 +279,7 @@ impl<'a> Evaluator<'a> {
             (Some(prev), Some(changes)) => changes.neighbourhood(
                 &prev.loaded.workspace,
                 &loaded.workspace,
-                NEIGHBOURHOOD_DEPTH,
+                crate::diff::NEIGHBOURHOOD_DEPTH,
                 &mut self.strings,
             ),
             _ => HashSet::new(),

@@ -1,4 +1,4 @@
-//! The git gates evaluate only the neighbourhood of a change (src/gate.rs, NEIGHBOURHOOD_DEPTH). A
+//! The git gates evaluate only the neighbourhood of a change (src/diff.rs, NEIGHBOURHOOD_DEPTH). A
 //! rule that joins further than the gate looks would make the pull-request gate pass a change that
 //! a whole-repository check fails: the worst kind of miss, a finding that disappears without a
 //! reason. This test makes one change at a time to the compliant example — each artifact file
@@ -148,5 +148,55 @@ fn the_gate_fails_on_everything_a_whole_check_of_the_change_fails_on() {
         problems.len(),
         all.len(),
         problems.join("\n")
+    );
+}
+
+/// The reference table (`policies/references.rego`, which `opsgate graph` and the dangling-
+/// reference rules read) is the one definition of a reference; the neighbourhood of a change
+/// deliberately follows more (any string equal to a known id), never less. So every edge of the
+/// table must be a neighbourhood edge, both ways: changing either end of a reference puts the other
+/// end in the neighbourhood at depth 1. A reference kind the neighbourhood cannot see (an id built
+/// from parts, say) fails here.
+#[test]
+fn every_reference_of_the_table_is_an_edge_of_the_neighbourhood() {
+    use opsgate::diff::{ChangeSet, StringCache};
+    use opsgate::evaluate::{Context, PolicySet};
+    use opsgate::load::{load_path, LoadLimits, PathFilter};
+    use std::sync::Arc;
+
+    let load = || load_path(&acme(), LoadLimits::default(), &PathFilter::default()).workspace;
+    let base = load();
+    let mut head = load();
+    let policies = PolicySet::load(&[], std::time::Duration::ZERO).expect("policies load");
+    let context = Context::new(AS_OF.to_owned(), opsgate::check::default_params(), None);
+    let graph = opsgate::graph::build(&base, &policies, &context).expect("the graph builds");
+    let index_of = |id: &str| base.artifacts.iter().position(|a| a.id == id);
+    let mut checked = 0;
+    let mut missed = Vec::new();
+    for edge in &graph.edges {
+        let (Some(from), Some(to)) = (index_of(&edge.from), index_of(&edge.to)) else {
+            continue; // a dangling reference: no artifact at the other end to evaluate
+        };
+        for (changed, other) in [(from, &edge.to), (to, &edge.from)] {
+            let original = head.artifacts[changed].value.clone();
+            let mut value = (*original).clone();
+            value["x-probe"] = Value::Bool(true);
+            head.artifacts[changed].value = Arc::new(value);
+            let changes = ChangeSet::classify(&base, &head);
+            let near = changes.neighbourhood(&base, &head, 1, &mut StringCache::default());
+            head.artifacts[changed].value = original;
+            if !near.contains(other.as_str()) {
+                missed.push(format!("{} -> {} ({})", edge.from, edge.to, edge.field));
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 100,
+        "acme has its references ({checked} ends checked)"
+    );
+    assert!(
+        missed.is_empty(),
+        "references the neighbourhood does not follow: {missed:#?}"
     );
 }
