@@ -48,7 +48,15 @@ fn repository() -> tempfile::TempDir {
     dir
 }
 
+/// The parse entries under `cache` (not the kept program: [`programs`]).
 fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
+    files_under(cache)
+        .into_iter()
+        .filter(|p| !std::fs::read(p).is_ok_and(|b| b.starts_with(b"OGPB")))
+        .collect()
+}
+
+fn files_under(cache: &Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![cache.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -84,8 +92,96 @@ fn cached_runs_report_exactly_what_uncached_runs_report() {
     assert!(uncached.contains("LOAD-SYNTAX") && uncached.contains("LOAD-DUPLICATE-ID"));
 }
 
+/// The kept compiled programs among the entries (src/evaluate/compiled.rs).
+fn programs(cache: &Path) -> Vec<std::path::PathBuf> {
+    files_under(cache)
+        .into_iter()
+        .filter(|p| std::fs::read(p).is_ok_and(|b| b.starts_with(b"OGPB")))
+        .collect()
+}
+
+/// The compiled policy program is kept too: a run that reads it reports what a run that compiles
+/// reports, and a damaged program (flipped bytes that may still decode, a truncated file) is
+/// compiled again and written again.
+#[test]
+fn a_kept_program_changes_nothing_and_a_damaged_one_is_compiled_again() {
+    let repo = repository();
+    let cache = tempfile::tempdir().unwrap();
+    let (_, uncached, _) = run(repo.path(), None, &[]);
+    run(repo.path(), Some(cache.path()), &[]);
+    let kept = programs(cache.path());
+    assert_eq!(kept.len(), 1, "one program for the built-in policies");
+    let whole = std::fs::read(&kept[0]).unwrap();
+    let (_, warm, _) = run(repo.path(), Some(cache.path()), &[]);
+    assert_eq!(warm, uncached);
+    let mut flipped = whole.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle..middle + 64]
+        .iter_mut()
+        .for_each(|b| *b ^= 0x20);
+    for damaged in [flipped, whole[..whole.len() / 3].to_vec()] {
+        std::fs::write(&kept[0], &damaged).unwrap();
+        let (_, again, _) = run(repo.path(), Some(cache.path()), &[]);
+        assert_eq!(again, uncached);
+        assert_eq!(std::fs::read(&kept[0]).unwrap(), whole, "written again");
+    }
+}
+
+/// One flipped bit inside a message of the program still decodes, into a program that reports
+/// another message: the entry's own checksum is what turns it into a miss.
+#[test]
+fn a_kept_program_with_one_flipped_bit_in_a_message_is_not_used() {
+    let gaps = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps");
+    let cache = tempfile::tempdir().unwrap();
+    let (_, uncached, _) = run(&gaps, None, &[]);
+    run(&gaps, Some(cache.path()), &[]);
+    let kept = programs(cache.path());
+    let whole = std::fs::read(&kept[0]).unwrap();
+    let message = b"plan defines no trigger events";
+    assert!(uncached.contains("plan defines no trigger events"));
+    // Every copy (the program keeps the policies' text beside its literals).
+    let at: Vec<usize> = (0..whole.len() - message.len())
+        .filter(|&i| &whole[i..i + message.len()] == message)
+        .collect();
+    assert!(!at.is_empty(), "the message is a literal of the program");
+    let mut flipped = whole.clone();
+    at.iter().for_each(|&i| flipped[i] ^= 0x20); // `plan` → `Plan`
+    std::fs::write(&kept[0], &flipped).unwrap();
+    let (_, again, _) = run(&gaps, Some(cache.path()), &[]);
+    assert!(again == uncached, "the damaged program was used");
+}
+
+/// Damage to a parse entry that still decodes (the typo REF-001 reports, "repaired" inside the
+/// cached value) is a miss too: the file is parsed again and the finding stays.
+#[test]
+fn a_parse_entry_damaged_into_another_value_is_not_used() {
+    let gaps = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps");
+    let cache = tempfile::tempdir().unwrap();
+    let (_, uncached, _) = run(&gaps, None, &[]);
+    assert!(uncached.contains("`ci-backup-vualt` does not exist"));
+    run(&gaps, Some(cache.path()), &[]);
+    let typo = b"ci-backup-vualt";
+    let mut damaged = 0;
+    for entry in entries(cache.path()) {
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let at: Vec<usize> = (0..bytes.len().saturating_sub(typo.len()))
+            .filter(|&i| &bytes[i..i + typo.len()] == typo)
+            .collect();
+        for i in &at {
+            bytes[i + 11..i + 15].copy_from_slice(b"ault");
+        }
+        if !at.is_empty() {
+            std::fs::write(&entry, &bytes).unwrap();
+            damaged += 1;
+        }
+    }
+    assert_eq!(damaged, 1, "the typo is in one cached file");
+    let (_, again, _) = run(&gaps, Some(cache.path()), &[]);
+    assert!(again == uncached, "the damaged entry was used");
+}
+
 fn walk_yaml(dir: &Path) -> usize {
-    entries(dir)
+    files_under(dir)
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .count()

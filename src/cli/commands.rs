@@ -353,6 +353,7 @@ fn parse_cache(args: &RunArgs) -> Option<&'static ParseCache> {
             }
         })
         .as_ref()
+        .inspect(|cache| crate::evaluate::compiled::keep_programs_in(cache))
 }
 
 /// `$XDG_CACHE_HOME/opsgate` (an absolute one), else `~/.cache/opsgate`; none in CI.

@@ -18,9 +18,13 @@
 //! one; whether a function with several definitions can ever give two values is not checked
 //! statically.)
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::DeserializationResult;
+use sha2::{Digest, Sha256};
+
+use crate::load::cache::ParseCache;
 use regorus::rvm::program::Program;
 use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
@@ -61,6 +65,48 @@ pub struct CompiledDeny {
     /// For each package: it was compiled from [`compilable`] text.
     assumes_references: Vec<bool>,
     timer: Option<ExecutionTimerConfig>,
+}
+
+/// Where compiled programs are kept between runs: the parse cache, when this run has one.
+static KEPT: OnceLock<&'static ParseCache> = OnceLock::new();
+
+/// Keeps compiled programs in `cache` from now on (the command line calls this once it has opened
+/// the parse cache): compiling the built-in policies costs ~80 ms of each run, reading the program
+/// back ~5 ms. The cache's trust (README "Trust model") covers what it holds: whoever can write it
+/// decides what a file parses to, and what a policy compiles to.
+pub fn keep_programs_in(cache: &'static ParseCache) {
+    let _ = KEPT.set(cache);
+}
+
+/// What a compiled program is made from, hashed: the texts the compiler reads (after
+/// [`compilable`]), in load order, and the entries it compiles. The cache's directory names the
+/// build (`OPSGATE_PARSER_ID` covers the locked regorus), so a program of another compiler is
+/// never read.
+fn program_digest(texts: &[(String, String)], packages: &[&Candidate<'_>]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"opsgate compiled program\0");
+    for (package, text) in texts {
+        let compiled = compilable(text);
+        for part in [package.as_str(), compiled.as_deref().unwrap_or(text)] {
+            hasher.update(part.len().to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
+    for package in packages {
+        hasher.update([u8::from(package.assumes_references)]);
+        for entry in package.entries() {
+            hasher.update(entry.len().to_le_bytes());
+            hasher.update(entry.as_bytes());
+        }
+    }
+    hasher.finalize().into()
+}
+
+/// A kept program: which of the admitted packages compiled, and the program's bytes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept {
+    runs: Vec<bool>,
+    program: Vec<u8>,
 }
 
 /// The entry point of a package's findings.
@@ -174,6 +220,58 @@ impl CompiledDeny {
             }
         };
         let runs = |path: &str| compiled.iter().any(|p| p.path == path);
+        Some(CompiledDeny::of(packages, program, runs, timer))
+    }
+
+    /// [`CompiledDeny::build`], read from the kept programs when this set of texts and entries was
+    /// compiled before; `engine` (the engine the compiler reads) is made only when it was not.
+    pub fn kept_or_build(
+        texts: &[(String, String)],
+        packages: &[Candidate<'_>],
+        admit: impl Fn(&str) -> bool,
+        timer: Option<ExecutionTimerConfig>,
+        engine: impl FnOnce() -> Option<Engine>,
+    ) -> Option<CompiledDeny> {
+        let Some(store) = KEPT.get() else {
+            return CompiledDeny::build(&engine()?, packages, admit, timer);
+        };
+        let admitted: Vec<&Candidate<'_>> = packages
+            .iter()
+            .filter(|p| admit(p.path) && !p.rules.is_empty())
+            .collect();
+        let digest = program_digest(texts, &admitted);
+        if let Some(kept) = store
+            .get_bytes(&digest)
+            .and_then(|b| read_kept(&b, &admitted))
+        {
+            return Some(CompiledDeny::of(
+                packages,
+                kept.0,
+                |p| kept.1.contains(&p),
+                timer,
+            ));
+        }
+        let built = CompiledDeny::build(&engine()?, packages, admit, timer)?;
+        if let Ok(program) = built.program.serialize_binary() {
+            let runs = admitted.iter().map(|p| built.runs_path(packages, p.path));
+            let kept = Kept {
+                runs: runs.collect(),
+                program,
+            };
+            if let Ok(bytes) = postcard::to_stdvec(&kept) {
+                store.put_bytes(&digest, &bytes);
+            }
+        }
+        Some(built)
+    }
+
+    /// The compiled engine over `program`, for the packages `runs` names.
+    fn of(
+        packages: &[Candidate<'_>],
+        program: Arc<Program>,
+        runs: impl Fn(&str) -> bool,
+        timer: Option<ExecutionTimerConfig>,
+    ) -> CompiledDeny {
         let entries = packages
             .iter()
             .map(|p| match runs(p.path) {
@@ -181,12 +279,19 @@ impl CompiledDeny {
                 false => Vec::new(),
             })
             .collect();
-        Some(CompiledDeny {
+        CompiledDeny {
             program,
             entries,
             assumes_references: packages.iter().map(|p| p.assumes_references).collect(),
             timer,
-        })
+        }
+    }
+
+    fn runs_path(&self, packages: &[Candidate<'_>], path: &str) -> bool {
+        packages
+            .iter()
+            .position(|p| p.path == path)
+            .is_some_and(|index| self.runs(index))
     }
 
     /// Whether package number `index` of the policy set runs compiled.
@@ -216,6 +321,29 @@ impl CompiledDeny {
         let (_, entry) = self.entries.get(index)?.iter().find(|(r, _)| *r == rule)?;
         run_entry(vm, entry).ok().flatten()
     }
+}
+
+/// A kept program and the paths of the packages it runs; `None` when it does not decode whole
+/// (then the policies are compiled again).
+fn read_kept<'p>(
+    bytes: &[u8],
+    admitted: &[&Candidate<'p>],
+) -> Option<(Arc<Program>, Vec<&'p str>)> {
+    let kept: Kept = postcard::from_bytes(bytes).ok()?;
+    if kept.runs.len() != admitted.len() {
+        return None;
+    }
+    let program = match Program::deserialize_binary(&kept.program).ok()? {
+        DeserializationResult::Complete(program) if !program.needs_recompilation => program,
+        _ => return None,
+    };
+    let runs = admitted
+        .iter()
+        .zip(&kept.runs)
+        .filter(|(_, runs)| **runs)
+        .map(|(p, _)| p.path)
+        .collect();
+    Some((Arc::new(program), runs))
 }
 
 /// A VM with the interpreter's settings: builtin errors make an expression undefined (OPA's

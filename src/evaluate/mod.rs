@@ -1257,21 +1257,28 @@ fn compiled_engine(
     {
         return None;
     }
-    let (engine, assumes) = compile_engine(engine, loaded)?;
+    // Which packages have a walk fallback blanked (what `compile_engine` blanks), known from the
+    // texts alone so that a kept program needs no engine.
+    let assumes: HashSet<&str> = loaded
+        .iter()
+        .filter(|(_, text)| compiled::compilable(text).is_some())
+        .map(|(package, _)| package.as_str())
+        .collect();
     let candidates: Vec<compiled::Candidate<'_>> = packages
         .iter()
         .map(|p| compiled::Candidate {
             path: p.path.as_str(),
             rules: p.dated.entries().map(|e| dated::ENTRIES[e]).collect(),
-            assumes_references: assumes.contains(&p.path),
+            assumes_references: assumes.contains(p.path.as_str()),
         })
         .collect();
     let builtin = |path: &str| files.get(path).is_some_and(|(_, builtin)| *builtin);
-    compiled::CompiledDeny::build(
-        &engine,
+    compiled::CompiledDeny::kept_or_build(
+        loaded,
         &candidates,
         |path| builtin(path) && compiled::PROVEN.contains(&path),
         timer,
+        || compile_engine(engine, loaded).map(|(engine, _)| engine),
     )
 }
 

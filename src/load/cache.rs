@@ -27,8 +27,12 @@ use super::LoadLimits;
 /// another directory and are never read.
 const PARSER_ID: &str = env!("OPSGATE_PARSER_ID");
 
-/// What an entry file starts with.
-const MAGIC: &[u8; 8] = b"OGPC\x00\x00\x00\x01";
+/// What an entry file starts with (then the payload's SHA-256, then the payload).
+const MAGIC: &[u8; 8] = b"OGPC\x00\x00\x00\x02";
+
+/// What an entry of [`ParseCache::put_bytes`] starts with (then its digest, the payload's SHA-256
+/// and the payload).
+const BYTES_MAGIC: &[u8; 8] = b"OGPB\x00\x00\x00\x01";
 
 /// Default bound on the cache's size on disk.
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -139,7 +143,7 @@ impl ParseCache {
     /// The cached parse of `key`, or `None` (absent, unreadable, corrupt or another key's).
     pub fn get(&self, key: &Key) -> Option<Vec<CachedArtifact>> {
         let bytes = std::fs::read(self.path_of(key)).ok()?;
-        let payload = bytes.strip_prefix(MAGIC)?;
+        let payload = checked(bytes.strip_prefix(MAGIC)?)?;
         let entry: Entry = postcard::from_bytes(payload).ok()?;
         (entry.content == key.content && entry.display == key.display && entry.limits == key.limits)
             .then_some(entry.artifacts)
@@ -163,6 +167,7 @@ impl ParseCache {
         }
         let written = tempfile::NamedTempFile::new_in(parent).and_then(|mut file| {
             file.write_all(MAGIC)?;
+            file.write_all(&Sha256::digest(&payload))?;
             file.write_all(&payload)?;
             file.persist(&path).map_err(|e| e.error)?;
             Ok(())
@@ -170,6 +175,41 @@ impl ParseCache {
         if written.is_ok() {
             self.wrote.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// The bytes kept under `digest` by [`ParseCache::put_bytes`] (the compiled policy program:
+    /// src/evaluate/compiled.rs), or `None` (absent, unreadable, or another digest's).
+    pub fn get_bytes(&self, digest: &[u8; 32]) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.path_of_digest(digest)).ok()?;
+        let rest = bytes.strip_prefix(BYTES_MAGIC)?;
+        let rest = rest.strip_prefix(digest.as_slice())?;
+        checked(rest).map(<[u8]>::to_vec)
+    }
+
+    /// Keeps `payload` under `digest`, a hash its reader computes from everything the bytes were
+    /// made from. Failures are ignored, as for [`ParseCache::put`].
+    pub fn put_bytes(&self, digest: &[u8; 32], payload: &[u8]) {
+        let path = self.path_of_digest(digest);
+        let Some(parent) = path.parent() else { return };
+        if std::fs::create_dir_all(parent).is_err() {
+            return;
+        }
+        let written = tempfile::NamedTempFile::new_in(parent).and_then(|mut file| {
+            file.write_all(BYTES_MAGIC)?;
+            file.write_all(digest)?;
+            file.write_all(&Sha256::digest(payload))?;
+            file.write_all(payload)?;
+            file.persist(&path).map_err(|e| e.error)?;
+            Ok(())
+        });
+        if written.is_ok() {
+            self.wrote.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn path_of_digest(&self, digest: &[u8; 32]) -> PathBuf {
+        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(&name[..2]).join(&name[2..])
     }
 
     /// Keeps the cache under its bound after a run that wrote to it: the oldest entries go first,
@@ -193,6 +233,14 @@ impl ParseCache {
             }
         }
     }
+}
+
+/// The payload of `bytes` (its SHA-256, then the payload) when the two agree. Damage that still
+/// decodes (a flipped bit in an artifact's value, or in a program's literal) would otherwise be
+/// read as another file or another policy: the entry's own hash tells it from a whole one.
+fn checked(bytes: &[u8]) -> Option<&[u8]> {
+    let (sum, payload) = bytes.split_at_checked(32)?;
+    (sum == Sha256::digest(payload).as_slice()).then_some(payload)
 }
 
 /// Creates `dir` and its missing parents readable by this user only (a umask of 002 would
