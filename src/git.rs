@@ -313,32 +313,82 @@ impl Git {
         }
     }
 
-    /// The source of one index or tree entry, if it is a YAML file by name. Entries that are not
-    /// regular files (symlinks, submodules) and paths that are not UTF-8 become sources that
-    /// cannot be read, so each is reported instead of silently skipped or misread.
-    fn entry_source(&self, path: &[u8], mode: u32, id: Oid, max_bytes: u64) -> Option<Source> {
+    /// The source of one index or tree entry, if it is a YAML file by name, and the blob to read
+    /// into it. Entries that are not regular files (symlinks, submodules) and paths that are not
+    /// UTF-8 become sources that cannot be read, so each is reported instead of silently skipped
+    /// or misread.
+    fn planned_source(&self, path: &[u8], mode: u32, id: Oid) -> Option<(Source, Option<Oid>)> {
         if !is_yaml_bytes(path) {
             return None;
         }
         let Ok(text) = std::str::from_utf8(path) else {
             let display = escape_path(path);
-            return Some(Source {
+            let source = Source {
                 path: self.workdir.join(&display),
                 display,
                 content: Err(Unread::bad_path()),
-            });
+            };
+            return Some((source, None));
         };
-        let content = match EntryKind::of(mode) {
-            EntryKind::File => self.blob_content(id, max_bytes),
-            EntryKind::Symlink => Err(Unread::not_a_file("a symbolic link")),
-            EntryKind::Submodule => Err(Unread::not_a_file("a submodule (gitlink)")),
+        let (content, blob) = match EntryKind::of(mode) {
+            EntryKind::File => (Ok(Vec::new()), Some(id)),
+            EntryKind::Symlink => (Err(Unread::not_a_file("a symbolic link")), None),
+            EntryKind::Submodule => (Err(Unread::not_a_file("a submodule (gitlink)")), None),
             EntryKind::Tree => return None,
         };
-        Some(Source {
+        let source = Source {
             display: text.to_owned(),
             path: self.workdir.join(text),
             content,
-        })
+        };
+        Some((source, blob))
+    }
+
+    /// The sources of `entries` (path, mode, blob id), their blobs read.
+    fn entry_sources(&self, entries: &[(Vec<u8>, u32, Oid)], max_bytes: u64) -> Vec<Source> {
+        let planned: Vec<(Source, Option<Oid>)> = entries
+            .iter()
+            .filter_map(|(path, mode, id)| self.planned_source(path, *mode, *id))
+            .collect();
+        let ids: Vec<Oid> = planned.iter().filter_map(|(_, id)| *id).collect();
+        let mut contents = self.blobs(&ids, max_bytes).into_iter();
+        planned
+            .into_iter()
+            .map(|(mut source, id)| {
+                if id.is_some() {
+                    source.content = contents
+                        .next()
+                        .unwrap_or_else(|| Err(Unread::io("blob not read")));
+                }
+                source
+            })
+            .collect()
+    }
+
+    /// The contents of the blobs `ids`, in order. Reading them is most of a git gate's load on a
+    /// large repository, so they are read in parallel, each thread with its own handle (a handle
+    /// is not shared across threads); what a thread could not read is read again on this one, so
+    /// a handle opened differently never turns a readable blob into a load error.
+    fn blobs(&self, ids: &[Oid], max_bytes: u64) -> Vec<Result<Vec<u8>, Unread>> {
+        use rayon::prelude::*;
+        let path = self.repo.path().to_owned();
+        let read: Vec<Option<Vec<u8>>> = ids
+            .par_iter()
+            .map_init(
+                || Repository::open(&path).ok(),
+                |repo, id| {
+                    repo.as_ref()
+                        .and_then(|r| read_blob(r, *id, max_bytes).ok())
+                },
+            )
+            .collect();
+        read.into_iter()
+            .zip(ids)
+            .map(|(bytes, id)| match bytes {
+                Some(bytes) => Ok(bytes),
+                None => read_blob(&self.repo, *id, max_bytes),
+            })
+            .collect()
     }
 
     /// Every YAML file of the index: what the next commit will contain. The index is the one
@@ -354,7 +404,7 @@ impl Git {
             unmerged.dedup();
             return Err(GitError::Unmerged(unmerged));
         }
-        let mut sources = Vec::new();
+        let mut entries = Vec::new();
         for entry in index.iter() {
             // `git add -N`: the path is announced, its content is not part of the commit.
             if u32::from(entry.flags_extended) & INTENT_TO_ADD != 0 {
@@ -367,8 +417,9 @@ impl Git {
                     escape_path(&entry.path)
                 )));
             }
-            sources.extend(self.entry_source(&entry.path, entry.mode, entry.id, max_bytes));
+            entries.push((entry.path, entry.mode, entry.id));
         }
+        let mut sources = self.entry_sources(&entries, max_bytes);
         sources.sort_by(|a, b| a.display.cmp(&b.display));
         Ok(sources)
     }
@@ -382,26 +433,15 @@ impl Git {
         max_bytes: u64,
     ) -> Result<Vec<Source>, GitError> {
         let tree = self.repo.find_commit(commit)?.tree()?;
-        let mut sources = Vec::new();
+        let mut entries = Vec::new();
         for path in paths {
             let Ok(entry) = tree.get_path(&bytes_path(path)) else {
                 continue;
             };
             let mode = u32::try_from(entry.filemode()).unwrap_or_default();
-            sources.extend(self.entry_source(path, mode, entry.id(), max_bytes));
+            entries.push((path.clone(), mode, entry.id()));
         }
-        Ok(sources)
-    }
-
-    fn blob_content(&self, id: Oid, max_bytes: u64) -> Result<Vec<u8>, Unread> {
-        match self.repo.find_blob(id) {
-            Ok(blob) if blob.size() as u64 > max_bytes => Err(Unread::io(format!(
-                "file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)",
-                blob.size()
-            ))),
-            Ok(blob) => Ok(blob.content().to_vec()),
-            Err(error) => Err(Unread::io(error.to_string())),
-        }
+        Ok(self.entry_sources(&entries, max_bytes))
     }
 
     /// Every YAML file in the tree of `commit`.
@@ -409,10 +449,7 @@ impl Git {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut entries = Vec::new();
         self.walk_tree(&tree, &mut Vec::new(), &mut entries)?;
-        let mut sources: Vec<Source> = entries
-            .into_iter()
-            .filter_map(|(path, mode, id)| self.entry_source(&path, mode, id, max_bytes))
-            .collect();
+        let mut sources = self.entry_sources(&entries, max_bytes);
         sources.sort_by(|a, b| a.display.cmp(&b.display));
         Ok(sources)
     }
@@ -642,4 +679,16 @@ pub enum Against {
     Index,
     Commit(Oid),
     WorkTree,
+}
+
+/// The content of blob `id`, unless it is over `max_bytes`.
+fn read_blob(repo: &Repository, id: Oid, max_bytes: u64) -> Result<Vec<u8>, Unread> {
+    match repo.find_blob(id) {
+        Ok(blob) if blob.size() as u64 > max_bytes => Err(Unread::io(format!(
+            "file is {} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)",
+            blob.size()
+        ))),
+        Ok(blob) => Ok(blob.content().to_vec()),
+        Err(error) => Err(Unread::io(error.to_string())),
+    }
 }
