@@ -58,6 +58,15 @@ def corpus(work, n):
     return path, count
 
 
+def yaml_megabytes(path):
+    """The corpus's YAML text in MB (10^6 bytes): what is read, not what it occupies on disk."""
+    total = 0
+    for dirpath, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        total += sum(os.path.getsize(os.path.join(dirpath, n)) for n in names if n.endswith(".yaml"))
+    return total / 1e6
+
+
 def json_per_kind(path, out):
     """The same documents as one JSON file each, grouped by kind (ajv-cli reads one document per file)."""
     if os.path.isdir(out):
@@ -89,8 +98,10 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     rows = []
     agree = []
+    megabytes = {}
     for n in [int(s) for s in a.sizes.split(",")]:
         path, count = corpus(a.work, n)
+        megabytes[count] = yaml_megabytes(path)
         release = os.path.join(path, "unit-00000", "releases", "REL-2026-014.yaml")
         original = open(release).read()
 
@@ -139,11 +150,20 @@ def main():
         label = "ajv-cli validating the same documents (schemas only)"
         rows.append((n, count, label if codes == {0} else label + " — FAILED", wall, cpu, rss))
 
-    print("| artifacts | what | median wall | CPU | peak memory | artifacts/s |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print("| artifacts | what | median wall | CPU | peak memory | artifacts/s | YAML MB/s |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
     for n, count, label, wall, cpu, rss in rows:
-        print(f"| {count} | {label} | {wall:.3f} s | {cpu:.2f} s | {rss:.0f} MiB | {count / wall:,.0f} |")
+        rate = megabytes[count] / wall
+        print(f"| {count} | {label} | {wall:.3f} s | {cpu:.2f} s | {rss:.0f} MiB | {count / wall:,.0f} | {rate:,.1f} |")
     print()
+    for count, mb in sorted(megabytes.items()):
+        print(f"- {count} artifacts: {mb:.1f} MB of YAML text")
+    print()
+    for count in sorted(megabytes):
+        cpu = {label: c for _, cnt, label, _, c, _ in rows if cnt == count}
+        ours, opa = cpu.get("opsgate check"), cpu.get("OPA (Go) evaluating the same policies")
+        if ours and opa:
+            print(f"- {count} artifacts: OPA takes {opa / ours:.0f}× the CPU of `opsgate check`")
     for n, mine, theirs, same in agree:
         print(f"- {n} artifacts: opsgate {mine} policy findings, OPA {theirs}: {'identical' if same else 'DIFFERENT'}")
     if any(not same for *_, same in agree):
