@@ -245,7 +245,7 @@ pub struct CheckArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub run: RunArgs,
-    /// HTML for people and printing, markdown, or JSON.
+    /// Output format.
     #[arg(long, value_enum, default_value = AUDIT_FORMATS[0].name)]
     pub format: AuditFormat,
     /// Write the report to FILE (atomically) instead of stdout.
@@ -303,11 +303,7 @@ impl ValueEnum for AuditFormat {
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        let value = PossibleValue::new(self.name);
-        Some(match self.description {
-            "" => value,
-            help => value.help(help),
-        })
+        Some(PossibleValue::new(self.name).help(self.description))
     }
 }
 

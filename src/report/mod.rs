@@ -9,8 +9,9 @@
 //!
 //! [`FORMATS`] and [`AUDIT_FORMATS`] are the one definition of the formats: clap's `--format`
 //! values, `check.format` of opsgate.toml (and the configuration schema, checked by a test), the
-//! progress-bar decision and the dispatch all read them. A new format is its renderer's file and
-//! one entry here.
+//! progress-bar decision and the dispatch all read them; the lists of formats in the configuration
+//! schema and the README are generated from them (`OPSGATE_BLESS=1 cargo test --test
+//! config_schema`). A new format is its renderer's file and one entry here.
 
 pub mod audit_html;
 pub mod audit_markdown;
@@ -147,7 +148,7 @@ pub struct AuditFormat {
     pub name: &'static str,
     /// The extension (without the dot) of a file written in it.
     pub extension: &'static str,
-    /// One line for `--help` (none when empty).
+    /// One line for `--help`.
     pub description: &'static str,
     /// Whether it lists every evidence artifact of a requirement (the pages keep theirs readable
     /// at [`crate::audit::EVIDENCE_LIMIT`]).
@@ -169,7 +170,7 @@ pub const AUDIT_FORMATS: &[AuditFormat] = &[
     AuditFormat {
         name: "markdown",
         extension: "md",
-        description: "",
+        description: "Markdown, for a wiki page or a repository",
         every_evidence: false,
         render: audit_markdown::render,
         render_period: period_markdown::render,
@@ -211,6 +212,7 @@ mod tests {
         let names: BTreeSet<&str> = super::AUDIT_FORMATS.iter().map(|f| f.name).collect();
         assert_eq!(names.len(), super::AUDIT_FORMATS.len());
         assert!(super::FORMATS.iter().all(|f| !f.description.is_empty()));
+        assert!(super::AUDIT_FORMATS.iter().all(|f| !f.description.is_empty()));
         assert_eq!(super::FORMATS[0].name, "text", "the default format");
         assert_eq!(
             super::AUDIT_FORMATS[0].name,
