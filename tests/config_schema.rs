@@ -106,7 +106,11 @@ fn schema_with_formats(text: &str, names: &[&str]) -> String {
     let key = text
         .find("\"format\": {")
         .expect("the schema has a `format` property");
-    let open = key + text[key..].find("\"enum\": [").expect("check.format has an enum") + 9;
+    let open = key
+        + text[key..]
+            .find("\"enum\": [")
+            .expect("check.format has an enum")
+        + 9;
     let close = open + text[open..].find(']').expect("the enum list is closed");
     let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
     format!("{}{}{}", &text[..open], list.join(", "), &text[close..])
@@ -134,7 +138,10 @@ fn the_schema_offers_exactly_the_formats_of_the_table() {
 /// `text` with the content of every `<!-- NAME:begin -->` … `<!-- NAME:end -->` region replaced by
 /// `content`; there must be at least one.
 fn with_region(text: &str, name: &str, content: &str) -> String {
-    let (begin, end) = (format!("<!-- {name}:begin -->"), format!("<!-- {name}:end -->"));
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->"),
+        format!("<!-- {name}:end -->"),
+    );
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find(&begin) {

@@ -212,7 +212,9 @@ mod tests {
         let names: BTreeSet<&str> = super::AUDIT_FORMATS.iter().map(|f| f.name).collect();
         assert_eq!(names.len(), super::AUDIT_FORMATS.len());
         assert!(super::FORMATS.iter().all(|f| !f.description.is_empty()));
-        assert!(super::AUDIT_FORMATS.iter().all(|f| !f.description.is_empty()));
+        assert!(super::AUDIT_FORMATS
+            .iter()
+            .all(|f| !f.description.is_empty()));
         assert_eq!(super::FORMATS[0].name, "text", "the default format");
         assert_eq!(
             super::AUDIT_FORMATS[0].name,
