@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::position::TextRange;
 use super::yaml::{DocumentProblem, ProblemKind, YamlDocument};
 use crate::finding::{Finding, Severity, Stage};
 use crate::model::{Kind, API_VERSION, KINDS};
@@ -19,6 +20,8 @@ pub enum Classified {
     Invalid(Vec<Finding>),
 }
 
+/// What `doc` is. A document that claims opsgate's apiVersion is an artifact only when it has
+/// no problem at all (YAML problems, apiVersion, kind): every problem is reported, not the first.
 pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
     if doc.skipped {
         return Classified::Foreign;
@@ -34,12 +37,6 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
             }
         }
     };
-    let at = |pointer: &str| {
-        doc.positions
-            .get(pointer)
-            .map(|s| s.value)
-            .or(Some(doc.start))
-    };
     let mut findings: Vec<Finding> = doc
         .problems
         .iter()
@@ -53,51 +50,13 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
                 Stage::Load,
                 format!("unsupported apiVersion `{api_version}`"),
             )
-            .in_file(file, at("/apiVersion"))
+            .in_file(file, at(doc, "/apiVersion"))
             .with_help(format!("this opsgate understands `{API_VERSION}`")),
         );
         return Classified::Invalid(findings);
     }
-    let kind = match doc.value.get("kind") {
-        Some(Value::String(name)) => match Kind::find(name) {
-            Some(kind) => Some(kind),
-            None => {
-                let help = match Kind::closest(name) {
-                    Some(close) => format!(
-                        "did you mean `{}`? (`opsgate kinds` lists them all)",
-                        close.name
-                    ),
-                    None => format!("known kinds: {}", kind_names()),
-                };
-                findings.push(
-                    Finding::new(
-                        "LOAD-UNKNOWN-KIND",
-                        Severity::Error,
-                        Stage::Load,
-                        format!("unknown kind `{name}`"),
-                    )
-                    .in_file(file, at("/kind"))
-                    .with_help(help),
-                );
-                None
-            }
-        },
-        _ => {
-            findings.push(
-                Finding::new(
-                    "LOAD-UNKNOWN-KIND",
-                    Severity::Error,
-                    Stage::Load,
-                    "artifact has no `kind`",
-                )
-                .in_file(file, at("/kind"))
-                .with_help(format!("add `kind:` with one of: {}", kind_names())),
-            );
-            None
-        }
-    };
-    match kind {
-        Some(kind) if findings.is_empty() => Classified::Artifact {
+    match kind_of(doc, file) {
+        Ok(kind) if findings.is_empty() => Classified::Artifact {
             kind,
             id: doc
                 .value
@@ -105,8 +64,47 @@ pub fn classify(doc: &YamlDocument, file: &str) -> Classified {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
         },
-        _ => Classified::Invalid(findings),
+        Ok(_) => Classified::Invalid(findings),
+        Err(finding) => {
+            findings.push(*finding);
+            Classified::Invalid(findings)
+        }
     }
+}
+
+/// Where `pointer` of `doc` is, or the document's start when it is absent.
+fn at(doc: &YamlDocument, pointer: &str) -> Option<TextRange> {
+    doc.positions
+        .get(pointer)
+        .map(|s| s.value)
+        .or(Some(doc.start))
+}
+
+/// The artifact's kind, or `LOAD-UNKNOWN-KIND` (with the closest known kind when one is near).
+fn kind_of(doc: &YamlDocument, file: &str) -> Result<&'static Kind, Box<Finding>> {
+    let unknown = |message: String, help: String| {
+        Box::new(
+            Finding::new("LOAD-UNKNOWN-KIND", Severity::Error, Stage::Load, message)
+                .in_file(file, at(doc, "/kind"))
+                .with_help(help),
+        )
+    };
+    let Some(Value::String(name)) = doc.value.get("kind") else {
+        return Err(unknown(
+            "artifact has no `kind`".to_owned(),
+            format!("add `kind:` with one of: {}", kind_names()),
+        ));
+    };
+    Kind::find(name).ok_or_else(|| {
+        let help = match Kind::closest(name) {
+            Some(close) => format!(
+                "did you mean `{}`? (`opsgate kinds` lists them all)",
+                close.name
+            ),
+            None => format!("known kinds: {}", kind_names()),
+        };
+        unknown(format!("unknown kind `{name}`"), help)
+    })
 }
 
 /// Whether a document is worth building: an artifact, a broken one, or a near miss. Decided from

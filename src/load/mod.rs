@@ -366,6 +366,8 @@ struct FileOutcome {
     findings: Vec<Finding>,
 }
 
+/// Reads, parses and classifies one file. Every problem becomes a finding of the outcome, in a
+/// fixed order (unreadable, empty, fatal parse error, then each document's), so runs agree.
 fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     let mut outcome = FileOutcome {
         file: None,
@@ -373,51 +375,10 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         findings: Vec::new(),
     };
     let display = source.display;
-    let content = source.content.and_then(|bytes| {
-        if bytes.starts_with(LFS_POINTER) {
-            Err(Unread::lfs_pointer())
-        } else {
-            Ok(bytes)
-        }
-    });
-    let bytes = match content {
-        Ok(bytes) => bytes,
-        Err(unread) => {
-            let mut finding =
-                Finding::new(unread.code, unread.severity, Stage::Load, unread.message)
-                    .in_file(&display, None);
-            finding.help = unread.help.map(str::to_owned);
-            outcome.findings.push(finding);
-            return outcome;
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+    let text = match text_of(source.content, &display) {
         Ok(text) => text,
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let valid = &error.as_bytes()[..offset];
-            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
-            let pos = Position {
-                offset,
-                line,
-                column: 1 + valid.iter().rev().take_while(|&&b| b != b'\n').count(),
-            };
-            outcome.findings.push(
-                Finding::new(
-                    "LOAD-ENCODING",
-                    Severity::Error,
-                    Stage::Load,
-                    format!("file is not valid UTF-8 (first invalid byte at offset {offset})"),
-                )
-                .in_file(
-                    &display,
-                    Some(TextRange {
-                        start: pos,
-                        end: pos,
-                    }),
-                )
-                .with_help("save the file as UTF-8; binary files do not belong under a .yaml name"),
-            );
+        Err(finding) => {
+            outcome.findings.push(*finding);
             return outcome;
         }
     };
@@ -425,10 +386,8 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         .cache
         .map(|_| cache::Key::new(text.as_bytes(), &display, &limits));
     if let (Some(store), Some(key)) = (limits.cache, &key) {
-        if let Some(cached) = store.get(key) {
-            if let Some(artifacts) = from_cache(cached) {
-                return outcome_of(display, source.path, &text, artifacts);
-            }
+        if let Some(artifacts) = store.get(key).and_then(from_cache) {
+            return outcome_of(display, source.path, &text, artifacts);
         }
     }
     let (body, shift) = match text.strip_prefix('\u{feff}') {
@@ -438,70 +397,11 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
     let parsed = yaml::parse_filtered(body, shift, limits.yaml, envelope::wanted);
     // Other tools' YAML (Helm templates, CloudFormation with `!Ref`) may not parse or may use
     // tags; such files are only this tool's business if they claim to hold opsgate artifacts.
-    let claims_artifacts = claims_artifacts(body);
-    // An empty or comment-only file is worth a warning only if it is ours: other tools keep such
-    // files (a Helm chart's commented `values.yaml`), and `--fail-on warning` must not fail on them.
-    if claims_artifacts
-        && parsed
-            .documents
-            .iter()
-            .all(|d| d.value.is_null() && !d.skipped)
-        && parsed.fatal.is_none()
-    {
-        outcome.findings.push(
-            Finding::new(
-                "LOAD-EMPTY",
-                Severity::Warning,
-                Stage::Load,
-                "file holds no YAML document",
-            )
-            .in_file(&display, None)
-            .with_help("delete the file or add an artifact to it"),
-        );
-    }
-    if let (Some(fatal), true) = (&parsed.fatal, claims_artifacts) {
-        let (code, help) = match fatal.kind {
-            FatalKind::Syntax => (
-                "LOAD-SYNTAX",
-                "fix the YAML syntax; documents after this point were not read",
-            ),
-            FatalKind::AliasBudget => (
-                "LOAD-ALIAS-LIMIT",
-                "write the values out instead of nesting aliases",
-            ),
-            FatalKind::TooDeep => ("LOAD-TOO-DEEP", "flatten the document"),
-            FatalKind::TooManyDocuments => (
-                "LOAD-TOO-MANY-DOCUMENTS",
-                "split the file, or raise the limit with --max-documents",
-            ),
-        };
-        outcome.findings.push(
-            Finding::new(code, Severity::Error, Stage::Load, fatal.message.clone())
-                .in_file(&display, Some(fatal.range))
-                .with_help(help),
-        );
+    if claims_artifacts(body) {
+        outcome.findings.extend(parse_findings(&parsed, &display));
     }
     for (index, doc) in parsed.documents.into_iter().enumerate() {
-        match envelope::classify(&doc, &display) {
-            Classified::Foreign => {}
-            Classified::NearMiss(finding) => outcome.findings.push(*finding),
-            Classified::Invalid(findings) => outcome.findings.extend(findings),
-            Classified::Artifact { kind, id } => {
-                outcome
-                    .findings
-                    .extend(date_findings(&doc, &display, id.as_deref(), kind.name));
-                outcome.artifacts.push(Artifact {
-                    has_id: id.is_some(),
-                    id: id.unwrap_or_else(|| format!("{display}#{}", index + 1)),
-                    kind,
-                    file: 0,
-                    document: index,
-                    value: Arc::new(doc.value),
-                    positions: Arc::new(doc.positions),
-                    start: doc.start,
-                })
-            }
-        }
+        classify_document(doc, index, &display, &mut outcome);
     }
     if let (Some(store), Some(key), true) = (limits.cache, &key, outcome.findings.is_empty()) {
         store.put(key, outcome.artifacts.iter().map(to_cache).collect());
@@ -514,6 +414,129 @@ fn load_one(source: Source, limits: LoadLimits) -> FileOutcome {
         });
     }
     outcome
+}
+
+/// A file's text, or the finding that says why it has none: unread, a Git LFS pointer, not UTF-8.
+fn text_of(content: Result<Vec<u8>, Unread>, display: &str) -> Result<String, Box<Finding>> {
+    let content = content.and_then(|bytes| {
+        if bytes.starts_with(LFS_POINTER) {
+            Err(Unread::lfs_pointer())
+        } else {
+            Ok(bytes)
+        }
+    });
+    let bytes = content.map_err(|unread| {
+        let mut finding = Finding::new(unread.code, unread.severity, Stage::Load, unread.message)
+            .in_file(display, None);
+        finding.help = unread.help.map(str::to_owned);
+        Box::new(finding)
+    })?;
+    String::from_utf8(bytes).map_err(|error| Box::new(not_utf8(&error, display)))
+}
+
+/// `LOAD-ENCODING`, located at the first invalid byte.
+fn not_utf8(error: &std::string::FromUtf8Error, display: &str) -> Finding {
+    let offset = error.utf8_error().valid_up_to();
+    let valid = &error.as_bytes()[..offset];
+    let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+    let pos = Position {
+        offset,
+        line,
+        column: 1 + valid.iter().rev().take_while(|&&b| b != b'\n').count(),
+    };
+    Finding::new(
+        "LOAD-ENCODING",
+        Severity::Error,
+        Stage::Load,
+        format!("file is not valid UTF-8 (first invalid byte at offset {offset})"),
+    )
+    .in_file(
+        display,
+        Some(TextRange {
+            start: pos,
+            end: pos,
+        }),
+    )
+    .with_help("save the file as UTF-8; binary files do not belong under a .yaml name")
+}
+
+/// The findings on the parse as a whole of a file that claims to hold artifacts: empty, then a
+/// fatal error.
+fn parse_findings(parsed: &yaml::ParsedYaml, display: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    // An empty or comment-only file is worth a warning only if it is ours: other tools keep such
+    // files (a Helm chart's commented `values.yaml`), and `--fail-on warning` must not fail on them.
+    let empty = parsed
+        .documents
+        .iter()
+        .all(|d| d.value.is_null() && !d.skipped);
+    if empty && parsed.fatal.is_none() {
+        findings.push(
+            Finding::new(
+                "LOAD-EMPTY",
+                Severity::Warning,
+                Stage::Load,
+                "file holds no YAML document",
+            )
+            .in_file(display, None)
+            .with_help("delete the file or add an artifact to it"),
+        );
+    }
+    if let Some(fatal) = &parsed.fatal {
+        findings.push(fatal_finding(fatal, display));
+    }
+    findings
+}
+
+/// The finding of a parse that stopped: its code and help say which limit or error stopped it.
+fn fatal_finding(fatal: &yaml::FatalYamlError, display: &str) -> Finding {
+    let (code, help) = match fatal.kind {
+        FatalKind::Syntax => (
+            "LOAD-SYNTAX",
+            "fix the YAML syntax; documents after this point were not read",
+        ),
+        FatalKind::AliasBudget => (
+            "LOAD-ALIAS-LIMIT",
+            "write the values out instead of nesting aliases",
+        ),
+        FatalKind::TooDeep => ("LOAD-TOO-DEEP", "flatten the document"),
+        FatalKind::TooManyDocuments => (
+            "LOAD-TOO-MANY-DOCUMENTS",
+            "split the file, or raise the limit with --max-documents",
+        ),
+    };
+    Finding::new(code, Severity::Error, Stage::Load, fatal.message.clone())
+        .in_file(display, Some(fatal.range))
+        .with_help(help)
+}
+
+/// Document `index` of the file: an artifact (with its date findings), a finding, or nothing.
+fn classify_document(
+    doc: yaml::YamlDocument,
+    index: usize,
+    display: &str,
+    outcome: &mut FileOutcome,
+) {
+    match envelope::classify(&doc, display) {
+        Classified::Foreign => {}
+        Classified::NearMiss(finding) => outcome.findings.push(*finding),
+        Classified::Invalid(findings) => outcome.findings.extend(findings),
+        Classified::Artifact { kind, id } => {
+            outcome
+                .findings
+                .extend(date_findings(&doc, display, id.as_deref(), kind.name));
+            outcome.artifacts.push(Artifact {
+                has_id: id.is_some(),
+                id: id.unwrap_or_else(|| format!("{display}#{}", index + 1)),
+                kind,
+                file: 0,
+                document: index,
+                value: Arc::new(doc.value),
+                positions: Arc::new(doc.positions),
+                start: doc.start,
+            })
+        }
+    }
 }
 
 /// A clean file's outcome, from its cached artifacts.

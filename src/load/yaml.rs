@@ -298,6 +298,25 @@ fn join_surrogate_escapes(text: &str) -> Option<(String, Vec<Rewrite>)> {
     Some((out, rewrites))
 }
 
+/// `key` appended to a JSON pointer, escaped only when it must be (most keys need no copy).
+fn push_token(path: &mut String, key: &str) {
+    if key.contains(['~', '/']) {
+        path.push_str(&escape_token(key));
+    } else {
+        path.push_str(key);
+    }
+}
+
+/// The problem of a collection used as a mapping key.
+fn complex_key(range: TextRange) -> DocumentProblem {
+    DocumentProblem {
+        kind: ProblemKind::ComplexKey,
+        message: "mapping keys must be plain strings, not collections".into(),
+        range,
+        related: None,
+    }
+}
+
 enum Frame {
     Sequence {
         items: Vec<Value>,
@@ -376,146 +395,175 @@ impl<'o> Builder<'o> {
         }
     }
 
+    /// One event of saphyr's stream. A dispatch table: each kind of event has its own method.
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), FatalYamlError> {
         let range = self.offsets.range(&span);
-        let is_mapping = matches!(event, Event::MappingStart(..));
         match event {
-            Event::DocumentStart(_) => {
-                if self.documents.len() >= self.limits.max_documents {
-                    return Err(FatalYamlError {
-                        kind: FatalKind::TooManyDocuments,
-                        message: format!(
-                            "more than {} documents in one file; the rest were not read",
-                            self.limits.max_documents
-                        ),
-                        range,
-                    });
-                }
-                self.positions = PositionIndex::default();
-                self.problems.clear();
-                self.doc_start = None;
-                self.root = None;
-                self.skipping = self.skip.get(self.documents.len()) == Some(&true);
-            }
+            Event::DocumentStart(_) => self.start_document(range)?,
             Event::DocumentEnd => self.finish_document(range),
             _ if self.skipping => {}
             Event::Scalar(text, style, anchor, tag) => {
-                if let Some(tag) = tag {
-                    self.problem(
-                        ProblemKind::Tag,
-                        format!(
-                            "YAML tags are not supported in artifacts (found `{}{}`)",
-                            tag.handle, tag.suffix
-                        ),
-                        range,
-                    );
-                }
+                self.refuse_tag(tag.as_deref(), range);
                 self.push_scalar(&text, style, range, anchor)?;
             }
-            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                if let Some(tag) = tag {
-                    self.problem(
-                        ProblemKind::Tag,
-                        format!(
-                            "YAML tags are not supported in artifacts (found `{}{}`)",
-                            tag.handle, tag.suffix
-                        ),
-                        range,
-                    );
-                }
-                if self.stack.len() >= self.limits.max_depth {
-                    return Err(FatalYamlError {
-                        kind: FatalKind::TooDeep,
-                        message: format!(
-                            "nesting deeper than {} levels; artifacts never need this much",
-                            self.limits.max_depth
-                        ),
-                        range,
-                    });
-                }
-                let (fresh, hash) = self.open_child(range, true)?;
-                let shadowed = !fresh || self.stack.last().is_some_and(Frame::shadowed);
-                let pointer_len = self.path.len();
-                self.stack.push(if is_mapping {
-                    Frame::Mapping {
-                        entries: Map::new(),
-                        pointer_len,
-                        hash,
-                        anchor,
-                        pending_key: None,
-                        shadowed,
-                        own_keys: Vec::new(),
-                    }
-                } else {
-                    Frame::Sequence {
-                        items: Vec::new(),
-                        pointer_len,
-                        hash,
-                        anchor,
-                        shadowed,
-                    }
-                });
+            Event::SequenceStart(anchor, tag) => {
+                self.refuse_tag(tag.as_deref(), range);
+                self.open_collection(anchor, false, range)?;
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor) = match self.stack.pop() {
-                    Some(Frame::Sequence { items, anchor, .. }) => (Value::Array(items), anchor),
-                    Some(Frame::Mapping {
-                        entries, anchor, ..
-                    }) => (Value::Object(entries), anchor),
-                    None => return Ok(()),
-                };
-                self.remember_anchor(anchor, &value);
-                self.attach(value);
+            Event::MappingStart(anchor, tag) => {
+                self.refuse_tag(tag.as_deref(), range);
+                self.open_collection(anchor, true, range)?;
             }
-            Event::Alias(anchor) => {
-                let Some(anchored) = self.anchors.get(&anchor) else {
-                    return Ok(());
-                };
-                if anchored.nodes > self.alias_budget {
-                    return Err(FatalYamlError {
-                        kind: FatalKind::AliasBudget,
-                        message: format!(
-                            "aliases expand to more than {} nodes (a \"billion laughs\" document?)",
-                            self.limits.alias_nodes
-                        ),
-                        range,
-                    });
-                }
-                if anchored.bytes > self.alias_bytes {
-                    return Err(FatalYamlError {
-                        kind: FatalKind::AliasBudget,
-                        message: format!(
-                            "aliases expand to more than {} bytes of text; write the values out",
-                            self.limits.alias_bytes
-                        ),
-                        range,
-                    });
-                }
-                self.alias_budget -= anchored.nodes;
-                self.alias_bytes -= anchored.bytes;
-                let value = anchored.value.clone();
-                if self.awaits_key() {
-                    let key = match value {
-                        Value::String(key) => key,
-                        Value::Array(_) | Value::Object(_) => {
-                            self.problem(
-                                ProblemKind::ComplexKey,
-                                "mapping keys must be plain strings, not collections".into(),
-                                range,
-                            );
-                            "?".to_owned()
-                        }
-                        scalar => scalar.to_string(),
-                    };
-                    self.push_key(key, range);
-                    return Ok(());
-                }
-                self.open_child(range, false)?;
-                self.attach(value);
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close_collection(),
+            Event::Alias(anchor) => self.push_alias(anchor, range)?,
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
         }
         Ok(())
+    }
+
+    /// A new document: fresh per-document state, unless the file already holds too many.
+    fn start_document(&mut self, range: TextRange) -> Result<(), FatalYamlError> {
+        if self.documents.len() >= self.limits.max_documents {
+            return Err(FatalYamlError {
+                kind: FatalKind::TooManyDocuments,
+                message: format!(
+                    "more than {} documents in one file; the rest were not read",
+                    self.limits.max_documents
+                ),
+                range,
+            });
+        }
+        self.positions = PositionIndex::default();
+        self.problems.clear();
+        self.doc_start = None;
+        self.root = None;
+        self.skipping = self.skip.get(self.documents.len()) == Some(&true);
+        Ok(())
+    }
+
+    /// A tag on a node is a problem of the document (the node itself is still read).
+    fn refuse_tag(&mut self, tag: Option<&saphyr_parser::Tag>, range: TextRange) {
+        if let Some(tag) = tag {
+            self.problem(
+                ProblemKind::Tag,
+                format!(
+                    "YAML tags are not supported in artifacts (found `{}{}`)",
+                    tag.handle, tag.suffix
+                ),
+                range,
+            );
+        }
+    }
+
+    /// A sequence or mapping starts: a frame is pushed, within the nesting limit.
+    fn open_collection(
+        &mut self,
+        anchor: usize,
+        is_mapping: bool,
+        range: TextRange,
+    ) -> Result<(), FatalYamlError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(FatalYamlError {
+                kind: FatalKind::TooDeep,
+                message: format!(
+                    "nesting deeper than {} levels; artifacts never need this much",
+                    self.limits.max_depth
+                ),
+                range,
+            });
+        }
+        let (fresh, hash) = self.open_child(range, true)?;
+        let shadowed = !fresh || self.stack.last().is_some_and(Frame::shadowed);
+        let pointer_len = self.path.len();
+        self.stack.push(if is_mapping {
+            Frame::Mapping {
+                entries: Map::new(),
+                pointer_len,
+                hash,
+                anchor,
+                pending_key: None,
+                shadowed,
+                own_keys: Vec::new(),
+            }
+        } else {
+            Frame::Sequence {
+                items: Vec::new(),
+                pointer_len,
+                hash,
+                anchor,
+                shadowed,
+            }
+        });
+        Ok(())
+    }
+
+    /// A sequence or mapping ends: its frame becomes a value of its parent.
+    fn close_collection(&mut self) {
+        let (value, anchor) = match self.stack.pop() {
+            Some(Frame::Sequence { items, anchor, .. }) => (Value::Array(items), anchor),
+            Some(Frame::Mapping {
+                entries, anchor, ..
+            }) => (Value::Object(entries), anchor),
+            None => return,
+        };
+        self.remember_anchor(anchor, &value);
+        self.attach(value);
+    }
+
+    /// An alias: a copy of its anchored value, paid for from the alias budgets (an unknown anchor
+    /// is ignored: the parser has already refused it).
+    fn push_alias(&mut self, anchor: usize, range: TextRange) -> Result<(), FatalYamlError> {
+        let Some(anchored) = self.anchors.get(&anchor) else {
+            return Ok(());
+        };
+        if anchored.nodes > self.alias_budget {
+            return Err(FatalYamlError {
+                kind: FatalKind::AliasBudget,
+                message: format!(
+                    "aliases expand to more than {} nodes (a \"billion laughs\" document?)",
+                    self.limits.alias_nodes
+                ),
+                range,
+            });
+        }
+        if anchored.bytes > self.alias_bytes {
+            return Err(FatalYamlError {
+                kind: FatalKind::AliasBudget,
+                message: format!(
+                    "aliases expand to more than {} bytes of text; write the values out",
+                    self.limits.alias_bytes
+                ),
+                range,
+            });
+        }
+        self.alias_budget -= anchored.nodes;
+        self.alias_bytes -= anchored.bytes;
+        let value = anchored.value.clone();
+        if self.awaits_key() {
+            self.push_alias_key(value, range);
+            return Ok(());
+        }
+        self.open_child(range, false)?;
+        self.attach(value);
+        Ok(())
+    }
+
+    /// An alias in a key's place: a string names the key, another scalar its text, a collection
+    /// is refused.
+    fn push_alias_key(&mut self, value: Value, range: TextRange) {
+        let key = match value {
+            Value::String(key) => key,
+            Value::Array(_) | Value::Object(_) => {
+                self.problem(
+                    ProblemKind::ComplexKey,
+                    "mapping keys must be plain strings, not collections".into(),
+                    range,
+                );
+                "?".to_owned()
+            }
+            scalar => scalar.to_string(),
+        };
+        self.push_key(key, range);
     }
 
     fn problem(&mut self, kind: ProblemKind, message: String, range: TextRange) {
@@ -643,31 +691,22 @@ impl<'o> Builder<'o> {
             }) => {
                 self.path.truncate(*pointer_len);
                 self.path.push('/');
-                let parent = *hash;
                 let key = match pending_key {
                     Some((key, key_range)) => {
-                        if key.contains(['~', '/']) {
-                            self.path.push_str(&escape_token(key));
-                        } else {
-                            self.path.push_str(key);
-                        }
+                        push_token(&mut self.path, key);
                         Some(*key_range)
                     }
                     None => {
+                        // A collection in a key's place (`? [a, b]`): refused, its nodes
+                        // indexed under `?`.
                         if is_collection {
-                            self.problems.push(DocumentProblem {
-                                kind: ProblemKind::ComplexKey,
-                                message: "mapping keys must be plain strings, not collections"
-                                    .into(),
-                                range,
-                                related: None,
-                            });
+                            self.problems.push(complex_key(range));
                         }
                         self.path.push('?');
                         None
                     }
                 };
-                (key, child_hash(parent, &self.path[*pointer_len + 1..]))
+                (key, child_hash(*hash, &self.path[*pointer_len + 1..]))
             }
         };
         let fresh = self
