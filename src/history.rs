@@ -203,6 +203,23 @@ fn display(path: &[u8]) -> String {
     String::from_utf8(path.to_vec()).unwrap_or_else(|_| crate::git::escape_path(path))
 }
 
+/// The artifacts of a state that have an id: id, kind and file.
+fn artifacts_with_ids(loaded: &Loaded) -> Vec<(String, &'static str, String)> {
+    loaded
+        .workspace
+        .artifacts
+        .iter()
+        .filter(|a| a.has_id)
+        .map(|a| {
+            (
+                a.id.clone(),
+                a.kind.name,
+                loaded.workspace.file_of(a).display.clone(),
+            )
+        })
+        .collect()
+}
+
 impl<'a> Evaluator<'a> {
     pub fn new(
         git: &'a Git,
@@ -240,39 +257,10 @@ impl<'a> Evaluator<'a> {
         commit: Option<Oid>,
         as_of: &str,
     ) -> Result<Option<Point>, HistoryError> {
-        let max = self.options.limits.max_file_bytes;
-        let limits = self.options.limits;
         let previous = self.state.take();
-        let (loaded, changes) = match (&previous, commit) {
-            (Some(prev), Some(oid)) => {
-                let raw = match prev.commit {
-                    Some(before) => self
-                        .git
-                        .changed_paths(before, crate::git::Against::Commit(oid))?,
-                    // From an empty repository: every file is new.
-                    None => self.git.changed_paths_from_empty(oid)?,
-                };
-                let raw: Vec<Vec<u8>> = raw
-                    .into_iter()
-                    .filter(|p| crate::load::discover::is_yaml(std::path::Path::new(&display(p))))
-                    .collect();
-                if raw.is_empty() && prev.as_of == as_of {
-                    self.state = previous;
-                    return Ok(None);
-                }
-                let changed: HashSet<String> = raw.iter().map(|p| display(p)).collect();
-                let sources = self.filtered(self.git.commit_sources_at(oid, &raw, max)?);
-                self.files_parsed += sources.len();
-                let next = load::substitute(&prev.loaded, &changed, sources, limits);
-                let changes = ChangeSet::classify(&prev.loaded.workspace, &next.workspace);
-                (next, Some(changes))
-            }
-            (_, Some(oid)) => {
-                let sources = self.filtered(self.git.commit_sources(oid, max)?);
-                self.files_parsed += sources.len();
-                (load::load_sources(sources, limits), None)
-            }
-            (_, None) => (load::load_sources(Vec::new(), limits), None),
+        let Some((loaded, changes)) = self.load_state(previous.as_ref(), commit, as_of)? else {
+            self.state = previous;
+            return Ok(None);
         };
         // What the commit can have moved: its changes and their neighbourhood.
         let touched: HashSet<String> = match (&previous, &changes) {
@@ -284,10 +272,90 @@ impl<'a> Evaluator<'a> {
             ),
             _ => HashSet::new(),
         };
+        let scope = self.scope(previous.as_ref(), changes.as_ref(), &touched, as_of);
+        if std::env::var_os("OPSGATE_TIMINGS").is_some() {
+            let evaluated = scope
+                .only
+                .as_ref()
+                .map_or(loaded.workspace.artifacts.len(), |o| o.len());
+            let total = loaded.workspace.artifacts.len();
+            eprintln!(
+                "opsgate: point {as_of}: {evaluated} of {total} artifacts evaluated by every rule"
+            );
+        }
+        let (raw, by_entry) = self.raw_findings(&loaded, as_of, &scope, previous.as_ref());
+        let point = Point {
+            commit: commit.and_then(|oid| self.git.info(oid)),
+            as_of: as_of.to_owned(),
+            findings: self.settled(&loaded, &raw, &by_entry),
+            full: scope.only.is_none(),
+            touched,
+            artifacts: artifacts_with_ids(&loaded),
+        };
+        self.state = Some(State {
+            loaded,
+            commit,
+            as_of: as_of.to_owned(),
+            raw,
+            by_entry,
+        });
+        Ok(Some(point))
+    }
+
+    /// The repository at `commit`: from `previous`, only the YAML files the commit changed are
+    /// parsed (with what changed, artifact by artifact); without one, every file. `None` when
+    /// the commit changed no YAML file and the date is that of `previous`.
+    fn load_state(
+        &mut self,
+        previous: Option<&State>,
+        commit: Option<Oid>,
+        as_of: &str,
+    ) -> Result<Option<(Loaded, Option<ChangeSet>)>, HistoryError> {
+        let max = self.options.limits.max_file_bytes;
+        let limits = self.options.limits;
+        let Some(oid) = commit else {
+            return Ok(Some((load::load_sources(Vec::new(), limits), None)));
+        };
+        let Some(prev) = previous else {
+            let sources = self.filtered(self.git.commit_sources(oid, max)?);
+            self.files_parsed += sources.len();
+            return Ok(Some((load::load_sources(sources, limits), None)));
+        };
+        let raw = match prev.commit {
+            Some(before) => self
+                .git
+                .changed_paths(before, crate::git::Against::Commit(oid))?,
+            // From an empty repository: every file is new.
+            None => self.git.changed_paths_from_empty(oid)?,
+        };
+        let raw: Vec<Vec<u8>> = raw
+            .into_iter()
+            .filter(|p| crate::load::discover::is_yaml(std::path::Path::new(&display(p))))
+            .collect();
+        if raw.is_empty() && prev.as_of == as_of {
+            return Ok(None);
+        }
+        let changed: HashSet<String> = raw.iter().map(|p| display(p)).collect();
+        let sources = self.filtered(self.git.commit_sources_at(oid, &raw, max)?);
+        self.files_parsed += sources.len();
+        let next = load::substitute(&prev.loaded, &changed, sources, limits);
+        let changes = ChangeSet::classify(&prev.loaded.workspace, &next.workspace);
+        Ok(Some((next, Some(changes))))
+    }
+
+    /// What a point evaluates, given what its commit changed (`changes`, `touched`: the
+    /// neighbourhood of the changes).
+    fn scope(
+        &self,
+        previous: Option<&State>,
+        changes: Option<&ChangeSet>,
+        touched: &HashSet<String>,
+        as_of: &str,
+    ) -> Scope {
         // Only the neighbourhood is evaluated again, and on a new day every artifact's dated
         // rules (the other verdicts cannot move with the date alone).
-        let new_day = previous.as_ref().is_some_and(|prev| prev.as_of != as_of);
-        let only = match &previous {
+        let new_day = previous.is_some_and(|prev| prev.as_of != as_of);
+        let only = match previous {
             // Unlike the git gates, which compare two states' findings, a risk acceptance needs
             // no evaluation outside the neighbourhood: its own verdicts follow the artifacts it
             // names (its neighbours), the dated ones are evaluated on a new date, and whether it
@@ -299,7 +367,7 @@ impl<'a> Evaluator<'a> {
         };
         // Within it, what the commit itself changed is evaluated by every rule; the rest only by
         // the rules that read other artifacts (or the date, at a new date).
-        let changed = only.as_ref().and(changes.as_ref()).map(|changes| {
+        let changed = only.as_ref().and(changes).map(|changes| {
             let ids = changes.status.iter();
             Arc::new(
                 ids.filter(|(_, status)| **status != crate::diff::ChangeStatus::Unchanged)
@@ -307,23 +375,22 @@ impl<'a> Evaluator<'a> {
                     .collect::<HashSet<String>>(),
             )
         });
-        if std::env::var_os("OPSGATE_TIMINGS").is_some() {
-            let evaluated = only
-                .as_ref()
-                .map_or(loaded.workspace.artifacts.len(), |o| o.len());
-            let total = loaded.workspace.artifacts.len();
-            eprintln!(
-                "opsgate: point {as_of}: {evaluated} of {total} artifacts evaluated by every rule"
-            );
-        }
-        let scope = Scope {
+        Scope {
             only,
             changed,
             new_day,
-        };
-        let (raw, by_entry) = self.raw_findings(&loaded, as_of, &scope, previous.as_ref());
-        let only = scope.only;
-        let mut findings = raw.clone();
+        }
+    }
+
+    /// A point's findings: its raw ones, sorted, deduplicated and settled (waivers, rule
+    /// settings) as a check would.
+    fn settled(
+        &self,
+        loaded: &Loaded,
+        raw: &[Finding],
+        by_entry: &[Vec<Finding>; 4],
+    ) -> Vec<Finding> {
+        let mut findings = raw.to_vec();
         findings.extend(by_entry.iter().flatten().cloned());
         sort_findings(&mut findings);
         findings.dedup();
@@ -333,35 +400,7 @@ impl<'a> Evaluator<'a> {
             &self.options.rules,
             &mut findings,
         );
-        let artifacts = loaded
-            .workspace
-            .artifacts
-            .iter()
-            .filter(|a| a.has_id)
-            .map(|a| {
-                (
-                    a.id.clone(),
-                    a.kind.name,
-                    loaded.workspace.file_of(a).display.clone(),
-                )
-            })
-            .collect();
-        let point = Point {
-            commit: commit.and_then(|oid| self.git.info(oid)),
-            as_of: as_of.to_owned(),
-            findings,
-            full: only.is_none(),
-            touched,
-            artifacts,
-        };
-        self.state = Some(State {
-            loaded,
-            commit,
-            as_of: as_of.to_owned(),
-            raw,
-            by_entry,
-        });
-        Ok(Some(point))
+        findings
     }
 
     /// Schema and policy findings of what `scope` evaluates, the others carried over from the

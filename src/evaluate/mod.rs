@@ -267,6 +267,116 @@ pub struct Evaluation {
     pub errors: Vec<PolicyError>,
 }
 
+/// The interpreter with OPA's semantics and the policy time limit (also returned, for the other
+/// engines built from the same policies).
+fn new_engine(timeout: Duration) -> (Engine, Option<ExecutionTimerConfig>) {
+    let mut engine = Engine::new();
+    // OPA's default: a built-in that fails on its arguments (a date it cannot parse, a field
+    // of a string) makes the expression undefined instead of failing the whole evaluation. The
+    // policies stay portable with the same findings as OPA and conftest, and a document of
+    // the wrong shape, already reported by its schema, cannot turn the gate into a policy
+    // error. Conflicts, undefined functions and the time limit still fail.
+    engine.set_strict_builtin_errors(false);
+    // `--policy-timeout 0` means no limit (a limit of zero would stop every policy at once).
+    let timer = (!timeout.is_zero()).then(|| ExecutionTimerConfig {
+        limit: timeout,
+        check_interval: NonZeroU32::MIN.saturating_add(63),
+    });
+    if let Some(timer) = timer {
+        engine.set_execution_timer_config(timer);
+    }
+    (engine, timer)
+}
+
+/// What adding the policy sources to the engine found out about them.
+struct Added {
+    /// Each package's first file and whether that file is built in.
+    package_files: BTreeMap<String, (String, bool)>,
+    /// The packages that read the whole-inventory index.
+    index_users: HashSet<String>,
+    /// Each source as the engine holds it (split for the period report), with its package.
+    loaded: Vec<(String, String)>,
+}
+
+/// Adds every source to `engine` (the first `builtin_count` are built in). A team's file may add
+/// to its own packages but never to a built-in one: built-in rules cannot be replaced.
+fn add_sources(
+    engine: &mut Engine,
+    sources: &[PolicyFile],
+    builtin_count: usize,
+    splits: &mut DatedSplits,
+) -> Result<Added, PolicyError> {
+    let mut added = Added {
+        package_files: BTreeMap::new(),
+        index_users: HashSet::new(),
+        loaded: Vec::new(),
+    };
+    for (index, (name, text)) in sources.iter().enumerate() {
+        let builtin = index < builtin_count;
+        let text_loaded = splits.text_for(index, text);
+        let package = engine
+            .add_policy(name.clone(), text_loaded.clone())
+            .map_err(|e| PolicyError::from_regorus(&e, sources))?;
+        added.loaded.push((package.clone(), text_loaded));
+        if reads_index(text) {
+            added.index_users.insert(package.clone());
+        }
+        if let Some((owner, owner_builtin)) = added.package_files.get(&package) {
+            if *owner_builtin && !builtin {
+                return Err(PolicyError::plain(format!(
+                    "{name} declares package `{}`, which belongs to the built-in {owner}",
+                    package.trim_start_matches("data.")
+                ))
+                .with_help("rename your package (e.g. `opsgate.rules.<team>_<topic>`): built-in rules cannot be replaced"));
+            }
+        } else {
+            added.package_files.insert(package, (name.clone(), builtin));
+        }
+    }
+    Ok(added)
+}
+
+/// Adds the rules of the package at `path` (from `file`) to `registry`, from its `metadata`; a
+/// rule that states no kinds gets the package's. Returns the package's `kinds`.
+fn register_rules(
+    engine: &mut Engine,
+    path: &str,
+    file: &str,
+    builtin: bool,
+    sources: &[PolicyFile],
+    registry: &mut Registry,
+) -> Result<Option<HashSet<String>>, PolicyError> {
+    let metadata_value = eval_value(engine, &format!("{path}.metadata"), sources)?
+        .ok_or_else(|| {
+            PolicyError::plain(format!("{file}: package `{path}` has no `metadata` object"))
+                .with_help("declare `metadata[\"CODE\"] := {title, severity, area, source, rationale, remediation}` for each rule")
+        })?;
+    let metadata: BTreeMap<String, RuleMetadata> =
+        serde_json::from_value(metadata_value).map_err(|e| {
+            PolicyError::plain(format!("{file}: `metadata` of `{path}` is malformed: {e}"))
+        })?;
+    let kinds = eval_value(engine, &format!("{path}.kinds"), sources)?
+        .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
+    let mut sorted_kinds: Option<Vec<String>> = kinds.as_ref().map(|k| k.iter().cloned().collect());
+    if let Some(list) = &mut sorted_kinds {
+        list.sort();
+    }
+    for (code, meta) in metadata {
+        let mut rule = rule_from_metadata(&code, meta, path, file, builtin)
+            .map_err(|e| PolicyError::plain(format!("{file}: {e}")))?;
+        if rule.kinds.is_none() {
+            rule.kinds = sorted_kinds.clone();
+        }
+        if let Err(existing) = registry.insert(rule) {
+            return Err(PolicyError::plain(format!(
+                "{file}: rule code {code} is already declared by {}",
+                existing.policy_file
+            )));
+        }
+    }
+    Ok(kinds)
+}
+
 impl PolicySet {
     /// Loads the built-in policies and those of `extra_dirs` (each `.rego` file, recursively).
     pub fn load_dirs(extra_dirs: &[PathBuf], timeout: Duration) -> Result<PolicySet, PolicyError> {
@@ -300,118 +410,55 @@ impl PolicySet {
         timeout: Duration,
         split: bool,
     ) -> Result<PolicySet, PolicyError> {
-        let mut engine = Engine::new();
-        // OPA's default: a built-in that fails on its arguments (a date it cannot parse, a field
-        // of a string) makes the expression undefined instead of failing the whole evaluation. The
-        // policies stay portable with the same findings as OPA and conftest, and a document of
-        // the wrong shape, already reported by its schema, cannot turn the gate into a policy
-        // error. Conflicts, undefined functions and the time limit still fail.
-        engine.set_strict_builtin_errors(false);
-        // `--policy-timeout 0` means no limit (a limit of zero would stop every policy at once).
-        let timer = (!timeout.is_zero()).then(|| ExecutionTimerConfig {
-            limit: timeout,
-            check_interval: NonZeroU32::MIN.saturating_add(63),
-        });
-        if let Some(timer) = timer {
-            engine.set_execution_timer_config(timer);
-        }
+        let (mut engine, timer) = new_engine(timeout);
         let mut sources = builtin_sources()?;
         let builtin_count = sources.len();
         sources.extend(extra.iter().cloned());
-
-        let mut package_files: BTreeMap<String, (String, bool)> = BTreeMap::new();
-        let mut index_users: HashSet<String> = HashSet::new();
         let mut splits = if split {
             DatedSplits::of(&sources)
         } else {
             DatedSplits::none()
         };
-        // Each source as the engine holds it (split for the period report), with its package.
-        let mut loaded: Vec<(String, String)> = Vec::new();
-        for (index, (name, text)) in sources.iter().enumerate() {
-            let builtin = index < builtin_count;
-            let text_loaded = splits.text_for(index, text);
-            let package = engine
-                .add_policy(name.clone(), text_loaded.clone())
-                .map_err(|e| PolicyError::from_regorus(&e, &sources))?;
-            loaded.push((package.clone(), text_loaded));
-            if reads_index(text) {
-                index_users.insert(package.clone());
-            }
-            if let Some((owner, owner_builtin)) = package_files.get(&package) {
-                if *owner_builtin && !builtin {
-                    return Err(PolicyError::plain(format!(
-                        "{name} declares package `{}`, which belongs to the built-in {owner}",
-                        package.trim_start_matches("data.")
-                    ))
-                    .with_help("rename your package (e.g. `opsgate.rules.<team>_<topic>`): built-in rules cannot be replaced"));
-                }
-            } else {
-                package_files.insert(package, (name.clone(), builtin));
-            }
-        }
-
+        let added = add_sources(&mut engine, &sources, builtin_count, &mut splits)?;
         let mut registry = Registry::default();
         let mut packages = Vec::new();
-        for (path, (file, builtin)) in &package_files {
+        for (path, (file, builtin)) in &added.package_files {
             if !path.starts_with(RULES_PREFIX) {
                 continue;
             }
-            let metadata_value = eval_value(&mut engine, &format!("{path}.metadata"), &sources)?
-                .ok_or_else(|| {
-                    PolicyError::plain(format!("{file}: package `{path}` has no `metadata` object"))
-                        .with_help("declare `metadata[\"CODE\"] := {title, severity, area, source, rationale, remediation}` for each rule")
-                })?;
-            let metadata: BTreeMap<String, RuleMetadata> = serde_json::from_value(metadata_value)
-                .map_err(|e| {
-                PolicyError::plain(format!("{file}: `metadata` of `{path}` is malformed: {e}"))
-            })?;
-            let kinds = eval_value(&mut engine, &format!("{path}.kinds"), &sources)?
-                .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
-            let mut sorted_kinds: Option<Vec<String>> =
-                kinds.as_ref().map(|k| k.iter().cloned().collect());
-            if let Some(list) = &mut sorted_kinds {
-                list.sort();
-            }
-            for (code, meta) in metadata {
-                let mut rule = rule_from_metadata(&code, meta, path, file, *builtin)
-                    .map_err(|e| PolicyError::plain(format!("{file}: {e}")))?;
-                if rule.kinds.is_none() {
-                    rule.kinds = sorted_kinds.clone();
-                }
-                if let Err(existing) = registry.insert(rule) {
-                    return Err(PolicyError::plain(format!(
-                        "{file}: rule code {code} is already declared by {}",
-                        existing.policy_file
-                    )));
-                }
-            }
+            let kinds = register_rules(&mut engine, path, file, *builtin, &sources, &mut registry)?;
             let modes = eval_value(&mut engine, &format!("{path}.modes"), &sources)?
                 .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
-            let dated = splits.of_package(path);
             packages.push(Package {
-                dated,
+                dated: splits.of_package(path),
                 path: path.clone(),
                 kinds,
                 diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
-                uses_index: index_users.contains(path),
+                uses_index: added.index_users.contains(path),
                 interpreted: true,
-                reads_references: loaded
+                reads_references: added
+                    .loaded
                     .iter()
                     .any(|(p, text)| p == path && text.contains("unresolved_references")),
             });
         }
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
-        let compiled = compiled_engine(&engine, &loaded, &packages, &package_files, timer);
+        let compiled = compiled_engine(
+            &engine,
+            &added.loaded,
+            &packages,
+            &added.package_files,
+            timer,
+        );
         let native_index = native_index(&mut engine);
         let interpreter = match &compiled {
             Some(compiled) => {
-                let kept = interpreted_packages(&loaded, &packages, compiled);
+                let kept = interpreted_packages(&added.loaded, &packages, compiled);
                 for (index, package) in packages.iter_mut().enumerate() {
                     package.interpreted = !compiled.runs(index);
                 }
-                Some(interpreter_engine(&loaded, &kept, &sources, timer)?)
+                Some(interpreter_engine(&added.loaded, &kept, &sources, timer)?)
             }
             None => None,
         };
