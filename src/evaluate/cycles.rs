@@ -39,55 +39,90 @@ fn components(graph: &BTreeMap<String, BTreeSet<String>>) -> HashMap<&str, usize
                 .collect()
         })
         .collect();
-    let n = ids.len();
-    let (mut index, mut low) = (vec![usize::MAX; n], vec![0; n]);
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut component = vec![usize::MAX; n];
-    let (mut next_index, mut next_component) = (0, 0);
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
+    let mut tarjan = Tarjan::new(successors);
+    for root in 0..ids.len() {
+        if tarjan.index[root] == usize::MAX {
+            tarjan.search(root);
         }
-        // (node, position in its successor list)
+    }
+    ids.into_iter().zip(tarjan.component).collect()
+}
+
+/// The state of Tarjan's algorithm over nodes `0..n`; `usize::MAX` is "not yet".
+struct Tarjan {
+    successors: Vec<Vec<usize>>,
+    /// The order in which each node was reached.
+    index: Vec<usize>,
+    /// The lowest index reachable from the node through its search subtree.
+    low: Vec<usize>,
+    on_stack: Vec<bool>,
+    stack: Vec<usize>,
+    component: Vec<usize>,
+    next_index: usize,
+    next_component: usize,
+}
+
+impl Tarjan {
+    fn new(successors: Vec<Vec<usize>>) -> Tarjan {
+        let n = successors.len();
+        Tarjan {
+            successors,
+            index: vec![usize::MAX; n],
+            low: vec![0; n],
+            on_stack: vec![false; n],
+            stack: Vec::new(),
+            component: vec![usize::MAX; n],
+            next_index: 0,
+            next_component: 0,
+        }
+    }
+
+    /// Numbers `node` and puts it on the stack.
+    fn reach(&mut self, node: usize) {
+        self.index[node] = self.next_index;
+        self.low[node] = self.next_index;
+        self.next_index += 1;
+        self.stack.push(node);
+        self.on_stack[node] = true;
+    }
+
+    /// The depth-first search from `root`, with an explicit work list of (node, position in its
+    /// successor list) instead of recursion.
+    fn search(&mut self, root: usize) {
         let mut work = vec![(root, 0usize)];
-        index[root] = next_index;
-        low[root] = next_index;
-        next_index += 1;
-        stack.push(root);
-        on_stack[root] = true;
+        self.reach(root);
         while let Some(&mut (node, ref mut at)) = work.last_mut() {
-            if let Some(&next) = successors[node].get(*at) {
+            if let Some(&next) = self.successors[node].get(*at) {
                 *at += 1;
-                if index[next] == usize::MAX {
-                    index[next] = next_index;
-                    low[next] = next_index;
-                    next_index += 1;
-                    stack.push(next);
-                    on_stack[next] = true;
+                if self.index[next] == usize::MAX {
+                    self.reach(next);
                     work.push((next, 0));
-                } else if on_stack[next] {
-                    low[node] = low[node].min(index[next]);
+                } else if self.on_stack[next] {
+                    self.low[node] = self.low[node].min(self.index[next]);
                 }
                 continue;
             }
             work.pop();
             if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
+                self.low[parent] = self.low[parent].min(self.low[node]);
             }
-            if low[node] == index[node] {
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component[member] = next_component;
-                    if member == node {
-                        break;
-                    }
-                }
-                next_component += 1;
+            if self.low[node] == self.index[node] {
+                self.close(node);
             }
         }
     }
-    ids.into_iter().zip(component).collect()
+
+    /// `node` is the root of a component: its members are the stack down to it.
+    fn close(&mut self, node: usize) {
+        while let Some(member) = self.stack.pop() {
+            self.on_stack[member] = false;
+            self.component[member] = self.next_component;
+            if member == node {
+                break;
+            }
+        }
+        self.next_component += 1;
+    }
 }
 
 #[cfg(test)]

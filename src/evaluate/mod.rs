@@ -336,6 +336,39 @@ fn add_sources(
     Ok(added)
 }
 
+/// The rules packages (`data.opsgate.rules.*`) with their rules in one registry, in package
+/// order.
+fn read_packages(
+    engine: &mut Engine,
+    added: &Added,
+    sources: &[PolicyFile],
+    splits: &mut DatedSplits,
+) -> Result<(Registry, Vec<Package>), PolicyError> {
+    let mut registry = Registry::default();
+    let mut packages = Vec::new();
+    for (path, (file, builtin)) in &added.package_files {
+        if !path.starts_with(RULES_PREFIX) {
+            continue;
+        }
+        let kinds = register_rules(engine, path, file, *builtin, sources, &mut registry)?;
+        let modes = eval_value(engine, &format!("{path}.modes"), sources)?
+            .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
+        packages.push(Package {
+            dated: splits.of_package(path),
+            path: path.clone(),
+            kinds,
+            diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
+            uses_index: added.index_users.contains(path),
+            interpreted: true,
+            reads_references: added
+                .loaded
+                .iter()
+                .any(|(p, text)| p == path && text.contains("unresolved_references")),
+        });
+    }
+    Ok((registry, packages))
+}
+
 /// Adds the rules of the package at `path` (from `file`) to `registry`, from its `metadata`; a
 /// rule that states no kinds gets the package's. Returns the package's `kinds`.
 fn register_rules(
@@ -420,28 +453,7 @@ impl PolicySet {
             DatedSplits::none()
         };
         let added = add_sources(&mut engine, &sources, builtin_count, &mut splits)?;
-        let mut registry = Registry::default();
-        let mut packages = Vec::new();
-        for (path, (file, builtin)) in &added.package_files {
-            if !path.starts_with(RULES_PREFIX) {
-                continue;
-            }
-            let kinds = register_rules(&mut engine, path, file, *builtin, &sources, &mut registry)?;
-            let modes = eval_value(&mut engine, &format!("{path}.modes"), &sources)?
-                .and_then(|v| serde_json::from_value::<HashSet<String>>(v).ok());
-            packages.push(Package {
-                dated: splits.of_package(path),
-                path: path.clone(),
-                kinds,
-                diff_only: modes.is_some_and(|m| m.len() == 1 && m.contains("diff")),
-                uses_index: added.index_users.contains(path),
-                interpreted: true,
-                reads_references: added
-                    .loaded
-                    .iter()
-                    .any(|(p, text)| p == path && text.contains("unresolved_references")),
-            });
-        }
+        let (registry, mut packages) = read_packages(&mut engine, &added, &sources, &mut splits)?;
         let package_nanos = std::env::var_os("OPSGATE_TIMINGS")
             .map(|_| packages.iter().map(|_| Default::default()).collect());
         let compiled = compiled_engine(

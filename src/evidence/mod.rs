@@ -82,16 +82,11 @@ fn severity_of(policies: &PolicySet, code: &str) -> Severity {
 pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
     let Some((git, tip)) = inputs.git else {
         let message = "not in a git repository: when each record was first committed cannot be read, so paperwork written after the fact cannot be detected".to_owned();
-        let verdict = incomplete(
+        return unjudged(incomplete(
             inputs,
             message,
             "run the auditor's report in a clone of the repository",
-        );
-        return Analysis {
-            verdicts: vec![verdict],
-            commits: Vec::new(),
-            blobs_parsed: 0,
-        };
+        ));
     };
     let scope = walk::Scope {
         prefix: inputs.prefix,
@@ -101,25 +96,13 @@ pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
     let history = match walk::walk(git, tip, &scope) {
         Ok(history) => history,
         Err(error) => {
-            let verdict = incomplete(
+            return unjudged(incomplete(
                 inputs,
                 format!("the history could not be read: {error}"),
                 "check the repository with `git fsck`",
-            );
-            return Analysis {
-                verdicts: vec![verdict],
-                commits: Vec::new(),
-                blobs_parsed: 0,
-            };
+            ))
         }
     };
-    let now = inputs
-        .as_of
-        .parse::<jiff::civil::Date>()
-        .ok()
-        .and_then(|d| d.tomorrow().ok())
-        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
-        .map_or(i64::MAX, |z| z.timestamp().as_second());
     let severity = |code: &str| severity_of(inputs.policies, code);
     let rules = judge::Rules {
         workspace: inputs.workspace,
@@ -130,7 +113,7 @@ pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
             &inputs.params["emergency_approval_window_hours"],
             "emergency_approval_window_hours",
         ),
-        now,
+        now: end_of(inputs.as_of),
         severity: &severity,
     };
     let mut verdicts = Vec::new();
@@ -151,6 +134,26 @@ pub fn analyse(inputs: &Inputs<'_>) -> Analysis {
         commits,
         blobs_parsed: history.blobs_parsed,
     }
+}
+
+/// The analysis when the history cannot be walked: that one verdict, nothing judged.
+fn unjudged(verdict: judge::Verdict) -> Analysis {
+    Analysis {
+        verdicts: vec![verdict],
+        commits: Vec::new(),
+        blobs_parsed: 0,
+    }
+}
+
+/// The end of the day `as_of` (the start of the next, UTC) in seconds: what was committed before
+/// it is in the report. An unreadable date excludes nothing.
+fn end_of(as_of: &str) -> i64 {
+    as_of
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.tomorrow().ok())
+        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+        .map_or(i64::MAX, |z| z.timestamp().as_second())
 }
 
 /// Dated records (not the artifacts' mere existence) the commit at `index` first recorded.

@@ -228,10 +228,34 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
     let changed = changed_blobs(git, &commits, scope)?;
     crate::timing::stage_time("backdating: history diffs", started);
     let started = std::time::Instant::now();
-    // Every distinct blob read once (git2 objects are not shared across threads), parsed in parallel.
+    let sources = blob_sources(git, &changed, scope)?;
+    let limits = scope.limits;
+    let cache: HashMap<Oid, Parsed> = sources
+        .into_par_iter()
+        .map(|(oid, source)| (oid, parse(source, limits)))
+        .collect();
+    crate::timing::stage_time("backdating: blobs read and parsed", started);
+    let mut history = History {
+        blobs_parsed: cache.len(),
+        shallow,
+        ..History::default()
+    };
+    record_firsts(&mut history, &changed, &cache);
+    history.import = history.first.values().min().copied();
+    history.commits = commits;
+    Ok(history)
+}
+
+/// Every distinct blob of `changed`, read once (git2 objects are not shared across threads, so
+/// they are read here and parsed in parallel after), named by its first path.
+fn blob_sources(
+    git: &Git,
+    changed: &[(usize, String, Oid)],
+    scope: &Scope<'_>,
+) -> Result<Vec<(Oid, Source)>, GitError> {
     let mut wanted: Vec<(Oid, String)> = Vec::new();
     let mut seen = HashSet::new();
-    for (_, display, oid) in &changed {
+    for (_, display, oid) in changed {
         if seen.insert(*oid) {
             wanted.push((*oid, display.clone()));
         }
@@ -254,19 +278,18 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
             },
         ));
     }
-    let limits = scope.limits;
-    let cache: HashMap<Oid, Parsed> = sources
-        .into_par_iter()
-        .map(|(oid, source)| (oid, parse(source, limits)))
-        .collect();
-    crate::timing::stage_time("backdating: blobs read and parsed", started);
-    let mut history = History {
-        blobs_parsed: cache.len(),
-        shallow,
-        ..History::default()
-    };
+    Ok(sources)
+}
+
+/// For each key, the first commit (in `changed`'s order, oldest first) whose blobs hold it, and
+/// each configuration item's configuration changes.
+fn record_firsts(
+    history: &mut History,
+    changed: &[(usize, String, Oid)],
+    cache: &HashMap<Oid, Parsed>,
+) {
     let mut last_fingerprint: HashMap<&str, u64> = HashMap::new();
-    for (index, _, oid) in &changed {
+    for (index, _, oid) in changed {
         let Some(parsed) = cache.get(oid) else {
             continue;
         };
@@ -278,7 +301,7 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
                 continue;
             }
             // The boundary of a shallow clone is where the history starts, not a modification.
-            if !(shallow && *index == 0) {
+            if !(history.shallow && *index == 0) {
                 history
                     .ci_changes
                     .entry(ci.clone())
@@ -287,7 +310,4 @@ pub fn walk(git: &Git, tip: Oid, scope: &Scope<'_>) -> Result<History, GitError>
             }
         }
     }
-    history.import = history.first.values().min().copied();
-    history.commits = commits;
-    Ok(history)
 }

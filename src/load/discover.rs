@@ -123,13 +123,7 @@ fn in_repository(git: &Git, root: &Path) -> Option<Vec<Discovered>> {
             let shown = crate::git::escape_path(&entry.path);
             if inside(&shown) && is_yaml(Path::new(&shown)) {
                 let path = git.workdir.join(&shown);
-                found.insert(
-                    path.clone(),
-                    Discovered::Unreadable {
-                        path,
-                        reason: Unread::bad_path(),
-                    },
-                );
+                found.insert(path.clone(), bad_path(path));
             }
             continue;
         };
@@ -137,41 +131,50 @@ fn in_repository(git: &Git, root: &Path) -> Option<Vec<Discovered>> {
             continue;
         }
         let absolute = git.workdir.join(path);
-        let skip_worktree = u32::from(entry.flags_extended) & SKIP_WORKTREE != 0;
-        let item = if skip_worktree {
-            match repo.find_blob(entry.id) {
-                Ok(blob) => Discovered::Blob {
-                    path: absolute.clone(),
-                    content: blob.content().to_vec(),
-                },
-                Err(error) => Discovered::Unreadable {
-                    path: absolute.clone(),
-                    reason: Unread::io(error.to_string()),
-                },
-            }
-        } else if std::fs::symlink_metadata(&absolute).is_err() {
-            // Deleted in the work tree: the work tree is what this mode checks.
-            continue;
-        } else {
-            classify(absolute.clone())
-        };
-        found.insert(absolute, item);
+        if let Some(item) = tracked(git, &entry, absolute.clone()) {
+            found.insert(absolute, item);
+        }
     }
     for (path, utf8) in untracked(git, &prefix) {
         let absolute = git.workdir.join(&path);
         if is_yaml(&absolute) && !found.contains_key(&absolute) {
-            let item = if utf8 {
-                classify(absolute.clone())
-            } else {
-                Discovered::Unreadable {
-                    path: absolute.clone(),
-                    reason: Unread::bad_path(),
-                }
+            let item = match utf8 {
+                true => classify(absolute.clone()),
+                false => bad_path(absolute.clone()),
             };
             found.insert(absolute, item);
         }
     }
     Some(found.into_values().collect())
+}
+
+/// A file whose name is not UTF-8: reported, never read under a rewritten name.
+fn bad_path(path: PathBuf) -> Discovered {
+    Discovered::Unreadable {
+        path,
+        reason: Unread::bad_path(),
+    }
+}
+
+/// A tracked file at `absolute`: its content from the index when git keeps it out of the work
+/// tree (skip-worktree, sparse checkout), else the work tree's file; `None` when deleted there.
+fn tracked(git: &Git, entry: &git2::IndexEntry, absolute: PathBuf) -> Option<Discovered> {
+    let skip_worktree = u32::from(entry.flags_extended) & SKIP_WORKTREE != 0;
+    if skip_worktree {
+        return Some(match git.repository().find_blob(entry.id) {
+            Ok(blob) => Discovered::Blob {
+                path: absolute,
+                content: blob.content().to_vec(),
+            },
+            Err(error) => Discovered::Unreadable {
+                path: absolute,
+                reason: Unread::io(error.to_string()),
+            },
+        });
+    }
+    // Deleted in the work tree: the work tree is what this mode checks.
+    std::fs::symlink_metadata(&absolute).ok()?;
+    Some(classify(absolute))
 }
 
 const SKIP_WORKTREE: u32 = 1 << 14;
