@@ -327,3 +327,25 @@ fn the_staged_gate_reports_the_same_with_a_warm_cache() {
     assert_eq!(staged(Some(cache.path())), uncached);
     assert_eq!(staged(Some(cache.path())), uncached);
 }
+
+/// `OPSGATE_NO_CACHE=1`, as the README writes it, turns the cache off (`0` leaves it on); it was
+/// once refused with "invalid value '1'".
+#[test]
+fn opsgate_no_cache_takes_one_and_zero() {
+    let repo = repository();
+    let cache = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(
+        repo.path(),
+        Some(cache.path()),
+        &[("OPSGATE_NO_CACHE", "1")],
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(files_under(cache.path()).is_empty(), "nothing cached");
+    let (code, _, stderr) = run(
+        repo.path(),
+        Some(cache.path()),
+        &[("OPSGATE_NO_CACHE", "0")],
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(!files_under(cache.path()).is_empty(), "cached");
+}

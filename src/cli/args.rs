@@ -186,8 +186,11 @@ pub struct RunArgs {
     /// ~/.cache/opsgate; off when CI is set unless this is given].
     #[arg(long, value_name = "DIR", env = "OPSGATE_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Parse every file: neither read nor write the parse cache.
-    #[arg(long, env = "OPSGATE_NO_CACHE")]
+    /// Parse every file and compile the policies: neither read nor write the cache.
+    // `OPSGATE_NO_CACHE=1` (or yes/on/true) as the README documents; a plain bool flag with `env`
+    // accepts only `true`/`false`.
+    #[arg(long, env = "OPSGATE_NO_CACHE", value_parser = clap::builder::BoolishValueParser::new(),
+          action = clap::ArgAction::SetTrue)]
     pub no_cache: bool,
 }
 
