@@ -267,6 +267,30 @@ pub struct Evaluation {
     pub errors: Vec<PolicyError>,
 }
 
+impl Evaluation {
+    /// No findings, only `errors`.
+    fn of_errors(errors: Vec<PolicyError>) -> Evaluation {
+        Evaluation {
+            findings: Vec::new(),
+            by_entry: Default::default(),
+            errors,
+        }
+    }
+
+    /// Adds each artifact's findings, kept apart by entry when the context asks for it.
+    fn gather(&mut self, results: Vec<Found>, separate_entries: bool) {
+        for found in results {
+            for (bucket, findings) in found.by_entry.into_iter().enumerate() {
+                match separate_entries {
+                    true => self.by_entry[bucket].extend(findings),
+                    false => self.findings.extend(findings),
+                }
+            }
+            self.errors.extend(found.errors);
+        }
+    }
+}
+
 /// The interpreter with OPA's semantics and the policy time limit (also returned, for the other
 /// engines built from the same policies).
 fn new_engine(timeout: Duration) -> (Engine, Option<ExecutionTimerConfig>) {
@@ -501,21 +525,11 @@ impl PolicySet {
         {
             // A change that alters no artifact's content (a comment, a reformatted file) has
             // nothing to evaluate: skip building the engine's inventory and indexes.
-            return Evaluation {
-                findings: Vec::new(),
-                by_entry: Default::default(),
-                errors: Vec::new(),
-            };
+            return Evaluation::of_errors(Vec::new());
         }
         let run = match self.prepare_run(workspace, context, false) {
             Ok(run) => run,
-            Err(error) => {
-                return Evaluation {
-                    findings: Vec::new(),
-                    by_entry: Default::default(),
-                    errors: vec![error],
-                }
-            }
+            Err(error) => return Evaluation::of_errors(vec![error]),
         };
         let data = run.engine.get_data();
         let results: Vec<Found> = workspace
@@ -523,51 +537,40 @@ impl PolicySet {
             .par_iter()
             .zip(run.values.par_iter())
             .map_init(
-                || Worker {
-                    engine: run.engine.clone(),
-                    // Without a VM (its data refused), every package runs on the interpreter.
-                    vm: self.compiled.as_ref().and_then(|c| c.vm(&data).ok()),
-                    data: data.clone(),
-                    input: regorus::Value::Undefined,
-                    whole: None,
-                    has_references: false,
-                },
+                || self.worker(&run, &data),
                 |worker, (artifact, value)| {
                     let Some(mode) = Mode::of(context, &artifact.id) else {
                         return Found::default();
                     };
-                    let result = self.evaluate_one(
-                        worker,
-                        Subject {
-                            workspace,
-                            artifact,
-                            value: value.as_ref(),
-                            mode,
-                        },
-                        context,
-                        run.indexes(),
-                    );
+                    let subject = Subject {
+                        workspace,
+                        artifact,
+                        value: value.as_ref(),
+                        mode,
+                    };
+                    let result = self.evaluate_one(worker, subject, context, run.indexes());
                     crate::progress::tick();
                     result
                 },
             )
             .collect();
-        let mut evaluation = Evaluation {
-            findings: Vec::new(),
-            by_entry: Default::default(),
-            errors: run.index_error.into_iter().collect(),
-        };
-        for found in results {
-            for (bucket, findings) in found.by_entry.into_iter().enumerate() {
-                match context.separate_entries {
-                    true => evaluation.by_entry[bucket].extend(findings),
-                    false => evaluation.findings.extend(findings),
-                }
-            }
-            evaluation.errors.extend(found.errors);
-        }
+        let mut evaluation = Evaluation::of_errors(run.index_error.into_iter().collect());
+        evaluation.gather(results, context.separate_entries);
         self.print_package_timings();
         evaluation
+    }
+
+    /// One worker thread's engines over the run's data.
+    fn worker(&self, run: &Run<'_>, data: &regorus::Value) -> Worker {
+        Worker {
+            engine: run.engine.clone(),
+            // Without a VM (its data refused), every package runs on the interpreter.
+            vm: self.compiled.as_ref().and_then(|c| c.vm(data).ok()),
+            data: data.clone(),
+            input: regorus::Value::Undefined,
+            whole: None,
+            has_references: false,
+        }
     }
 
     /// The engine of one run: the inventory and the precomputed indexes added, prepared for the
