@@ -50,12 +50,15 @@ fn main() {
 }
 
 /// `OPSGATE_PARSER_ID`: names the parse cache's directory (src/load/cache.rs). It changes whenever
-/// the loader, the kind table or a locked dependency does, so a build never reads entries another
-/// build's parser wrote (the commit alone would not tell an edited working tree apart).
+/// the loader, the kind table, the policy compiling or a locked dependency does, so a build never
+/// reads entries another build wrote (the commit alone would not tell an edited working tree
+/// apart).
 fn record_parser_id(manifest_dir: &Path) {
     use std::hash::{Hash, Hasher};
     let mut files = Vec::new();
-    for dir in ["src/load", "src/model"] {
+    // src/evaluate: the compiled policy program is kept in the same directory, and its compiling
+    // (what is blanked, which entries) lives there.
+    for dir in ["src/load", "src/model", "src/evaluate"] {
         let dir = manifest_dir.join(dir);
         println!("cargo:rerun-if-changed={}", dir.display());
         if let Ok(entries) = std::fs::read_dir(&dir) {

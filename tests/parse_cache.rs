@@ -328,8 +328,8 @@ fn the_staged_gate_reports_the_same_with_a_warm_cache() {
     assert_eq!(staged(Some(cache.path())), uncached);
 }
 
-/// `OPSGATE_NO_CACHE=1`, as the README writes it, turns the cache off (`0` leaves it on); it was
-/// once refused with "invalid value '1'".
+/// `OPSGATE_NO_CACHE=1`, as the README writes it, turns the cache off (`0` or empty leaves it on);
+/// it was once refused with "invalid value '1'".
 #[test]
 fn opsgate_no_cache_takes_one_and_zero() {
     let repo = repository();
@@ -341,11 +341,127 @@ fn opsgate_no_cache_takes_one_and_zero() {
     );
     assert_eq!(code, 3, "{stderr}");
     assert!(files_under(cache.path()).is_empty(), "nothing cached");
+    // Set but empty, as CI templates leave variables, is off too: the cache stays on.
+    let (code, _, stderr) = run(repo.path(), Some(cache.path()), &[("OPSGATE_NO_CACHE", "")]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(!files_under(cache.path()).is_empty(), "cached");
     let (code, _, stderr) = run(
         repo.path(),
         Some(cache.path()),
         &[("OPSGATE_NO_CACHE", "0")],
     );
     assert_eq!(code, 3, "{stderr}");
-    assert!(!files_under(cache.path()).is_empty(), "cached");
+}
+
+/// A cache directory inside the checked repository (its work tree, however ignored, or its git
+/// directory) is written by the change under review: one committed program file there switched
+/// off most built-in rules. It is refused with a warning, before anything is created there, and
+/// the run reports what a run without a cache reports.
+#[test]
+fn a_cache_inside_the_checked_repository_is_refused() {
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps"),
+        repo.path(),
+    );
+    git(repo.path(), &["init", "-q"]);
+    write(repo.path(), ".gitignore", ".og-cache/\n");
+    let (_, uncached, _) = run(repo.path(), None, &[]);
+    let inside = [
+        repo.path().join(".og-cache"),
+        repo.path().join("not/yet/there"),
+        repo.path().join(".git/og-cache"),
+        repo.path().join("services/../.og-cache"),
+    ];
+    for cache in &inside {
+        let (_, out, stderr) = run(repo.path(), Some(cache), &[]);
+        assert!(
+            out == uncached,
+            "{}: the findings of a run without a cache",
+            cache.display()
+        );
+        assert!(
+            stderr.contains("is inside the checked repository"),
+            "{}: {stderr}",
+            cache.display()
+        );
+        assert!(!cache.exists(), "{}: nothing created", cache.display());
+    }
+    // A relative one, from the repository's root, as a CI job would write it.
+    let out = opsgate()
+        .current_dir(repo.path())
+        .args([
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--cache-dir",
+            ".og-cache",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is inside the checked repository"));
+    assert!(!repo.path().join(".og-cache").exists());
+}
+
+/// Another policy set's program (the period report's, split by what bodies read) under this
+/// set's digest, its checksum made to fit, is a miss: its entry points are not this set's.
+#[test]
+fn a_program_of_other_entry_points_under_this_digest_is_a_miss() {
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps"),
+        repo.path(),
+    );
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    git_at(
+        repo.path(),
+        "Ann",
+        "2026-10-01",
+        &["commit", "-q", "-m", "gaps"],
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let (_, uncached, _) = run(repo.path(), None, &[]);
+    run(repo.path(), Some(cache.path()), &[]);
+    let check_program = programs(cache.path());
+    assert_eq!(check_program.len(), 1);
+    let period = opsgate()
+        .arg("report")
+        .arg(repo.path())
+        .args(["--period", "2026-11-01..2026-11-24", "--format", "json"])
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .output()
+        .unwrap();
+    assert!(period.status.code().is_some());
+    let period_program: Vec<_> = programs(cache.path())
+        .into_iter()
+        .filter(|p| *p != check_program[0])
+        .collect();
+    assert_eq!(
+        period_program.len(),
+        1,
+        "the period report compiles its own program"
+    );
+    let theirs = std::fs::read(&period_program[0]).unwrap();
+    let ours = std::fs::read(&check_program[0]).unwrap();
+    // MAGIC (8) + digest (32) + the payload's SHA-256 (32) + payload.
+    let payload = &theirs[72..];
+    let mut forged = ours[..40].to_vec();
+    forged.extend_from_slice(&sha256(payload));
+    forged.extend_from_slice(payload);
+    std::fs::write(&check_program[0], &forged).unwrap();
+    let (_, again, _) = run(repo.path(), Some(cache.path()), &[]);
+    assert!(
+        again == uncached,
+        "the period report's program was used for a check"
+    );
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }

@@ -187,9 +187,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", env = "OPSGATE_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Parse every file and compile the policies: neither read nor write the cache.
-    // `OPSGATE_NO_CACHE=1` (or yes/on/true) as the README documents; a plain bool flag with `env`
-    // accepts only `true`/`false`.
-    #[arg(long, env = "OPSGATE_NO_CACHE", value_parser = clap::builder::BoolishValueParser::new(),
+    // `OPSGATE_NO_CACHE=1` as the README documents; anything but a false-like value (empty, 0,
+    // false, no, off) turns the cache off. A plain bool flag with `env` takes only true/false.
+    #[arg(long, env = "OPSGATE_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new(),
           action = clap::ArgAction::SetTrue)]
     pub no_cache: bool,
 }

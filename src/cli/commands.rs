@@ -344,7 +344,8 @@ fn parse_cache(args: &RunArgs) -> Option<&'static ParseCache> {
                 return None;
             }
             let dir = args.cache_dir.clone().or_else(default_cache_dir)?;
-            match ParseCache::open(&dir, crate::load::cache::DEFAULT_MAX_BYTES) {
+            let max = crate::load::cache::DEFAULT_MAX_BYTES;
+            match ParseCache::open_outside(&dir, max, &repository_places(&args.path)) {
                 Ok(cache) => Some(cache),
                 Err(error) => {
                     eprintln!("warning: {error}");
@@ -354,6 +355,18 @@ fn parse_cache(args: &RunArgs) -> Option<&'static ParseCache> {
         })
         .as_ref()
         .inspect(|cache| crate::evaluate::compiled::keep_programs_in(cache))
+}
+
+/// The checked path and, when it is in a git repository, the repository's work tree, git
+/// directory and common directory: where a cache directory must not be.
+fn repository_places(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut places = vec![path.to_owned()];
+    if let Ok(git) = crate::git::Git::discover(path) {
+        let repo = git.repository();
+        places.extend([repo.path().to_owned(), repo.commondir().to_owned()]);
+        places.push(git.workdir.clone());
+    }
+    places
 }
 
 /// `$XDG_CACHE_HOME/opsgate` (an absolute one), else `~/.cache/opsgate`; none in CI.

@@ -337,6 +337,18 @@ fn read_kept<'p>(
         DeserializationResult::Complete(program) if !program.needs_recompilation => program,
         _ => return None,
     };
+    // The program of another policy set (another build's, the period report's split one) under
+    // this digest has other entry points: a miss, not the wrong rules.
+    let expected: std::collections::BTreeSet<String> = admitted
+        .iter()
+        .zip(&kept.runs)
+        .filter(|(_, runs)| **runs)
+        .flat_map(|(p, _)| p.entries())
+        .collect();
+    let has: std::collections::BTreeSet<String> = program.entry_points.keys().cloned().collect();
+    if has != expected {
+        return None;
+    }
     let runs = admitted
         .iter()
         .zip(&kept.runs)

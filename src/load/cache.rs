@@ -50,6 +50,12 @@ pub enum CacheError {
          what a file parses to)"
     )]
     Unsafe { path: PathBuf, why: String },
+    #[error(
+        "the parse cache directory {path} is inside the checked repository ({repository}); it is \
+         not used (the change under review could write what its files parse to and what the \
+         policies compile to)"
+    )]
+    Inside { path: PathBuf, repository: PathBuf },
 }
 
 /// An open cache directory for this parser build.
@@ -113,6 +119,27 @@ impl Key {
 }
 
 impl ParseCache {
+    /// [`ParseCache::open`], refusing (before creating anything) a directory inside any of
+    /// `repository` — the checked path, the repository's work tree and git directories — or one
+    /// that holds them: a cache there is written by whoever writes the repository.
+    pub fn open_outside(
+        root: &Path,
+        max_bytes: u64,
+        repository: &[PathBuf],
+    ) -> Result<ParseCache, CacheError> {
+        let at = resolved(root);
+        for place in repository {
+            let place = resolved(place);
+            if at.starts_with(&place) || place.starts_with(&at) {
+                return Err(CacheError::Inside {
+                    path: root.to_owned(),
+                    repository: place,
+                });
+            }
+        }
+        ParseCache::open(root, max_bytes)
+    }
+
     /// Opens (creating) `root/<parser build>/`, refusing a directory others can write.
     pub fn open(root: &Path, max_bytes: u64) -> Result<ParseCache, CacheError> {
         let dir = root.join(PARSER_ID);
@@ -241,6 +268,33 @@ impl ParseCache {
 fn checked(bytes: &[u8]) -> Option<&[u8]> {
     let (sum, payload) = bytes.split_at_checked(32)?;
     (sum == Sha256::digest(payload).as_slice()).then_some(payload)
+}
+
+/// `path` absolute, through the real path of its nearest existing ancestor (symlinks resolved),
+/// the rest appended as written with `.` and `..` applied: a directory that does not exist yet is
+/// placed where creating it would put it.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while std::fs::metadata(existing).is_err() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
+        rest.push(name.to_owned());
+        existing = parent;
+    }
+    let mut out = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_owned());
+    for name in rest.iter().rev() {
+        match name.to_str() {
+            Some(".") => {}
+            Some("..") => {
+                out.pop();
+            }
+            _ => out.push(name),
+        }
+    }
+    out
 }
 
 /// Creates `dir` and its missing parents readable by this user only (a umask of 002 would

@@ -33,8 +33,13 @@ pub fn opsgate() -> Command {
     cmd
 }
 
+/// Outside this repository (opsgate refuses a cache inside the repository it checks, and the
+/// tests check fixtures/ in place), one per checkout.
 pub fn shared_cache_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("parse-cache")
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    env!("CARGO_MANIFEST_DIR").hash(&mut hasher);
+    std::env::temp_dir().join(format!("opsgate-test-cache-{:016x}", hasher.finish()))
 }
 
 /// Runs `opsgate check DIR --format json` and returns the exit code and the parsed document.
