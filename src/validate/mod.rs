@@ -374,3 +374,49 @@ fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `validate_one` trusts `is_valid` to say there are no errors (the fast path): the two must
+    /// agree, or a schema finding would be skipped silently. Checked on every artifact of the
+    /// examples, and on each of them with its `spec` emptied and retyped.
+    #[test]
+    fn is_valid_agrees_with_the_error_list() {
+        let schemas = SchemaSet::compile().expect("schemas compile");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for example in ["fixtures/acme", "fixtures/gaps"] {
+            let loaded = crate::load::load_path(
+                &root.join(example),
+                crate::load::LoadLimits::default(),
+                &crate::load::PathFilter::default(),
+            );
+            for artifact in &loaded.workspace.artifacts {
+                let (validator, _) = &schemas.validators[artifact.kind.name];
+                let mut variants = vec![(*artifact.value).clone()];
+                for spec in [
+                    serde_json::json!({}),
+                    serde_json::json!("text"),
+                    Value::Null,
+                ] {
+                    let mut value = (*artifact.value).clone();
+                    value["spec"] = spec;
+                    variants.push(value);
+                }
+                for value in &variants {
+                    let errors = validator.iter_errors(value).next().is_some();
+                    assert_eq!(
+                        validator.is_valid(value),
+                        !errors,
+                        "{}: {value}",
+                        artifact.id
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked} documents checked");
+    }
+}
