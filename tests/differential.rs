@@ -410,6 +410,9 @@ impl ProgramSet {
         let program = policies
             .compile_packages(&names)
             .expect("the packages compile together");
+        // The program as a later run reads it back from the cache (src/evaluate/compiled.rs keeps
+        // it): what the comparison proves is the round-tripped program.
+        let program = round_trip(&program);
         for package in PROVEN {
             assert!(
                 compiled.contains(*package),
@@ -990,4 +993,18 @@ fn finding_key(artifact: &str, finding: &Value) -> [String; 5] {
         field("message"),
         field("related"),
     ]
+}
+
+/// `program` written as the cache keeps it and read back.
+fn round_trip(
+    program: &regorus::rvm::program::Program,
+) -> std::sync::Arc<regorus::rvm::program::Program> {
+    use regorus::rvm::program::{DeserializationResult, Program};
+    let bytes = program.serialize_binary().expect("the program serializes");
+    match Program::deserialize_binary(&bytes).expect("the program reads back") {
+        DeserializationResult::Complete(read) if !read.needs_recompilation => {
+            std::sync::Arc::new(read)
+        }
+        _ => panic!("the program does not read back whole"),
+    }
 }
