@@ -218,8 +218,11 @@ impl<'a> IdSet<'a> {
 #[derive(Default)]
 pub struct StringCache {
     known: HashSet<Box<str>, ahash::RandomState>,
-    by_value: HashMap<usize, (Arc<Value>, Box<[Box<str>]>)>,
+    by_value: HashMap<usize, Mentions>,
 }
+
+/// A value held by the cache and the known ids it mentions.
+type Mentions = (Arc<Value>, Box<[Box<str>]>);
 
 fn address(value: &Arc<Value>) -> usize {
     Arc::as_ptr(value) as usize
@@ -242,7 +245,7 @@ impl StringCache {
             .map(|a| &a.value)
             .filter(|v| !self.by_value.contains_key(&address(v)))
             .collect();
-        let read: Vec<(usize, (Arc<Value>, Box<[Box<str>]>))> = missing
+        let read: Vec<(usize, Mentions)> = missing
             .par_iter()
             .map(|v| (address(v), (Arc::clone(v), mentions(v, known))))
             .collect();
