@@ -92,6 +92,18 @@ fn cached_runs_report_exactly_what_uncached_runs_report() {
     assert!(uncached.contains("LOAD-SYNTAX") && uncached.contains("LOAD-DUPLICATE-ID"));
 }
 
+/// The example with planted problems (its findings show what a damaged cache would change).
+fn gaps() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps")
+}
+
+/// Where `needle` starts in `haystack`.
+fn occurrences(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
+    (0..haystack.len().saturating_sub(needle.len()))
+        .filter(|&i| &haystack[i..i + needle.len()] == needle)
+        .collect()
+}
+
 /// The kept compiled programs among the entries (src/evaluate/compiled.rs).
 fn programs(cache: &Path) -> Vec<std::path::PathBuf> {
     files_under(cache)
@@ -131,7 +143,7 @@ fn a_kept_program_changes_nothing_and_a_damaged_one_is_compiled_again() {
 /// another message: the entry's own checksum is what turns it into a miss.
 #[test]
 fn a_kept_program_with_one_flipped_bit_in_a_message_is_not_used() {
-    let gaps = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps");
+    let gaps = gaps();
     let cache = tempfile::tempdir().unwrap();
     let (_, uncached, _) = run(&gaps, None, &[]);
     run(&gaps, Some(cache.path()), &[]);
@@ -140,9 +152,7 @@ fn a_kept_program_with_one_flipped_bit_in_a_message_is_not_used() {
     let message = b"plan defines no trigger events";
     assert!(uncached.contains("plan defines no trigger events"));
     // Every copy (the program keeps the policies' text beside its literals).
-    let at: Vec<usize> = (0..whole.len() - message.len())
-        .filter(|&i| &whole[i..i + message.len()] == message)
-        .collect();
+    let at = occurrences(&whole, message);
     assert!(!at.is_empty(), "the message is a literal of the program");
     let mut flipped = whole.clone();
     at.iter().for_each(|&i| flipped[i] ^= 0x20); // `plan` → `Plan`
@@ -155,7 +165,7 @@ fn a_kept_program_with_one_flipped_bit_in_a_message_is_not_used() {
 /// cached value) is a miss too: the file is parsed again and the finding stays.
 #[test]
 fn a_parse_entry_damaged_into_another_value_is_not_used() {
-    let gaps = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps");
+    let gaps = gaps();
     let cache = tempfile::tempdir().unwrap();
     let (_, uncached, _) = run(&gaps, None, &[]);
     assert!(uncached.contains("`ci-backup-vualt` does not exist"));
@@ -164,9 +174,7 @@ fn a_parse_entry_damaged_into_another_value_is_not_used() {
     let mut damaged = 0;
     for entry in entries(cache.path()) {
         let mut bytes = std::fs::read(&entry).unwrap();
-        let at: Vec<usize> = (0..bytes.len().saturating_sub(typo.len()))
-            .filter(|&i| &bytes[i..i + typo.len()] == typo)
-            .collect();
+        let at = occurrences(&bytes, typo);
         for i in &at {
             bytes[i + 11..i + 15].copy_from_slice(b"ault");
         }
@@ -360,10 +368,7 @@ fn opsgate_no_cache_takes_one_and_zero() {
 #[test]
 fn a_cache_inside_the_checked_repository_is_refused() {
     let repo = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps"),
-        repo.path(),
-    );
+    copy_dir(&gaps(), repo.path());
     git(repo.path(), &["init", "-q"]);
     write(repo.path(), ".gitignore", ".og-cache/\n");
     let (_, uncached, _) = run(repo.path(), None, &[]);
@@ -411,10 +416,7 @@ fn a_cache_inside_the_checked_repository_is_refused() {
 #[test]
 fn a_program_of_other_entry_points_under_this_digest_is_a_miss() {
     let repo = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gaps"),
-        repo.path(),
-    );
+    copy_dir(&gaps(), repo.path());
     git(repo.path(), &["init", "-q"]);
     git(repo.path(), &["add", "-A"]);
     git_at(

@@ -337,25 +337,21 @@ fn read_kept<'p>(
         DeserializationResult::Complete(program) if !program.needs_recompilation => program,
         _ => return None,
     };
-    // The program of another policy set (another build's, the period report's split one) under
-    // this digest has other entry points: a miss, not the wrong rules.
-    let expected: std::collections::BTreeSet<String> = admitted
+    let runs: Vec<&Candidate<'p>> = admitted
         .iter()
         .zip(&kept.runs)
         .filter(|(_, runs)| **runs)
-        .flat_map(|(p, _)| p.entries())
+        .map(|(p, _)| *p)
         .collect();
+    // The program of another policy set (another build's, the period report's split one) under
+    // this digest has other entry points: a miss, not the wrong rules.
+    let expected: std::collections::BTreeSet<String> =
+        runs.iter().flat_map(|p| p.entries()).collect();
     let has: std::collections::BTreeSet<String> = program.entry_points.keys().cloned().collect();
     if has != expected {
         return None;
     }
-    let runs = admitted
-        .iter()
-        .zip(&kept.runs)
-        .filter(|(_, runs)| **runs)
-        .map(|(p, _)| p.path)
-        .collect();
-    Some((Arc::new(program), runs))
+    Some((Arc::new(program), runs.iter().map(|p| p.path).collect()))
 }
 
 /// A VM with the interpreter's settings: builtin errors make an expression undefined (OPA's

@@ -187,16 +187,23 @@ impl ParseCache {
         let Ok(payload) = postcard::to_stdvec(&entry) else {
             return;
         };
-        let path = self.path_of(key);
+        self.write(&self.path_of(key), &[MAGIC], &payload);
+    }
+
+    /// Writes `header`, the payload's SHA-256 and `payload` to `path`: to a temporary file renamed
+    /// into place, so concurrent runs see whole entries or none. Failures are ignored.
+    fn write(&self, path: &Path, header: &[&[u8]], payload: &[u8]) {
         let Some(parent) = path.parent() else { return };
         if std::fs::create_dir_all(parent).is_err() {
             return;
         }
         let written = tempfile::NamedTempFile::new_in(parent).and_then(|mut file| {
-            file.write_all(MAGIC)?;
-            file.write_all(&Sha256::digest(&payload))?;
-            file.write_all(&payload)?;
-            file.persist(&path).map_err(|e| e.error)?;
+            for part in header {
+                file.write_all(part)?;
+            }
+            file.write_all(&Sha256::digest(payload))?;
+            file.write_all(payload)?;
+            file.persist(path).map_err(|e| e.error)?;
             Ok(())
         });
         if written.is_ok() {
@@ -216,22 +223,11 @@ impl ParseCache {
     /// Keeps `payload` under `digest`, a hash its reader computes from everything the bytes were
     /// made from. Failures are ignored, as for [`ParseCache::put`].
     pub fn put_bytes(&self, digest: &[u8; 32], payload: &[u8]) {
-        let path = self.path_of_digest(digest);
-        let Some(parent) = path.parent() else { return };
-        if std::fs::create_dir_all(parent).is_err() {
-            return;
-        }
-        let written = tempfile::NamedTempFile::new_in(parent).and_then(|mut file| {
-            file.write_all(BYTES_MAGIC)?;
-            file.write_all(digest)?;
-            file.write_all(&Sha256::digest(payload))?;
-            file.write_all(payload)?;
-            file.persist(&path).map_err(|e| e.error)?;
-            Ok(())
-        });
-        if written.is_ok() {
-            self.wrote.store(true, Ordering::Relaxed);
-        }
+        self.write(
+            &self.path_of_digest(digest),
+            &[BYTES_MAGIC, digest],
+            payload,
+        );
     }
 
     fn path_of_digest(&self, digest: &[u8; 32]) -> PathBuf {
