@@ -354,6 +354,14 @@ fn read_kept<'p>(
     Some((Arc::new(program), runs.iter().map(|p| p.path).collect()))
 }
 
+/// A program of the VM's own, not shared with the other threads' VMs: the VM takes a reference to
+/// its program on every rule call and drops it on return, and on one shared `Arc` those atomic
+/// updates from two cores fight over one cache line (18 % of the VM's own time in a 10k check,
+/// `perf`). The copy's tables are its own; its literals still share their text.
+fn own_copy(program: &Arc<Program>) -> Arc<Program> {
+    Arc::new(Program::clone(program))
+}
+
 /// A VM with the interpreter's settings: builtin errors make an expression undefined (OPA's
 /// default, as [`super::PolicySet::load`] sets), the policy time limit, and no instruction limit of
 /// its own (the default of 25,000 instructions stops ordinary artifacts; the time limit bounds it).
@@ -363,7 +371,7 @@ pub fn new_vm(
     timer: Option<ExecutionTimerConfig>,
 ) -> Result<RegoVM, String> {
     let mut vm = RegoVM::new();
-    vm.load_program(Arc::clone(program));
+    vm.load_program(own_copy(program));
     vm.set_strict_builtin_errors(false);
     vm.set_max_instructions(usize::MAX);
     vm.set_execution_timer_config(timer);

@@ -183,7 +183,10 @@ const SKIP_WORKTREE: u32 = 1 << 14;
 /// escaped name otherwise).
 fn untracked(git: &Git, prefix: &str) -> Vec<(String, bool)> {
     let mut options = git2::StatusOptions::new();
+    // The work tree against the index only: an untracked file is a work-tree status, and comparing
+    // HEAD's tree with the index (the other half of a status) reads every tree object for nothing.
     options
+        .show(git2::StatusShow::Workdir)
         .include_untracked(true)
         .recurse_untracked_dirs(true)
         .include_ignored(false)
