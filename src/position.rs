@@ -60,8 +60,42 @@ impl NodeSpans {
 /// repository has ~600,000): pointers are stored as 64-bit hashes (a collision among one
 /// document's nodes is vanishingly unlikely and would only misplace a diagnostic) and positions as
 /// 32-bit numbers (files are far below 4 GiB: the loader refuses anything over its size limit).
+/// The nodes are a vector sorted by hash, not a hash table: a table of 60 entries takes 128
+/// slots, and every artifact keeps its index for the whole run (and the cache stores it). The
+/// loader fills a [`PositionBuilder`] and seals it.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(
+    try_from = "Vec<(u64, CompactSpans)>",
+    into = "Vec<(u64, CompactSpans)>"
+)]
 pub struct PositionIndex {
+    /// Sorted by hash, each hash once.
+    nodes: Vec<(u64, CompactSpans)>,
+}
+
+impl TryFrom<Vec<(u64, CompactSpans)>> for PositionIndex {
+    type Error = &'static str;
+
+    /// Read back (the parse cache): only in the order a sealed index has, so a lookup cannot miss
+    /// a node that is there.
+    fn try_from(nodes: Vec<(u64, CompactSpans)>) -> Result<Self, Self::Error> {
+        match nodes.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            true => Ok(PositionIndex { nodes }),
+            false => Err("position index out of order"),
+        }
+    }
+}
+
+impl From<PositionIndex> for Vec<(u64, CompactSpans)> {
+    fn from(index: PositionIndex) -> Self {
+        index.nodes
+    }
+}
+
+/// A [`PositionIndex`] while its document is read: a hash table, since the loader asks whether a
+/// key was seen as it goes.
+#[derive(Debug, Default)]
+pub struct PositionBuilder {
     nodes: HashMap<u64, CompactSpans>,
 }
 
@@ -149,7 +183,7 @@ fn pointer_hash(pointer: &str) -> u64 {
     }
 }
 
-impl PositionIndex {
+impl PositionBuilder {
     /// Records where `pointer` is written. The first record stays: a duplicate key keeps its
     /// first value, so it keeps its first position too.
     /// Whether it was recorded (false when the pointer already was).
@@ -157,7 +191,7 @@ impl PositionIndex {
         self.insert_hashed(pointer_hash(pointer), spans)
     }
 
-    /// [`PositionIndex::insert`] with the pointer given by its hash ([`child_hash`]).
+    /// [`PositionBuilder::insert`] with the pointer given by its hash ([`child_hash`]).
     pub fn insert_hashed(&mut self, hash: u64, spans: NodeSpans) -> bool {
         match self.nodes.entry(hash) {
             std::collections::hash_map::Entry::Occupied(_) => false,
@@ -172,12 +206,31 @@ impl PositionIndex {
     }
 
     pub fn get(&self, pointer: &str) -> Option<NodeSpans> {
-        self.nodes
-            .get(&pointer_hash(pointer))
-            .map(|spans| NodeSpans {
-                key: spans.key.map(Into::into),
-                value: spans.value.into(),
-            })
+        self.nodes.get(&pointer_hash(pointer)).map(|s| s.spans())
+    }
+
+    /// The index of the document read.
+    pub fn seal(self) -> PositionIndex {
+        let mut nodes: Vec<(u64, CompactSpans)> = self.nodes.into_iter().collect();
+        nodes.sort_unstable_by_key(|(hash, _)| *hash);
+        PositionIndex { nodes }
+    }
+}
+
+impl CompactSpans {
+    fn spans(&self) -> NodeSpans {
+        NodeSpans {
+            key: self.key.map(Into::into),
+            value: self.value.into(),
+        }
+    }
+}
+
+impl PositionIndex {
+    pub fn get(&self, pointer: &str) -> Option<NodeSpans> {
+        let hash = pointer_hash(pointer);
+        let at = self.nodes.binary_search_by_key(&hash, |(h, _)| *h).ok()?;
+        self.nodes.get(at).map(|(_, s)| s.spans())
     }
 
     /// The spans of `pointer`, or of its nearest ancestor that exists (a missing field is reported
@@ -213,5 +266,58 @@ pub fn escape_token(token: &str) -> String {
         token.replace('~', "~0").replace('/', "~1")
     } else {
         token.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize) -> NodeSpans {
+        let pos = Position {
+            offset: line * 10,
+            line,
+            column: 1,
+        };
+        NodeSpans {
+            key: None,
+            value: TextRange {
+                start: pos,
+                end: pos,
+            },
+        }
+    }
+
+    /// The sealed index finds every node the builder took (the first record of a pointer), and
+    /// reads back from the cache's format only in sealed order.
+    #[test]
+    fn a_sealed_index_finds_every_node_and_reads_back_only_sorted() {
+        let mut builder = PositionBuilder::default();
+        let pointers: Vec<String> = (0..200).map(|i| format!("/spec/items/{i}")).collect();
+        for (line, pointer) in pointers.iter().enumerate() {
+            assert!(builder.insert(pointer, at(line + 1)));
+        }
+        assert!(
+            !builder.insert("/spec/items/7", at(999)),
+            "the first record stays"
+        );
+        let index = builder.seal();
+        for (line, pointer) in pointers.iter().enumerate() {
+            assert_eq!(
+                index.get(pointer).map(|s| s.value.start.line),
+                Some(line + 1)
+            );
+        }
+        assert_eq!(index.get("/spec/items/200"), None);
+        let bytes = postcard::to_stdvec(&index).unwrap();
+        let back: PositionIndex = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(
+            back.get("/spec/items/150").map(|s| s.value.start.line),
+            Some(151)
+        );
+        let mut nodes: Vec<(u64, CompactSpans)> = index.into();
+        nodes.swap(0, 1);
+        let unsorted = postcard::to_stdvec(&nodes).unwrap();
+        assert!(postcard::from_bytes::<PositionIndex>(&unsorted).is_err());
     }
 }

@@ -28,7 +28,7 @@ use super::LoadLimits;
 const PARSER_ID: &str = env!("OPSGATE_PARSER_ID");
 
 /// What an entry file starts with (then the payload's SHA-256, then the payload).
-const MAGIC: &[u8; 8] = b"OGPC\x00\x00\x00\x02";
+const MAGIC: &[u8; 8] = b"OGPC\x00\x00\x00\x03";
 
 /// What an entry of [`ParseCache::put_bytes`] starts with (then its digest, the payload's SHA-256
 /// and the payload).

@@ -215,9 +215,10 @@ mod tests {
 
     #[test]
     fn nearest_falls_back_to_the_closest_existing_parent() {
-        let mut index = PositionIndex::default();
-        index.insert("", at(1));
-        index.insert("/spec", at(5));
+        let mut builder = PositionBuilder::default();
+        builder.insert("", at(1));
+        builder.insert("/spec", at(5));
+        let index = builder.seal();
         let (found, spans) = index.nearest("/spec/approvals/0/date").unwrap();
         assert_eq!(found, "/spec");
         assert_eq!(spans.value.start.line, 5);

@@ -11,7 +11,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
 use super::position::{
-    child_hash, escape_token, NodeSpans, OffsetMap, PositionIndex, TextRange, ROOT_HASH,
+    child_hash, escape_token, NodeSpans, OffsetMap, PositionBuilder, PositionIndex, TextRange,
+    ROOT_HASH,
 };
 
 /// Bounds that keep a hostile document from costing more than a legitimate one ever would.
@@ -363,7 +364,7 @@ struct Builder<'o> {
     anchors: HashMap<usize, Anchored>,
     alias_budget: usize,
     alias_bytes: usize,
-    positions: PositionIndex,
+    positions: PositionBuilder,
     /// The pointer of the node being built: each frame owns a prefix, children extend it. One
     /// buffer instead of a string per node (there are ~60 nodes per artifact).
     path: String,
@@ -385,7 +386,7 @@ impl<'o> Builder<'o> {
             anchors: HashMap::new(),
             alias_budget: limits.alias_nodes,
             alias_bytes: limits.alias_bytes,
-            positions: PositionIndex::default(),
+            positions: PositionBuilder::default(),
             path: String::new(),
             problems: Vec::new(),
             doc_start: None,
@@ -433,7 +434,7 @@ impl<'o> Builder<'o> {
                 range,
             });
         }
-        self.positions = PositionIndex::default();
+        self.positions = PositionBuilder::default();
         self.problems.clear();
         self.doc_start = None;
         self.root = None;
@@ -753,7 +754,7 @@ impl<'o> Builder<'o> {
         let start = self.doc_start.take().unwrap_or(end);
         self.documents.push(YamlDocument {
             value,
-            positions: std::mem::take(&mut self.positions),
+            positions: std::mem::take(&mut self.positions).seal(),
             start,
             problems: std::mem::take(&mut self.problems),
             skipped: std::mem::take(&mut self.skipping),
