@@ -126,7 +126,9 @@ fn body_program(policies: &PolicySet) -> (Programs, Vec<Body>) {
         let mut out = String::new();
         for (index, line) in text.split_inclusive('\n').enumerate() {
             match line.strip_prefix("deny") {
-                Some(rest) if package.starts_with("data.opsgate.rules.") => {
+                Some(rest)
+                    if rest.starts_with(' ') && package.starts_with("data.opsgate.rules.") =>
+                {
                     let rule = format!("deny_b{}", index + 1);
                     bodies.push(Body {
                         package: package.clone(),

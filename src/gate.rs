@@ -162,9 +162,12 @@ fn read_states(
     started: Instant,
 ) -> Result<(Loaded, Loaded, Vec<String>), GateError> {
     let (git, max) = (&plan.git, options.limits.max_file_bytes);
-    let head_sources = match plan.against {
-        Against::Index => Some(git.index_sources(max)?),
-        Against::Commit(head) => Some(git.commit_sources(head, max)?),
+    // A blob the parse cache knows (by its id) is not read at all: its text and parse come back
+    // from the cache.
+    let known = |display: &str, oid: &[u8]| load::known_blob(&options.limits, display, oid);
+    let head_files = match plan.against {
+        Against::Index => Some(git.index_files(max, &known)?),
+        Against::Commit(head) => Some(git.commit_files(head, max, &known)?),
         Against::WorkTree => None,
     };
     stage_time("head sources read", started);
@@ -180,9 +183,13 @@ fn read_states(
     };
     let changed_paths: Vec<String> = raw_changed.iter().map(|p| display(p)).collect();
     let changed: HashSet<String> = changed_paths.iter().cloned().collect();
-    let head = match head_sources {
-        Some(sources) => {
-            load::load_sources_blaming(filtered(sources, options), options.limits, &changed)
+    let head = match head_files {
+        Some(files) => {
+            let files = files
+                .into_iter()
+                .filter(|f| options.filter.allows(&f.source.path))
+                .collect();
+            load::load_git_files_blaming(files, options.limits, &changed)
         }
         None => load::load_path_blaming(&git.workdir, options.limits, &options.filter, &changed),
     };

@@ -346,21 +346,51 @@ impl Git {
 
     /// The sources of `entries` (path, mode, blob id), their blobs read.
     fn entry_sources(&self, entries: &[(Vec<u8>, u32, Oid)], max_bytes: u64) -> Vec<Source> {
+        let none = |_: &str, _: &[u8]| None::<()>;
+        self.entry_files(entries, max_bytes, &none)
+            .into_iter()
+            .map(|file| file.source)
+            .collect()
+    }
+
+    /// The files of `entries` (path, mode, blob id): each blob is read unless `known` gives the
+    /// file's parse for its path and blob id (the parse cache); then its content stays empty and
+    /// the parse comes back beside it. Asked in parallel, like the reading.
+    fn entry_files<T: Send>(
+        &self,
+        entries: &[(Vec<u8>, u32, Oid)],
+        max_bytes: u64,
+        known: &Known<'_, T>,
+    ) -> Vec<GitFile<T>> {
+        use rayon::prelude::*;
         let planned: Vec<(Source, Option<Oid>)> = entries
             .iter()
             .filter_map(|(path, mode, id)| self.planned_source(path, *mode, *id))
             .collect();
-        let ids: Vec<Oid> = planned.iter().filter_map(|(_, id)| *id).collect();
+        let found: Vec<Option<T>> = planned
+            .par_iter()
+            .map(|(source, id)| id.and_then(|id| known(&source.display, id.as_bytes())))
+            .collect();
+        let ids: Vec<Oid> = planned
+            .iter()
+            .zip(&found)
+            .filter_map(|((_, id), found)| id.filter(|_| found.is_none()))
+            .collect();
         let mut contents = self.blobs(&ids, max_bytes).into_iter();
         planned
             .into_iter()
-            .map(|(mut source, id)| {
-                if id.is_some() {
+            .zip(found)
+            .map(|((mut source, id), known)| {
+                if id.is_some() && known.is_none() {
                     source.content = contents
                         .next()
                         .unwrap_or_else(|| Err(Unread::io("blob not read")));
                 }
-                source
+                GitFile {
+                    source,
+                    blob: id.map(|id| id.as_bytes().to_vec()),
+                    known,
+                }
             })
             .collect()
     }
@@ -394,6 +424,18 @@ impl Git {
     /// Every YAML file of the index: what the next commit will contain. The index is the one
     /// git is committing from (`GIT_INDEX_FILE` when git set it).
     pub fn index_sources(&self, max_bytes: u64) -> Result<Vec<Source>, GitError> {
+        let none = |_: &str, _: &[u8]| None::<()>;
+        let files = self.index_files(max_bytes, &none)?;
+        Ok(files.into_iter().map(|file| file.source).collect())
+    }
+
+    /// [`Git::index_sources`], each blob `known` has a parse for left unread (see
+    /// [`Git::entry_files`]).
+    pub fn index_files<T: Send>(
+        &self,
+        max_bytes: u64,
+        known: &Known<'_, T>,
+    ) -> Result<Vec<GitFile<T>>, GitError> {
         let index = self.repo.index()?;
         let mut unmerged: Vec<String> = index
             .iter()
@@ -419,9 +461,9 @@ impl Git {
             }
             entries.push((entry.path, entry.mode, entry.id));
         }
-        let mut sources = self.entry_sources(&entries, max_bytes);
-        sources.sort_by(|a, b| a.display.cmp(&b.display));
-        Ok(sources)
+        let mut files = self.entry_files(&entries, max_bytes, known);
+        files.sort_by(|a, b| a.source.display.cmp(&b.source.display));
+        Ok(files)
     }
 
     /// The YAML files among `paths` (repository-relative, as git stores them) in the tree of
@@ -446,12 +488,25 @@ impl Git {
 
     /// Every YAML file in the tree of `commit`.
     pub fn commit_sources(&self, commit: Oid, max_bytes: u64) -> Result<Vec<Source>, GitError> {
+        let none = |_: &str, _: &[u8]| None::<()>;
+        let files = self.commit_files(commit, max_bytes, &none)?;
+        Ok(files.into_iter().map(|file| file.source).collect())
+    }
+
+    /// [`Git::commit_sources`], each blob `known` has a parse for left unread (see
+    /// [`Git::entry_files`]).
+    pub fn commit_files<T: Send>(
+        &self,
+        commit: Oid,
+        max_bytes: u64,
+        known: &Known<'_, T>,
+    ) -> Result<Vec<GitFile<T>>, GitError> {
         let tree = self.repo.find_commit(commit)?.tree()?;
         let mut entries = Vec::new();
         self.walk_tree(&tree, &mut Vec::new(), &mut entries)?;
-        let mut sources = self.entry_sources(&entries, max_bytes);
-        sources.sort_by(|a, b| a.display.cmp(&b.display));
-        Ok(sources)
+        let mut files = self.entry_files(&entries, max_bytes, known);
+        files.sort_by(|a, b| a.source.display.cmp(&b.source.display));
+        Ok(files)
     }
 
     /// (path, mode, id) of every non-tree entry, paths as raw bytes (git's `walk` gives up on
@@ -601,6 +656,17 @@ pub enum Side {
     /// The index git commits from.
     Index,
     Commit(Oid),
+}
+
+/// What a caller already has for a file of a git state, asked by its display path and blob id.
+pub type Known<'a, T> = dyn Fn(&str, &[u8]) -> Option<T> + Sync + 'a;
+
+/// A YAML file of a git state: its source (content empty when `known` is set), the id of its
+/// blob (none for what cannot be read), and what the caller already had for it.
+pub struct GitFile<T> {
+    pub source: Source,
+    pub blob: Option<Vec<u8>>,
+    pub known: Option<T>,
 }
 
 const INTENT_TO_ADD: u32 = 1 << 13;

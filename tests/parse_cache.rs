@@ -336,6 +336,75 @@ fn the_staged_gate_reports_the_same_with_a_warm_cache() {
     assert_eq!(staged(Some(cache.path())), uncached);
 }
 
+/// `opsgate check --staged --format json` in `dir` with the cache in `cache` (or none): exit code,
+/// stdout and stderr.
+fn staged_in(dir: &Path, cache: Option<&Path>) -> (i32, String, String) {
+    let mut cmd = opsgate();
+    cmd.current_dir(dir)
+        .args(["check", "--staged", "--format", "json", "--as-of", AS_OF]);
+    match cache {
+        Some(c) => cmd.arg("--cache-dir").arg(c),
+        None => cmd.arg("--no-cache"),
+    };
+    let output = cmd.output().expect("runs");
+    (
+        output.status.code().expect("exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A git gate does not read a blob whose parse the cache holds under its id. The change re-points
+/// a service's owner to another person of people.yaml, which the change leaves alone; then that
+/// file's loose object is deleted. The warm gate reports what it reported before (the blob went
+/// unread), while a gate without the cache cannot read people.yaml and finds the new owner missing.
+#[test]
+fn a_git_gate_does_not_read_a_blob_the_cache_knows() {
+    let dir = acme_repo(&[], None);
+    edit(
+        dir.path(),
+        "services/services.yaml",
+        "owner: p-eva",
+        "owner: p-ben",
+    );
+    git(dir.path(), &["add", "-A"]);
+    let cache = tempfile::tempdir().unwrap();
+    let warm = staged_in(dir.path(), Some(cache.path()));
+    assert!(!warm.1.contains("p-ben"), "{}", warm.1);
+    let blob = git(dir.path(), &["rev-parse", ":people/people.yaml"]);
+    let blob = blob.trim();
+    let object = dir
+        .path()
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&object).expect("a loose object");
+    assert_eq!(staged_in(dir.path(), Some(cache.path())), warm);
+    let (_, cold, _) = staged_in(dir.path(), None);
+    assert!(
+        cold.contains("REF-001") && cold.contains("p-ben"),
+        "without the cache people.yaml is unreadable: {cold}"
+    );
+}
+
+/// A blob's entry serves only its path (artifacts without an id are named after it) and its
+/// limits: the same blob staged under a new name is parsed again and reported under that name.
+#[test]
+fn a_blob_entry_serves_only_its_path() {
+    let body =
+        "apiVersion: opsgate/v1\nkind: Service\nmetadata: {title: No id, owner: p-x}\nspec: {}\n";
+    let dir = acme_repo(&[("old.yaml", body)], None);
+    let cache = tempfile::tempdir().unwrap();
+    let (_, first, _) = staged_in(dir.path(), Some(cache.path()));
+    git(dir.path(), &["mv", "old.yaml", "new.yaml"]);
+    let (_, renamed, _) = staged_in(dir.path(), Some(cache.path()));
+    assert_eq!(renamed, staged_in(dir.path(), None).1);
+    assert!(
+        renamed.contains("new.yaml") && !renamed.contains("old.yaml"),
+        "{first}\n{renamed}"
+    );
+}
+
 /// `OPSGATE_NO_CACHE=1`, as the README writes it, turns the cache off (`0` or empty leaves it on);
 /// it was once refused with "invalid value '1'".
 #[test]

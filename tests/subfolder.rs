@@ -103,3 +103,33 @@ fn sarif_names_the_repository_and_revision_without_credentials() {
     assert_eq!(provenance["branch"], "main");
     assert!(!String::from_utf8_lossy(&output.stdout).contains("s3cret"));
 }
+
+/// A folder whose name is a pattern to git (`ops[prod]`, `!ops`): its new, untracked files are
+/// checked like any folder's (the name was once handed to git's status as a pathspec, which
+/// matched nothing, so the new file went unchecked).
+#[test]
+fn new_files_in_a_folder_named_like_a_pattern_are_checked() {
+    for name in ["ops[prod]", "!ops", "ops*"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme"),
+            &dir.path().join(name),
+        );
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "."]);
+        git(dir.path(), &["commit", "-q", "-m", "acme"]);
+        write(
+            &dir.path().join(name),
+            "services/new.yaml",
+            "apiVersion: opsgate/v1\nkind: Service\nmetadata: {id: svc-new\n",
+        );
+        let (code, json) = check_json(&dir.path().join(name), &[]);
+        let found = json["findings"].as_array().unwrap().iter().any(|f| {
+            f["code"] == "LOAD-SYNTAX"
+                && f["file"]
+                    .as_str()
+                    .is_some_and(|f| f.ends_with("services/new.yaml"))
+        });
+        assert!(code != 0 && found, "{name}: {json:#}");
+    }
+}

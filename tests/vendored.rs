@@ -3,7 +3,12 @@
 //! the files cargo unpacked from the published crate, whose SHA-256 sums
 //! vendor/regorus.upstream.sha256 records (taken from the checksum-verified registry copy).
 //! A change to the vendored code that the patch does not show fails here, so the patch stays
-//! the one place that says what opsgate changed in its engine.
+//! the one place that says what opsgate changed in its engine. Where cargo's download of the
+//! published crate is on the machine, the recorded sums are checked against it too, and it
+//! against the checksum crates.io gave Cargo.lock before the crate was vendored.
+
+/// The SHA-256 of regorus-0.14.1.crate as crates.io publishes it (Cargo.lock's `checksum`).
+const CRATE_SHA256: &str = "ec9c3ac0d614c8f87448b86c8ddef36c8affce3d2c5deea81b7c28c812e4bfb8";
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,6 +78,21 @@ fn the_vendored_regorus_is_upstream_plus_the_patch() {
     );
     let upstream = recorded();
     let found = hashes(copy.path());
+    let redone = Command::new("git")
+        .args(["apply", "--whitespace=nowarn"])
+        .arg(&patch)
+        .current_dir(copy.path())
+        .output()
+        .expect("git runs");
+    assert!(
+        redone.status.success(),
+        "the patch does not apply forward again"
+    );
+    assert_eq!(
+        hashes(copy.path()),
+        hashes(&vendored),
+        "upstream plus the patch is not the vendored tree (a hunk applied elsewhere?)"
+    );
     let differing: std::collections::BTreeSet<&String> = upstream
         .keys()
         .chain(found.keys())
@@ -83,4 +103,48 @@ fn the_vendored_regorus_is_upstream_plus_the_patch() {
         "vendor/regorus without its patch differs from regorus 0.14.1 in {differing:?}: \
          record every change to the vendored code in vendor/regorus.patch"
     );
+}
+
+/// cargo's download of the published crate, when this machine has one.
+fn downloaded_crate() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    let registries = std::fs::read_dir(home.join("registry/cache")).ok()?;
+    registries
+        .flatten()
+        .map(|r| r.path().join("regorus-0.14.1.crate"))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn the_recorded_sums_are_the_published_crates() {
+    let Some(crate_file) = downloaded_crate() else {
+        eprintln!("no download of regorus-0.14.1.crate here: the recorded sums are taken as given");
+        return;
+    };
+    let bytes = std::fs::read(&crate_file).expect("readable crate");
+    assert_eq!(
+        format!("{:x}", Sha256::digest(&bytes)),
+        CRATE_SHA256,
+        "{} is not the published crate",
+        crate_file.display()
+    );
+    let unpacked = tempfile::tempdir().expect("temp dir");
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&crate_file)
+        .arg("-C")
+        .arg(unpacked.path())
+        .status()
+        .expect("tar runs");
+    assert!(status.success());
+    let published = hashes(&unpacked.path().join("regorus-0.14.1"));
+    for (name, sum) in recorded() {
+        assert_eq!(
+            published.get(&name),
+            Some(&sum),
+            "vendor/regorus.upstream.sha256 is wrong about {name}"
+        );
+    }
 }

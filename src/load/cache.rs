@@ -100,8 +100,12 @@ impl Key {
         Key {
             content: Sha256::digest(bytes).into(),
             display: display.to_owned(),
-            limits: format!("{}:{:?}", limits.max_file_bytes, limits.yaml),
+            limits: Key::limits_of(limits),
         }
+    }
+
+    fn limits_of(limits: &LoadLimits) -> String {
+        format!("{}:{:?}", limits.max_file_bytes, limits.yaml)
     }
 
     fn file_name(&self) -> String {
@@ -116,6 +120,50 @@ impl Key {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
+}
+
+/// What identifies the parse of one git blob, read without reading the blob: its object id, the
+/// path and the limits. git checked, when the entry was written, that the blob's content hashes to
+/// that id (libgit2 verifies every object it reads), so the id stands for the content the way
+/// [`Key`]'s SHA-256 does; the entry carries the text too, for the diagnostics that quote it.
+pub struct BlobKey {
+    oid: Vec<u8>,
+    display: String,
+    limits: String,
+}
+
+impl BlobKey {
+    pub fn new(oid: &[u8], display: &str, limits: &LoadLimits) -> BlobKey {
+        BlobKey {
+            oid: oid.to_vec(),
+            display: display.to_owned(),
+            limits: Key::limits_of(limits),
+        }
+    }
+
+    /// Domain-separated from every other entry's name (parse entries, kept programs).
+    fn digest(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"opsgate blob parse\0");
+        for part in [
+            self.oid.as_slice(),
+            self.display.as_bytes(),
+            self.limits.as_bytes(),
+        ] {
+            hasher.update(part.len().to_le_bytes());
+            hasher.update(part);
+        }
+        hasher.finalize().into()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct BlobEntry {
+    oid: Vec<u8>,
+    display: String,
+    limits: String,
+    text: String,
+    artifacts: Vec<CachedArtifact>,
 }
 
 impl ParseCache {
@@ -228,6 +276,28 @@ impl ParseCache {
             &[BYTES_MAGIC, digest],
             payload,
         );
+    }
+
+    /// The text and parse of the blob of `key`, or `None` (absent, damaged or another key's).
+    pub fn get_blob(&self, key: &BlobKey) -> Option<(String, Vec<CachedArtifact>)> {
+        let payload = self.get_bytes(&key.digest())?;
+        let entry: BlobEntry = postcard::from_bytes(&payload).ok()?;
+        (entry.oid == key.oid && entry.display == key.display && entry.limits == key.limits)
+            .then_some((entry.text, entry.artifacts))
+    }
+
+    /// Records the text and parse of the blob of `key`. Failures are ignored.
+    pub fn put_blob(&self, key: &BlobKey, text: &str, artifacts: Vec<CachedArtifact>) {
+        let entry = BlobEntry {
+            oid: key.oid.clone(),
+            display: key.display.clone(),
+            limits: key.limits.clone(),
+            text: text.to_owned(),
+            artifacts,
+        };
+        if let Ok(payload) = postcard::to_stdvec(&entry) {
+            self.put_bytes(&key.digest(), &payload);
+        }
     }
 
     fn path_of_digest(&self, digest: &[u8; 32]) -> PathBuf {

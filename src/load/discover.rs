@@ -137,7 +137,7 @@ fn in_repository(git: &Git, root: &Path) -> Option<Vec<Discovered>> {
     }
     for (path, utf8) in untracked(git, &prefix) {
         let absolute = git.workdir.join(&path);
-        if is_yaml(&absolute) && !found.contains_key(&absolute) {
+        if inside(&path) && is_yaml(&absolute) && !found.contains_key(&absolute) {
             let item = match utf8 {
                 true => classify(absolute.clone()),
                 false => bad_path(absolute.clone()),
@@ -192,7 +192,10 @@ fn untracked(git: &Git, prefix: &str) -> Vec<(String, bool)> {
         .include_ignored(false)
         .exclude_submodules(true)
         .include_unmodified(false);
-    if !prefix.is_empty() {
+    // A pathspec is a pattern to libgit2: a folder named `ops[prod]` or `!x` would match other
+    // paths or none, and its new files would go unchecked. Only a plain name narrows the status;
+    // the caller keeps what is under the folder either way.
+    if !prefix.is_empty() && !prefix.starts_with('!') && !prefix.contains(['*', '?', '[', '\\']) {
         options.pathspec(prefix);
     }
     let Ok(statuses) = git.repository().statuses(Some(&mut options)) else {

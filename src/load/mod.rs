@@ -18,6 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, Related, Severity, Stage};
+use crate::git::GitFile;
 use crate::model::{Artifact, SourceFile, Workspace};
 use discover::Discovered;
 use envelope::Classified;
@@ -227,10 +228,83 @@ pub fn load_sources_blaming(
     changed: &HashSet<String>,
 ) -> Loaded {
     let yaml_files_seen = sources.len();
-    let mut per_file: Vec<FileOutcome> = sources
+    let per_file: Vec<FileOutcome> = sources
         .into_par_iter()
         .map(|source| load_one(source, limits))
         .collect();
+    assemble_blaming(per_file, yaml_files_seen, changed)
+}
+
+/// A file of a git state whose blob the parse cache knew: its text and artifacts, the blob unread.
+pub struct KnownFile {
+    text: String,
+    artifacts: Vec<Artifact>,
+}
+
+/// The parse of blob `oid` at `display` the cache holds, decoded whole; `None` (the blob is then
+/// read and parsed) without a cache, for an entry that is absent or damaged, or one that does not
+/// decode.
+pub fn known_blob(limits: &LoadLimits, display: &str, oid: &[u8]) -> Option<KnownFile> {
+    let store = limits.cache?;
+    let (text, cached) = store.get_blob(&cache::BlobKey::new(oid, display, limits))?;
+    Some(KnownFile {
+        text,
+        artifacts: from_cache(cached)?,
+    })
+}
+
+/// [`load_sources_blaming`] for the files of a git state (see [`crate::git::Git::index_files`]):
+/// a file whose blob the cache knew is taken as cached; every other is loaded, and a clean parse
+/// recorded under its blob too, so that the next git gate does not read it.
+pub fn load_git_files_blaming(
+    files: Vec<GitFile<KnownFile>>,
+    limits: LoadLimits,
+    changed: &HashSet<String>,
+) -> Loaded {
+    let yaml_files_seen = files.len();
+    let per_file: Vec<FileOutcome> = files
+        .into_par_iter()
+        .map(|file| match file.known {
+            Some(known) => outcome_of(
+                file.source.display,
+                file.source.path,
+                &known.text,
+                known.artifacts,
+            ),
+            None => load_blob(file.source, file.blob.as_deref(), limits),
+        })
+        .collect();
+    assemble_blaming(per_file, yaml_files_seen, changed)
+}
+
+/// One file of a git state read from its blob: loaded, and a clean parse kept under `blob`.
+fn load_blob(source: Source, blob: Option<&[u8]>, limits: LoadLimits) -> FileOutcome {
+    let display = source.display.clone();
+    let text = match (&source.content, limits.cache, blob) {
+        (Ok(bytes), Some(_), Some(_)) => std::str::from_utf8(bytes).ok().map(str::to_owned),
+        _ => None,
+    };
+    let outcome = load_one(source, limits);
+    if let (Some(store), Some(blob), Some(text), true) =
+        (limits.cache, blob, text, outcome.findings.is_empty())
+    {
+        let key = cache::BlobKey::new(blob, &display, &limits);
+        store.put_blob(
+            &key,
+            &text,
+            outcome.artifacts.iter().map(to_cache).collect(),
+        );
+    }
+    outcome
+}
+
+/// The loaded state of `per_file` (`yaml_files_seen` files looked at), duplicate ids blamed on the
+/// files of `changed`.
+fn assemble_blaming(
+    mut per_file: Vec<FileOutcome>,
+    yaml_files_seen: usize,
+    changed: &HashSet<String>,
+) -> Loaded {
     // The first file to claim an id keeps it: files the change did not touch go first, so a
     // change that re-uses an existing id is blamed for it, not the record it copies.
     per_file.sort_by_key(|o| {
