@@ -65,8 +65,10 @@ fn record_parser_id(manifest_dir: &Path) {
             files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
         }
     }
-    // The position index is part of every cache entry.
+    // The position index is part of every cache entry; a blob entry stands in for what reading
+    // the blob checks (src/git.rs: the size limit, regular files only).
     files.push(manifest_dir.join("src/position.rs"));
+    files.push(manifest_dir.join("src/git.rs"));
     files.push(manifest_dir.join("Cargo.lock"));
     // The vendored regorus is a path dependency, absent from Cargo.lock's checksums: its patch
     // names what changed (a test holds the patch to the vendored tree).

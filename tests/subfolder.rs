@@ -104,12 +104,13 @@ fn sarif_names_the_repository_and_revision_without_credentials() {
     assert!(!String::from_utf8_lossy(&output.stdout).contains("s3cret"));
 }
 
-/// A folder whose name is a pattern to git (`ops[prod]`, `!ops`): its new, untracked files are
+/// A folder whose name git's pathspec parser would read as a pattern or trim (`ops[prod]`, `!ops`,
+/// `ops ` with a trailing space): its new, untracked files are
 /// checked like any folder's (the name was once handed to git's status as a pathspec, which
 /// matched nothing, so the new file went unchecked).
 #[test]
 fn new_files_in_a_folder_named_like_a_pattern_are_checked() {
-    for name in ["ops[prod]", "!ops", "ops*"] {
+    for name in ["ops[prod]", "!ops", "ops*", "ops ", "ops\tx", "#ops", "a b"] {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/acme"),

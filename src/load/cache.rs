@@ -237,9 +237,12 @@ impl ParseCache {
     }
 
     fn mark_used(&self, path: PathBuf) {
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(path);
-        }
+        // A poisoned lock still holds a usable set (an insert cannot leave it half-done).
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        used.insert(path);
     }
 
     /// Records the parse of `key`. Failures are ignored: the cache only ever saves time.
@@ -340,7 +343,12 @@ impl ParseCache {
             return;
         }
         entries.sort_by_key(|e| e.2);
-        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        let used = std::mem::take(
+            &mut *self
+                .used
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         for (path, size, _) in entries {
             if total <= self.max_bytes / 4 * 3 {
                 break;

@@ -192,10 +192,11 @@ fn untracked(git: &Git, prefix: &str) -> Vec<(String, bool)> {
         .include_ignored(false)
         .exclude_submodules(true)
         .include_unmodified(false);
-    // A pathspec is a pattern to libgit2: a folder named `ops[prod]` or `!x` would match other
-    // paths or none, and its new files would go unchecked. Only a plain name narrows the status;
-    // the caller keeps what is under the folder either way.
-    if !prefix.is_empty() && !prefix.starts_with('!') && !prefix.contains(['*', '?', '[', '\\']) {
+    // A pathspec is a pattern to libgit2, which also trims and cuts names (`ops[prod]`, `!ops`,
+    // `ops ` with a trailing space): such a folder's new files would match nothing and go
+    // unchecked. Only a name libgit2 reads back unchanged narrows the status; the caller keeps
+    // what is under the folder either way.
+    if plain_pathspec(prefix) {
         options.pathspec(prefix);
     }
     let Ok(statuses) = git.repository().statuses(Some(&mut options)) else {
@@ -212,6 +213,17 @@ fn untracked(git: &Git, prefix: &str) -> Vec<(String, bool)> {
             }
         })
         .collect()
+}
+
+/// A folder path libgit2's pathspec parser takes literally: ASCII letters, digits, `-_./`, inner
+/// spaces and non-ASCII characters (no pattern characters, no leading `!` or `#`, nothing it trims).
+fn plain_pathspec(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && !prefix.starts_with(' ')
+        && !prefix.ends_with(' ')
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./ ".contains(c) || !c.is_ascii())
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
