@@ -269,24 +269,27 @@ pub fn escape_token(token: &str) -> String {
     }
 }
 
+/// For tests: a node at `line` (offset `line * 10`, column 1), with no key.
+#[cfg(test)]
+pub(crate) fn node_at(line: usize) -> NodeSpans {
+    let pos = Position {
+        offset: line * 10,
+        line,
+        column: 1,
+    };
+    NodeSpans {
+        key: None,
+        value: TextRange {
+            start: pos,
+            end: pos,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::node_at as at;
     use super::*;
-
-    fn at(line: usize) -> NodeSpans {
-        let pos = Position {
-            offset: line * 10,
-            line,
-            column: 1,
-        };
-        NodeSpans {
-            key: None,
-            value: TextRange {
-                start: pos,
-                end: pos,
-            },
-        }
-    }
 
     /// The sealed index finds every node the builder took (the first record of a pointer), and
     /// reads back from the cache's format only in sealed order.

@@ -320,16 +320,7 @@ fn the_staged_gate_reports_the_same_with_a_warm_cache() {
     );
     git(dir.path(), &["add", "-A"]);
     let cache = tempfile::tempdir().unwrap();
-    let staged = |cache: Option<&Path>| {
-        let mut cmd = opsgate();
-        cmd.current_dir(dir.path())
-            .args(["check", "--staged", "--format", "json", "--as-of", AS_OF]);
-        match cache {
-            Some(c) => cmd.arg("--cache-dir").arg(c),
-            None => cmd.arg("--no-cache"),
-        };
-        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
-    };
+    let staged = |cache: Option<&Path>| staged_in(dir.path(), cache).1;
     let uncached = staged(None);
     assert!(uncached.contains("REF-001"), "{uncached}");
     assert_eq!(staged(Some(cache.path())), uncached);

@@ -59,18 +59,26 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// `git apply [--reverse] patch` in `dir`.
+fn git_apply(dir: &Path, patch: &Path, reverse: bool) -> std::process::Output {
+    let mut cmd = Command::new("git");
+    cmd.args(["apply", "--whitespace=nowarn"]);
+    if reverse {
+        cmd.arg("--reverse");
+    }
+    cmd.arg(patch)
+        .current_dir(dir)
+        .output()
+        .expect("git runs (the tests need git)")
+}
+
 #[test]
 fn the_vendored_regorus_is_upstream_plus_the_patch() {
     let vendored = root().join("vendor/regorus");
     let copy = tempfile::tempdir().expect("temp dir");
     copy_tree(&vendored, copy.path());
     let patch = root().join("vendor/regorus.patch");
-    let undone = Command::new("git")
-        .args(["apply", "--reverse", "--whitespace=nowarn"])
-        .arg(&patch)
-        .current_dir(copy.path())
-        .output()
-        .expect("git runs (the tests need git)");
+    let undone = git_apply(copy.path(), &patch, true);
     assert!(
         undone.status.success(),
         "vendor/regorus.patch does not come back out of vendor/regorus: {}",
@@ -78,12 +86,7 @@ fn the_vendored_regorus_is_upstream_plus_the_patch() {
     );
     let upstream = recorded();
     let found = hashes(copy.path());
-    let redone = Command::new("git")
-        .args(["apply", "--whitespace=nowarn"])
-        .arg(&patch)
-        .current_dir(copy.path())
-        .output()
-        .expect("git runs");
+    let redone = git_apply(copy.path(), &patch, false);
     assert!(
         redone.status.success(),
         "the patch does not apply forward again"

@@ -489,8 +489,10 @@ mod tests {
         assert!(cache.get(&other).is_none());
     }
 
-    #[test]
-    fn pruning_removes_the_oldest_entries_down_to_three_quarters_of_the_bound() {
+    /// Eight entries written 20 ms apart (oldest first), read through `probe` (no bound), and the
+    /// same directory opened with a bound of four entries.
+    fn eight_entries_over_a_bound_of_four() -> (tempfile::TempDir, ParseCache, Vec<Key>, ParseCache)
+    {
         let dir = tempfile::tempdir().unwrap();
         let limits = LoadLimits::default();
         let probe = ParseCache::open(dir.path(), u64::MAX).unwrap();
@@ -503,6 +505,12 @@ mod tests {
         }
         let size = std::fs::metadata(probe.path_of(&keys[0])).unwrap().len();
         let cache = ParseCache::open(dir.path(), size * 4).unwrap();
+        (dir, probe, keys, cache)
+    }
+
+    #[test]
+    fn pruning_removes_the_oldest_entries_down_to_three_quarters_of_the_bound() {
+        let (_dir, _probe, keys, cache) = eight_entries_over_a_bound_of_four();
         cache.prune();
         assert_eq!(
             entries_under(&cache.dir).len(),
@@ -519,18 +527,7 @@ mod tests {
     /// run reads once a repository's entries exceed the bound.
     #[test]
     fn pruning_keeps_what_this_run_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let limits = LoadLimits::default();
-        let probe = ParseCache::open(dir.path(), u64::MAX).unwrap();
-        let keys: Vec<Key> = (0..8)
-            .map(|i| Key::new(&[i], &format!("{i}.yaml"), &limits))
-            .collect();
-        for key in &keys {
-            probe.put(key, vec![artifact("svc-a")]);
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let size = std::fs::metadata(probe.path_of(&keys[0])).unwrap().len();
-        let cache = ParseCache::open(dir.path(), size * 4).unwrap();
+        let (_dir, probe, keys, cache) = eight_entries_over_a_bound_of_four();
         assert!(cache.get(&keys[0]).is_some() && cache.get(&keys[1]).is_some());
         cache.put(&keys[7], vec![artifact("svc-a")]);
         cache.prune();

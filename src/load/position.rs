@@ -198,20 +198,7 @@ mod tests {
         );
     }
 
-    fn at(line: usize) -> NodeSpans {
-        let pos = Position {
-            offset: line * 10,
-            line,
-            column: 1,
-        };
-        NodeSpans {
-            key: None,
-            value: TextRange {
-                start: pos,
-                end: pos,
-            },
-        }
-    }
+    use crate::position::node_at as at;
 
     #[test]
     fn nearest_falls_back_to_the_closest_existing_parent() {
